@@ -1,0 +1,13 @@
+# Kiln's API and worker image (used by temporal.compose.yml).
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git buildah ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:ui
+ENV NODE_ENV=production
+EXPOSE 8080
+CMD ["npm", "start"]

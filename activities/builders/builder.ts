@@ -1,0 +1,67 @@
+import type { LogSink } from '../log-sink';
+
+/** CPU, memory and time given to one build; chosen by the profile activity. */
+export interface BuildResources {
+  profile: BuildProfileName;
+  cpu: number;
+  memoryMiB: number;
+  timeoutSeconds: number;
+}
+
+export const buildProfileNames = ['small', 'medium', 'large', 'extra-large', '2x-large', '4x-large'] as const;
+export type BuildProfileName = (typeof buildProfileNames)[number];
+
+/** Credentials for pushing to (and pulling from) an OCI registry. */
+export interface RegistryAuth {
+  /** host[:port], e.g. `harbor.example.com` or `127.0.0.1:5055`. */
+  host: string;
+  username: string;
+  password: string;
+  /** Plain HTTP / unverified TLS (local registries in tests and on one machine). */
+  insecure: boolean;
+}
+
+/** Where the source to build comes from. `checkoutDir` is set when the worker already cloned it. */
+export interface BuildSource {
+  repositoryUrl: string;
+  sha: string;
+  ref: string;
+  /** Token for HTTPS clone; drivers pass it through askpass or a mounted Secret, never argv or env values. */
+  token?: string;
+  checkoutDir?: string;
+}
+
+export interface BuildRequest {
+  buildId: string;
+  source: BuildSource;
+  /** Build context inside the repository ('.' or a monorepo sub-project folder). */
+  contextPath: string;
+  /** Dockerfile path relative to the repository root. */
+  dockerfilePath: string;
+  buildArgs: Record<string, string>;
+  /** Full references to push, e.g. `127.0.0.1:5055/team/kiln-api:3f2c1ab`; the first is the canonical one. */
+  images: string[];
+  /** Registry reference used as layer cache between builds (e.g. `…/kiln-api:buildcache`). */
+  cacheRef?: string;
+  registry: RegistryAuth;
+  resources: BuildResources;
+}
+
+export interface BuildOutput {
+  /** The manifest digest the registry reports for the pushed image (`sha256:…`). */
+  digest: string;
+  images: string[];
+}
+
+/** Hooks a driver uses while it runs: output lines, liveness, and the user's cancel. */
+export interface BuildContext {
+  log: LogSink;
+  signal: AbortSignal;
+  heartbeat(details?: unknown): void;
+}
+
+/** One way of turning a BuildRequest into a pushed image: buildah on this machine, BuildKit pods on Kubernetes. */
+export interface BuilderDriver {
+  readonly name: 'local' | 'kubernetes';
+  build(request: BuildRequest, context: BuildContext): Promise<BuildOutput>;
+}

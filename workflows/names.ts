@@ -1,0 +1,18 @@
+/** Task queue of build workflows and their short bookkeeping activities; versioned so a breaking change gets a new queue. */
+export const BUILD_TASK_QUEUE = 'kiln-builds-v1';
+
+/**
+ * Task queue of the long builder activities. Its worker runs at most `KILN_MAX_CONCURRENT_BUILDS` of them, so a
+ * build waiting here is "pending" and times out by schedule-to-start when every build slot stays busy.
+ */
+export const BUILDER_TASK_QUEUE = 'kiln-builders-v1';
+
+/** Workflow id of a build started by a webhook delivery: the delivery id makes redeliveries land on the same run. */
+export function webhookBuildWorkflowId(provider: 'github' | 'gitlab', deliveryId: string, serviceId: string): string {
+  return `build-${provider}-${deliveryId}-${serviceId}`;
+}
+
+/** Workflow id of a build started through the API, a retry, or a monorepo child: the build id is the business key. */
+export function buildWorkflowId(buildId: string): string {
+  return `build-${buildId}`;
+}
