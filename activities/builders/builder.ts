@@ -58,6 +58,8 @@ export interface BuildContext {
   log: LogSink;
   signal: AbortSignal;
   heartbeat(details?: unknown): void;
+  /** Optional: tells the pipeline the driver moved on to pushing, so the user sees the Push step. */
+  phase?(phase: 'build' | 'push'): void;
 }
 
 /** One way of turning a BuildRequest into a pushed image: buildah on this machine, BuildKit pods on Kubernetes. */
