@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** Why a child process was stopped by us rather than exiting on its own. */
+export type StopReason = 'aborted' | 'timeout' | 'idle';
+
+export interface RunProcessOptions {
+  command: string;
+  /** Passed as argv, never through a shell. */
+  args: string[];
+  cwd?: string;
+  /** The complete environment of the child (build it with `childEnv`). */
+  env: NodeJS.ProcessEnv;
+  /** Called for every output line, in arrival order, with the stream it came from. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  signal?: AbortSignal;
+  /** Kill the process group after this long in total. */
+  timeoutMs?: number;
+  /** Kill the process group after this long without any output line. */
+  idleTimeoutMs?: number;
+  /** How long SIGTERM gets before SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface RunProcessResult {
+  exitCode: number | null;
+  /** Set when we stopped the process (cancel, total timeout or idle timeout). */
+  stoppedBy: StopReason | null;
+  /** The last lines of stderr, for error messages. */
+  stderrTail: string[];
+  durationMs: number;
+}
+
+const tailSize = 40;
+
+/**
+ * Runs a command in its own process group, streaming stdout/stderr line by line. A cancel or a timeout kills
+ * the whole group (SIGTERM, then SIGKILL after `killGraceMs`) so grandchildren such as RUN steps stop too.
+ */
+export function runProcess(options: RunProcessOptions): Promise<RunProcessResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stoppedBy: StopReason | null = null;
+    const stderrTail: string[] = [];
+    const timers: NodeJS.Timeout[] = [];
+    let idleTimer: NodeJS.Timeout | undefined;
+
+    const stop = (reason: StopReason) => {
+      if (stoppedBy != null || child.exitCode != null) return;
+      stoppedBy = reason;
+      killGroup(child.pid, 'SIGTERM');
+      timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000).unref());
+    };
+    const armIdle = () => {
+      if (options.idleTimeoutMs == null) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => stop('idle'), options.idleTimeoutMs);
+    };
+    const onAbort = () => stop('aborted');
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = createInterface({ input: child[stream], crlfDelay: Infinity });
+      lines.on('line', (line) => {
+        armIdle();
+        if (stream === 'stderr') pushTail(stderrTail, line);
+        options.onLine?.(stream, line);
+      });
+    }
+    if (options.timeoutMs != null) timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
+    armIdle();
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.on('error', (error) => {
+      cleanup();
+      reject(error);
+    });
+    // 'close' fires after both pipes drained, so every line has been delivered before we resolve.
+    child.on('close', (exitCode) => {
+      cleanup();
+      resolve({ exitCode, stoppedBy, stderrTail, durationMs: Date.now() - started });
+    });
+    function cleanup() {
+      timers.forEach(clearTimeout);
+      clearTimeout(idleTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // Anything the leader left behind in its group goes too.
+      if (stoppedBy != null) killGroup(child.pid, 'SIGKILL');
+    }
+  });
+}
+
+function pushTail(tail: string[], line: string): void {
+  tail.push(line);
+  if (tail.length > tailSize) tail.shift();
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid == null) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+const inheritedVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ', 'USER', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+/**
+ * The environment for a tool we run: a few basics from the worker plus `extra`. The worker's own secrets
+ * (database URL, encryption keys) are deliberately not passed on to git or builds.
+ */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // eslint-disable-next-line no-restricted-properties -- passing basics through to a child, not reading configuration
+  const parent = process.env;
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of inheritedVariables) {
+    const value = parent[name];
+    if (value != null) env[name] = value;
+  }
+  env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  return { ...env, ...extra };
+}
+
+/** Replaces every occurrence of each secret (and URL userinfo) in `text`, for error messages and logs. */
+export function scrubSecrets(text: string, secrets: Array<string | undefined>): string {
+  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
+  for (const secret of secrets) {
+    if (secret == null || secret.length < 3) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+  }
+  return out;
+}

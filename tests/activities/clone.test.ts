@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCloneActivities } from '../../activities/clone';
+import { gitRefProblem } from '../../activities/git-ref';
+import { startGitServer, type GitServer } from '../support/git-server';
+
+const exec = promisify(execFile);
+const wellFormedSha = 'b'.repeat(40);
+const token = 'glpat-SECRET-token-9f8e7d6c';
+
+let server: GitServer;
+let root: string;
+let firstSha: string;
+let secondSha: string;
+let repoUrl: string;
+/** A git wrapper that records every argv it is called with, so tests can see what reached git. */
+let gitSpy: string;
+let argvLog: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'kiln-clone-test-'));
+  argvLog = path.join(root, 'argv.log');
+  gitSpy = path.join(root, 'git-spy.sh');
+  await writeFile(gitSpy, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec git "$@"\n`);
+  await chmod(gitSpy, 0o755);
+  server = await startGitServer({ username: 'oauth2', password: token });
+  const repo = await server.createRepository('app', { Dockerfile: 'FROM scratch\n', 'version.txt': 'one\n' });
+  repoUrl = repo.url;
+  firstSha = repo.sha;
+  secondSha = await server.commit('app', { 'version.txt': 'two\n' }, 'second');
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+const activities = () => createCloneActivities({ workspaceRoot: path.join(root, 'ws'), gitBinary: gitSpy });
+const readArgv = () => readFile(argvLog, 'utf8').catch(() => '');
+const git = (cwd: string, ...args: string[]) => exec('git', args, { cwd }).then((r) => r.stdout.trim());
+
+describe('cloneRepository', () => {
+  it('fetches exactly the pushed sha, shallow, with the token kept out of argv and URLs', async () => {
+    const { cloneRepository } = activities();
+    const result = await cloneRepository({
+      buildId: 'b1',
+      repositoryUrl: repoUrl,
+      sha: firstSha,
+      ref: 'refs/heads/main',
+      token,
+    });
+    expect(result.dir).toBe(path.join(root, 'ws', 'b1'));
+    expect(await git(result.dir, 'rev-parse', 'HEAD')).toBe(firstSha);
+    expect(await readFile(path.join(result.dir, 'version.txt'), 'utf8')).toBe('one\n');
+    expect(await git(result.dir, 'rev-list', '--count', 'HEAD')).toBe('1');
+    expect(await readArgv()).not.toContain(token);
+    expect(server.requests.some((r) => r.url.includes(token))).toBe(false);
+    expect(await git(result.dir, 'config', '--list', '--local')).not.toContain(token);
+  });
+
+  it('takes credentials out of a URL that carries them', async () => {
+    const { cloneRepository } = activities();
+    const url = repoUrl.replace('http://', `http://oauth2:${token}@`);
+    const result = await cloneRepository({ buildId: 'b2', repositoryUrl: url, sha: secondSha, ref: 'main' });
+    expect(await readFile(path.join(result.dir, 'version.txt'), 'utf8')).toBe('two\n');
+    expect(await readArgv()).not.toContain(token);
+  });
+
+  it('reports a wrong token as "Git clone failed" without the token and leaves no workspace', async () => {
+    const { cloneRepository } = activities();
+    const wrong = 'glpat-WRONG-token-1234';
+    const error = await cloneRepository({
+      buildId: 'b3',
+      repositoryUrl: repoUrl,
+      sha: firstSha,
+      ref: 'refs/heads/main',
+      token: wrong,
+    }).catch((e: unknown) => e as Error & { type?: string });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.type).toBe('GitCloneFailed');
+    expect(error.message).toMatch(/^Git clone failed: .*Authentication failed/);
+    expect(error.message).toContain("Check that the organization's Git token has read_repository access.");
+    expect(error.message).not.toContain(wrong);
+    await expect(stat(path.join(root, 'ws', 'b3'))).rejects.toThrow();
+  });
+
+  it('reports a sha the server does not have as "Git clone failed"', async () => {
+    const { cloneRepository } = activities();
+    const input = { buildId: 'b4', repositoryUrl: repoUrl, sha: 'a'.repeat(40), ref: 'main', token };
+    await expect(cloneRepository(input)).rejects.toThrow(/^Git clone failed: /);
+  });
+
+  it.each([
+    ['--upload-pack=touch /tmp/pwned', 'refs/heads/main'],
+    [wellFormedSha, '--upload-pack=evil'],
+    [wellFormedSha, 'refs/heads/a..b'],
+    [wellFormedSha, 'refs/heads/x.lock'],
+    [wellFormedSha, 'main@{1}'],
+    [wellFormedSha, 'bad\u0001ref'],
+    ['HEAD', 'main'],
+  ])('refuses sha %j / ref %j before git runs', async (sha, ref) => {
+    await rm(argvLog, { force: true });
+    const { cloneRepository } = activities();
+    const error = await cloneRepository({ buildId: 'b5', repositoryUrl: repoUrl, sha, ref, token }).catch(
+      (e: unknown) => e as { type?: string },
+    );
+    expect(error.type).toBe('InvalidGitRef');
+    expect(await readArgv()).toBe('');
+  });
+
+  it('refuses non-http URLs and unsafe build ids', async () => {
+    const { cloneRepository } = activities();
+    const base = { buildId: 'b6', sha: firstSha, ref: 'main' };
+    await expect(cloneRepository({ ...base, repositoryUrl: 'file:///etc' })).rejects.toThrow(/not allowed/);
+    await expect(cloneRepository({ ...base, repositoryUrl: '-oProxyCommand=x' })).rejects.toThrow(/Git clone failed/);
+    await expect(cloneRepository({ ...base, buildId: '../escape', repositoryUrl: repoUrl })).rejects.toThrow(
+      /Invalid build id/,
+    );
+  });
+
+  it('removeWorkspace deletes the checkout', async () => {
+    const { cloneRepository, removeWorkspace } = activities();
+    const result = await cloneRepository({ buildId: 'b7', repositoryUrl: repoUrl, sha: firstSha, ref: 'main', token });
+    await removeWorkspace('b7');
+    await expect(stat(result.dir)).rejects.toThrow();
+    await removeWorkspace('b7');
+  });
+});
+
+describe('gitRefProblem (git check-ref-format rules)', () => {
+  it.each(['main', 'refs/heads/feature/x', 'refs/tags/v1.0.0', 'release-2024.1', 'user@host'])('accepts %j', (ref) => {
+    expect(gitRefProblem(ref)).toBeNull();
+  });
+  it.each([
+    '',
+    '-x',
+    '@',
+    'a b',
+    'a~1',
+    'a^',
+    'a:b',
+    'a?',
+    'a*',
+    'a[',
+    'a\\b',
+    'a..b',
+    'a@{1}',
+    '/a',
+    'a/',
+    'a//b',
+    'a.',
+    '.a',
+    'a/.b',
+    'a.lock',
+    'a/b.lock/c',
+    'x\u007f',
+  ])('refuses %j', (ref) => {
+    expect(gitRefProblem(ref)).not.toBeNull();
+  });
+});
