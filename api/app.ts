@@ -1,0 +1,56 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { bearerAuth } from './auth';
+import type { AppDeps } from './deps';
+import { docsRouter } from './docs';
+import { errorBody } from './errors';
+import { createRouter } from './openapi';
+import { organizationsRouter } from './organizations/organizations.routes';
+import { usersRouter } from './users/users.routes';
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the Kiln HTTP API. No clients are created here: everything comes from `deps`. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter().basePath(API_PREFIX);
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.route('/docs', docsRouter(`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs/assets`));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Kiln API', version: '1', description: 'Builds and deploys container images from Git webhooks.' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  // Webhooks authenticate with their own secrets; health and docs are public; everything else needs a token.
+  const auth = bearerAuth(deps.db);
+  app.use('*', (c, next) => (isPublicPath(c.req.path) ? next() : auth(c, next)));
+  app.route('/', usersRouter(deps));
+  app.route('/organizations', organizationsRouter(deps));
+  app.notFound((c) => c.json(errorBody(404, `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return c.json(errorBody(error.status, error.message), error.status as ContentfulStatusCode);
+    }
+    if (isUniqueViolation(error)) {
+      return c.json(errorBody(409, 'An object with the same name already exists; choose another name.'), 409);
+    }
+    deps.logger?.error({ err: error, path: c.req.path }, 'unhandled API error');
+    return c.json({ error: 'InternalError', message: 'Kiln hit an unexpected error; see the server log.' }, 500);
+  });
+  return app;
+}
+
+/** The app's type, for `hono/client` in the UI. */
+export type KilnApp = ReturnType<typeof createApp>;
+
+const publicPaths = /^\/api\/v1\/(health|openapi\.json|docs(\/.*)?|webhook\/[^/]+)$/;
+function isPublicPath(path: string): boolean {
+  return publicPaths.test(path);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error as { code?: string; cause?: unknown } | undefined; current;) {
+    if (current.code === '23505') return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const apiEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: optionalUrl,
+  KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
+  KILN_ENCRYPTION_KEY: z.string().optional(),
+  /** Base URL users' Git providers reach; the Production webhook URL is built from it. */
+  KILN_PUBLIC_URL: optionalUrl,
+  /** Tunnel/local URL shown to admins only (e.g. an ngrok address). */
+  KILN_LOCAL_URL: optionalUrl,
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  KILN_TEMPORAL_UI_URL: optionalUrl,
+});
+
+/** Validated configuration of the API process. */
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+/** Reads and validates the API process environment; exits with a readable message when it is invalid. */
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const parsed = apiEnvSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+  console.error(`Invalid Kiln API configuration:\n${problems}`);
+  process.exit(1);
+}

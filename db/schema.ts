@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Columns ending in `Enc` hold AES-256-GCM ciphertext from db/crypto.ts, never plain secrets.
+
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .$defaultFn(() => randomUUID());
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const userRoles = ['admin', 'member'] as const;
+export const gitProviderKinds = ['gitlab', 'github'] as const;
+export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
+export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
+export const buildProfiles = ['auto', 'small', 'medium', 'large', 'extra-large', '2x-large', '4x-large'] as const;
+export const buildStatuses = ['Pending', 'Building', 'Succeeded', 'Failed', 'Cancelled'] as const;
+export const buildTriggers = ['webhook', 'api', 'retry'] as const;
+export const buildEvents = ['push', 'tag', 'merge_request', 'manual'] as const;
+export const logStreams = ['stdout', 'stderr', 'system'] as const;
+
+/** A monorepo sub-project selected for Auto CI. */
+export interface SubprojectSetting {
+  name: string;
+  /** Build context folder relative to the repository root. */
+  path: string;
+  dockerfilePath: string;
+}
+
+export const organizations = pgTable('organizations', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    email: text('email'),
+    role: text('role', { enum: userRoles }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_org_name_uq').on(t.organizationId, t.name)],
+);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: id(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** sha256 hex of the token; the token itself is shown once and never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
+
+export const gitProviders = pgTable(
+  'git_providers',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: gitProviderKinds }).notNull(),
+    baseUrl: text('base_url').notNull(),
+    tokenEnc: text('token_enc').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('git_providers_org_kind_url_uq').on(t.organizationId, t.kind, t.baseUrl)],
+);
+
+export const registries = pgTable(
+  'registries',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: registryKinds }).notNull(),
+    url: text('url').notNull(),
+    project: text('project').notNull(),
+    username: text('username').notNull(),
+    passwordEnc: text('password_enc').notNull(),
+    insecure: boolean('insecure').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('registries_org_name_uq').on(t.organizationId, t.name)],
+);
+
+export const clusters = pgTable(
+  'clusters',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    mode: text('mode', { enum: clusterModes }).notNull(),
+    kubeconfigEnc: text('kubeconfig_enc'),
+    context: text('context'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('clusters_org_name_uq').on(t.organizationId, t.name)],
+);
+
+export const services = pgTable(
+  'services',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    gitProvider: text('git_provider', { enum: gitProviderKinds }).notNull(),
+    repoUrl: text('repo_url').notNull(),
+    /** `group/project` (GitLab path_with_namespace) or `owner/repo` (GitHub full_name), stored lower-case. */
+    projectPath: text('project_path').notNull(),
+    /** Numeric project/repository id at the provider, when known. */
+    projectId: text('project_id'),
+    defaultBranch: text('default_branch').notNull().default('main'),
+    registryId: uuid('registry_id').references(() => registries.id, { onDelete: 'set null' }),
+    clusterId: uuid('cluster_id').references(() => clusters.id, { onDelete: 'set null' }),
+    deployNamespace: text('deploy_namespace'),
+    webhookSecretEnc: text('webhook_secret_enc').notNull(),
+    webhookSecretRotatedAt: timestamp('webhook_secret_rotated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('services_org_name_uq').on(t.organizationId, t.name),
+    index('services_provider_path_idx').on(t.gitProvider, t.projectPath),
+    index('services_provider_project_id_idx').on(t.gitProvider, t.projectId),
+  ],
+);
+
+export const autoCiSettings = pgTable('auto_ci_settings', {
+  serviceId: uuid('service_id')
+    .primaryKey()
+    .references(() => services.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(false),
+  /** One branch, several, glob patterns, or `*`; matched against the exact branch or tag name. */
+  branchFilter: jsonb('branch_filter').$type<string[]>().notNull().default(['main']),
+  buildProfile: text('build_profile', { enum: buildProfiles }).notNull().default('auto'),
+  dockerfilePath: text('dockerfile_path').notNull().default('Dockerfile'),
+  buildArgs: jsonb('build_args').$type<Record<string, string>>().notNull().default({}),
+  autoDeploy: boolean('auto_deploy').notNull().default(false),
+  imageName: text('image_name'),
+  imagePrefix: text('image_prefix'),
+  subprojects: jsonb('subprojects').$type<SubprojectSetting[]>().notNull().default([]),
+  updatedAt: updatedAt(),
+});
+
+export const builds = pgTable(
+  'builds',
+  {
+    id: id(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    parentBuildId: uuid('parent_build_id'),
+    subproject: text('subproject'),
+    trigger: text('trigger', { enum: buildTriggers }).notNull(),
+    event: text('event', { enum: buildEvents }).notNull(),
+    provider: text('provider', { enum: gitProviderKinds }),
+    deliveryId: text('delivery_id'),
+    ref: text('ref').notNull(),
+    branch: text('branch'),
+    tag: text('tag'),
+    /** Exact commit to build; null for manual builds until the clone resolves the branch. */
+    sha: text('sha'),
+    commitMessage: text('commit_message'),
+    commitAuthor: text('commit_author'),
+    status: text('status', { enum: buildStatuses }).notNull().default('Pending'),
+    progress: integer('progress').notNull().default(0),
+    currentStep: text('current_step').notNull().default('Queued'),
+    error: text('error'),
+    errorType: text('error_type'),
+    images: jsonb('images').$type<string[]>().notNull().default([]),
+    digest: text('digest'),
+    digests: jsonb('digests').$type<Record<string, string>>().notNull().default({}),
+    workflowId: text('workflow_id').notNull(),
+    retryOfBuildId: uuid('retry_of_build_id'),
+    triggeredByUserId: uuid('triggered_by_user_id'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    durationMs: bigint('duration_ms', { mode: 'number' }),
+  },
+  (t) => [
+    // One build per workflow id: concurrent duplicate deliveries collapse onto one row.
+    uniqueIndex('builds_workflow_id_uq').on(t.workflowId),
+    index('builds_service_created_idx').on(t.serviceId, t.createdAt),
+    index('builds_org_created_idx').on(t.organizationId, t.createdAt),
+    index('builds_parent_idx').on(t.parentBuildId),
+  ],
+);
+
+export const buildLogLines = pgTable(
+  'build_log_lines',
+  {
+    buildId: uuid('build_id')
+      .notNull()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    stream: text('stream', { enum: logStreams }).notNull(),
+    text: text('text').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.seq] })],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: id(),
+    provider: text('provider', { enum: gitProviderKinds }).notNull(),
+    event: text('event'),
+    deliveryId: text('delivery_id'),
+    serviceId: uuid('service_id').references(() => services.id, { onDelete: 'cascade' }),
+    statusCode: integer('status_code').notNull(),
+    response: jsonb('response').$type<Record<string, unknown>>().notNull(),
+    buildId: uuid('build_id'),
+    /** Request headers without tokens or signatures. */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** Raw body, kept only for authenticated deliveries so an admin can redeliver them. */
+    payload: text('payload'),
+    payloadBytes: integer('payload_bytes').notNull().default(0),
+    redeliveryOf: uuid('redelivery_of'),
+    durationMs: integer('duration_ms').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_service_created_idx').on(t.serviceId, t.createdAt),
+    index('webhook_deliveries_delivery_idx').on(t.deliveryId),
+  ],
+);

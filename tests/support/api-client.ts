@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import type { AppDeps } from '../../api/deps';
+import { ensureBootstrap } from '../../db/bootstrap';
+import { createSecretCipher, type SecretCipher } from '../../db/crypto';
+import type { Database } from '../../db/client';
+import { createTestDatabase } from './database';
+
+/** Response bodies are asserted field by field in tests, so they stay loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonBody = any;
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  app: ReturnType<typeof createApp>;
+  db: Database;
+  url: string;
+  cipher: SecretCipher;
+  temporal: Client;
+  adminToken: string;
+  /** Calls the app in-process; `token` defaults to the admin's, `null` sends none. */
+  request(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: JsonBody }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API over a fresh PostgreSQL database with a bootstrapped admin. Without `temporal` the client points at
+ * a lazy connection that is never dialled — fine for suites that start no builds.
+ */
+export async function createTestApi(options: { temporal?: Client; clock?: () => Date } = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const cipher = createSecretCipher(randomBytes(32));
+  const temporal = options.temporal ?? new Client();
+  const deps: AppDeps = {
+    db: database.db,
+    temporal,
+    cipher,
+    clock: options.clock,
+    config: {
+      publicUrl: 'https://kiln.example.com',
+      localUrl: 'https://tunnel.example.dev',
+      temporalNamespace: 'default',
+    },
+  };
+  const app = createApp(deps);
+  const { adminToken } = await ensureBootstrap(database.db, { dataDir: 'memory://' });
+  const request: TestApi['request'] = async (method, path, opts = {}) => {
+    const token = opts.token === undefined ? adminToken : opts.token;
+    const headers: Record<string, string> = { ...opts.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await app.request(`/api/v1${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? safeJson(text) : null };
+  };
+  return {
+    app,
+    db: database.db,
+    url: database.url,
+    cipher,
+    temporal,
+    adminToken: adminToken!,
+    request,
+    close: () => database.close(),
+  };
+}
+
+/** Creates an organization with one member (and its token); returns their ids. */
+export async function createOrgWithMember(api: TestApi, name: string) {
+  const org = await api.request('POST', '/organizations', { body: { name } });
+  const user = await api.request('POST', '/users', {
+    body: { organizationId: org.body.id, name: `${name}-dev`, role: 'member' },
+  });
+  return { organizationId: org.body.id as string, userId: user.body.id as string, token: user.body.token as string };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
