@@ -1,0 +1,24 @@
+// `npm start`: Kiln's API, UI, worker and (without TEMPORAL_ADDRESS) the embedded Temporal devserver in one process.
+import { loadServerEnv } from './env';
+import { createLogger } from './logger';
+import { startKiln } from './start';
+
+const env = loadServerEnv();
+const logger = createLogger(env.LOG_LEVEL);
+
+try {
+  const kiln = await startKiln(env, logger);
+  logger.info({ url: kiln.url, temporal: kiln.temporalAddress }, `Kiln is running on ${kiln.url}`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Stopping Kiln');
+    void kiln.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+} catch (error) {
+  logger.fatal({ err: error }, `Kiln failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import { createBuilderQueueActivities, createBuildQueueActivities } from '../worker/activities';
+import { bundleKilnWorkflows } from '../worker/bundle';
+import { createKilnWorkers } from '../worker/worker';
+import { startEngine } from './engine';
+import type { ServerEnv } from './env';
+import { createLogger, installTemporalLogging } from './logger';
+import { appConfigFrom, openKilnDatabase } from './setup';
+import { staticUi } from './static-ui';
+
+/** A running Kiln: API + UI, worker, and (in embedded mode) the devserver. */
+export interface RunningKiln {
+  url: string;
+  temporalAddress: string;
+  /** The admin token, only when this start created the admin in an in-memory database (tests). */
+  adminToken?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts every part of Kiln in this process and returns once the API answers. */
+export async function startKiln(env: ServerEnv, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningKiln> {
+  installTemporalLogging(logger);
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of stack.reverse()) await close().catch((err) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    const engine = await startEngine({
+      temporalAddress: env.TEMPORAL_ADDRESS,
+      dataDir: env.KILN_DATA_DIR,
+      devserverPort: env.KILN_DEVSERVER_PORT,
+    });
+    stack.push(() => engine.stop());
+    logger.info({ address: engine.address, embedded: engine.embedded }, 'Temporal engine ready');
+
+    const { database, cipher, bootstrap } = await openKilnDatabase(env, logger);
+    stack.push(() => database.close());
+
+    const connection = await Connection.connect({ address: engine.address });
+    stack.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+    const nativeConnection = await NativeConnection.connect({ address: engine.address });
+    stack.push(() => nativeConnection.close());
+    const activityDeps = { dataDir: env.KILN_DATA_DIR };
+    const workers = await createKilnWorkers({
+      connection: nativeConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      workflowBundle: await bundleKilnWorkflows(),
+      activities: createBuildQueueActivities(activityDeps),
+      builderActivities: createBuilderQueueActivities(activityDeps),
+      maxConcurrentBuilds: env.KILN_MAX_CONCURRENT_BUILDS,
+    });
+    const running = workers.run().catch((err) => logger.fatal({ err }, 'Kiln worker stopped unexpectedly'));
+    stack.push(async () => {
+      await workers.shutdown();
+      await running;
+    });
+
+    const api = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
+    const http = new Hono().route('/', api).route('/', staticUi());
+    const server = await listen(http, env.HOST, env.PORT);
+    stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+    return { url, temporalAddress: engine.address, adminToken: bootstrap.adminToken, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ReturnType<typeof serve>> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
