@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
 import { gitRefProblem } from '../../activities/git-ref';
 import { startGitServer, type GitServer } from '../support/git-server';
+import { rejectionOf } from './failure';
 
 const exec = promisify(execFile);
 const wellFormedSha = 'b'.repeat(40);
@@ -73,14 +74,9 @@ describe('cloneRepository', () => {
   it('reports a wrong token as "Git clone failed" without the token and leaves no workspace', async () => {
     const { cloneRepository } = activities();
     const wrong = 'glpat-WRONG-token-1234';
-    const error = await cloneRepository({
-      buildId: 'b3',
-      repositoryUrl: repoUrl,
-      sha: firstSha,
-      ref: 'refs/heads/main',
-      token: wrong,
-    }).catch((e: unknown) => e as Error & { type?: string });
-    expect(error).toBeInstanceOf(Error);
+    const error = await rejectionOf(
+      cloneRepository({ buildId: 'b3', repositoryUrl: repoUrl, sha: firstSha, ref: 'refs/heads/main', token: wrong }),
+    );
     expect(error.type).toBe('GitCloneFailed');
     expect(error.message).toMatch(/^Git clone failed: .*Authentication failed/);
     expect(error.message).toContain("Check that the organization's Git token has read_repository access.");
@@ -105,9 +101,7 @@ describe('cloneRepository', () => {
   ])('refuses sha %j / ref %j before git runs', async (sha, ref) => {
     await rm(argvLog, { force: true });
     const { cloneRepository } = activities();
-    const error = await cloneRepository({ buildId: 'b5', repositoryUrl: repoUrl, sha, ref, token }).catch(
-      (e: unknown) => e as { type?: string },
-    );
+    const error = await rejectionOf(cloneRepository({ buildId: 'b5', repositoryUrl: repoUrl, sha, ref, token }));
     expect(error.type).toBe('InvalidGitRef');
     expect(await readArgv()).toBe('');
   });

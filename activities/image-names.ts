@@ -1,0 +1,73 @@
+export interface ImageNameInput {
+  /** host[:port] of the registry, e.g. `harbor.example.com`. */
+  registryHost: string;
+  /** Harbor project / Docker Hub namespace. */
+  project: string;
+  /** Monorepo image prefix (`kiwi-`), '' when unused. */
+  prefix?: string;
+  /** Image (service or sub-project) name. */
+  name: string;
+  /** Commit sha, used as given (Kiln passes the full sha). */
+  sha: string;
+  /** Branch that was pushed; tagged with a sanitized copy (`feature/x` → `feature-x`). */
+  branch?: string;
+  /** Git tag of a tag push (`v1.2.0`). */
+  tag?: string;
+}
+
+const maxTagLength = 128;
+
+/**
+ * Full image references to push: `<registry>/<project>/<prefix><name>:<sha>` first (the canonical one),
+ * then the sanitized branch tag, then the git tag for tag pushes; duplicates dropped.
+ */
+export function imageReferences(input: ImageNameInput): string[] {
+  const repository = imageRepository(input);
+  const tags = [sanitizeTag(input.sha), input.branch && sanitizeTag(input.branch), input.tag && sanitizeTag(input.tag)];
+  const unique = [...new Set(tags.filter((tag): tag is string => typeof tag === 'string' && tag !== ''))];
+  if (unique[0] !== sanitizeTag(input.sha) || unique[0] === '') {
+    throw new Error(`Commit sha ${JSON.stringify(input.sha)} cannot be used as an image tag.`);
+  }
+  return unique.map((tag) => `${repository}:${tag}`);
+}
+
+/** `<registry>/<project>/<prefix><name>` with each path component made a valid OCI repository name. */
+export function imageRepository(input: Pick<ImageNameInput, 'registryHost' | 'project' | 'prefix' | 'name'>): string {
+  const host = input.registryHost.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const project = input.project.split('/').map(sanitizeRepositoryComponent).filter(Boolean).join('/');
+  const name = sanitizeRepositoryComponent(`${input.prefix ?? ''}${input.name}`);
+  if (!host || !project || !name) {
+    throw new Error(`Cannot build an image name from registry "${host}", project "${project}", name "${name}".`);
+  }
+  return `${host}/${project}/${name}`;
+}
+
+/** Lowercase `[a-z0-9]` runs joined by single `.`, `_` or `-` (a subset of what the OCI distribution spec allows). */
+export function sanitizeRepositoryComponent(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]{2,}/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '');
+}
+
+/** A valid tag (`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`): other characters become `-`, e.g. `feature/x` → `feature-x`. */
+export function sanitizeTag(value: string): string {
+  return value
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, maxTagLength)
+    .replace(/[.-]+$/, '');
+}
+
+/** Splits `host/a/b:tag` into the registry host, repository path and tag. */
+export function parseImageReference(reference: string): { host: string; repository: string; tag: string } {
+  const slash = reference.indexOf('/');
+  const colon = reference.lastIndexOf(':');
+  if (slash < 0 || colon < slash) throw new Error(`Image reference ${JSON.stringify(reference)} has no host or tag.`);
+  return {
+    host: reference.slice(0, slash),
+    repository: reference.slice(slash + 1, colon),
+    tag: reference.slice(colon + 1),
+  };
+}
