@@ -1,0 +1,125 @@
+import { AuthorizationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { BuildErrorType, buildFailure } from '../errors';
+import { kubeStatus } from './errors';
+
+/**
+ * How Kiln reaches one cluster: a kubeconfig (stored encrypted, decrypted by the caller just before use) or the
+ * in-cluster service account when Kiln's worker runs inside the target cluster.
+ */
+export type ClusterAccess = { kubeconfig: string } | { inCluster: true };
+
+/** Builds a KubeConfig; a kubeconfig that does not parse or names no cluster is a ConfigurationError. */
+export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
+  const kc = new KubeConfig();
+  const resolved = typeof access === 'string' ? { kubeconfig: access } : access;
+  if ('inCluster' in resolved) {
+    kc.loadFromCluster();
+    return kc;
+  }
+  try {
+    kc.loadFromString(resolved.kubeconfig);
+  } catch (error) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Invalid kubeconfig: ${(error as Error).message}. Paste the full kubeconfig YAML again.`,
+    );
+  }
+  if (!kc.getCurrentCluster()) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      'Invalid kubeconfig: its current-context names no cluster. Set current-context or paste a kubeconfig with one context.',
+    );
+  }
+  return kc;
+}
+
+/** One permission Kiln needs, checked with a SelfSubjectAccessReview. */
+export interface PermissionCheck {
+  verb: string;
+  resource: string;
+  namespace?: string;
+  group?: string;
+  subresource?: string;
+}
+
+export interface ConnectivityResult {
+  ok: boolean;
+  /** `v1.30.2` when the API answered. */
+  version?: string;
+  message: string;
+  /** Permissions that were checked and are missing, as `verb resource in namespace`. */
+  missing?: string[];
+}
+
+/** The permissions a build and a deploy need; the connectivity check asks the API server about each. */
+export function requiredPermissions(buildNamespace: string, serviceNamespace?: string): PermissionCheck[] {
+  const checks: PermissionCheck[] = [
+    { verb: 'create', resource: 'pods', namespace: buildNamespace },
+    { verb: 'get', resource: 'pods', subresource: 'log', namespace: buildNamespace },
+    { verb: 'create', resource: 'secrets', namespace: buildNamespace },
+  ];
+  if (serviceNamespace) {
+    checks.push(
+      { verb: 'create', resource: 'secrets', namespace: serviceNamespace },
+      { verb: 'create', resource: 'deployments', group: 'apps', namespace: serviceNamespace },
+    );
+  }
+  return checks;
+}
+
+/**
+ * Answers "can Kiln use this cluster?": GET /version proves reachability and credentials, then each
+ * `permissions` entry is asked through SelfSubjectAccessReview. Never throws; the message says what to fix.
+ */
+export async function checkClusterConnectivity(
+  access: ClusterAccess | string,
+  permissions: PermissionCheck[] = [],
+): Promise<ConnectivityResult> {
+  let kc: KubeConfig;
+  try {
+    kc = loadKubeConfig(access);
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  const server = kc.getCurrentCluster()?.server ?? 'the in-cluster API';
+  let version: string;
+  try {
+    version = (await kc.makeApiClient(VersionApi).getCode()).gitVersion;
+  } catch (error) {
+    return { ok: false, message: describeConnectError(server, error) };
+  }
+  const missing: string[] = [];
+  const authorization = kc.makeApiClient(AuthorizationV1Api);
+  for (const check of permissions) {
+    const review = await authorization.createSelfSubjectAccessReview({
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: check },
+      },
+    });
+    if (!review.status?.allowed) {
+      const resource = check.subresource ? `${check.resource}/${check.subresource}` : check.resource;
+      missing.push(`${check.verb} ${resource} in ${check.namespace ?? 'the cluster'}`);
+    }
+  }
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      version,
+      missing,
+      message: `Connected to Kubernetes ${version}, but Permission denied: Kiln needs ${missing.join('; ')}. Apply Kiln's RBAC manifests (deploy/) or ask the cluster administrator.`,
+    };
+  }
+  return { ok: true, version, message: `Connected to Kubernetes ${version} at ${server}.` };
+}
+
+function describeConnectError(server: string, error: unknown): string {
+  const status = kubeStatus(error);
+  if (status?.code === 401)
+    return `The cluster at ${server} rejected the credentials (401 Unauthorized). Update the kubeconfig's token or certificate.`;
+  if (status?.code === 403) return `The cluster at ${server} denied access (403 Forbidden): ${status.message ?? ''}`;
+  if (status) return `The cluster at ${server} answered ${status.code}: ${status.message ?? status.reason ?? ''}`;
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+  return `Cannot reach the cluster at ${server} (${cause}). Check the server address in the kubeconfig and the network/firewall.`;
+}
