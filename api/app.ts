@@ -7,6 +7,12 @@ import { errorBody } from './errors';
 import { createRouter } from './openapi';
 import { organizationsRouter } from './organizations/organizations.routes';
 import { usersRouter } from './users/users.routes';
+import { gitProvidersRouter } from './git-providers/git-providers.routes';
+import { registriesRouter } from './registries/registries.routes';
+import { clustersRouter } from './clusters/clusters.routes';
+import { servicesRouter } from './services/services.routes';
+import { autoCiRouter } from './services/auto-ci.routes';
+import { webhookInfoRouter } from './services/webhook-info.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -23,8 +29,15 @@ export function createApp(deps: AppDeps) {
   // Webhooks authenticate with their own secrets; health and docs are public; everything else needs a token.
   const auth = bearerAuth(deps.db);
   app.use('*', (c, next) => (isPublicPath(c.req.path) ? next() : auth(c, next)));
-  app.route('/', usersRouter(deps));
-  app.route('/organizations', organizationsRouter(deps));
+  const routes = app
+    .route('/', usersRouter(deps))
+    .route('/organizations', organizationsRouter(deps))
+    .route('/git-providers', gitProvidersRouter(deps))
+    .route('/registries', registriesRouter(deps))
+    .route('/clusters', clustersRouter(deps))
+    .route('/services', servicesRouter(deps))
+    .route('/services', autoCiRouter(deps))
+    .route('/services', webhookInfoRouter(deps));
   app.notFound((c) => c.json(errorBody(404, `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
@@ -36,7 +49,7 @@ export function createApp(deps: AppDeps) {
     deps.logger?.error({ err: error, path: c.req.path }, 'unhandled API error');
     return c.json({ error: 'InternalError', message: 'Kiln hit an unexpected error; see the server log.' }, 500);
   });
-  return app;
+  return routes;
 }
 
 /** The app's type, for `hono/client` in the UI. */

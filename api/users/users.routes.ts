@@ -39,7 +39,7 @@ const tokenParams = uuidParam.extend({
 });
 
 const tags = ['Users'];
-const base = { tags, security: bearerSecurity } as const;
+const base = { tags, security: bearerSecurity };
 export const me = createRoute({
   ...base,
   method: 'get',

@@ -1,0 +1,82 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import type { SecretCipher } from '../../db/crypto';
+import { clusters } from '../../db/schema';
+import { organizationForCreate } from '../auth';
+import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { apiError, found } from '../errors';
+import { listScope, visibleTo } from '../scope';
+import type * as routes from './clusters.routes';
+import { inspectKubeconfig } from './kubeconfig';
+
+type Row = typeof clusters.$inferSelect;
+const view = (row: Row, cipher: SecretCipher) => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  name: row.name,
+  mode: row.mode,
+  context: row.context,
+  server: row.kubeconfigEnc
+    ? (inspectKubeconfig(cipher.decrypt(row.kubeconfigEnc), row.context ?? undefined).server ?? null)
+    : null,
+  hasKubeconfig: row.kubeconfigEnc != null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+function checkKubeconfig(kubeconfig: string, context?: string | null) {
+  const { error } = inspectKubeconfig(kubeconfig, context ?? undefined);
+  if (error) throw apiError(400, error);
+}
+
+/** Handlers for `/clusters`. */
+export function createClusterHandlers({ db, cipher }: AppDeps) {
+  const load = async (id: string, user: AuthUser) => {
+    const [row] = await db
+      .select()
+      .from(clusters)
+      .where(visibleTo(user, clusters.organizationId, eq(clusters.id, id)));
+    return found(row, `Cluster ${id}`);
+  };
+  const list: RouteHandler<typeof routes.listClusters, AppEnv> = async (c) => {
+    const where = listScope(c.get('user'), clusters.organizationId, c.req.valid('query').organizationId);
+    const rows = await db.select().from(clusters).where(where).orderBy(clusters.name);
+    return c.json({ items: rows.map((row) => view(row, cipher)) }, 200);
+  };
+  const create: RouteHandler<typeof routes.createCluster, AppEnv> = async (c) => {
+    const { organizationId, kubeconfig, ...input } = c.req.valid('json');
+    if (input.mode === 'kubeconfig') checkKubeconfig(kubeconfig!, input.context);
+    const [row] = await db
+      .insert(clusters)
+      .values({
+        ...input,
+        organizationId: organizationForCreate(c.get('user'), organizationId),
+        kubeconfigEnc: input.mode === 'kubeconfig' ? cipher.encrypt(kubeconfig!) : null,
+      })
+      .returning();
+    return c.json(view(row!, cipher), 201);
+  };
+  const get: RouteHandler<typeof routes.getCluster, AppEnv> = async (c) =>
+    c.json(view(await load(c.req.valid('param').id, c.get('user')), cipher), 200);
+  const update: RouteHandler<typeof routes.updateCluster, AppEnv> = async (c) => {
+    const current = await load(c.req.valid('param').id, c.get('user'));
+    const { kubeconfig, ...changes } = c.req.valid('json');
+    if (kubeconfig && current.mode === 'in-cluster')
+      throw apiError(400, 'An in-cluster environment has no kubeconfig.');
+    const context = changes.context === undefined ? current.context : changes.context;
+    const nextConfig = kubeconfig ?? (current.kubeconfigEnc ? cipher.decrypt(current.kubeconfigEnc) : undefined);
+    if (nextConfig) checkKubeconfig(nextConfig, context);
+    const [row] = await db
+      .update(clusters)
+      .set({ ...changes, ...(kubeconfig ? { kubeconfigEnc: cipher.encrypt(kubeconfig) } : {}), updatedAt: new Date() })
+      .where(eq(clusters.id, current.id))
+      .returning();
+    return c.json(view(row!, cipher), 200);
+  };
+  const remove: RouteHandler<typeof routes.deleteCluster, AppEnv> = async (c) => {
+    const current = await load(c.req.valid('param').id, c.get('user'));
+    await db.delete(clusters).where(eq(clusters.id, current.id));
+    return c.body(null, 204);
+  };
+  return { list, create, get, update, remove };
+}

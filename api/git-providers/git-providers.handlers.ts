@@ -1,0 +1,77 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { gitProviders } from '../../db/schema';
+import { organizationForCreate, requireAdmin } from '../auth';
+import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { found } from '../errors';
+import { listScope, visibleTo } from '../scope';
+import type * as routes from './git-providers.routes';
+
+type Row = typeof gitProviders.$inferSelect;
+const defaultBaseUrl = { gitlab: 'https://gitlab.com', github: 'https://github.com' } as const;
+const view = (row: Row) => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  kind: row.kind,
+  baseUrl: row.baseUrl,
+  hasToken: row.tokenEnc.length > 0,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** Handlers for `/git-providers`. */
+export function createGitProviderHandlers({ db, cipher }: AppDeps) {
+  const load = async (id: string, user: AuthUser) => {
+    const [row] = await db
+      .select()
+      .from(gitProviders)
+      .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
+    return found(row, `Git provider ${id}`);
+  };
+  const list: RouteHandler<typeof routes.listGitProviders, AppEnv> = async (c) => {
+    const where = listScope(c.get('user'), gitProviders.organizationId, c.req.valid('query').organizationId);
+    const rows = await db.select().from(gitProviders).where(where).orderBy(gitProviders.createdAt);
+    return c.json({ items: rows.map(view) }, 200);
+  };
+  const create: RouteHandler<typeof routes.createGitProvider, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireAdmin(user, 'connect Git providers');
+    const input = c.req.valid('json');
+    const [row] = await db
+      .insert(gitProviders)
+      .values({
+        organizationId: organizationForCreate(user, input.organizationId),
+        kind: input.kind,
+        baseUrl: input.baseUrl ?? defaultBaseUrl[input.kind],
+        tokenEnc: cipher.encrypt(input.token),
+      })
+      .returning();
+    return c.json(view(row!), 201);
+  };
+  const get: RouteHandler<typeof routes.getGitProvider, AppEnv> = async (c) =>
+    c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
+  const update: RouteHandler<typeof routes.updateGitProvider, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireAdmin(user, 'change Git providers');
+    const current = await load(c.req.valid('param').id, user);
+    const { baseUrl, token } = c.req.valid('json');
+    const [row] = await db
+      .update(gitProviders)
+      .set({
+        baseUrl: baseUrl ?? current.baseUrl,
+        tokenEnc: token ? cipher.encrypt(token) : current.tokenEnc,
+        updatedAt: new Date(),
+      })
+      .where(eq(gitProviders.id, current.id))
+      .returning();
+    return c.json(view(row!), 200);
+  };
+  const remove: RouteHandler<typeof routes.deleteGitProvider, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireAdmin(user, 'remove Git providers');
+    const current = await load(c.req.valid('param').id, user);
+    await db.delete(gitProviders).where(eq(gitProviders.id, current.id));
+    return c.body(null, 204);
+  };
+  return { list, create, get, update, remove };
+}

@@ -1,0 +1,80 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { gitProviderKinds } from '../../db/schema';
+import type { AppDeps } from '../deps';
+import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { createGitProviderHandlers } from './git-providers.handlers';
+
+export const gitProviderSchema = z
+  .object({
+    id: z.string().uuid(),
+    organizationId: z.string().uuid(),
+    kind: z.enum(gitProviderKinds),
+    baseUrl: z.string(),
+    hasToken: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('GitProvider');
+const baseUrl = z
+  .string()
+  .url()
+  .transform((url) => url.replace(/\/+$/, ''));
+export const gitProviderInput = z.object({
+  organizationId: z.string().uuid().optional(),
+  kind: z.enum(gitProviderKinds),
+  baseUrl: baseUrl.optional().openapi({ description: 'Defaults to https://gitlab.com or https://github.com' }),
+  token: z.string().trim().min(1).openapi({ description: 'Personal/project access token with read_repository' }),
+});
+export const gitProviderPatch = z.object({ baseUrl: baseUrl.optional(), token: z.string().trim().min(1).optional() });
+
+const base = { tags: ['Git providers'], security: bearerSecurity };
+const listQuery = z.object({ organizationId: z.string().uuid().optional() });
+export const listGitProviders = createRoute({
+  ...base,
+  method: 'get',
+  path: '/',
+  summary: 'Organization Git connections (tokens are never returned)',
+  request: { query: listQuery },
+  responses: { 200: jsonResponse(z.object({ items: z.array(gitProviderSchema) }), 'Connections'), ...commonErrors },
+});
+export const createGitProvider = createRoute({
+  ...base,
+  method: 'post',
+  path: '/',
+  summary: 'Connect GitLab or GitHub for an organization (admin); every service uses it',
+  request: jsonBody(gitProviderInput),
+  responses: { 201: jsonResponse(gitProviderSchema, 'Created'), ...commonErrors },
+});
+export const getGitProvider = createRoute({
+  ...base,
+  method: 'get',
+  path: '/{id}',
+  request: { params: uuidParam },
+  responses: { 200: jsonResponse(gitProviderSchema, 'Connection'), ...commonErrors },
+});
+export const updateGitProvider = createRoute({
+  ...base,
+  method: 'patch',
+  path: '/{id}',
+  summary: 'Change the base URL or replace the token (admin)',
+  request: { params: uuidParam, ...jsonBody(gitProviderPatch) },
+  responses: { 200: jsonResponse(gitProviderSchema, 'Updated'), ...commonErrors },
+});
+export const deleteGitProvider = createRoute({
+  ...base,
+  method: 'delete',
+  path: '/{id}',
+  request: { params: uuidParam },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors },
+});
+
+/** `/git-providers` router. */
+export function gitProvidersRouter(deps: AppDeps) {
+  const h = createGitProviderHandlers(deps);
+  return createRouter()
+    .openapi(listGitProviders, h.list)
+    .openapi(createGitProvider, h.create)
+    .openapi(getGitProvider, h.get)
+    .openapi(updateGitProvider, h.update)
+    .openapi(deleteGitProvider, h.remove);
+}

@@ -1,0 +1,65 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { registries } from '../../db/schema';
+import { organizationForCreate } from '../auth';
+import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { apiError, found } from '../errors';
+import { listScope, visibleTo } from '../scope';
+import type * as routes from './registries.routes';
+
+type Row = typeof registries.$inferSelect;
+const view = ({ passwordEnc, createdAt, updatedAt, ...rest }: Row) => ({
+  ...rest,
+  hasPassword: passwordEnc.length > 0,
+  createdAt: createdAt.toISOString(),
+  updatedAt: updatedAt.toISOString(),
+});
+
+/** Handlers for `/registries`. */
+export function createRegistryHandlers({ db, cipher }: AppDeps) {
+  const load = async (id: string, user: AuthUser) => {
+    const [row] = await db
+      .select()
+      .from(registries)
+      .where(visibleTo(user, registries.organizationId, eq(registries.id, id)));
+    return found(row, `Registry ${id}`);
+  };
+  const list: RouteHandler<typeof routes.listRegistries, AppEnv> = async (c) => {
+    const where = listScope(c.get('user'), registries.organizationId, c.req.valid('query').organizationId);
+    const rows = await db.select().from(registries).where(where).orderBy(registries.name);
+    return c.json({ items: rows.map(view) }, 200);
+  };
+  const create: RouteHandler<typeof routes.createRegistry, AppEnv> = async (c) => {
+    const { organizationId, password, url, ...input } = c.req.valid('json');
+    const resolvedUrl = url ?? (input.kind === 'dockerhub' ? 'docker.io' : undefined);
+    if (!resolvedUrl) throw apiError(400, `A ${input.kind} registry needs its url (host[:port]).`);
+    const [row] = await db
+      .insert(registries)
+      .values({
+        ...input,
+        url: resolvedUrl,
+        organizationId: organizationForCreate(c.get('user'), organizationId),
+        passwordEnc: cipher.encrypt(password),
+      })
+      .returning();
+    return c.json(view(row!), 201);
+  };
+  const get: RouteHandler<typeof routes.getRegistry, AppEnv> = async (c) =>
+    c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
+  const update: RouteHandler<typeof routes.updateRegistry, AppEnv> = async (c) => {
+    const current = await load(c.req.valid('param').id, c.get('user'));
+    const { password, ...changes } = c.req.valid('json');
+    const [row] = await db
+      .update(registries)
+      .set({ ...changes, ...(password ? { passwordEnc: cipher.encrypt(password) } : {}), updatedAt: new Date() })
+      .where(eq(registries.id, current.id))
+      .returning();
+    return c.json(view(row!), 200);
+  };
+  const remove: RouteHandler<typeof routes.deleteRegistry, AppEnv> = async (c) => {
+    const current = await load(c.req.valid('param').id, c.get('user'));
+    await db.delete(registries).where(eq(registries.id, current.id));
+    return c.body(null, 204);
+  };
+  return { list, create, get, update, remove };
+}

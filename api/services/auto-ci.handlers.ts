@@ -1,0 +1,88 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { and, eq } from 'drizzle-orm';
+import { imageRepository } from '../../activities/image-names';
+import type { Database } from '../../db/client';
+import { autoCiSettings, gitProviders, registries } from '../../db/schema';
+import type { AppDeps, AppEnv } from '../deps';
+import { apiError } from '../errors';
+import type * as routes from './auto-ci.routes';
+import { loadVisibleService, type ServiceRow } from './load-service';
+
+type Settings = typeof autoCiSettings.$inferSelect;
+
+/** Handlers for `GET/PUT /services/{id}/auto-ci`. */
+export function createAutoCiHandlers({ db }: AppDeps) {
+  const get: RouteHandler<typeof routes.getAutoCi, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    return c.json(await describe(db, service, await loadSettings(db, service.id)), 200);
+  };
+  const put: RouteHandler<typeof routes.putAutoCi, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    const current = await loadSettings(db, service.id);
+    const next = { ...current, ...c.req.valid('json') };
+    const missing = await missingPrerequisites(db, service, next);
+    if (next.enabled && missing.length > 0) {
+      throw apiError(400, `Auto CI cannot be enabled yet: ${missing.join('; ')}.`);
+    }
+    const { serviceId: _id, updatedAt: _at, ...values } = next;
+    const [saved] = await db
+      .insert(autoCiSettings)
+      .values({ ...values, serviceId: service.id, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: autoCiSettings.serviceId, set: { ...values, updatedAt: new Date() } })
+      .returning();
+    return c.json(await describe(db, service, saved!), 200);
+  };
+  return { get, put };
+}
+
+async function loadSettings(db: Database, serviceId: string): Promise<Settings> {
+  const [row] = await db.select().from(autoCiSettings).where(eq(autoCiSettings.serviceId, serviceId));
+  if (row) return row;
+  // Services always get a row on creation; this covers rows removed by hand.
+  const [created] = await db.insert(autoCiSettings).values({ serviceId }).onConflictDoNothing().returning();
+  return created ?? (await loadSettings(db, serviceId));
+}
+
+/** What the product page's checklist asks for, in words a user can act on. */
+async function missingPrerequisites(db: Database, service: ServiceRow, settings: Pick<Settings, 'autoDeploy'>) {
+  const missing: string[] = [];
+  if (!service.registryId) missing.push('set a registry on the service (PATCH /services/{id} registryId)');
+  const [connection] = await db
+    .select({ id: gitProviders.id })
+    .from(gitProviders)
+    .where(and(eq(gitProviders.organizationId, service.organizationId), eq(gitProviders.kind, service.gitProvider)));
+  if (!connection)
+    missing.push(`an admin must connect ${service.gitProvider} for the organization (POST /git-providers)`);
+  if (settings.autoDeploy && !service.clusterId) missing.push('auto-deploy needs a cluster on the service (clusterId)');
+  return missing;
+}
+
+async function describe(db: Database, service: ServiceRow, settings: Settings) {
+  const [registry] = service.registryId
+    ? await db.select().from(registries).where(eq(registries.id, service.registryId))
+    : [];
+  const imageName = settings.imageName ?? service.name;
+  const names = settings.subprojects.length > 0 ? settings.subprojects.map((s) => s.name) : [imageName];
+  const prefix = settings.subprojects.length > 0 ? (settings.imagePrefix ?? '') : '';
+  const missing = await missingPrerequisites(db, service, settings);
+  return {
+    serviceId: service.id,
+    enabled: settings.enabled,
+    branchFilter: settings.branchFilter,
+    buildProfile: settings.buildProfile,
+    dockerfilePath: settings.dockerfilePath,
+    buildArgs: settings.buildArgs,
+    autoDeploy: settings.autoDeploy,
+    imageName,
+    imagePrefix: settings.imagePrefix,
+    subprojects: settings.subprojects,
+    registry: registry
+      ? { id: registry.id, name: registry.name, kind: registry.kind, url: registry.url, project: registry.project }
+      : null,
+    imageRepositories: registry
+      ? names.map((name) => imageRepository({ registryHost: registry.url, project: registry.project, prefix, name }))
+      : [],
+    readiness: { ready: missing.length === 0, missing },
+    updatedAt: settings.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,31 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps';
+import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { autoCiInput, autoCiSchema } from './auto-ci.schemas';
+import { createAutoCiHandlers } from './auto-ci.handlers';
+
+const base = { tags: ['Auto CI'], security: bearerSecurity };
+export const getAutoCi = createRoute({
+  ...base,
+  method: 'get',
+  path: '/{id}/auto-ci',
+  summary: 'Auto CI settings of a service, with what is still missing before it can run',
+  request: { params: uuidParam },
+  responses: { 200: jsonResponse(autoCiSchema, 'Settings'), ...commonErrors },
+});
+export const putAutoCi = createRoute({
+  ...base,
+  method: 'put',
+  path: '/{id}/auto-ci',
+  summary: 'Save Auto CI settings (fields left out keep their value)',
+  description:
+    'Enabling needs a registry on the service and a Git connection for the organization; auto-deploy needs a cluster.',
+  request: { params: uuidParam, ...jsonBody(autoCiInput) },
+  responses: { 200: jsonResponse(autoCiSchema, 'Saved'), ...commonErrors },
+});
+
+/** `/services/{id}/auto-ci` router. */
+export function autoCiRouter(deps: AppDeps) {
+  const h = createAutoCiHandlers(deps);
+  return createRouter().openapi(getAutoCi, h.get).openapi(putAutoCi, h.put);
+}

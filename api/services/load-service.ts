@@ -1,0 +1,51 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { clusters, registries, services } from '../../db/schema';
+import type { AuthUser } from '../deps';
+import { apiError, found } from '../errors';
+import { visibleTo } from '../scope';
+
+export type ServiceRow = typeof services.$inferSelect;
+
+/** A service the caller may see, or 404 (other organizations' services look absent). */
+export async function loadVisibleService(db: Database, user: AuthUser, id: string): Promise<ServiceRow> {
+  const [row] = await db
+    .select()
+    .from(services)
+    .where(visibleTo(user, services.organizationId, eq(services.id, id)));
+  return found(row, `Service ${id}`);
+}
+
+/** Checks that a referenced registry/cluster exists in the service's organization. */
+export async function checkReferences(
+  db: Database,
+  organizationId: string,
+  refs: { registryId?: string | null; clusterId?: string | null },
+): Promise<void> {
+  if (refs.registryId) {
+    const [row] = await db
+      .select({ id: registries.id })
+      .from(registries)
+      .where(and(eq(registries.id, refs.registryId), eq(registries.organizationId, organizationId)));
+    if (!row) throw apiError(400, `Registry ${refs.registryId} does not exist in this organization.`);
+  }
+  if (refs.clusterId) {
+    const [row] = await db
+      .select({ id: clusters.id })
+      .from(clusters)
+      .where(and(eq(clusters.id, refs.clusterId), eq(clusters.organizationId, organizationId)));
+    if (!row) throw apiError(400, `Cluster ${refs.clusterId} does not exist in this organization.`);
+  }
+}
+
+/** The API view of a service (no secrets). */
+export function serviceView(row: ServiceRow, autoCiEnabled: boolean) {
+  const { webhookSecretEnc: _secret, webhookSecretRotatedAt: _rotated, createdAt, updatedAt, ...rest } = row;
+  return {
+    ...rest,
+    deployNamespace: row.deployNamespace ?? row.name,
+    autoCiEnabled,
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
+}
