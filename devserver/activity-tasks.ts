@@ -1,0 +1,185 @@
+// Activities: ScheduleActivityTask / RequestCancelActivityTask commands, dispatch to pollers, heartbeats, results.
+import { randomUUID } from 'node:crypto';
+import { armActivity, enqueueAttempt, failAttempt, finishActivity } from './activity-outcomes';
+import type { Ctx } from './context';
+import { invalidArgument, taskNotFound } from './errors';
+import { append } from './history';
+import { duration, timestamp, toMs, type Command, type Failure, type Payloads } from './proto';
+import { isClosed, type ActivityState, type WorkflowRun } from './state';
+import { decodeToken, encodeToken } from './tokens';
+
+type ScheduleAttrs = NonNullable<Command['scheduleActivityTaskCommandAttributes']>;
+
+/** Fills in timeouts the way the real server does: everything bounded by schedule-to-close and the run timeout. */
+function normalizeTimeouts(run: WorkflowRun, a: ScheduleAttrs) {
+  const runTimeout = run.runDeadline > 0 ? Math.max(0, run.runDeadline - run.startTime) : 0;
+  let s2c = toMs(a.scheduleToCloseTimeout);
+  let s2s = toMs(a.scheduleToStartTimeout);
+  let stc = toMs(a.startToCloseTimeout);
+  if (s2c > 0) {
+    if (runTimeout > 0) s2c = Math.min(s2c, runTimeout);
+    s2s = s2s > 0 ? Math.min(s2s, s2c) : s2c;
+    stc = stc > 0 ? Math.min(stc, s2c) : s2c;
+  } else if (stc > 0) {
+    s2c = runTimeout;
+    if (s2s <= 0) s2s = s2c;
+    else if (s2c > 0) s2s = Math.min(s2s, s2c);
+  } else {
+    throw invalidArgument('ScheduleActivityTask needs a start-to-close or schedule-to-close timeout.');
+  }
+  const hb = Math.min(toMs(a.heartbeatTimeout), stc);
+  return { s2c, s2s, stc, hb };
+}
+
+/** Handles ScheduleActivityTask: writes ActivityTaskScheduled and queues the first attempt. */
+export function scheduleActivity(ctx: Ctx, run: WorkflowRun, a: ScheduleAttrs, completedEventId: number): void {
+  const t = normalizeTimeouts(run, a);
+  const retry = a.retryPolicy ?? {};
+  const initialMs = toMs(retry.initialInterval) || 1000;
+  const event = append(run, 'ActivityTaskScheduled', {
+    activityId: a.activityId ?? '',
+    activityType: a.activityType ?? null,
+    taskQueue: { name: a.taskQueue?.name || run.taskQueue, kind: 1 },
+    header: a.header ?? null,
+    input: a.input ?? null,
+    scheduleToCloseTimeout: duration(t.s2c),
+    scheduleToStartTimeout: duration(t.s2s),
+    startToCloseTimeout: duration(t.stc),
+    heartbeatTimeout: duration(t.hb),
+    workflowTaskCompletedEventId: completedEventId,
+    retryPolicy: {
+      initialInterval: duration(initialMs),
+      backoffCoefficient: retry.backoffCoefficient || 2,
+      maximumInterval: duration(toMs(retry.maximumInterval) || initialMs * 100),
+      maximumAttempts: retry.maximumAttempts ?? 0,
+      nonRetryableErrorTypes: retry.nonRetryableErrorTypes ?? [],
+    },
+    priority: a.priority ?? null,
+  });
+  const now = Date.now();
+  const act: ActivityState = {
+    scheduledEventId: Number(event.eventId),
+    activityId: a.activityId || String(event.eventId),
+    taskQueue: a.taskQueue?.name || run.taskQueue,
+    attempt: 1,
+    state: 'scheduled',
+    nonce: 0,
+    scheduledTime: now,
+    attemptScheduledTime: now,
+    startedTime: 0,
+    startedIdentity: '',
+    requestId: '',
+    cancelRequested: false,
+    cancelRequestedEventId: 0,
+    heartbeatDetails: null,
+    lastHeartbeat: 0,
+    lastFailure: null,
+    scheduleToCloseDeadline: t.s2c > 0 ? now + t.s2c : 0,
+    scheduleToStartDeadline: 0,
+    startToCloseDeadline: 0,
+    heartbeatDeadline: 0,
+    retryAt: 0,
+  };
+  run.activities.set(act.scheduledEventId, act);
+  enqueueAttempt(ctx, run, act);
+}
+
+/** Handles RequestCancelActivityTask; returns true when the activity was cancelled at once (needs a new task). */
+export function requestCancelActivity(ctx: Ctx, run: WorkflowRun, scheduledEventId: number, completedEventId: number): boolean {
+  const requested = append(run, 'ActivityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: completedEventId });
+  const act = run.activities.get(scheduledEventId);
+  if (!act) return false;
+  act.cancelRequested = true;
+  act.cancelRequestedEventId = Number(requested.eventId);
+  if (act.state === 'started') return false;
+  run.activities.delete(scheduledEventId);
+  for (const what of ['s2c', 's2s', 'retry']) ctx.scheduler.cancel(run.runId, `act:${scheduledEventId}:${what}`);
+  append(run, 'ActivityTaskCanceled', { scheduledEventId, latestCancelRequestedEventId: act.cancelRequestedEventId, startedEventId: 0 });
+  return true;
+}
+
+/** Starts an attempt for a poller; returns the PollActivityTaskQueueResponse or null when the item is stale. */
+export function dispatchActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState, identity: string): object {
+  const sched = run.history[act.scheduledEventId - 1]!.activityTaskScheduledEventAttributes!;
+  const now = Date.now();
+  act.state = 'started';
+  act.nonce += 1;
+  act.startedTime = now;
+  act.startedIdentity = identity;
+  act.requestId = randomUUID();
+  act.lastHeartbeat = now;
+  const stc = toMs(sched.startToCloseTimeout);
+  const hb = toMs(sched.heartbeatTimeout);
+  act.startToCloseDeadline = stc > 0 ? now + stc : 0;
+  act.heartbeatDeadline = hb > 0 ? now + hb : 0;
+  armActivity(ctx, run, act);
+  ctx.changed(run);
+  return {
+    taskToken: encodeToken({ kind: 'activity', runId: run.runId, id: act.scheduledEventId, attempt: act.attempt, nonce: act.nonce }),
+    workflowNamespace: run.namespace,
+    workflowType: { name: run.workflowType },
+    workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+    activityType: sched.activityType,
+    activityId: act.activityId,
+    header: sched.header,
+    input: sched.input,
+    heartbeatDetails: act.heartbeatDetails,
+    scheduledTime: timestamp(act.scheduledTime),
+    currentAttemptScheduledTime: timestamp(act.attemptScheduledTime),
+    startedTime: timestamp(now),
+    attempt: act.attempt,
+    scheduleToCloseTimeout: sched.scheduleToCloseTimeout,
+    startToCloseTimeout: sched.startToCloseTimeout,
+    heartbeatTimeout: sched.heartbeatTimeout,
+    retryPolicy: sched.retryPolicy,
+    priority: sched.priority,
+  };
+}
+
+/** Finds the running attempt a task token names, or NOT_FOUND. */
+function attemptOf(ctx: Ctx, token: Uint8Array | null | undefined): { run: WorkflowRun; act: ActivityState } {
+  const t = decodeToken(token);
+  const run = t?.kind === 'activity' ? ctx.state.runs.get(t.runId) : undefined;
+  const act = run?.activities.get(t!.id);
+  if (!run || !act || isClosed(run) || act.state !== 'started' || act.attempt !== t!.attempt || act.nonce !== t!.nonce) {
+    throw taskNotFound('activity task');
+  }
+  return { run, act };
+}
+
+/** RecordActivityTaskHeartbeat: keeps details, pushes the heartbeat deadline, reports a cancel request. */
+export function heartbeat(ctx: Ctx, token: Uint8Array | null | undefined, details: Payloads | null | undefined): { cancelRequested: boolean } {
+  const { run, act } = attemptOf(ctx, token);
+  act.heartbeatDetails = details ?? act.heartbeatDetails;
+  act.lastHeartbeat = Date.now();
+  const hb = toMs(run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.heartbeatTimeout);
+  if (hb > 0) {
+    act.heartbeatDeadline = act.lastHeartbeat + hb;
+    armActivity(ctx, run, act);
+  }
+  ctx.changed(run);
+  return { cancelRequested: act.cancelRequested };
+}
+
+/** RespondActivityTaskCompleted. */
+export function completeActivity(ctx: Ctx, token: Uint8Array | null | undefined, result: Payloads | null | undefined, identity: string): void {
+  const { run, act } = attemptOf(ctx, token);
+  finishActivity(ctx, run, act, 'ActivityTaskCompleted', { result: result ?? null, identity });
+}
+
+/** RespondActivityTaskFailed: retried per the retry policy, or the final ActivityTaskFailed. */
+export function failActivity(ctx: Ctx, token: Uint8Array | null | undefined, failure: Failure | null | undefined, details: Payloads | null | undefined, identity: string): void {
+  const { run, act } = attemptOf(ctx, token);
+  if (details) act.heartbeatDetails = details;
+  failAttempt(ctx, run, act, failure ?? { message: 'activity failed' }, identity);
+}
+
+/** RespondActivityTaskCanceled. */
+export function cancelActivity(ctx: Ctx, token: Uint8Array | null | undefined, details: Payloads | null | undefined, identity: string): void {
+  const { run, act } = attemptOf(ctx, token);
+  finishActivity(ctx, run, act, 'ActivityTaskCanceled', {
+    details: details ?? null,
+    latestCancelRequestedEventId: act.cancelRequestedEventId,
+    identity,
+  });
+}

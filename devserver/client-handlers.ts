@@ -1,0 +1,135 @@
+// Client RPCs that change workflows: start, signal, signal-with-start, cancel, terminate, query.
+import { randomUUID } from 'node:crypto';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { temporal } from '@temporalio/proto';
+import { startRun, terminateRun } from './closing';
+import type { Ctx } from './context';
+import { GrpcError, invalidArgument } from './errors';
+import { decideStart } from './id-policy';
+import { toMs } from './proto';
+import { dispatchQueries } from './queries';
+import { requestCancelRun, resolveRun, signalRun, type StartParams } from './runs';
+import { isClosed } from './state';
+
+
+const CONFLICT_USE_EXISTING = 2;
+
+/** Refuses requests for namespaces that were never registered. */
+export function requireNamespace(ctx: Ctx, namespace: string | null | undefined): string {
+  const name = namespace || 'default';
+  if (!ctx.state.namespaces.has(name)) {
+    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${name} is not found.`, { type: 'NamespaceNotFoundFailure', value: { namespace: name } });
+  }
+  return name;
+}
+
+function startParams(ctx: Ctx, req: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): StartParams {
+  const namespace = requireNamespace(ctx, req.namespace);
+  if (!req.workflowId) throw invalidArgument('WorkflowId is not set on request: pass a workflow id.');
+  if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request: pass a workflow type.');
+  if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request: pass a task queue.');
+  return {
+    namespace,
+    workflowId: req.workflowId,
+    workflowType: req.workflowType.name,
+    taskQueue: req.taskQueue.name,
+    input: req.input ?? null,
+    executionTimeoutMs: toMs(req.workflowExecutionTimeout),
+    runTimeoutMs: toMs(req.workflowRunTimeout),
+    taskTimeoutMs: toMs(req.workflowTaskTimeout),
+    identity: req.identity ?? '',
+    requestId: req.requestId || randomUUID(),
+    retryPolicy: req.retryPolicy ?? null,
+    memo: req.memo?.fields ?? null,
+    searchAttributes: req.searchAttributes?.indexedFields ?? null,
+    header: req.header ?? null,
+  };
+}
+
+/** StartWorkflowExecution with request-id idempotency and the id reuse/conflict policies. */
+export function startWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest): object {
+  const params = startParams(ctx, req);
+  const decision = decideStart(ctx, {
+    namespace: params.namespace,
+    workflowId: params.workflowId,
+    requestId: params.requestId,
+    reusePolicy: req.workflowIdReusePolicy ?? 0,
+    conflictPolicy: req.workflowIdConflictPolicy ?? 0,
+  });
+  if (decision.kind === 'reject') throw decision.error;
+  if (decision.kind === 'existing') return { runId: decision.run.runId, started: decision.started, status: decision.run.status };
+  const run = startRun(ctx, params);
+  return { runId: run.runId, started: true, status: run.status };
+}
+
+/** SignalWithStartWorkflowExecution: signals the running run, or starts one with the signal as its first event. */
+export function signalWithStart(ctx: Ctx, req: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): object {
+  const params = startParams(ctx, req);
+  const signal = { signalName: req.signalName ?? '', input: req.signalInput ?? null, identity: req.identity ?? '', header: req.header ?? null };
+  const decision = decideStart(ctx, {
+    namespace: params.namespace,
+    workflowId: params.workflowId,
+    requestId: params.requestId,
+    reusePolicy: req.workflowIdReusePolicy ?? 0,
+    conflictPolicy: req.workflowIdConflictPolicy ?? 0,
+    defaultConflict: CONFLICT_USE_EXISTING,
+  });
+  if (decision.kind === 'reject') throw decision.error;
+  if (decision.kind === 'existing' && !isClosed(decision.run)) {
+    signalRun(ctx, decision.run, signal);
+    return { runId: decision.run.runId, started: false };
+  }
+  const run = startRun(ctx, { ...params, signal });
+  return { runId: run.runId, started: true };
+}
+
+/** SignalWorkflowExecution. */
+export function signalWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): object {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
+  signalRun(ctx, run, { signalName: req.signalName ?? '', input: req.input ?? null, identity: req.identity ?? '', header: req.header ?? null });
+  return {};
+}
+
+/** RequestCancelWorkflowExecution. */
+export function requestCancelWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest): object {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
+  requestCancelRun(ctx, run, { reason: req.reason ?? '', identity: req.identity ?? '' });
+  return {};
+}
+
+/** TerminateWorkflowExecution. */
+export function terminateWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest): object {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
+  terminateRun(ctx, run, { reason: req.reason ?? '', details: req.details ?? null, identity: req.identity ?? '' });
+  return {};
+}
+
+/** QueryWorkflow: waits for a worker to answer a legacy query task, up to the caller's deadline. */
+export function queryWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IQueryWorkflowRequest, deadlineMs: number): Promise<object> {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
+  const NOT_OPEN = 2;
+  if (req.queryRejectCondition === NOT_OPEN && isClosed(run)) return Promise.resolve({ queryRejected: { status: run.status } });
+  return new Promise((resolve, reject) => {
+    const id = randomUUID();
+    const timer = setTimeout(() => {
+      run.queries = run.queries.filter((q) => q.id !== id);
+      reject(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, 'query timed out: no worker answered it; is a worker polling the task queue?'));
+    }, Math.max(1000, deadlineMs - Date.now() - 500));
+    run.queries.push({
+      id,
+      queryType: req.query?.queryType ?? '',
+      queryArgs: req.query?.queryArgs ?? null,
+      header: req.query?.header ?? null,
+      dispatched: false,
+      resolve: (result) => {
+        clearTimeout(timer);
+        if (result.error !== undefined) {
+          reject(new GrpcError(GrpcStatus.INVALID_ARGUMENT, result.error, { type: 'QueryFailedFailure', value: {} }));
+        } else {
+          resolve({ queryResult: result.answer ?? null });
+        }
+      },
+    });
+    dispatchQueries(ctx, run);
+  });
+}

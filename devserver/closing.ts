@@ -1,0 +1,180 @@
+// Closing runs: the close event, the parent's child event, the parent-close policy, terminate, timeouts and
+// continue-as-new.
+import { randomUUID } from 'node:crypto';
+import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
+import type { Ctx } from './context';
+import { alreadyCompleted } from './errors';
+import { addEvent, append, flushBuffer, runGroup } from './history';
+import { toMs, type AttrsOf, type EventName } from './proto';
+import { dispatchQueries } from './queries';
+import { createRun, requestCancelRun, type StartParams } from './runs';
+import { isClosed, workflowKey, type WorkflowRun } from './state';
+
+type CloseName =
+  | 'WorkflowExecutionCompleted'
+  | 'WorkflowExecutionFailed'
+  | 'WorkflowExecutionCanceled'
+  | 'WorkflowExecutionTerminated'
+  | 'WorkflowExecutionTimedOut'
+  | 'WorkflowExecutionContinuedAsNew';
+
+const STATUS_OF: Record<CloseName, number> = {
+  WorkflowExecutionCompleted: Status.COMPLETED,
+  WorkflowExecutionFailed: Status.FAILED,
+  WorkflowExecutionCanceled: Status.CANCELED,
+  WorkflowExecutionTerminated: Status.TERMINATED,
+  WorkflowExecutionTimedOut: Status.TIMED_OUT,
+  WorkflowExecutionContinuedAsNew: Status.CONTINUED_AS_NEW,
+};
+
+/** Fails an in-flight workflow task with FORCE_CLOSE_COMMAND and writes what was buffered behind it. */
+function forceCloseTask(run: WorkflowRun): void {
+  if (run.wft.state !== 'started') return;
+  append(run, 'WorkflowTaskFailed', {
+    scheduledEventId: run.wft.scheduledEventId,
+    startedEventId: run.wft.startedEventId,
+    cause: TaskFailedCause.FORCE_CLOSE_COMMAND,
+  });
+  flushBuffer(run);
+}
+
+/** Writes the close event, stops every deadline of the run, tells the parent and applies parent-close policies. */
+export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: N, attrs: AttrsOf<N>): void {
+  append(run, name, attrs);
+  run.status = STATUS_OF[name];
+  run.closeTime = Date.now();
+  run.wft = { ...run.wft, state: 'none' };
+  run.buffered = [];
+  run.activities.clear();
+  run.timers.clear();
+  ctx.scheduler.cancelGroup(runGroup(run));
+  if (name !== 'WorkflowExecutionContinuedAsNew') notifyParent(ctx, run, name, attrs as Record<string, unknown>);
+  applyParentClosePolicies(ctx, run);
+  ctx.changed(run);
+  dispatchQueries(ctx, run);
+}
+
+const CHILD_EVENT: Record<Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>, EventName> = {
+  WorkflowExecutionCompleted: 'ChildWorkflowExecutionCompleted',
+  WorkflowExecutionFailed: 'ChildWorkflowExecutionFailed',
+  WorkflowExecutionCanceled: 'ChildWorkflowExecutionCanceled',
+  WorkflowExecutionTerminated: 'ChildWorkflowExecutionTerminated',
+  WorkflowExecutionTimedOut: 'ChildWorkflowExecutionTimedOut',
+};
+
+function notifyParent(ctx: Ctx, run: WorkflowRun, name: Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>, attrs: Record<string, unknown>): void {
+  const ref = run.parent;
+  const parent = ref ? ctx.state.runs.get(ref.runId) : undefined;
+  if (!ref || !parent || isClosed(parent)) return;
+  parent.children.delete(ref.initiatedEventId);
+  const childAttrs: Record<string, unknown> = {
+    namespace: run.namespace,
+    workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+    workflowType: { name: run.workflowType },
+    initiatedEventId: ref.initiatedEventId,
+  };
+  if ('result' in attrs) childAttrs.result = attrs.result;
+  if ('failure' in attrs) childAttrs.failure = attrs.failure;
+  if ('details' in attrs && name === 'WorkflowExecutionCanceled') childAttrs.details = attrs.details;
+  if ('retryState' in attrs) childAttrs.retryState = attrs.retryState;
+  addEvent(ctx, parent, CHILD_EVENT[name], childAttrs as AttrsOf<EventName>, { startedFrom: `child:${ref.initiatedEventId}` });
+}
+
+function applyParentClosePolicies(ctx: Ctx, run: WorkflowRun): void {
+  for (const child of run.children.values()) {
+    const latestId = ctx.state.latest.get(workflowKey(child.namespace, child.workflowId));
+    const target = latestId ? ctx.state.runs.get(latestId) : undefined;
+    if (!target || isClosed(target) || target.firstRunId !== child.runId) continue;
+    target.parent = null;
+    if (child.parentClosePolicy === ParentClose.ABANDON) continue;
+    if (child.parentClosePolicy === ParentClose.REQUEST_CANCEL) {
+      requestCancelRun(ctx, target, { reason: 'by parent close policy', identity: 'devserver' });
+    } else {
+      terminateRun(ctx, target, { reason: 'by parent close policy', identity: 'devserver' });
+    }
+  }
+  run.children.clear();
+}
+
+/** Terminates a running run (TerminateWorkflowExecution, TERMINATE_EXISTING, parent-close TERMINATE). */
+export function terminateRun(ctx: Ctx, run: WorkflowRun, req: { reason?: string; details?: unknown; identity?: string }): void {
+  if (isClosed(run)) throw alreadyCompleted();
+  forceCloseTask(run);
+  closeRun(ctx, run, 'WorkflowExecutionTerminated', {
+    reason: req.reason ?? '',
+    details: (req.details as AttrsOf<'WorkflowExecutionTerminated'>['details']) ?? null,
+    identity: req.identity ?? '',
+  });
+}
+
+/** Times a run out (run timeout or execution timeout reached). */
+export function timeOutRun(ctx: Ctx, run: WorkflowRun): void {
+  if (isClosed(run)) return;
+  forceCloseTask(run);
+  closeRun(ctx, run, 'WorkflowExecutionTimedOut', { retryState: RetryState.TIMEOUT });
+}
+
+/** Arms the run's run/execution timeout. */
+export function armRunTimeout(ctx: Ctx, run: WorkflowRun): void {
+  if (run.runDeadline > 0 && !isClosed(run)) {
+    ctx.scheduler.at(runGroup(run), 'run-timeout', run.runDeadline, () => timeOutRun(ctx, run));
+  }
+}
+
+/** Starts a run and arms its timeout. */
+export function startRun(ctx: Ctx, params: StartParams): WorkflowRun {
+  const run = createRun(ctx, params);
+  armRunTimeout(ctx, run);
+  return run;
+}
+
+/** Closes `run` with WorkflowExecutionContinuedAsNew and starts the next run of the same chain. */
+export function continueAsNew(
+  ctx: Ctx,
+  run: WorkflowRun,
+  cmd: NonNullable<import('./proto').Command['continueAsNewWorkflowExecutionCommandAttributes']>,
+  completedEventId: number,
+): void {
+  const started = run.history[0]?.workflowExecutionStartedEventAttributes;
+  const newRunParams: StartParams = {
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    workflowType: cmd.workflowType?.name || run.workflowType,
+    taskQueue: cmd.taskQueue?.name || run.taskQueue,
+    input: cmd.input ?? null,
+    executionTimeoutMs: toMs(started?.workflowExecutionTimeout),
+    runTimeoutMs: toMs(cmd.workflowRunTimeout) || toMs(started?.workflowRunTimeout),
+    taskTimeoutMs: toMs(cmd.workflowTaskTimeout) || run.workflowTaskTimeoutMs,
+    requestId: randomUUID(),
+    retryPolicy: cmd.retryPolicy ?? null,
+    memo: cmd.memo?.fields ?? run.memo,
+    searchAttributes: cmd.searchAttributes?.indexedFields ?? run.searchAttributes,
+    header: cmd.header ?? null,
+    parent: run.parent,
+    firstRunId: run.firstRunId,
+    continuedRunId: run.runId,
+    continuedFailure: cmd.failure ?? null,
+    lastCompletionResult: cmd.lastCompletionResult ?? null,
+    initiator: cmd.initiator ?? 1,
+    executionDeadline: run.executionDeadline,
+  };
+  const newRunId = randomUUID();
+  run.newExecutionRunId = newRunId;
+  closeRun(ctx, run, 'WorkflowExecutionContinuedAsNew', {
+    newExecutionRunId: newRunId,
+    workflowType: { name: newRunParams.workflowType },
+    taskQueue: { name: newRunParams.taskQueue, kind: 1 },
+    input: cmd.input ?? null,
+    workflowRunTimeout: cmd.workflowRunTimeout ?? null,
+    workflowTaskTimeout: cmd.workflowTaskTimeout ?? null,
+    workflowTaskCompletedEventId: completedEventId,
+    backoffStartInterval: cmd.backoffStartInterval ?? null,
+    initiator: cmd.initiator ?? 1,
+    failure: cmd.failure ?? null,
+    lastCompletionResult: cmd.lastCompletionResult ?? null,
+    header: cmd.header ?? null,
+    memo: cmd.memo ?? null,
+    searchAttributes: cmd.searchAttributes ?? null,
+  });
+  startRun(ctx, { ...newRunParams, runId: newRunId });
+}

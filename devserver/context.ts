@@ -1,0 +1,44 @@
+// The services every devserver module receives: state, timers, task queues, change notification and logging.
+import type { Scheduler } from './scheduler';
+import type { ServerState, WorkflowRun } from './state';
+import type { TaskQueues } from './task-queues';
+
+/** A workflow-queue entry: a workflow task of a run, or a legacy query task. */
+export type WorkflowQueueItem =
+  | { kind: 'workflow'; runId: string; scheduledEventId: number }
+  | { kind: 'query'; runId: string; queryId: string };
+
+/** An activity-queue entry: one attempt of one activity. */
+export interface ActivityQueueItem {
+  runId: string;
+  scheduledEventId: number;
+  attempt: number;
+}
+
+/** The logger shape the devserver writes to (pino-compatible). */
+export interface DevServerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Everything a handler needs; created once per server. */
+export interface Ctx {
+  state: ServerState;
+  scheduler: Scheduler;
+  workflowQueues: TaskQueues<WorkflowQueueItem>;
+  activityQueues: TaskQueues<ActivityQueueItem>;
+  log: DevServerLogger;
+  /** Called after any mutation of a run: wakes history long-polls and schedules persistence. */
+  changed(run: WorkflowRun): void;
+  /** Schedules a persistence write for changes that belong to no run (namespaces). */
+  persist(): void;
+  /** Resolves once `done()` holds after a change of the run, or after `ms`. */
+  waitUntil(runId: string, ms: number, done: () => boolean): Promise<void>;
+}
+
+/** The task-queue key of a namespace's queue. */
+export function queueKey(namespace: string, taskQueue: string): string {
+  return `${namespace}/${taskQueue}`;
+}

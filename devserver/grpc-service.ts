@@ -1,0 +1,113 @@
+// gRPC wiring: WorkflowService handlers built from @temporalio/proto's reflection root; unknown methods answer
+// UNIMPLEMENTED; GrpcError becomes a status with google.rpc.Status details.
+import { Metadata, status as GrpcStatus, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData } from '@grpc/grpc-js';
+import {
+  queryWorkflow,
+  requestCancelWorkflow,
+  signalWithStart,
+  signalWorkflow,
+  startWorkflow,
+  terminateWorkflow,
+} from './client-handlers';
+import type { Ctx } from './context';
+import { GrpcError } from './errors';
+import { namespaceHandlers } from './namespaces';
+import { protoRoot } from './proto';
+import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
+import { workerHandlers, type CallInfo } from './worker-handlers';
+
+const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types
+type Handler = (req: any, call: CallInfo) => object | Promise<object>;
+
+function handlers(ctx: Ctx): Record<string, Handler> {
+  return {
+    ...namespaceHandlers(ctx),
+    ...workerHandlers(ctx),
+    StartWorkflowExecution: (req) => startWorkflow(ctx, req),
+    SignalWithStartWorkflowExecution: (req) => signalWithStart(ctx, req),
+    SignalWorkflowExecution: (req) => signalWorkflow(ctx, req),
+    RequestCancelWorkflowExecution: (req) => requestCancelWorkflow(ctx, req),
+    TerminateWorkflowExecution: (req) => terminateWorkflow(ctx, req),
+    QueryWorkflow: (req, call) => queryWorkflow(ctx, req, call.deadlineMs),
+    GetWorkflowExecutionHistory: (req, call) => getHistory(ctx, req, call.deadlineMs),
+    DescribeWorkflowExecution: (req) => describeWorkflow(ctx, req),
+    ListWorkflowExecutions: (req) => listWorkflows(ctx, req),
+    ListOpenWorkflowExecutions: (req) => listWorkflows(ctx, { ...req, query: 'ExecutionStatus = "Running"' }),
+    CountWorkflowExecutions: (req) => countWorkflows(ctx, req),
+  };
+}
+
+function statusDetails(err: GrpcError): Metadata {
+  const metadata = new Metadata();
+  if (!err.detail) return metadata;
+  const detailType = protoRoot.lookupType(`temporal.api.errordetails.v1.${err.detail.type}`);
+  const value = detailType.encode(detailType.fromObject(err.detail.value)).finish();
+  const Status = protoRoot.lookupType('google.rpc.Status');
+  const encoded = Status.encode(
+    Status.fromObject({
+      code: err.code,
+      message: err.message,
+      details: [{ typeUrl: `type.googleapis.com/temporal.api.errordetails.v1.${err.detail.type}`, value }],
+    }),
+  ).finish();
+  metadata.set('grpc-status-details-bin', Buffer.from(encoded));
+  return metadata;
+}
+
+function callInfo(call: ServerUnaryCall<unknown, unknown>): CallInfo {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : typeof deadline === 'number' && Number.isFinite(deadline) ? deadline : Date.now() + 70_000;
+  return { deadlineMs, cancelled: () => call.cancelled, onCancel: (fn) => call.on('cancelled', fn) };
+}
+
+function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
+  return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    if (!handler) {
+      callback({ code: GrpcStatus.UNIMPLEMENTED, details: `unknown method ${name}: the Kiln devserver does not implement it` });
+      return;
+    }
+    const fail = (err: unknown) => {
+      if (err instanceof GrpcError) {
+        callback({ code: err.code, details: err.message, metadata: statusDetails(err) });
+        return;
+      }
+      ctx.log.error({ err, method: name }, 'devserver handler crashed');
+      callback({ code: GrpcStatus.INTERNAL, details: `devserver error in ${name}: ${(err as Error)?.message}` });
+    };
+    try {
+      Promise.resolve(handler(call.request, callInfo(call))).then((res) => callback(null, res), fail);
+    } catch (err) {
+      fail(err);
+    }
+  };
+}
+
+/** The WorkflowService definition and implementation for grpc-js `Server.addService`. */
+export function workflowService(ctx: Ctx): { definition: ServiceDefinition; implementation: UntypedServiceImplementation } {
+  const service = protoRoot.lookupService(SERVICE);
+  const impl = handlers(ctx);
+  const definition: Record<string, object> = {};
+  const implementation: UntypedServiceImplementation = {};
+  for (const method of service.methodsArray) {
+    const reqType = protoRoot.lookupType(resolveName(method.requestType));
+    const resType = protoRoot.lookupType(resolveName(method.responseType));
+    definition[method.name] = {
+      path: `/${SERVICE}/${method.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (msg: object) => Buffer.from(reqType.encode(reqType.fromObject(msg)).finish()),
+      requestDeserialize: (buf: Buffer) => reqType.decode(buf),
+      responseSerialize: (msg: object) => Buffer.from(resType.encode(resType.fromObject(msg)).finish()),
+      responseDeserialize: (buf: Buffer) => resType.decode(buf),
+      originalName: method.name,
+    };
+    implementation[method.name] = unary(ctx, method.name, impl[method.name]);
+  }
+  return { definition: definition as ServiceDefinition, implementation };
+}
+
+function resolveName(typeName: string): string {
+  return typeName.includes('.') ? typeName : `temporal.api.workflowservice.v1.${typeName}`;
+}

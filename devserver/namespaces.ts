@@ -1,0 +1,76 @@
+// Namespace and cluster RPCs: Register/Describe/ListNamespaces, GetSystemInfo, GetClusterInfo.
+import { randomUUID } from 'node:crypto';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { temporal } from '@temporalio/proto';
+import type { Ctx } from './context';
+import { GrpcError, invalidArgument } from './errors';
+import { duration, toMs } from './proto';
+
+type Namespace = { name: string; id: string; retentionDays: number };
+
+/** The version string the devserver reports (a Temporal-compatible server line, so SDK checks pass). */
+export const SERVER_VERSION = '1.27.0-kiln-devserver';
+
+function describe(ns: Namespace): object {
+  return {
+    // Capabilities stay false: worker heartbeats/commands would make core call RPCs this server lacks.
+    namespaceInfo: { name: ns.name, state: 1, id: ns.id, description: '', capabilities: {} },
+    config: { workflowExecutionRetentionTtl: duration(ns.retentionDays * 86_400_000) },
+    isGlobalNamespace: false,
+  };
+}
+
+function find(ctx: Ctx, name: string | null | undefined, id?: string | null): Namespace {
+  const ns = name ? ctx.state.namespaces.get(name) : [...ctx.state.namespaces.values()].find((n) => n.id === id);
+  if (!ns) {
+    const label = name || id || '';
+    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${label} is not found.`, { type: 'NamespaceNotFoundFailure', value: { namespace: label } });
+  }
+  return ns;
+}
+
+/** Ensures a namespace exists (used for `default` at start-up). */
+export function ensureNamespace(ctx: Ctx, name: string): void {
+  if (!ctx.state.namespaces.has(name)) ctx.state.namespaces.set(name, { name, id: randomUUID(), retentionDays: 1 });
+}
+
+/** The namespace and cluster RPCs by method name. */
+export function namespaceHandlers(ctx: Ctx) {
+  return {
+    RegisterNamespace: (req: temporal.api.workflowservice.v1.IRegisterNamespaceRequest) => {
+      if (!req.namespace) throw invalidArgument('Namespace is not set on request: pass a namespace name.');
+      if (ctx.state.namespaces.has(req.namespace)) {
+        throw new GrpcError(GrpcStatus.ALREADY_EXISTS, `Namespace ${req.namespace} already exists.`, { type: 'NamespaceAlreadyExistsFailure', value: {} });
+      }
+      const retentionDays = Math.max(1, Math.round(toMs(req.workflowExecutionRetentionPeriod) / 86_400_000));
+      ctx.state.namespaces.set(req.namespace, { name: req.namespace, id: randomUUID(), retentionDays });
+      ctx.persist();
+      return {};
+    },
+    DescribeNamespace: (req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) => describe(find(ctx, req.namespace, req.id)),
+    ListNamespaces: () => ({ namespaces: [...ctx.state.namespaces.values()].map(describe) }),
+    GetSystemInfo: () => ({
+      serverVersion: SERVER_VERSION,
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: false,
+      },
+    }),
+    GetClusterInfo: () => ({
+      supportedClients: {},
+      serverVersion: SERVER_VERSION,
+      clusterId: 'kiln-devserver',
+      clusterName: 'active',
+      historyShardCount: 1,
+      persistenceStore: 'memory',
+      visibilityStore: 'memory',
+    }),
+  };
+}

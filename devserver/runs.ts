@@ -1,0 +1,170 @@
+// Creating runs (WorkflowExecutionStarted + first workflow task), finding them, and client signals/cancel requests.
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from './context';
+import { alreadyCompleted, workflowNotFound } from './errors';
+import { addEvent, append, scheduleWorkflowTask } from './history';
+import { api, duration, timestamp, type Failure, type Payloads, type RetryPolicy } from './proto';
+import { isClosed, workflowKey, type ParentRef, type WorkflowRun } from './state';
+
+const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
+const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
+
+/** What a new run starts from (a client start, a child start or a continue-as-new). */
+export interface StartParams {
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input?: Payloads | null;
+  executionTimeoutMs: number;
+  runTimeoutMs: number;
+  taskTimeoutMs: number;
+  identity?: string | null;
+  requestId: string;
+  retryPolicy?: RetryPolicy | null;
+  memo?: Record<string, unknown> | null;
+  searchAttributes?: Record<string, unknown> | null;
+  header?: unknown;
+  parent?: ParentRef | null;
+  firstRunId?: string;
+  continuedRunId?: string;
+  continuedFailure?: Failure | null;
+  lastCompletionResult?: Payloads | null;
+  initiator?: number;
+  executionDeadline?: number;
+  attempt?: number;
+  /** SignalWithStart's signal, written between WorkflowExecutionStarted and the first WorkflowTaskScheduled. */
+  signal?: { signalName: string; input?: Payloads | null; identity?: string; header?: unknown } | null;
+  /** Preset run id (continue-as-new announces it before the run exists). */
+  runId?: string;
+}
+
+function normalizeTimeouts(p: StartParams): { run: number; task: number; execution: number } {
+  const execution = p.executionTimeoutMs;
+  let run = p.runTimeoutMs || execution;
+  if (execution > 0 && run > execution) run = execution;
+  let task = p.taskTimeoutMs || DEFAULT_WORKFLOW_TASK_TIMEOUT_MS;
+  task = Math.min(task, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+  if (run > 0) task = Math.min(task, run);
+  return { run, task, execution };
+}
+
+/** Creates a run, writes WorkflowExecutionStarted and schedules its first workflow task. */
+export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
+  const runId = p.runId ?? randomUUID();
+  const now = Date.now();
+  const t = normalizeTimeouts(p);
+  const executionDeadline = p.executionDeadline ?? (t.execution > 0 ? now + t.execution : 0);
+  const run: WorkflowRun = {
+    namespace: p.namespace,
+    workflowId: p.workflowId,
+    runId,
+    firstRunId: p.firstRunId ?? runId,
+    workflowType: p.workflowType,
+    taskQueue: p.taskQueue,
+    status: api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+    requestIds: [p.requestId],
+    startTime: now,
+    executionTime: now,
+    closeTime: 0,
+    history: [],
+    buffered: [],
+    links: {},
+    wft: { state: 'none', scheduledEventId: 0, startedEventId: 0, attempt: 1, nonce: 0, deadline: 0, scheduledTime: 0 },
+    lastCompletedStartedEventId: 0,
+    workflowTaskTimeoutMs: t.task,
+    runDeadline: t.run > 0 ? now + t.run : 0,
+    executionDeadline,
+    activities: new Map(),
+    timers: new Map(),
+    children: new Map(),
+    parent: p.parent ?? null,
+    searchAttributes: { ...((p.searchAttributes ?? {}) as WorkflowRun['searchAttributes']) },
+    memo: { ...((p.memo ?? {}) as WorkflowRun['memo']) },
+    cancelRequested: false,
+    queries: [],
+    newExecutionRunId: '',
+  };
+  if (run.runDeadline > 0 && executionDeadline > 0) run.runDeadline = Math.min(run.runDeadline, executionDeadline);
+  append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
+  if (p.signal) {
+    append(run, 'WorkflowExecutionSignaled', {
+      signalName: p.signal.signalName,
+      input: p.signal.input ?? null,
+      identity: p.signal.identity ?? '',
+      header: (p.signal.header as object | null) ?? null,
+    });
+  }
+  ctx.state.runs.set(runId, run);
+  ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), runId);
+  scheduleWorkflowTask(ctx, run, 1);
+  return run;
+}
+
+function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; task: number; execution: number }) {
+  const parent = p.parent;
+  return {
+    workflowType: { name: p.workflowType },
+    taskQueue: { name: p.taskQueue, kind: api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    input: p.input ?? null,
+    workflowExecutionTimeout: duration(t.execution),
+    workflowRunTimeout: duration(t.run),
+    workflowTaskTimeout: duration(t.task),
+    continuedExecutionRunId: p.continuedRunId ?? '',
+    initiator: p.initiator ?? 0,
+    continuedFailure: p.continuedFailure ?? null,
+    lastCompletionResult: p.lastCompletionResult ?? null,
+    originalExecutionRunId: run.runId,
+    identity: p.identity ?? '',
+    firstExecutionRunId: run.firstRunId,
+    retryPolicy: p.retryPolicy ?? null,
+    attempt: p.attempt ?? 1,
+    workflowExecutionExpirationTime: run.executionDeadline > 0 ? timestamp(run.executionDeadline) : null,
+    memo: Object.keys(run.memo).length > 0 ? { fields: run.memo } : null,
+    searchAttributes: Object.keys(run.searchAttributes).length > 0 ? { indexedFields: run.searchAttributes } : null,
+    header: (p.header as object | null) ?? null,
+    parentWorkflowNamespace: parent?.namespace ?? '',
+    parentWorkflowNamespaceId: parent ? parent.namespace : '',
+    parentWorkflowExecution: parent ? { workflowId: parent.workflowId, runId: parent.runId } : null,
+    parentInitiatedEventId: parent?.initiatedEventId ?? 0,
+    workflowId: run.workflowId,
+  };
+}
+
+/** The run named by an execution (latest run when the run id is empty), or NOT_FOUND. */
+export function resolveRun(
+  ctx: Ctx,
+  namespace: string,
+  execution: { workflowId?: string | null; runId?: string | null } | null | undefined,
+): WorkflowRun {
+  const workflowId = execution?.workflowId ?? '';
+  const runId = execution?.runId || ctx.state.latest.get(workflowKey(namespace, workflowId));
+  const run = runId ? ctx.state.runs.get(runId) : undefined;
+  if (!run || run.workflowId !== workflowId || run.namespace !== namespace) throw workflowNotFound(workflowId, execution?.runId);
+  return run;
+}
+
+/** Writes WorkflowExecutionSignaled (buffered while a task is in flight). */
+export function signalRun(ctx: Ctx, run: WorkflowRun, signal: { signalName: string; input?: Payloads | null; identity?: string; header?: unknown; external?: { initiatedEventId: number; workflowId: string; runId: string; namespace: string } }): void {
+  if (isClosed(run)) throw alreadyCompleted();
+  addEvent(ctx, run, 'WorkflowExecutionSignaled', {
+    signalName: signal.signalName,
+    input: signal.input ?? null,
+    identity: signal.identity ?? '',
+    header: (signal.header as object | null) ?? null,
+    externalWorkflowExecution: signal.external ? { workflowId: signal.external.workflowId, runId: signal.external.runId } : null,
+  });
+}
+
+/** Writes WorkflowExecutionCancelRequested once; later requests are accepted without a new event. */
+export function requestCancelRun(ctx: Ctx, run: WorkflowRun, req: { reason?: string; identity?: string; external?: { initiatedEventId: number; workflowId: string; runId: string } }): void {
+  if (isClosed(run)) throw alreadyCompleted();
+  if (run.cancelRequested) return;
+  run.cancelRequested = true;
+  addEvent(ctx, run, 'WorkflowExecutionCancelRequested', {
+    cause: req.reason ?? '',
+    identity: req.identity ?? '',
+    externalInitiatedEventId: req.external?.initiatedEventId ?? 0,
+    externalWorkflowExecution: req.external ? { workflowId: req.external.workflowId, runId: req.external.runId } : null,
+  });
+}

@@ -1,0 +1,100 @@
+// startDevServer: Kiln's embedded Temporal-compatible WorkflowService on grpc-js (in memory, optionally persisted).
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { ActivityQueueItem, Ctx, DevServerLogger } from './context';
+import { workflowService } from './grpc-service';
+import { ensureNamespace } from './namespaces';
+import { openPersistence, type Persistence } from './persistence';
+import { rearmAll } from './rearm';
+import { Scheduler } from './scheduler';
+import { isClosed, type ServerState } from './state';
+import { TaskQueues } from './task-queues';
+import { workflowItemLive } from './workflow-tasks';
+
+/** Options of startDevServer; port 0 picks an ephemeral port. */
+export interface DevServerOptions {
+  ip?: string;
+  port?: number;
+  /** Persist state to this file (snapshot + journal) so a restarted server keeps its workflows. */
+  dbFilename?: string;
+  logger?: DevServerLogger;
+}
+
+/** A running devserver. */
+export interface DevServer {
+  /** `ip:port`, e.g. "127.0.0.1:7233". */
+  address: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const silentLogger: DevServerLogger = { info() {}, warn() {}, error() {}, debug() {} };
+const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+
+function createContext(state: ServerState, log: DevServerLogger, persistence: Persistence | null) {
+  const watchers = new Map<string, Set<() => void>>();
+  const scheduler = new Scheduler((err) => log.error({ err }, 'devserver timer callback failed'));
+  const ctx: Ctx = {
+    state,
+    scheduler,
+    log,
+    workflowQueues: new TaskQueues((item) => workflowItemLive(ctx, item)),
+    activityQueues: new TaskQueues<ActivityQueueItem>((item) => {
+      const run = state.runs.get(item.runId);
+      const act = run?.activities.get(item.scheduledEventId);
+      return !!run && !isClosed(run) && act?.state === 'scheduled' && act.attempt === item.attempt;
+    }),
+    changed(run) {
+      for (const check of [...(watchers.get(run.runId) ?? [])]) check();
+      persistence?.scheduleWrite();
+    },
+    persist() {
+      persistence?.scheduleWrite();
+    },
+    waitUntil(runId, ms, done) {
+      return new Promise<void>((resolve) => {
+        if (done()) return resolve();
+        let set = watchers.get(runId);
+        if (!set) watchers.set(runId, (set = new Set()));
+        const finish = () => {
+          clearTimeout(timer);
+          set.delete(check);
+          if (set.size === 0) watchers.delete(runId);
+          resolve();
+        };
+        const check = () => done() && finish();
+        const timer = setTimeout(finish, ms);
+        set.add(check);
+      });
+    },
+  };
+  return { ctx, scheduler };
+}
+
+/** Starts the devserver; resolves once it listens. The namespace `default` exists from the start. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const log = options.logger ?? silentLogger;
+  const persistence = options.dbFilename ? await openPersistence(options.dbFilename, log) : null;
+  const state: ServerState = persistence?.state ?? { namespaces: new Map(), runs: new Map(), latest: new Map() };
+  const { ctx, scheduler } = createContext(state, log, persistence);
+  ensureNamespace(ctx, 'default');
+  if (persistence) rearmAll(ctx);
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const { definition, implementation } = workflowService(ctx);
+  server.addService(definition, implementation);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  let stopped = false;
+  return {
+    address: `${ip.includes(':') ? `[${ip}]` : ip}:${port}`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      scheduler.stop();
+      server.forceShutdown();
+      await persistence?.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// The devserver's in-memory model: one WorkflowRun per run id, plus what is pending inside it.
+import type { EventName, HistoryEvent, Payloads, Payload, Failure } from './proto';
+
+/** An event waiting for the in-flight workflow task to finish; ids are assigned when it is flushed. */
+export interface BufferedEvent {
+  name: EventName;
+  attrs: Record<string, unknown>;
+  /** Remember this event's id under a link key (e.g. the ActivityTaskStarted of activity 5). */
+  recordAs?: string;
+  /** Fill `startedEventId` from a link key recorded earlier in the same flush or before. */
+  startedFrom?: string;
+  /** Timer id of a TimerFired, so CancelTimer can drop it before it is written. */
+  timerId?: string;
+}
+
+/** Workflow-task bookkeeping of a run. */
+export interface WorkflowTaskState {
+  state: 'none' | 'scheduled' | 'started';
+  scheduledEventId: number;
+  startedEventId: number;
+  attempt: number;
+  /** Changes on every dispatch so a stale token is rejected. */
+  nonce: number;
+  /** Absolute deadline of the started task (workflow task timeout). */
+  deadline: number;
+  scheduledTime: number;
+}
+
+/** One scheduled activity of a run, across its attempts. */
+export interface ActivityState {
+  scheduledEventId: number;
+  activityId: string;
+  taskQueue: string;
+  attempt: number;
+  state: 'scheduled' | 'started' | 'backoff';
+  nonce: number;
+  scheduledTime: number;
+  attemptScheduledTime: number;
+  startedTime: number;
+  startedIdentity: string;
+  requestId: string;
+  cancelRequested: boolean;
+  cancelRequestedEventId: number;
+  heartbeatDetails: Payloads | null;
+  lastHeartbeat: number;
+  lastFailure: Failure | null;
+  /** Absolute deadlines (ms since epoch; 0 = none). */
+  scheduleToCloseDeadline: number;
+  scheduleToStartDeadline: number;
+  startToCloseDeadline: number;
+  heartbeatDeadline: number;
+  retryAt: number;
+}
+
+/** A user timer started by StartTimer. */
+export interface TimerState {
+  timerId: string;
+  startedEventId: number;
+  fireAt: number;
+}
+
+/** A child workflow started by this run. */
+export interface ChildState {
+  initiatedEventId: number;
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  parentClosePolicy: number;
+  started: boolean;
+}
+
+/** Where a run reports its close to, when it is a child. */
+export interface ParentRef {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  initiatedEventId: number;
+}
+
+/** A query waiting for a legacy query task answer. */
+export interface PendingQuery {
+  id: string;
+  queryType: string;
+  queryArgs: Payloads | null;
+  header: unknown;
+  dispatched: boolean;
+  resolve: (result: { answer?: Payloads | null; error?: string }) => void;
+}
+
+/** One workflow run, its history and everything in flight. */
+export interface WorkflowRun {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  firstRunId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: number;
+  requestIds: string[];
+  startTime: number;
+  executionTime: number;
+  closeTime: number;
+  history: HistoryEvent[];
+  buffered: BufferedEvent[];
+  links: Record<string, number>;
+  wft: WorkflowTaskState;
+  lastCompletedStartedEventId: number;
+  workflowTaskTimeoutMs: number;
+  runDeadline: number;
+  executionDeadline: number;
+  activities: Map<number, ActivityState>;
+  timers: Map<string, TimerState>;
+  children: Map<number, ChildState>;
+  parent: ParentRef | null;
+  searchAttributes: Record<string, Payload>;
+  memo: Record<string, Payload>;
+  cancelRequested: boolean;
+  /** Queries are in memory only: a restarted server has no callers waiting for them. */
+  queries: PendingQuery[];
+  /** Run id of the run this one continued as, once closed by ContinueAsNew. */
+  newExecutionRunId: string;
+}
+
+/** The whole mutable state of the devserver. */
+export interface ServerState {
+  namespaces: Map<string, { name: string; id: string; retentionDays: number }>;
+  /** runId → run. */
+  runs: Map<string, WorkflowRun>;
+  /** `${namespace}/${workflowId}` → latest run id. */
+  latest: Map<string, string>;
+}
+
+/** The key of a workflow id inside a namespace. */
+export function workflowKey(namespace: string, workflowId: string): string {
+  return `${namespace}/${workflowId}`;
+}
+
+/** True once a run has a close event. */
+export function isClosed(run: WorkflowRun): boolean {
+  return run.status !== 1;
+}

@@ -1,0 +1,76 @@
+// Shared setup for the conformance suite: one Temporal endpoint, one bundle and one running worker per test file.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { replayWorkflow, startTestTemporal, type TestTemporal } from '../support/temporal';
+import { createConformanceActivities, type ActivityProbe } from './activities';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The conformance workflows, bundled once per process. */
+export function conformanceBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: path.join(here, 'workflows.ts'), logger: quietLogger });
+  return bundlePromise;
+}
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
+
+/** A running worker plus what its activities observed. */
+export interface Harness {
+  temporal: TestTemporal;
+  taskQueue: string;
+  probe: ActivityProbe;
+  /** Starts another worker on the suite's task queue (e.g. after shutting one down). */
+  startWorker(): Promise<{ worker: Worker; done: Promise<void> }>;
+  /** Shuts the current worker down and waits for it. */
+  stopWorker(): Promise<void>;
+  /** Replays a workflow's history with the suite's bundle; throws on nondeterminism. */
+  replay(workflowId: string, runId?: string): Promise<void>;
+  id(prefix: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts Temporal (devserver or TEMPORAL_ADDRESS) and a worker for the conformance workflows. */
+export async function startHarness(temporal?: TestTemporal): Promise<Harness> {
+  const t = temporal ?? (await startTestTemporal());
+  const taskQueue = `conformance-${randomUUID()}`;
+  const probe: ActivityProbe = { attempts: new Map(), cancelled: new Set() };
+  const workflowBundle = await conformanceBundle();
+  let current: { worker: Worker; done: Promise<void> } | undefined;
+  const startWorker = async () => {
+    const worker = await Worker.create({
+      connection: t.nativeConnection,
+      namespace: t.namespace,
+      taskQueue,
+      workflowBundle,
+      activities: createConformanceActivities(probe),
+      shutdownGraceTime: '1s',
+    });
+    const done = worker.run();
+    current = { worker, done };
+    return current;
+  };
+  const stopWorker = async () => {
+    if (!current) return;
+    const { worker, done } = current;
+    current = undefined;
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await done;
+  };
+  await startWorker();
+  return {
+    temporal: t,
+    taskQueue,
+    probe,
+    startWorker,
+    stopWorker,
+    replay: (workflowId, runId) => replayWorkflow(t.client, { workflowBundle }, workflowId, runId),
+    id: (prefix) => `${prefix}-${randomUUID()}`,
+    async close() {
+      await stopWorker();
+      if (!temporal) await t.stop();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Temporal for tests: the in-process Kiln devserver by default, or a real cluster when TEMPORAL_ADDRESS is set.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type ReplayWorkerOptions } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../devserver/server';
+
+/** A Temporal endpoint for one test file, with a client and a worker connection. */
+export interface TestTemporal {
+  address: string;
+  namespace: string;
+  connection: Connection;
+  client: Client;
+  nativeConnection: NativeConnection;
+  /** The in-process devserver, or undefined when TEMPORAL_ADDRESS points at a real server. */
+  devServer: DevServer | undefined;
+  stop(): Promise<void>;
+}
+
+const sdkProblems: LogEntry[] = [];
+
+// The SDK reports wrong histories (nondeterminism, unexpected events) as WARN/ERROR log lines; keep them so
+// suites can assert there were none. Runtime.install only works before the runtime is first used.
+function installRuntimeLogger(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        sdkProblems.push(entry);
+        console.warn(`[sdk ${entry.level}] ${entry.message}`, entry.meta ?? '');
+      }),
+    });
+  } catch {
+    // Already installed by an earlier suite in this process.
+  }
+}
+
+/** SDK warnings and errors logged so far in this process. */
+export function sdkLogProblems(): LogEntry[] {
+  return [...sdkProblems];
+}
+
+/** Starts (or connects to) Temporal: uses TEMPORAL_ADDRESS when set, else startDevServer({ port: 0 }) in-process. */
+export async function startTestTemporal(): Promise<TestTemporal> {
+  installRuntimeLogger();
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  const external = process.env.TEMPORAL_ADDRESS;
+  const devServer = external ? undefined : await startDevServer({ port: 0 });
+  const address = external ?? devServer!.address;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    namespace,
+    connection,
+    client,
+    nativeConnection,
+    devServer,
+    async stop() {
+      await nativeConnection.close();
+      await connection.close();
+      await devServer?.stop();
+    },
+  };
+}
+
+/** Replays a finished workflow's history with Worker.runReplayHistory; throws on any nondeterminism. */
+export async function replayWorkflow(
+  client: Client,
+  options: ReplayWorkerOptions,
+  workflowId: string,
+  runId?: string,
+): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  await Worker.runReplayHistory(options, history, workflowId);
+}
