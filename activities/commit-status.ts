@@ -1,0 +1,150 @@
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import type { Database } from '../db/client';
+import type { SecretCipher } from '../db/crypto';
+import { builds, services } from '../db/schema';
+import { loadProviderConnection, type ProviderConnection } from './providers/connection';
+import { ProviderError } from './providers/errors';
+import { createGitHubClient, type GitHubStatusInput } from './providers/github';
+import { createGitLabClient } from './providers/gitlab';
+import { buildPageUrl } from './providers/links';
+import { defaultRetryPolicy, type RetryPolicy, withProviderRetry } from './providers/retry';
+
+/** Build states Kiln reports; GitLab has all five, GitHub maps running→pending and canceled→error. */
+export type CommitState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+
+export interface ReportCommitStatusInput {
+  buildId: string;
+  state: CommitState;
+}
+
+/** The little of pino the activity uses, so tests can capture it. */
+export interface StatusLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface CommitStatusDeps {
+  db: Database;
+  cipher: SecretCipher;
+  /** Kiln's public URL; statuses link to `<publicUrl>/#/builds/<id>`. */
+  publicUrl: string;
+  logger?: StatusLogger;
+  retry?: RetryPolicy;
+}
+
+type BuildRow = typeof builds.$inferSelect;
+
+/** `kiln/build` for a whole build, `kiln/build: <subproject>` for one sub-project of a monorepo. */
+export function statusName(subproject: string | null): string {
+  return subproject ? `kiln/build: ${subproject}` : 'kiln/build';
+}
+
+const githubState: Record<CommitState, GitHubStatusInput['state']> = {
+  pending: 'pending',
+  running: 'pending',
+  success: 'success',
+  failed: 'failure',
+  canceled: 'error',
+};
+
+function describe(state: CommitState, build: BuildRow): string {
+  switch (state) {
+    case 'pending':
+      return 'Queued in Kiln';
+    case 'running':
+      return build.currentStep && build.currentStep !== 'Queued' ? `Building: ${build.currentStep}` : 'Building';
+    case 'success':
+      return 'Image built and pushed';
+    case 'failed':
+      return `Failed: ${build.error ?? 'see the build log in Kiln'}`.slice(0, 250);
+    case 'canceled':
+      return 'Cancelled in Kiln';
+  }
+}
+
+/**
+ * Activities that report a build's state on its commit at GitLab or GitHub. `reportCommitStatus` never throws:
+ * reporting is a courtesy to reviewers and must not fail or retry a build. Transient provider errors (rate limits
+ * with Retry-After, 5xx, unreachable) are retried inside (default 4 attempts, waits up to 30 s each), so give the
+ * activity a startToCloseTimeout of about 2 minutes; anything else is logged with a message saying what to fix.
+ * Only existing builds are reported, so deliveries that were skipped never leave a pending status behind.
+ */
+export function createCommitStatusActivities({ db, cipher, publicUrl, logger, retry }: CommitStatusDeps) {
+  const log: StatusLogger = logger ?? pino({ name: 'commit-status' });
+  const policy = retry ?? defaultRetryPolicy;
+  // GitLab pipeline each build's statuses attach to, found once per build and worker.
+  const pipelineOf = new Map<string, number | null>();
+
+  async function postGitLab(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
+    const client = createGitLabClient({ baseUrl: connection.baseUrl, token: connection.token });
+    const ref = build.branch ?? build.tag ?? undefined;
+    if (!pipelineOf.has(build.id)) {
+      const mergeRequest = build.event === 'merge_request';
+      // Without a pipeline id GitLab attaches the status to the newest pipeline of sha+ref (or makes one); a
+      // failed lookup therefore only costs precision, never the report.
+      const found = await client
+        .findPipelineForCommit(connection.project, sha, { mergeRequest, ref })
+        .catch(() => null);
+      if (found) pipelineOf.set(build.id, found.id);
+      if (pipelineOf.size > 5_000) pipelineOf.delete(pipelineOf.keys().next().value!);
+    }
+    const pipelineId = pipelineOf.get(build.id) ?? undefined;
+    const input = {
+      state,
+      name: statusName(build.subproject),
+      targetUrl: buildPageUrl(publicUrl, build.id),
+      description: describe(state, build),
+      ref,
+      pipelineId,
+    };
+    return withProviderRetry(() => client.setCommitStatus(connection.project, sha, input), policy);
+  }
+
+  async function postGitHub(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
+    const client = createGitHubClient({ baseUrl: connection.baseUrl, token: connection.token });
+    const input: GitHubStatusInput = {
+      state: githubState[state],
+      context: statusName(build.subproject),
+      targetUrl: buildPageUrl(publicUrl, build.id),
+      description: describe(state, build),
+    };
+    await withProviderRetry(() => client.setCommitStatus(connection.projectPath, sha, input), policy);
+    return 'posted' as const;
+  }
+
+  return {
+    /** Reports `state` for the build on its commit; logs and returns on any failure (see above). */
+    async reportCommitStatus({ buildId, state }: ReportCommitStatusInput): Promise<void> {
+      const context = { buildId, state };
+      try {
+        const [row] = await db
+          .select({ build: builds, service: services })
+          .from(builds)
+          .innerJoin(services, eq(services.id, builds.serviceId))
+          .where(eq(builds.id, buildId));
+        if (!row) return log.warn(context, 'commit status not reported: the build does not exist');
+        const { build, service } = row;
+        if (!build.sha) return log.info(context, 'commit status not reported: the build has no commit yet');
+        const result = await loadProviderConnection(db, cipher, service);
+        if (!result.ok) return log.warn({ ...context, reason: result.message }, 'commit status not reported');
+        const { connection } = result;
+        const outcome =
+          connection.kind === 'gitlab'
+            ? await postGitLab(connection, build, state, build.sha)
+            : await postGitHub(connection, build, state, build.sha);
+        log.info(
+          { ...context, provider: connection.kind, project: connection.projectPath, outcome },
+          'commit status reported',
+        );
+      } catch (error) {
+        const reason = error instanceof ProviderError ? error.message : (error as Error).message;
+        const status = error instanceof ProviderError ? error.status : undefined;
+        log.warn({ ...context, reason, status }, 'commit status not reported; the build continues');
+      }
+    },
+  };
+}
+
+/** The activities' type, for `proxyActivities<CommitStatusActivities>()` in workflows. */
+export type CommitStatusActivities = ReturnType<typeof createCommitStatusActivities>;
