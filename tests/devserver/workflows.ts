@@ -50,6 +50,7 @@ export async function timerWorkflow(ms: number): Promise<string> {
   await sleep(ms);
   const scope = new CancellationScope();
   const longTimer = scope.run(() => sleep('1 hour'));
+  await sleep(20); // let the long timer reach the server before cancelling it
   scope.cancel();
   await longTimer.catch(() => undefined);
   return `slept ${Date.now() - started}`;
@@ -161,4 +162,10 @@ export async function patchedWorkflow(buildId: string): Promise<string> {
 /** Fails the workflow directly with an ApplicationFailure. */
 export async function failingWorkflow(): Promise<never> {
   throw ApplicationFailure.nonRetryable('the build definition is invalid', 'InvalidBuild');
+}
+
+/** Starts a long-sleeping child (default parent-close policy TERMINATE) and sleeps. */
+export async function sleepyParentWorkflow(childId: string): Promise<string> {
+  await executeChild(sleepyWorkflow, { args: [60_000], workflowId: childId });
+  return 'child finished';
 }
