@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BuildErrorType, buildFailure } from '../errors';
+import type { RunProcessResult } from '../process';
+import { authFailure } from '../registry';
+import type { BuildResources, RegistryAuth } from './builder';
+
+/**
+ * Global buildah flags for one storage root: vfs (works without fuse or overlay privileges) with the image
+ * store and the run state both under `storageRoot`, so every build of one worker shares its layer cache.
+ */
+export function buildahStorageArgs(storageRoot: string): string[] {
+  return [
+    '--storage-driver',
+    'vfs',
+    '--root',
+    path.join(storageRoot, 'root'),
+    '--runroot',
+    path.join(storageRoot, 'runroot'),
+  ];
+}
+
+export interface AuthFile {
+  path: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A containers-auth.json with the registry credentials, readable by us only and deleted after the build:
+ * buildah reads it through `--authfile`, so the password never appears in argv (`/proc/<pid>/cmdline`).
+ */
+export async function writeAuthFile(registry: RegistryAuth): Promise<AuthFile> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kiln-auth-'));
+  const file = path.join(dir, 'auth.json');
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  await writeFile(file, JSON.stringify({ auths: { [registry.host]: { auth } } }), { mode: 0o600 });
+  return { path: file, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** `N min` for whole minutes, `N s` otherwise (tests use second-long limits). */
+export function formatLimit(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** The user-facing failure for a buildah run that did not succeed (not for a cancel). */
+export function buildahFailure(
+  result: RunProcessResult,
+  context: { step: 'build' | 'push'; registry: RegistryAuth; resources: BuildResources; idleTimeoutMs: number },
+) {
+  if (result.stoppedBy === 'timeout') {
+    return buildFailure(
+      BuildErrorType.BuildTimeout,
+      `Build timeout: the build exceeded the ${context.resources.profile} profile's limit of ${formatLimit(context.resources.timeoutSeconds * 1000)}. Move up to a larger build profile or optimise the Dockerfile.`,
+    );
+  }
+  if (result.stoppedBy === 'idle') {
+    return buildFailure(
+      BuildErrorType.BuildNoOutput,
+      `Build stalled: the builder printed nothing for ${formatLimit(context.idleTimeoutMs)} and was stopped. Check the Dockerfile for a step waiting on input or the network, then retry.`,
+    );
+  }
+  const said = result.stderrTail.join('\n');
+  if (/unauthorized|authentication required|denied: requested access|invalid username\/password/i.test(said)) {
+    return authFailure(context.registry);
+  }
+  const lastError = [...result.stderrTail].reverse().find((line) => /error/i.test(line)) ?? result.stderrTail.at(-1);
+  const what = context.step === 'push' ? 'Image push failed' : 'Build failed';
+  return buildFailure(
+    BuildErrorType.BuildFailed,
+    `${what}: ${lastError?.trim() || `buildah exited with code ${result.exitCode}`}. See the build log for the failing step.`,
+  );
+}

@@ -1,0 +1,209 @@
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createCloneActivities } from '../clone';
+import { BuildErrorType, buildFailure } from '../errors';
+import { parseImageReference } from '../image-names';
+import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
+import { checkRegistryLogin, getManifestDigest } from '../registry';
+import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
+import { buildahFailure, buildahStorageArgs, writeAuthFile } from './buildah';
+
+export interface LocalBuilderOptions {
+  /** Buildah image store and run state (under KILN_DATA_DIR); builds sharing it share the layer cache. */
+  storageRoot: string;
+  /** A build printing nothing for this long is stopped (default 5 min). */
+  idleTimeoutMs?: number;
+  /** Where to clone when the request has no `checkoutDir` (default `<storageRoot>/workspaces`). */
+  workspaceRoot?: string;
+  buildahBinary?: string;
+  /** How long buildah gets after SIGTERM before SIGKILL on cancel or timeout (default 2 s). */
+  killGraceMs?: number;
+}
+
+const heartbeatEveryMs = 10_000;
+
+/**
+ * The `local` driver: `buildah bud --isolation chroot --layers` on this machine, then `buildah push` of every
+ * tag with the credentials in a temporary auth file, then the manifest digest read back from the registry.
+ * CPU and memory of the profile are not enforced here (no cgroups under chroot isolation); its timeout is.
+ */
+export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver {
+  const buildah = options.buildahBinary ?? 'buildah';
+  const idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+  const workspaceRoot = options.workspaceRoot ?? path.join(options.storageRoot, 'workspaces');
+  let running = 0;
+
+  /** Runs one buildah command with output streamed to the build log; throws the user-facing failure. */
+  async function run(step: 'build' | 'push', args: string[], job: Job): Promise<void> {
+    const { request, ctx } = job;
+    const fullArgs = [...buildahStorageArgs(options.storageRoot), ...args];
+    ctx.log.write('system', `$ buildah ${args.join(' ')}`);
+    let lastBeat = 0;
+    const result: RunProcessResult = await runProcess({
+      command: buildah,
+      args: fullArgs,
+      env: childEnv({ TMPDIR: job.tmpDir, BUILDAH_ISOLATION: 'chroot' }),
+      signal: ctx.signal,
+      timeoutMs: Math.max(job.deadline - Date.now(), 1),
+      idleTimeoutMs,
+      killGraceMs: options.killGraceMs,
+      onLine: (stream, line) => {
+        ctx.log.write(stream, scrubSecrets(line, job.secrets));
+        if (Date.now() - lastBeat > 1000) {
+          lastBeat = Date.now();
+          ctx.heartbeat({ step });
+        }
+      },
+    });
+    if (result.stoppedBy === 'aborted') {
+      // Other builds may share the store: only sweep leftover working containers when we are alone.
+      if (running === 1)
+        await runProcess({
+          command: buildah,
+          args: [...buildahStorageArgs(options.storageRoot), 'rm', '--all'],
+          env: childEnv(),
+        });
+      throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('The build was cancelled.');
+    }
+    if (result.exitCode !== 0) {
+      throw buildahFailure(result, { step, registry: request.registry, resources: request.resources, idleTimeoutMs });
+    }
+  }
+
+  async function buildAndPush(job: Job, checkoutDir: string): Promise<BuildOutput> {
+    const { request, ctx } = job;
+    const { contextDir, dockerfile } = await resolvePaths(checkoutDir, request);
+    assertImagesOnRegistry(request);
+    await checkRegistryLogin(request.registry);
+    const auth = await writeAuthFile(request.registry);
+    try {
+      const tls = request.registry.insecure ? ['--tls-verify=false'] : [];
+      const buildArgs = Object.entries(request.buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
+      const tags = request.images.flatMap((image) => ['--tag', image]);
+      await run(
+        'build',
+        [
+          'bud',
+          '--isolation',
+          'chroot',
+          '--layers',
+          '--authfile',
+          auth.path,
+          ...tls,
+          '-f',
+          dockerfile,
+          ...buildArgs,
+          ...tags,
+          contextDir,
+        ],
+        job,
+      );
+      ctx.phase?.('push');
+      for (const image of request.images) {
+        await run('push', ['push', '--authfile', auth.path, ...tls, image, `docker://${image}`], job);
+      }
+    } finally {
+      await auth.dispose();
+    }
+    const first = parseImageReference(request.images[0] ?? '');
+    const digest = await getManifestDigest(request.registry, first.repository, first.tag);
+    ctx.log.write('system', `Pushed ${request.images.join(', ')} (${digest})`);
+    return { digest, images: request.images };
+  }
+
+  return {
+    name: 'local',
+    async build(request: BuildRequest, ctx: BuildContext): Promise<BuildOutput> {
+      validateBuildArgs(request.buildArgs);
+      running += 1;
+      const beat = setInterval(() => ctx.heartbeat({ step: 'build' }), heartbeatEveryMs);
+      await mkdir(path.join(options.storageRoot, 'tmp'), { recursive: true });
+      const tmpDir = await mkdtemp(path.join(options.storageRoot, 'tmp', 'build-'));
+      const job: Job = {
+        request,
+        ctx,
+        tmpDir,
+        deadline: Date.now() + request.resources.timeoutSeconds * 1000,
+        secrets: [request.registry.password, request.source.token],
+      };
+      const clone = createCloneActivities({ workspaceRoot });
+      try {
+        let checkoutDir = request.source.checkoutDir;
+        if (checkoutDir == null) {
+          ctx.log.write(
+            'system',
+            `Cloning ${scrubSecrets(request.source.repositoryUrl, job.secrets)} at ${request.source.sha}`,
+          );
+          checkoutDir = (await clone.cloneRepository({ buildId: request.buildId, ...request.source })).dir;
+        }
+        return await buildAndPush(job, checkoutDir);
+      } finally {
+        clearInterval(beat);
+        running -= 1;
+        await rm(tmpDir, { recursive: true, force: true });
+        if (request.source.checkoutDir == null) await clone.removeWorkspace(request.buildId);
+        await ctx.log.flush();
+      }
+    },
+  };
+}
+
+interface Job {
+  request: BuildRequest;
+  ctx: BuildContext;
+  tmpDir: string;
+  deadline: number;
+  secrets: Array<string | undefined>;
+}
+
+/** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
+async function resolvePaths(checkoutDir: string, request: BuildRequest) {
+  const root = path.resolve(checkoutDir);
+  const inside = (rel: string) => {
+    const abs = path.resolve(root, rel);
+    return abs === root || abs.startsWith(root + path.sep) ? abs : null;
+  };
+  const contextDir = inside(request.contextPath || '.');
+  const dockerfile = inside(request.dockerfilePath);
+  const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
+  if (!isFile) {
+    const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(
+      /^[a-z]+:\/\/(\*\*\*@)?/i,
+      '',
+    );
+    throw buildFailure(
+      BuildErrorType.DockerfileNotFound,
+      `Dockerfile not found: ${request.dockerfilePath} does not exist in ${repo.replace(/\.git$/, '')}@${request.source.sha.slice(0, 12)}. Add one or set the Dockerfile path in Auto CI settings.`,
+    );
+  }
+  if (contextDir == null || !(await stat(contextDir).catch(() => null))?.isDirectory()) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Build context ${request.contextPath} is not a folder of the repository.`,
+    );
+  }
+  return { contextDir, dockerfile };
+}
+
+function assertImagesOnRegistry(request: BuildRequest): void {
+  if (request.images.length === 0) throw buildFailure(BuildErrorType.ConfigurationError, 'No image name to push to.');
+  for (const image of request.images) {
+    if (!image.startsWith(`${request.registry.host}/`) || image.startsWith('-')) {
+      throw buildFailure(
+        BuildErrorType.ConfigurationError,
+        `Image ${image} is not on registry ${request.registry.host}.`,
+      );
+    }
+  }
+}
+
+function validateBuildArgs(buildArgs: Record<string, string>): void {
+  for (const key of Object.keys(buildArgs)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw buildFailure(
+        BuildErrorType.ConfigurationError,
+        `Build arg name ${JSON.stringify(key)} is not a valid variable name.`,
+      );
+    }
+  }
+}
