@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deployService, getDeploymentStatus, rollbackService } from '../../activities/kubernetes/deploy';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
+import { failureOf } from './failure';
 
 const digestA = `sha256:${'a'.repeat(64)}`;
 const digestB = `sha256:${'b'.repeat(64)}`;
@@ -77,7 +78,7 @@ describe('deployService', () => {
   it('fails the Deploy step with the pod reason when the rollout hits its progress deadline (ImagePullBackOff)', async () => {
     cluster.deployments.progressDeadlineMs = 300;
     cluster.kubelet.plan({ kind: 'imagePullBackOff' }, isWebPod);
-    const error = await deployService(input).catch((e: Error & { type?: string }) => e);
+    const error = await failureOf(deployService(input));
     expect(error).toMatchObject({ type: 'DeployFailed' });
     expect(error.message).toContain('Deploy failed: Deployment "web" in namespace "shop" failed to roll out');
     expect(error.message).toContain('ImagePullBackOff (Back-off pulling image "harbor.example.com/shop/web@sha256:');
@@ -86,7 +87,7 @@ describe('deployService', () => {
 
   it('fails with the reason when the rollout does not finish before the deploy timeout', async () => {
     cluster.kubelet.plan({ kind: 'unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' }, isWebPod);
-    const error = await deployService({ ...input, timeoutSeconds: 1 }).catch((e: Error) => e);
+    const error = await failureOf(deployService({ ...input, timeoutSeconds: 1 }));
     expect(error).toMatchObject({ type: 'DeployFailed' });
     expect(error.message).toMatch(
       /did not become available within 1s: pod web-\w+-\w+: Unschedulable \(0\/2 nodes are available: 2 Insufficient cpu\.\)/,

@@ -3,6 +3,7 @@ import type { RegistryAuth } from '../../activities/builders/builder';
 import { ensureImagePullSecret } from '../../activities/kubernetes/pull-secret';
 import type { FakeKubernetes } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
+import { failureOf } from './failure';
 
 const registry: RegistryAuth = {
   host: 'harbor.example.com',
@@ -150,12 +151,14 @@ describe('ensureImagePullSecret', () => {
 
   it('never puts the password in an error message', async () => {
     cluster.rbac.deny({ resource: 'secrets' });
-    const error = await ensureImagePullSecret({
-      kubeconfig: cluster.kubeconfig,
-      namespace: 'shop',
-      serviceName: 'web',
-      registry,
-    }).catch((e: Error) => e);
-    expect(String((error as Error).message)).not.toContain('first-password');
+    const error = await failureOf(
+      ensureImagePullSecret({
+        kubeconfig: cluster.kubeconfig,
+        namespace: 'shop',
+        serviceName: 'web',
+        registry,
+      }),
+    );
+    expect(error.message).not.toContain('first-password');
   });
 });
