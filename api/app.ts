@@ -13,6 +13,8 @@ import { clustersRouter } from './clusters/clusters.routes';
 import { servicesRouter } from './services/services.routes';
 import { autoCiRouter } from './services/auto-ci.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
+import { deliveriesRouter } from './webhooks/deliveries.routes';
+import { webhooksRouter } from './webhooks/webhooks.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -37,7 +39,9 @@ export function createApp(deps: AppDeps) {
     .route('/clusters', clustersRouter(deps))
     .route('/services', servicesRouter(deps))
     .route('/services', autoCiRouter(deps))
-    .route('/services', webhookInfoRouter(deps));
+    .route('/services', webhookInfoRouter(deps))
+    .route('/services', deliveriesRouter(deps))
+    .route('/webhook', webhooksRouter(deps));
   app.notFound((c) => c.json(errorBody(404, `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

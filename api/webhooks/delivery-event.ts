@@ -1,0 +1,56 @@
+/** Identifies the repository a delivery is about; either field may be missing in older payloads. */
+export interface ProjectRef {
+  id?: string;
+  path?: string;
+}
+
+/** A Git change Kiln may build. */
+export interface BuildCandidate {
+  event: 'push' | 'tag' | 'merge_request';
+  ref: string;
+  branch?: string;
+  tag?: string;
+  /** The exact commit from the payload; builds never resolve the ref again. */
+  sha: string;
+  commitMessage?: string;
+  commitAuthor?: string;
+  /** Branch matched against the Auto CI filter (the pushed branch, or an MR's target); tags are not filtered. */
+  filterBranch?: string;
+}
+
+/** Why a verified delivery does not build, in words for the provider's "Recent deliveries" view. */
+export type SkipReason =
+  | 'branch_deleted'
+  | 'tag_deleted'
+  | 'merge_request_action'
+  | 'unsupported_ref'
+  | 'auto_ci_disabled'
+  | 'branch_not_in_filter'
+  | 'skip_ci';
+
+/** What a delivery asks for, decided from the event header and body alone (before any service settings). */
+export type DeliveryIntent =
+  | { kind: 'build'; candidate: BuildCandidate }
+  | { kind: 'skip'; reason: SkipReason; message: string }
+  | { kind: 'ping' }
+  | { kind: 'not_processed' };
+
+/** A parsed delivery: which repository, and what it asks for. */
+export interface ParsedDelivery {
+  project: ProjectRef | null;
+  intent: DeliveryIntent;
+}
+
+export const ZERO_SHA = /^0{40}$|^0{64}$/;
+
+/** Commit messages that opt out of CI, as GitLab and GitHub Actions understand them. */
+export function wantsSkipCi(message: string | undefined): boolean {
+  return message !== undefined && /\[(skip ci|ci skip)\]/i.test(message);
+}
+
+/** Splits `refs/heads/x` / `refs/tags/y`; anything else (notes, merge refs) is not built from a push. */
+export function splitRef(ref: string): { branch?: string; tag?: string } {
+  if (ref.startsWith('refs/heads/')) return { branch: ref.slice('refs/heads/'.length) };
+  if (ref.startsWith('refs/tags/')) return { tag: ref.slice('refs/tags/'.length) };
+  return {};
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+
+const repository = z.object({ id: z.union([z.number(), z.string()]).optional(), full_name: z.string().optional() });
+const pushSchema = z.object({
+  ref: z.string().min(1),
+  after: z.string().min(1),
+  deleted: z.boolean().optional(),
+  repository,
+  pusher: z.object({ name: z.string().optional() }).optional(),
+  head_commit: z
+    .object({
+      id: z.string(),
+      message: z.string().optional(),
+      author: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+    })
+    .nullable()
+    .optional(),
+});
+
+/**
+ * Reads a GitHub delivery: `push` builds branches and tags, `ping` is acknowledged, anything else is not
+ * processed. Throws a ZodError when a push body lacks the fields Kiln needs.
+ */
+export function parseGithubDelivery(eventHeader: string, body: unknown): ParsedDelivery {
+  const repo = repository.safeParse((body as { repository?: unknown } | null)?.repository);
+  const project =
+    repo.success && (repo.data.id !== undefined || repo.data.full_name)
+      ? { id: repo.data.id === undefined ? undefined : String(repo.data.id), path: repo.data.full_name }
+      : null;
+  if (eventHeader === 'ping') return { project, intent: { kind: 'ping' } };
+  if (eventHeader !== 'push') return { project, intent: { kind: 'not_processed' } };
+  return { project, intent: pushIntent(pushSchema.parse(body)) };
+}
+
+function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
+  const { branch, tag } = splitRef(push.ref);
+  if (push.deleted || ZERO_SHA.test(push.after)) {
+    return tag !== undefined
+      ? { kind: 'skip', reason: 'tag_deleted', message: `Tag ${tag} was deleted; nothing to build.` }
+      : {
+          kind: 'skip',
+          reason: 'branch_deleted',
+          message: `Branch ${branch ?? push.ref} was deleted; nothing to build.`,
+        };
+  }
+  if (branch === undefined && tag === undefined) {
+    return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${push.ref} is not a branch or tag.` };
+  }
+  const head = push.head_commit;
+  return {
+    kind: 'build',
+    candidate: {
+      event: tag !== undefined ? 'tag' : 'push',
+      ref: push.ref,
+      branch,
+      tag,
+      sha: push.after,
+      commitMessage: head?.message,
+      commitAuthor: head?.author?.name ?? head?.author?.username ?? push.pusher?.name,
+      filterBranch: branch,
+    },
+  };
+}

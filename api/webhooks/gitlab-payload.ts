@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+
+const project = z.object({
+  id: z.union([z.number(), z.string()]).optional(),
+  path_with_namespace: z.string().optional(),
+});
+const commit = z.object({
+  id: z.string(),
+  message: z.string().optional(),
+  author: z.object({ name: z.string().optional() }).partial().optional(),
+});
+const pushSchema = z.object({
+  object_kind: z.enum(['push', 'tag_push']).optional(),
+  ref: z.string().min(1),
+  before: z.string().optional(),
+  after: z.string().min(1),
+  checkout_sha: z.string().nullable().optional(),
+  user_name: z.string().optional(),
+  project_id: z.union([z.number(), z.string()]).optional(),
+  project: project.optional(),
+  commits: z.array(commit).default([]),
+});
+const mergeRequestSchema = z.object({
+  object_kind: z.literal('merge_request').optional(),
+  project: project.optional(),
+  user: z.object({ name: z.string().optional() }).optional(),
+  object_attributes: z.object({
+    iid: z.number(),
+    action: z.string().optional(),
+    source_branch: z.string().min(1),
+    target_branch: z.string().min(1),
+    target_project_id: z.union([z.number(), z.string()]).optional(),
+    oldrev: z.string().optional(),
+    last_commit: commit,
+  }),
+});
+
+const hookKinds: Record<string, 'push' | 'tag_push' | 'merge_request'> = {
+  'Push Hook': 'push',
+  'Tag Push Hook': 'tag_push',
+  'Merge Request Hook': 'merge_request',
+};
+
+/**
+ * Reads a GitLab delivery. `System Hook` deliveries carry the kind in `object_kind`. Throws a ZodError when a
+ * handled event's body lacks the fields Kiln needs (answered with 400).
+ */
+export function parseGitlabDelivery(eventHeader: string, body: unknown): ParsedDelivery {
+  const objectKind = (body as { object_kind?: unknown } | null)?.object_kind;
+  const kind = eventHeader === 'System Hook' && typeof objectKind === 'string' ? objectKind : hookKinds[eventHeader];
+  const projectRef = readProject(body);
+  if (kind === 'push' || kind === 'tag_push')
+    return { project: projectRef, intent: pushIntent(pushSchema.parse(body)) };
+  if (kind === 'merge_request') {
+    return { project: projectRef, intent: mergeRequestIntent(mergeRequestSchema.parse(body)) };
+  }
+  return { project: projectRef, intent: { kind: 'not_processed' } };
+}
+
+function readProject(body: unknown): ParsedDelivery['project'] {
+  const parsed = z
+    .object({ project_id: z.union([z.number(), z.string()]).optional(), project: project.optional() })
+    .safeParse(body);
+  if (!parsed.success) return null;
+  const id = parsed.data.project?.id ?? parsed.data.project_id;
+  const path = parsed.data.project?.path_with_namespace;
+  if (id === undefined && !path) return null;
+  return { id: id === undefined ? undefined : String(id), path };
+}
+
+function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
+  const { branch, tag } = splitRef(push.ref);
+  if (ZERO_SHA.test(push.after)) {
+    return tag !== undefined
+      ? { kind: 'skip', reason: 'tag_deleted', message: `Tag ${tag} was deleted; nothing to build.` }
+      : {
+          kind: 'skip',
+          reason: 'branch_deleted',
+          message: `Branch ${branch ?? push.ref} was deleted; nothing to build.`,
+        };
+  }
+  if (branch === undefined && tag === undefined) {
+    return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${push.ref} is not a branch or tag.` };
+  }
+  const sha = push.checkout_sha || push.after;
+  // GitLab lists commits oldest first; the pushed head is the one whose id is the new sha.
+  const head = push.commits.find((c) => c.id === sha) ?? push.commits.at(-1);
+  return {
+    kind: 'build',
+    candidate: {
+      event: tag !== undefined ? 'tag' : 'push',
+      ref: push.ref,
+      branch,
+      tag,
+      sha,
+      commitMessage: head?.message,
+      commitAuthor: head?.author?.name ?? push.user_name,
+      filterBranch: branch,
+    },
+  };
+}
+
+// Builds on open/reopen and on updates that add commits (GitLab sends `oldrev` only then).
+function mergeRequestIntent(mr: z.infer<typeof mergeRequestSchema>): DeliveryIntent {
+  const attrs = mr.object_attributes;
+  const action = attrs.action ?? 'unknown';
+  const builds = action === 'open' || action === 'reopen' || (action === 'update' && Boolean(attrs.oldrev));
+  if (!builds) {
+    const detail = action === 'update' ? 'update without new commits' : action;
+    return { kind: 'skip', reason: 'merge_request_action', message: `Merge request ${detail}: no build.` };
+  }
+  return {
+    kind: 'build',
+    candidate: {
+      event: 'merge_request',
+      ref: `refs/merge-requests/${attrs.iid}/head`,
+      branch: attrs.source_branch,
+      sha: attrs.last_commit.id,
+      commitMessage: attrs.last_commit.message,
+      commitAuthor: attrs.last_commit.author?.name ?? mr.user?.name,
+      filterBranch: attrs.target_branch,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { HTTPException } from 'hono/http-exception';
+import { buildLogLines, builds } from '../../db/schema';
+import { webhookBuildWorkflowId } from '../../workflows/names';
+import { startBuildWorkflow } from '../builds/start-build';
+import type { AppDeps } from '../deps';
+import type { BuildCandidate, DeliveryIntent, SkipReason } from './delivery-event';
+import { decideForService } from './decide';
+import type { WebhookService } from './find-services';
+import { deliveryIdOf, eventOf, type IncomingDelivery } from './read-delivery';
+import { eq } from 'drizzle-orm';
+
+/** What happened for one service of a verified delivery. */
+export interface ServiceOutcome {
+  serviceId: string;
+  serviceName: string;
+  build?: { buildId: string; workflowId: string; status: string; duplicate: boolean };
+  skip?: { reason: SkipReason; message: string };
+  error?: string;
+}
+
+/** Decides and, where due, starts one build per service; the delivery id makes the workflow id. */
+export async function startServiceBuilds(
+  deps: AppDeps,
+  delivery: IncomingDelivery,
+  intent: Extract<DeliveryIntent, { kind: 'build' | 'skip' }>,
+  services: WebhookService[],
+): Promise<ServiceOutcome[]> {
+  return Promise.all(
+    services.map(async (service): Promise<ServiceOutcome> => {
+      const base = { serviceId: service.id, serviceName: service.name };
+      const decision = decideForService(intent, service);
+      if (decision.kind === 'skip') return { ...base, skip: { reason: decision.reason, message: decision.message } };
+      try {
+        return { ...base, build: await startOne(deps, delivery, service, decision.candidate) };
+      } catch (error) {
+        if (error instanceof HTTPException) return { ...base, error: error.message };
+        throw error;
+      }
+    }),
+  );
+}
+
+async function startOne(deps: AppDeps, delivery: IncomingDelivery, service: WebhookService, candidate: BuildCandidate) {
+  const deliveryId = deliveryIdOf(delivery);
+  const workflowId = webhookBuildWorkflowId(delivery.provider, deliveryId, service.id);
+  const id = randomUUID();
+  // Row and its first log line go in together; a concurrent duplicate inserts nothing and reuses the winner's row.
+  const inserted = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(builds)
+      .values({
+        id,
+        serviceId: service.id,
+        organizationId: service.organizationId,
+        trigger: 'webhook',
+        event: candidate.event,
+        provider: delivery.provider,
+        deliveryId,
+        ref: candidate.ref,
+        branch: candidate.branch ?? null,
+        tag: candidate.tag ?? null,
+        sha: candidate.sha,
+        commitMessage: candidate.commitMessage?.trim() ?? null,
+        commitAuthor: candidate.commitAuthor ?? null,
+        workflowId,
+      })
+      .onConflictDoNothing({ target: builds.workflowId })
+      .returning();
+    if (!row) return undefined;
+    const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
+    await tx.insert(buildLogLines).values({ buildId: row.id, seq: 0, stream: 'system', text, at: new Date() });
+    return row;
+  });
+  const build = inserted ?? (await deps.db.select().from(builds).where(eq(builds.workflowId, workflowId)))[0]!;
+  await startBuildWorkflow(deps.temporal, build);
+  return { buildId: build.id, workflowId, status: build.status, duplicate: !inserted };
+}

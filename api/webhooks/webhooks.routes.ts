@@ -1,0 +1,68 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv } from '../deps';
+import { createRouter, jsonResponse } from '../openapi';
+import { createWebhookIntake } from './intake';
+import { MAX_WEBHOOK_BYTES, type Provider } from './read-delivery';
+
+const resultSchema = z
+  .object({
+    message: z.string(),
+    reason: z.string().optional(),
+    builds: z
+      .array(
+        z.object({
+          serviceId: z.string(),
+          service: z.string(),
+          buildId: z.string(),
+          workflowId: z.string(),
+          duplicate: z.boolean(),
+        }),
+      )
+      .optional(),
+    skipped: z
+      .array(z.object({ serviceId: z.string(), service: z.string(), reason: z.string(), message: z.string() }))
+      .optional(),
+  })
+  .openapi('WebhookResult');
+
+const responses = {
+  200: jsonResponse(resultSchema, 'Processed: builds started (durably) or the reason none was'),
+  400: jsonResponse(resultSchema, 'Malformed body or missing event header'),
+  401: jsonResponse(resultSchema, 'Missing or wrong secret token / signature'),
+  404: jsonResponse(resultSchema, 'No service registered for the repository'),
+  413: jsonResponse(resultSchema, 'Payload over 25 MB'),
+  503: jsonResponse(resultSchema, 'Recorded, but the build workflow could not be started; redeliver'),
+};
+const gitlabRoute = createRoute({
+  method: 'post',
+  path: '/gitlab',
+  tags: ['Webhooks'],
+  summary: 'GitLab webhook: Push Hook, Tag Push Hook, Merge Request Hook (X-Gitlab-Token or webhook-signature)',
+  responses,
+});
+const githubRoute = createRoute({
+  method: 'post',
+  path: '/github',
+  tags: ['Webhooks'],
+  summary: 'GitHub webhook: push (X-Hub-Signature-256), ping; other events are acknowledged and ignored',
+  responses,
+});
+
+/** `/webhook/{gitlab,github}`: public, authenticated by each service's webhook secret. */
+export function webhooksRouter(deps: AppDeps) {
+  const intake = createWebhookIntake(deps);
+  const handle = (provider: Provider) => async (c: Context<AppEnv>) => {
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+    const declared = Number(headers['content-length'] ?? 0);
+    // Oversized bodies are refused without reading them; chunked bodies are measured after reading.
+    const tooLarge = declared > MAX_WEBHOOK_BYTES;
+    const rawBody = tooLarge ? new Uint8Array(0) : new Uint8Array(await c.req.arrayBuffer());
+    const result = await intake.receive({ provider, headers, rawBody, declaredBytes: tooLarge ? declared : undefined });
+    return c.json(result.body, result.status);
+  };
+  return createRouter()
+    .openapi(gitlabRoute, handle('gitlab') as never)
+    .openapi(githubRoute, handle('github') as never);
+}

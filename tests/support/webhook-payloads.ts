@@ -1,0 +1,168 @@
+// Our own GitLab/GitHub webhook payload builders and signers (shapes follow the providers' documented payloads).
+import { createHmac, randomUUID } from 'node:crypto';
+
+const sha = (seed: string) => createHmac('sha1', 'kiln').update(seed).digest('hex');
+export const ZERO = '0'.repeat(40);
+
+export interface PushOptions {
+  ref?: string;
+  after?: string;
+  before?: string;
+  message?: string;
+  author?: string;
+}
+
+/** A GitHub `push` payload for `owner/repo`. */
+export function githubPush(repo: string, options: PushOptions & { deleted?: boolean; repoId?: number } = {}) {
+  const after = options.after ?? sha(`${repo}-${options.ref}-${options.message}`);
+  const deleted = options.deleted ?? after === ZERO;
+  const head = deleted
+    ? null
+    : {
+        id: after,
+        message: options.message ?? 'Update README',
+        timestamp: '2026-01-02T03:04:05Z',
+        author: { name: options.author ?? 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      };
+  return {
+    ref: options.ref ?? 'refs/heads/main',
+    before: options.before ?? sha('before'),
+    after,
+    created: false,
+    deleted,
+    forced: false,
+    commits: head ? [head] : [],
+    head_commit: head,
+    repository: { id: options.repoId ?? 4242, name: repo.split('/')[1], full_name: repo, private: true },
+    pusher: { name: 'ada', email: 'ada@example.com' },
+    sender: { login: 'ada', id: 1 },
+  };
+}
+
+/** A GitHub `ping` payload. */
+export function githubPing(repo: string) {
+  return {
+    zen: 'Keep it logically awesome.',
+    hook_id: 1,
+    hook: { type: 'Repository', events: ['push'] },
+    repository: { id: 4242, full_name: repo },
+  };
+}
+
+/** A GitHub `pull_request` payload (Kiln ignores these). */
+export function githubPullRequest(repo: string, action = 'opened') {
+  return {
+    action,
+    number: 7,
+    pull_request: { head: { sha: sha('pr'), ref: 'feature' } },
+    repository: { id: 4242, full_name: repo },
+  };
+}
+
+/** `X-Hub-Signature-256` value for a body. */
+export function signGithub(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Headers GitHub sends with a delivery. */
+export function githubHeaders(event: string, body: string, secret: string | null, delivery = randomUUID()) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'GitHub-Hookshot/044aadd',
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+    'x-github-hook-id': '292430182',
+  };
+  if (secret !== null) headers['x-hub-signature-256'] = signGithub(secret, body);
+  return headers;
+}
+
+interface GitlabProject {
+  id: number;
+  path: string;
+}
+
+/** A GitLab Push Hook (or Tag Push Hook for `refs/tags/…`) payload. */
+export function gitlabPush(project: GitlabProject, options: PushOptions = {}) {
+  const ref = options.ref ?? 'refs/heads/main';
+  const isTag = ref.startsWith('refs/tags/');
+  const after = options.after ?? sha(`${project.path}-${ref}-${options.message}`);
+  const deleted = after === ZERO;
+  const commits = deleted
+    ? []
+    : [
+        { id: sha('older'), message: 'older commit', author: { name: 'Someone Else', email: 'x@example.com' } },
+        {
+          id: after,
+          message: options.message ?? 'fix: readme',
+          author: { name: options.author ?? 'Grace Hopper', email: 'g@example.com' },
+        },
+      ];
+  return {
+    object_kind: isTag ? 'tag_push' : 'push',
+    event_name: isTag ? 'tag_push' : 'push',
+    before: options.before ?? sha('before'),
+    after,
+    ref,
+    checkout_sha: deleted ? null : after,
+    user_name: 'Grace Hopper',
+    project_id: project.id,
+    project: { id: project.id, name: project.path.split('/')[1], path_with_namespace: project.path },
+    commits,
+    total_commits_count: commits.length,
+  };
+}
+
+/** A GitLab Merge Request Hook payload. `oldrev` is present when an update pushed new commits. */
+export function gitlabMergeRequest(
+  project: GitlabProject,
+  options: { action: string; oldrev?: string; source?: string; target?: string; sha?: string; message?: string },
+) {
+  const last = options.sha ?? sha(`mr-${options.action}-${options.oldrev}`);
+  return {
+    object_kind: 'merge_request',
+    event_type: 'merge_request',
+    user: { name: 'Grace Hopper', username: 'grace' },
+    project: { id: project.id, path_with_namespace: project.path },
+    object_attributes: {
+      iid: 12,
+      action: options.action,
+      state: 'opened',
+      source_branch: options.source ?? 'feature/login',
+      target_branch: options.target ?? 'main',
+      target_project_id: project.id,
+      ...(options.oldrev ? { oldrev: options.oldrev } : {}),
+      last_commit: {
+        id: last,
+        message: options.message ?? 'feat: login',
+        author: { name: 'Grace Hopper', email: 'g@example.com' },
+      },
+    },
+  };
+}
+
+/** Headers GitLab sends; `token` null omits X-Gitlab-Token. */
+export function gitlabHeaders(event: string, token: string | null, idempotencyKey = randomUUID()) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'GitLab/17.6.0',
+    'x-gitlab-event': event,
+    'x-gitlab-event-uuid': randomUUID(),
+    'x-gitlab-instance': 'https://gitlab.example.com',
+    'idempotency-key': idempotencyKey,
+  };
+  if (token !== null) headers['x-gitlab-token'] = token;
+  return headers;
+}
+
+/** Standard Webhooks headers (GitLab signed deliveries) for `body`, signed with a `whsec_` token. */
+export function standardWebhookHeaders(
+  signingToken: string,
+  id: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
+  const key = Buffer.from(signingToken.replace(/^whsec_/, ''), 'base64');
+  const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${mac}` };
+}
