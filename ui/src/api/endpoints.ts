@@ -1,0 +1,51 @@
+// Every REST path the UI uses, in one file, so a route change in api/ is a one-line change here.
+import { api } from './client';
+import type {
+  AutoCiSettings,
+  Build,
+  Delivery,
+  DetectionResult,
+  LogLine,
+  Me,
+  Page,
+  Service,
+  ServiceInput,
+  WebhookInfo,
+} from './types';
+
+const enc = encodeURIComponent;
+
+/** Typed calls to the Kiln REST API. */
+export const kiln = {
+  me: (token?: string) => api<Me>('/me', token === undefined ? {} : { token }),
+  listServices: () => api<Page<Service>>('/services'),
+  getService: (id: string) => api<Service>(`/services/${enc(id)}`),
+  createService: (input: ServiceInput) => api<Service>('/services', { method: 'POST', body: input }),
+  updateService: (id: string, input: Partial<ServiceInput>) =>
+    api<Service>(`/services/${enc(id)}`, { method: 'PATCH', body: input }),
+  listRegistries: () => api<Page<{ id: string; name: string; url: string; project: string }>>('/registries'),
+  listClusters: () => api<Page<{ id: string; name: string }>>('/clusters'),
+  getAutoCi: (id: string) => api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`),
+  saveAutoCi: (id: string, settings: AutoCiSettings) =>
+    api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`, { method: 'PUT', body: settings }),
+  detect: (id: string) => api<DetectionResult>(`/services/${enc(id)}/detect`, { method: 'POST' }),
+  getWebhook: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook`),
+  revealWebhookToken: (id: string) => api<{ token: string }>(`/services/${enc(id)}/webhook/token`),
+  rotateWebhookToken: (id: string) =>
+    api<{ token: string }>(`/services/${enc(id)}/webhook/token/rotate`, { method: 'POST' }),
+  listBuilds: (serviceId: string) => api<Page<Build>>(`/services/${enc(serviceId)}/builds`),
+  getBuild: (id: string) => api<Build>(`/builds/${enc(id)}`),
+  triggerBuild: (serviceId: string, branch: string) =>
+    api<Build>(`/services/${enc(serviceId)}/builds`, { method: 'POST', body: { branch } }),
+  cancelBuild: (id: string) => api<unknown>(`/builds/${enc(id)}/cancel`, { method: 'POST' }),
+  retryBuild: (id: string) => api<Build>(`/builds/${enc(id)}/retry`, { method: 'POST' }),
+  buildLogs: (id: string) => api<Page<LogLine>>(`/builds/${enc(id)}/logs`),
+  listDeliveries: (serviceId: string) => api<Page<Delivery>>(`/services/${enc(serviceId)}/deliveries`),
+  redeliver: (id: string) => api<Delivery>(`/deliveries/${enc(id)}/redeliver`, { method: 'POST' }),
+};
+
+/** SSE paths (relative to /api/v1). */
+export const streams = {
+  buildLogs: (id: string) => `/builds/${enc(id)}/logs/stream`,
+  serviceBuilds: (serviceId: string) => `/services/${enc(serviceId)}/builds/stream`,
+};

@@ -1,0 +1,76 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, getToken, setToken } from './api/client';
+import { kiln } from './api/endpoints';
+import type { Me } from './api/types';
+import { Login } from './login';
+import { href, useRoute } from './router';
+import { ServiceDetail } from './services/service-detail';
+import { ServicesPage } from './services/services-page';
+import { SessionContext } from './session';
+
+/** The whole UI: sign-in gate, header, and the screen for the current route. */
+export function App() {
+  const queryClient = useQueryClient();
+  const [token, setTokenState] = useState(getToken);
+  const me = useQuery({ queryKey: ['me', token], queryFn: () => kiln.me(), enabled: !!token, retry: false });
+  const signIn = (user: Me) => {
+    queryClient.setQueryData(['me', getToken()], user);
+    setTokenState(getToken());
+  };
+  const signOut = () => {
+    setToken(null);
+    setTokenState(null);
+    queryClient.clear();
+  };
+  if (!token) return <Login onSignedIn={signIn} />;
+  if (me.isPending) return <p className="muted page">Loading…</p>;
+  if (me.isError) {
+    const expired = me.error instanceof ApiError && me.error.status === 401;
+    return (
+      <Login
+        reason={expired ? 'Your stored token is no longer valid; sign in again.' : me.error.message}
+        onSignedIn={signIn}
+      />
+    );
+  }
+  return (
+    <SessionContext.Provider value={me.data}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={href('services')}>
+          <span className="logo" aria-hidden="true" /> Kiln
+        </a>
+        <nav aria-label="Main">
+          <a href={href('services')}>Services</a>
+          <a href="/api/v1/docs">API</a>
+        </nav>
+        <span className="whoami">
+          {me.data.name} <span className="muted">({me.data.role})</span>
+        </span>
+        <button type="button" className="link-button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1} className="page">
+        <Screen />
+      </main>
+    </SessionContext.Provider>
+  );
+}
+
+function Screen() {
+  const route = useRoute();
+  const [section, id, tab, sub] = route;
+  if ((section === undefined || section === 'services') && (id === undefined || id === 'new')) {
+    return <ServicesPage creating={id === 'new'} />;
+  }
+  if (section === 'services' && id) return <ServiceDetail serviceId={id} tab={tab ?? 'builds'} sub={sub} />;
+  return (
+    <p>
+      Nothing here. <a href={href('services')}>Back to services</a>
+    </p>
+  );
+}

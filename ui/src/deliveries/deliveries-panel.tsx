@@ -1,0 +1,4 @@
+/** Recent webhook deliveries of one service. */
+export function DeliveriesPanel({ serviceId }: { serviceId: string }) {
+  return <p>{serviceId}</p>;
+}

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { ApiError, setToken } from './api/client';
+import { kiln } from './api/endpoints';
+import type { Me } from './api/types';
+
+/** Asks for an API token, checks it against `/me` and stores it. */
+export function Login({ onSignedIn, reason }: { onSignedIn: (me: Me) => void; reason?: string }) {
+  const [token, setValue] = useState('');
+  const [error, setError] = useState<string | null>(reason ?? null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main className="login">
+      <form
+        className="card login-card"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            const me = await kiln.me(token.trim());
+            setToken(token.trim());
+            onSignedIn(me);
+          } catch (err) {
+            setError(
+              err instanceof ApiError && err.status === 401
+                ? 'That token was not accepted. ' + err.message
+                : (err as Error).message,
+            );
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h1>
+          <span className="logo" aria-hidden="true" /> Kiln
+        </h1>
+        <p>
+          Sign in with an API token. On first start Kiln writes the admin&rsquo;s token to{' '}
+          <code>.kiln/admin-token</code>.
+        </p>
+        <label htmlFor="api-token">API token</label>
+        <input
+          id="api-token"
+          type="password"
+          autoComplete="off"
+          required
+          value={token}
+          onChange={(e) => setValue(e.target.value)}
+          aria-describedby={error ? 'login-error' : undefined}
+        />
+        {error && (
+          <p id="login-error" className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy || !token.trim()}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+import { LightningIcon } from '../components/icons';
+import { Tooltip } from '../components/tooltip';
+import { missingSentence } from './prerequisites';
+
+/** The lightning-bolt Auto CI button; when prerequisites are missing it stays focusable but says what is missing. */
+export function AutoCiButton({
+  serviceName,
+  missing,
+  enabled,
+  onOpen,
+}: {
+  serviceName: string;
+  missing: string[];
+  enabled: boolean;
+  onOpen: () => void;
+}) {
+  const blocked = missing.length > 0;
+  return (
+    <Tooltip label={blocked ? missingSentence(missing) : enabled ? 'Auto CI (on)' : 'Auto CI'}>
+      {(describedBy) => (
+        <button
+          type="button"
+          className={`icon-button auto-ci-button${enabled ? ' on' : ''}`}
+          aria-label={`Auto CI for ${serviceName}`}
+          aria-describedby={describedBy}
+          aria-disabled={blocked || undefined}
+          onClick={() => !blocked && onOpen()}
+        >
+          <LightningIcon size={18} />
+        </button>
+      )}
+    </Tooltip>
+  );
+}

@@ -1,0 +1,97 @@
+import type { ReactNode } from 'react';
+import type { Service } from '../api/types';
+import { BuildIcon, DeployIcon, OperateIcon, SourceIcon } from '../components/icons';
+
+/** The four stages a service card shows, in order. */
+export type Stage = 'source' | 'build' | 'deploy' | 'operate';
+type Tone = 'ok' | 'warn' | 'active' | 'fail' | 'idle';
+
+interface StageView {
+  stage: Stage;
+  label: string;
+  status: string;
+  tone: Tone;
+  icon: ReactNode;
+}
+
+/** Works out each stage's status from the service and its latest build. */
+export function stageViews(service: Service, missing: string[]): StageView[] {
+  const build = service.latestBuild;
+  const noToken = missing.some((m) => m.toLowerCase().includes('git'));
+  const buildTone: Tone = !build
+    ? 'idle'
+    : build.status === 'Succeeded'
+      ? 'ok'
+      : build.status === 'Failed'
+        ? 'fail'
+        : build.status === 'Cancelled'
+          ? 'idle'
+          : 'active';
+  const image = service.latestBuild?.status === 'Succeeded' ? service.latestBuild.images[0] : undefined;
+  return [
+    {
+      stage: 'source',
+      label: 'Source',
+      status: noToken ? 'No Git token' : 'Connected',
+      tone: noToken ? 'warn' : 'ok',
+      icon: <SourceIcon />,
+    },
+    {
+      stage: 'build',
+      label: 'Build',
+      status: build
+        ? build.status === 'Building'
+          ? `Building ${build.progress}%`
+          : build.status
+        : service.autoCiEnabled
+          ? 'Auto CI on'
+          : 'No builds',
+      tone: buildTone,
+      icon: <BuildIcon />,
+    },
+    {
+      stage: 'deploy',
+      label: 'Deploy',
+      status: service.clusterId ? 'Cluster connected' : 'No cluster',
+      tone: service.clusterId ? 'ok' : 'idle',
+      icon: <DeployIcon />,
+    },
+    {
+      stage: 'operate',
+      label: 'Operate',
+      status: image ? `Image ${image.split(':').at(-1) ?? ''}` : 'No image yet',
+      tone: image ? 'ok' : 'idle',
+      icon: <OperateIcon />,
+    },
+  ];
+}
+
+/** Source → Build → Deploy → Operate; each stage is a button that opens where that stage is managed. */
+export function PipelineStages({
+  service,
+  missing,
+  onOpen,
+}: {
+  service: Service;
+  missing: string[];
+  onOpen: (stage: Stage) => void;
+}) {
+  return (
+    <ol className="pipeline" aria-label={`${service.name} pipeline`}>
+      {stageViews(service, missing).map((view) => (
+        <li key={view.stage}>
+          <button
+            type="button"
+            className={`stage stage-${view.tone}`}
+            onClick={() => onOpen(view.stage)}
+            aria-label={`${view.label}: ${view.status}`}
+          >
+            <span className="stage-icon">{view.icon}</span>
+            <span className="stage-label">{view.label}</span>
+            <span className="stage-status">{view.status}</span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}

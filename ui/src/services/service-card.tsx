@@ -1,0 +1,38 @@
+import type { Service } from '../api/types';
+import { href, navigate } from '../router';
+import { AutoCiButton } from './auto-ci-button';
+import { PipelineStages } from './pipeline-stages';
+import type { Stage } from './pipeline-stages';
+import { missingForAutoCi } from './prerequisites';
+
+/** One service: name, repository, Auto CI button and the four-stage pipeline. */
+export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi: (service: Service) => void }) {
+  const missing = missingForAutoCi(service);
+  const open = (stage: Stage) => {
+    if (stage === 'build' && missing.length === 0) onAutoCi(service);
+    else if (stage === 'source' || stage === 'deploy' || stage === 'build')
+      navigate('services', service.id, 'settings');
+    else navigate('services', service.id, 'builds');
+  };
+  return (
+    <article className="card service-card" aria-labelledby={`svc-${service.id}`}>
+      <header className="service-card-header">
+        <div>
+          <h2 id={`svc-${service.id}`}>
+            <a href={href('services', service.id)}>{service.name}</a>
+          </h2>
+          <p className="muted repo" title={service.repoUrl}>
+            {service.gitProvider === 'github' ? 'GitHub' : 'GitLab'} · {service.projectPath || service.repoUrl}
+          </p>
+        </div>
+        <AutoCiButton
+          serviceName={service.name}
+          missing={missing}
+          enabled={!!service.autoCiEnabled}
+          onOpen={() => onAutoCi(service)}
+        />
+      </header>
+      <PipelineStages service={service} missing={missing} onOpen={open} />
+    </article>
+  );
+}
