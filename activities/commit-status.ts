@@ -123,11 +123,20 @@ export function createCommitStatusActivities({ db, cipher, publicUrl, logger, re
           .from(builds)
           .innerJoin(services, eq(services.id, builds.serviceId))
           .where(eq(builds.id, buildId));
-        if (!row) return log.warn(context, 'commit status not reported: the build does not exist');
+        if (!row) {
+          log.warn(context, 'commit status not reported: the build does not exist');
+          return;
+        }
         const { build, service } = row;
-        if (!build.sha) return log.info(context, 'commit status not reported: the build has no commit yet');
+        if (!build.sha) {
+          log.info(context, 'commit status not reported: the build has no commit yet');
+          return;
+        }
         const result = await loadProviderConnection(db, cipher, service);
-        if (!result.ok) return log.warn({ ...context, reason: result.message }, 'commit status not reported');
+        if (!result.ok) {
+          log.warn({ ...context, reason: result.message }, 'commit status not reported');
+          return;
+        }
         const { connection } = result;
         const outcome =
           connection.kind === 'gitlab'
