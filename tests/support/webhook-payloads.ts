@@ -65,7 +65,7 @@ export function signGithub(secret: string, body: string | Buffer): string {
 }
 
 /** Headers GitHub sends with a delivery. */
-export function githubHeaders(event: string, body: string, secret: string | null, delivery = randomUUID()) {
+export function githubHeaders(event: string, body: string, secret: string | null, delivery: string = randomUUID()) {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'GitHub-Hookshot/044aadd',
@@ -142,7 +142,7 @@ export function gitlabMergeRequest(
 }
 
 /** Headers GitLab sends; `token` null omits X-Gitlab-Token. */
-export function gitlabHeaders(event: string, token: string | null, idempotencyKey = randomUUID()) {
+export function gitlabHeaders(event: string, token: string | null, idempotencyKey: string = randomUUID()) {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'GitLab/17.6.0',
