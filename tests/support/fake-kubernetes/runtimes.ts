@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildahStorageArgs } from '../../../activities/builders/buildah';
 import type { ContainerRun, ContainerRuntime } from './kubelet';
 
 /** Runs a command on this machine, streaming output into the container log; the abort signal kills it. */
@@ -112,15 +113,13 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
       const names = (invocation.output.get('name') ?? '').split(',').filter(Boolean);
       const insecure = invocation.output.get('registry.insecure') === 'true';
       const authfile = path.join(run.env.DOCKER_CONFIG ?? '', 'config.json');
-      const storage = [
-        '--storage-driver',
-        'vfs',
-        '--root',
-        path.join(storageRoot, 'root'),
-        '--runroot',
-        path.join(storageRoot, 'run'),
-      ];
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: storageRoot, BUILDAH_ISOLATION: 'chroot' };
+      const storage = buildahStorageArgs(storageRoot);
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: storageRoot,
+        TMPDIR: storageRoot,
+        BUILDAH_ISOLATION: 'chroot',
+      };
       const buildArgs = [...invocation.opts]
         .filter(([k]) => k.startsWith('build-arg:'))
         .flatMap(([k, v]) => ['--build-arg', `${k.slice(10)}=${v}`]);

@@ -1,0 +1,138 @@
+import type { V1Pod, V1Toleration } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { parseImageReference } from '../image-names';
+import type { ClusterAccess } from '../kubernetes/client';
+import { loadKubeConfig } from '../kubernetes/client';
+import { isNotFound, kubeCall } from '../kubernetes/errors';
+import { buildObjectNames, buildPodManifest, buildSecretManifest } from '../kubernetes/manifests';
+import { getManifestDigest } from '../registry';
+import { watchBuildPod } from '../kubernetes/build-pod-run';
+import type { BuildContext, BuildOutput, BuildRequest, BuilderDriver } from './builder';
+
+/** Cluster-wide settings of the Kubernetes builder, read once at worker start. */
+export interface KubernetesBuilderOptions {
+  access: ClusterAccess | string;
+  /** Namespace build pods run in. */
+  namespace?: string;
+  /** Rootless BuildKit image, e.g. `moby/buildkit:v0.23.2-rootless`. */
+  buildkitImage?: string;
+  /** Image with git and sh for the clone init container, e.g. `alpine/git:2.47.2`. */
+  gitImage?: string;
+  /** Username sent with the git token (GitLab accepts `oauth2`, GitHub any name). */
+  gitUsername?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: V1Toleration[];
+  /** A pod still Pending after this long fails as Unschedulable / stuck (default 5 minutes). */
+  pendingTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+const defaults = {
+  namespace: 'kiln-builds',
+  buildkitImage: 'moby/buildkit:v0.23.2-rootless',
+  gitImage: 'alpine/git:2.47.2',
+  gitUsername: 'oauth2',
+  pendingTimeoutMs: 5 * 60_000,
+  heartbeatIntervalMs: 10_000,
+};
+
+/**
+ * Builds in one BuildKit pod per build in the builds namespace: a per-build Secret carries the git token and
+ * registry auth, the pod's logs are followed into the build log, failures are mapped to build errors, and pod
+ * and Secret are deleted afterwards — also when the user cancels.
+ */
+export function createKubernetesBuilder(options: KubernetesBuilderOptions): BuilderDriver {
+  const settings = { ...defaults, ...withoutUndefined(options) };
+  const kc = loadKubeConfig(options.access);
+  const core = kc.makeApiClient(CoreV1Api);
+  return {
+    name: 'kubernetes',
+    async build(request: BuildRequest, context: BuildContext): Promise<BuildOutput> {
+      const { namespace } = settings;
+      const names = buildObjectNames(request.buildId);
+      const heartbeat = setInterval(() => context.heartbeat({ pod: names.pod }), settings.heartbeatIntervalMs);
+      try {
+        const pod = buildPodManifest(request, { ...settings, namespace });
+        await createBuildObjects(core, request, settings, pod);
+        const { cpu, memoryMiB, profile } = request.resources;
+        context.log.write(
+          'system',
+          `Build pod ${names.pod} created in namespace ${namespace} (profile ${profile}: ${cpu} CPU, ${memoryMiB} MiB).`,
+        );
+        await watchBuildPod({
+          kc,
+          namespace,
+          pod: names.pod,
+          request,
+          context,
+          pendingTimeoutMs: settings.pendingTimeoutMs,
+        });
+        return await readBackDigest(request, context);
+      } finally {
+        clearInterval(heartbeat);
+        await deleteBuildObjects(core, namespace, names, context);
+      }
+    },
+  };
+}
+
+async function createBuildObjects(
+  core: CoreV1Api,
+  request: BuildRequest,
+  settings: typeof defaults,
+  pod: V1Pod,
+): Promise<void> {
+  const { namespace, gitUsername } = settings;
+  const secret = buildSecretManifest({
+    namespace,
+    buildId: request.buildId,
+    gitUsername,
+    token: request.source.token,
+    registry: request.registry,
+  });
+  await kubeCall({ verb: 'create', resource: 'secrets', namespace }, () =>
+    core.createNamespacedSecret({ namespace, body: secret }),
+  );
+  await kubeCall({ verb: 'create', resource: 'pods', namespace }, () =>
+    core.createNamespacedPod({ namespace, body: pod }),
+  );
+}
+
+/** BuildKit pushed the image; the registry's own answer is the digest Kiln records and deploys. */
+async function readBackDigest(request: BuildRequest, context: BuildContext): Promise<BuildOutput> {
+  context.phase?.('push');
+  const canonical = request.images[0];
+  if (!canonical) throw new Error('BuildRequest.images is empty: there is nothing to push.');
+  const { repository, tag } = parseImageReference(canonical);
+  const digest = await getManifestDigest(request.registry, repository, tag);
+  context.log.write('system', `Pushed ${request.images.join(', ')} (${digest}).`);
+  return { digest, images: request.images };
+}
+
+/** Removes the build pod at once (no grace period: nothing in it needs to shut down cleanly) and its Secret. */
+async function deleteBuildObjects(
+  core: CoreV1Api,
+  namespace: string,
+  names: { pod: string; secret: string },
+  context: BuildContext,
+): Promise<void> {
+  const attempts: [string, () => Promise<unknown>][] = [
+    ['pods', () => core.deleteNamespacedPod({ name: names.pod, namespace, gracePeriodSeconds: 0 })],
+    ['secrets', () => core.deleteNamespacedSecret({ name: names.secret, namespace })],
+  ];
+  for (const [resource, remove] of attempts) {
+    try {
+      await remove();
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      context.log.write(
+        'system',
+        `Could not delete build ${resource} in ${namespace}; the cluster administrator may need to remove it (${(error as Error).message.split('\n')[0]}).`,
+      );
+    }
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

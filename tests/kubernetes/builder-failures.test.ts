@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
+import { createKubernetesBuilder } from '../../activities/builders/kubernetes';
+import type { LogStream } from '../../activities/log-sink';
+import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
+import { startFakeKubernetes } from '../support/fake-kubernetes';
+import type { GitServer } from '../support/git-server';
+import { startGitServer } from '../support/git-server';
+import { failureOf } from './failure';
+
+const token = 'glpat-builder-failures-token';
+const isBuildPod = (pod: KubeObject) => pod.metadata.labels?.['app.kubernetes.io/component'] === 'build';
+
+function recordingContext(signal = new AbortController().signal) {
+  const lines: { stream: LogStream; line: string }[] = [];
+  const context: BuildContext = {
+    log: { write: (stream, line) => void lines.push({ stream, line }), flush: async () => {} },
+    signal,
+    heartbeat: () => {},
+  };
+  return { context, lines, text: () => lines.map((l) => l.line).join('\n') };
+}
+
+describe('Kubernetes builder: failures, cancel and cleanup (no image is built)', () => {
+  let git: GitServer;
+  let cluster: FakeKubernetes;
+  let source: BuildRequest['source'];
+  let counter = 0;
+
+  const request = (overrides: Partial<BuildRequest> = {}): BuildRequest => ({
+    buildId: `fail-${++counter}`,
+    source,
+    contextPath: '.',
+    dockerfilePath: 'Dockerfile',
+    buildArgs: {},
+    images: ['127.0.0.1:1/team/app:abc'],
+    registry: { host: '127.0.0.1:1', username: 'kiln', password: 'registry-pw', insecure: true },
+    resources: { profile: 'medium', cpu: 2, memoryMiB: 4096, timeoutSeconds: 600 },
+    ...overrides,
+  });
+  const builder = (options: Partial<Parameters<typeof createKubernetesBuilder>[0]> = {}) =>
+    createKubernetesBuilder({ access: cluster.kubeconfig, pendingTimeoutMs: 400, ...options });
+
+  beforeAll(async () => {
+    git = await startGitServer({ username: 'oauth2', password: token });
+    const repo = await git.createRepository('app', {
+      Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n',
+      'hello.txt': 'hi\n',
+    });
+    source = { repositoryUrl: repo.url, sha: repo.sha, ref: 'refs/heads/main', token };
+    cluster = await startFakeKubernetes({ namespaces: ['kiln-builds'] });
+  });
+  afterEach(async () => {
+    // Every path must leave the builds namespace empty: no pods, no credential Secrets.
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+    expect(cluster.store.list('secrets', 'kiln-builds')).toEqual([]);
+    cluster.rbac.allowAll();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await git?.stop();
+  });
+
+  it('maps OOMKilled to "Build ran out of memory … try a larger build profile"', async () => {
+    cluster.kubelet.plan({ kind: 'oomKilled' }, isBuildPod);
+    const { context, text } = recordingContext();
+    const error = await failureOf(builder().build(request(), context));
+    expect(error).toMatchObject({ type: 'BuildOutOfMemory' });
+    expect(error.message).toBe(
+      'Build ran out of memory: container "buildkit" was OOMKilled at its 4096 MiB limit (profile medium); try a larger build profile.',
+    );
+    expect(text()).toContain(`Checked out ${source.sha}`);
+  });
+
+  it('maps ImagePullBackOff of a builder image to a clear error', async () => {
+    cluster.kubelet.plan({ kind: 'imagePullBackOff' }, isBuildPod);
+    const error = await failureOf(
+      builder({ gitImage: 'registry.internal/alpine/git:missing' }).build(request(), recordingContext().context),
+    );
+    expect(error).toMatchObject({ type: 'ImagePullBackOff' });
+    expect(error.message).toContain(
+      'ImagePullBackOff: the build pod cannot pull clone image "registry.internal/alpine/git:missing" (Back-off pulling image',
+    );
+  });
+
+  it('maps a pod that stays Unschedulable to "Unschedulable" with the scheduler message', async () => {
+    cluster.kubelet.plan(
+      { kind: 'unschedulable', message: '0/3 nodes are available: 3 Insufficient memory.' },
+      isBuildPod,
+    );
+    const error = await failureOf(
+      builder().build(
+        request({ resources: { profile: '4x-large', cpu: 16, memoryMiB: 65536, timeoutSeconds: 600 } }),
+        recordingContext().context,
+      ),
+    );
+    expect(error).toMatchObject({ type: 'Unschedulable' });
+    expect(error.message).toContain(
+      'Unschedulable: no node can run the build pod (0/3 nodes are available: 3 Insufficient memory.). Choose a smaller build profile',
+    );
+  });
+
+  it('maps activeDeadlineSeconds (the build timeout) to "Build timeout"', async () => {
+    cluster.kubelet.plan({ kind: 'hang' }, isBuildPod);
+    const error = await failureOf(
+      builder().build(
+        request({ resources: { profile: 'small', cpu: 1, memoryMiB: 1024, timeoutSeconds: 1 } }),
+        recordingContext().context,
+      ),
+    );
+    expect(error).toMatchObject({ type: 'BuildTimeout' });
+    expect(error.message).toBe(
+      'Build timeout: the build ran longer than its 1s limit (profile small). Move up to a larger build profile or optimize the Dockerfile.',
+    );
+  });
+
+  it('deletes the pod and its Secret when the user cancels', async () => {
+    cluster.kubelet.plan({ kind: 'hang' }, isBuildPod);
+    const cancel = new AbortController();
+    const { context, lines } = recordingContext(cancel.signal);
+    const running = builder().build(request(), context);
+    await expect.poll(() => lines.some((l) => l.line === 'Building with BuildKit…')).toBe(true);
+    const before = cluster.requests.length;
+    cancel.abort(new Error('Build cancelled by user'));
+    await expect(running).rejects.toThrow('Build cancelled by user');
+    const calls = cluster.requests.slice(before);
+    expect(calls.some((c) => /^DELETE \/api\/v1\/namespaces\/kiln-builds\/pods\/kiln-build-fail-\d+/.test(c))).toBe(
+      true,
+    );
+    expect(
+      calls.some((c) => /^DELETE \/api\/v1\/namespaces\/kiln-builds\/secrets\/kiln-build-fail-\d+-creds/.test(c)),
+    ).toBe(true);
+  });
+
+  it('reports "Git clone failed" when the token cannot read the repository', async () => {
+    const { context, text } = recordingContext();
+    const error = await failureOf(builder().build(request({ source: { ...source, token: 'revoked-token' } }), context));
+    expect(error).toMatchObject({ type: 'GitCloneFailed' });
+    expect(error.message).toMatch(
+      /^Git clone failed: could not fetch [0-9a-f]{12} from http:\/\/127\.0\.0\.1:\d+\/app\.git .*read_repository permission\.$/,
+    );
+    expect(text()).not.toContain('revoked-token');
+  });
+
+  it('reports "Dockerfile not found" for a Dockerfile path that does not exist at the commit', async () => {
+    const error = await failureOf(
+      builder().build(request({ dockerfilePath: 'docker/Dockerfile.prod' }), recordingContext().context),
+    );
+    expect(error).toMatchObject({ type: 'DockerfileNotFound' });
+    expect(error.message).toContain('Dockerfile not found: docker/Dockerfile.prod does not exist at commit');
+  });
+
+  it('reports Permission denied when Kiln may not create pods in the builds namespace, and removes the Secret it made', async () => {
+    cluster.rbac.deny({ verb: 'create', resource: 'pods', namespace: 'kiln-builds' });
+    await expect(builder().build(request(), recordingContext().context)).rejects.toMatchObject({
+      type: 'PermissionDenied',
+      message: expect.stringContaining(
+        'Permission denied: system:serviceaccount:kiln:kiln-worker needs create on pods in namespace "kiln-builds"',
+      ),
+    });
+  });
+
+  it('reports Namespace not found when the builds namespace does not exist', async () => {
+    await expect(
+      builder({ namespace: 'no-builds-here' }).build(request(), recordingContext().context),
+    ).rejects.toMatchObject({
+      type: 'NamespaceNotFound',
+      message: expect.stringContaining('Namespace not found: "no-builds-here"'),
+    });
+  });
+});
