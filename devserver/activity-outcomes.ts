@@ -28,10 +28,19 @@ function timerKey(act: ActivityState, what: string): string {
 }
 
 /** Decides whether a failed attempt is retried: the delay in ms, or the retry state that ends it. */
-export function retryDecision(act: ActivityState, policy: RetryPolicy, failure: Failure | null, now = Date.now()): { delayMs: number } | { state: number } {
+export function retryDecision(
+  act: ActivityState,
+  policy: RetryPolicy,
+  failure: Failure | null,
+  now = Date.now(),
+): { delayMs: number } | { state: number } {
   const app = failure?.applicationFailureInfo;
   if (app?.nonRetryable) return { state: RetryState.NON_RETRYABLE_FAILURE };
-  const type = app?.type ?? (failure?.timeoutFailureInfo ? `TemporalTimeout:${TIMEOUT_NAMES[failure.timeoutFailureInfo.timeoutType ?? 0]}` : '');
+  const type =
+    app?.type ??
+    (failure?.timeoutFailureInfo
+      ? `TemporalTimeout:${TIMEOUT_NAMES[failure.timeoutFailureInfo.timeoutType ?? 0]}`
+      : '');
   if (type && (policy.nonRetryableErrorTypes ?? []).includes(type)) return { state: RetryState.NON_RETRYABLE_FAILURE };
   const maxAttempts = policy.maximumAttempts ?? 0;
   if (maxAttempts > 0 && act.attempt >= maxAttempts) return { state: RetryState.MAXIMUM_ATTEMPTS_REACHED };
@@ -40,12 +49,19 @@ export function retryDecision(act: ActivityState, policy: RetryPolicy, failure: 
   let delayMs = Math.min(initial * Math.pow(policy.backoffCoefficient || 2, act.attempt - 1), maxInterval);
   const explicit = toMs(app?.nextRetryDelay);
   if (explicit > 0) delayMs = explicit;
-  if (act.scheduleToCloseDeadline > 0 && now + delayMs >= act.scheduleToCloseDeadline) return { state: RetryState.TIMEOUT };
+  if (act.scheduleToCloseDeadline > 0 && now + delayMs >= act.scheduleToCloseDeadline)
+    return { state: RetryState.TIMEOUT };
   return { delayMs };
 }
 
 /** Writes the final events of an activity (Started when it ran, then the outcome) and forgets it. */
-export function finishActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState, name: EventName, attrs: Record<string, unknown>): void {
+export function finishActivity(
+  ctx: Ctx,
+  run: WorkflowRun,
+  act: ActivityState,
+  name: EventName,
+  attrs: Record<string, unknown>,
+): void {
   run.activities.delete(act.scheduledEventId);
   for (const what of ['s2c', 's2s', 'stc', 'hb', 'retry']) ctx.scheduler.cancel(runGroup(run), timerKey(act, what));
   const items: BufferedEvent[] = [];
@@ -53,7 +69,13 @@ export function finishActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState, n
   if (act.state === 'started') {
     items.push({
       name: 'ActivityTaskStarted',
-      attrs: { scheduledEventId: act.scheduledEventId, identity: act.startedIdentity, requestId: act.requestId, attempt: act.attempt, lastFailure: act.lastFailure },
+      attrs: {
+        scheduledEventId: act.scheduledEventId,
+        identity: act.startedIdentity,
+        requestId: act.requestId,
+        attempt: act.attempt,
+        lastFailure: act.lastFailure,
+      },
       recordAs: link,
     });
   }
@@ -64,10 +86,18 @@ export function finishActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState, n
 }
 
 /** Ends the current attempt with `failure`: schedules the retry, or writes the final Failed/TimedOut event. */
-export function failAttempt(ctx: Ctx, run: WorkflowRun, act: ActivityState, failure: Failure, identity: string, timeoutType?: number): void {
-  const decision = timeoutType === TimeoutType.SCHEDULE_TO_CLOSE || timeoutType === TimeoutType.SCHEDULE_TO_START
-    ? { state: timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? RetryState.TIMEOUT : RetryState.NON_RETRYABLE_FAILURE }
-    : retryDecision(act, activityRetryPolicy(run, act), failure);
+export function failAttempt(
+  ctx: Ctx,
+  run: WorkflowRun,
+  act: ActivityState,
+  failure: Failure,
+  identity: string,
+  timeoutType?: number,
+): void {
+  const decision =
+    timeoutType === TimeoutType.SCHEDULE_TO_CLOSE || timeoutType === TimeoutType.SCHEDULE_TO_START
+      ? { state: timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? RetryState.TIMEOUT : RetryState.NON_RETRYABLE_FAILURE }
+      : retryDecision(act, activityRetryPolicy(run, act), failure);
   if ('delayMs' in decision) return scheduleRetry(ctx, run, act, failure, decision.delayMs);
   if (timeoutType) {
     finishActivity(ctx, run, act, 'ActivityTaskTimedOut', { failure, retryState: decision.state });
@@ -96,7 +126,11 @@ export function enqueueAttempt(ctx: Ctx, run: WorkflowRun, act: ActivityState): 
   const s2s = toMs(sched?.scheduleToStartTimeout);
   act.scheduleToStartDeadline = s2s > 0 ? act.attemptScheduledTime + s2s : 0;
   armActivity(ctx, run, act);
-  ctx.activityQueues.add(queueKey(run.namespace, act.taskQueue), { runId: run.runId, scheduledEventId: act.scheduledEventId, attempt: act.attempt });
+  ctx.activityQueues.add(queueKey(run.namespace, act.taskQueue), {
+    runId: run.runId,
+    scheduledEventId: act.scheduledEventId,
+    attempt: act.attempt,
+  });
   ctx.changed(run);
 }
 

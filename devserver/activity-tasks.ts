@@ -85,8 +85,16 @@ export function scheduleActivity(ctx: Ctx, run: WorkflowRun, a: ScheduleAttrs, c
 }
 
 /** Handles RequestCancelActivityTask; returns true when the activity was cancelled at once (needs a new task). */
-export function requestCancelActivity(ctx: Ctx, run: WorkflowRun, scheduledEventId: number, completedEventId: number): boolean {
-  const requested = append(run, 'ActivityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: completedEventId });
+export function requestCancelActivity(
+  ctx: Ctx,
+  run: WorkflowRun,
+  scheduledEventId: number,
+  completedEventId: number,
+): boolean {
+  const requested = append(run, 'ActivityTaskCancelRequested', {
+    scheduledEventId,
+    workflowTaskCompletedEventId: completedEventId,
+  });
   const act = run.activities.get(scheduledEventId);
   if (!act) return false;
   act.cancelRequested = true;
@@ -94,7 +102,11 @@ export function requestCancelActivity(ctx: Ctx, run: WorkflowRun, scheduledEvent
   if (act.state === 'started') return false;
   run.activities.delete(scheduledEventId);
   for (const what of ['s2c', 's2s', 'retry']) ctx.scheduler.cancel(run.runId, `act:${scheduledEventId}:${what}`);
-  append(run, 'ActivityTaskCanceled', { scheduledEventId, latestCancelRequestedEventId: act.cancelRequestedEventId, startedEventId: 0 });
+  append(run, 'ActivityTaskCanceled', {
+    scheduledEventId,
+    latestCancelRequestedEventId: act.cancelRequestedEventId,
+    startedEventId: 0,
+  });
   return true;
 }
 
@@ -115,7 +127,13 @@ export function dispatchActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState,
   armActivity(ctx, run, act);
   ctx.changed(run);
   return {
-    taskToken: encodeToken({ kind: 'activity', runId: run.runId, id: act.scheduledEventId, attempt: act.attempt, nonce: act.nonce }),
+    taskToken: encodeToken({
+      kind: 'activity',
+      runId: run.runId,
+      id: act.scheduledEventId,
+      attempt: act.attempt,
+      nonce: act.nonce,
+    }),
     workflowNamespace: run.namespace,
     workflowType: { name: run.workflowType },
     workflowExecution: { workflowId: run.workflowId, runId: run.runId },
@@ -141,14 +159,25 @@ function attemptOf(ctx: Ctx, token: Uint8Array | null | undefined): { run: Workf
   const t = decodeToken(token);
   const run = t?.kind === 'activity' ? ctx.state.runs.get(t.runId) : undefined;
   const act = run?.activities.get(t!.id);
-  if (!run || !act || isClosed(run) || act.state !== 'started' || act.attempt !== t!.attempt || act.nonce !== t!.nonce) {
+  if (
+    !run ||
+    !act ||
+    isClosed(run) ||
+    act.state !== 'started' ||
+    act.attempt !== t!.attempt ||
+    act.nonce !== t!.nonce
+  ) {
     throw taskNotFound('activity task');
   }
   return { run, act };
 }
 
 /** RecordActivityTaskHeartbeat: keeps details, pushes the heartbeat deadline, reports a cancel request. */
-export function heartbeat(ctx: Ctx, token: Uint8Array | null | undefined, details: Payloads | null | undefined): { cancelRequested: boolean } {
+export function heartbeat(
+  ctx: Ctx,
+  token: Uint8Array | null | undefined,
+  details: Payloads | null | undefined,
+): { cancelRequested: boolean } {
   const { run, act } = attemptOf(ctx, token);
   act.heartbeatDetails = details ?? act.heartbeatDetails;
   act.lastHeartbeat = Date.now();
@@ -162,20 +191,36 @@ export function heartbeat(ctx: Ctx, token: Uint8Array | null | undefined, detail
 }
 
 /** RespondActivityTaskCompleted. */
-export function completeActivity(ctx: Ctx, token: Uint8Array | null | undefined, result: Payloads | null | undefined, identity: string): void {
+export function completeActivity(
+  ctx: Ctx,
+  token: Uint8Array | null | undefined,
+  result: Payloads | null | undefined,
+  identity: string,
+): void {
   const { run, act } = attemptOf(ctx, token);
   finishActivity(ctx, run, act, 'ActivityTaskCompleted', { result: result ?? null, identity });
 }
 
 /** RespondActivityTaskFailed: retried per the retry policy, or the final ActivityTaskFailed. */
-export function failActivity(ctx: Ctx, token: Uint8Array | null | undefined, failure: Failure | null | undefined, details: Payloads | null | undefined, identity: string): void {
+export function failActivity(
+  ctx: Ctx,
+  token: Uint8Array | null | undefined,
+  failure: Failure | null | undefined,
+  details: Payloads | null | undefined,
+  identity: string,
+): void {
   const { run, act } = attemptOf(ctx, token);
   if (details) act.heartbeatDetails = details;
   failAttempt(ctx, run, act, failure ?? { message: 'activity failed' }, identity);
 }
 
 /** RespondActivityTaskCanceled. */
-export function cancelActivity(ctx: Ctx, token: Uint8Array | null | undefined, details: Payloads | null | undefined, identity: string): void {
+export function cancelActivity(
+  ctx: Ctx,
+  token: Uint8Array | null | undefined,
+  details: Payloads | null | undefined,
+  identity: string,
+): void {
   const { run, act } = attemptOf(ctx, token);
   finishActivity(ctx, run, act, 'ActivityTaskCanceled', {
     details: details ?? null,

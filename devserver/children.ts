@@ -12,7 +12,12 @@ import { isClosed, workflowKey, type WorkflowRun } from './state';
 type Attrs<K extends keyof Command> = NonNullable<Command[K]>;
 
 /** StartChildWorkflowExecution: Initiated now, then Started or StartChildWorkflowExecutionFailed. */
-export function startChild(ctx: Ctx, run: WorkflowRun, a: Attrs<'startChildWorkflowExecutionCommandAttributes'>, completedEventId: number): void {
+export function startChild(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: Attrs<'startChildWorkflowExecutionCommandAttributes'>,
+  completedEventId: number,
+): void {
   const namespace = a.namespace || run.namespace;
   const taskQueue = a.taskQueue?.name || run.taskQueue;
   const initiated = append(run, 'StartChildWorkflowExecutionInitiated', {
@@ -37,7 +42,13 @@ export function startChild(ctx: Ctx, run: WorkflowRun, a: Attrs<'startChildWorkf
   });
   const initiatedEventId = Number(initiated.eventId);
   const workflowId = a.workflowId ?? '';
-  const decision = decideStart(ctx, { namespace, workflowId, requestId: randomUUID(), reusePolicy: a.workflowIdReusePolicy ?? 0, conflictPolicy: 1 });
+  const decision = decideStart(ctx, {
+    namespace,
+    workflowId,
+    requestId: randomUUID(),
+    reusePolicy: a.workflowIdReusePolicy ?? 0,
+    conflictPolicy: 1,
+  });
   if (decision.kind !== 'start') {
     addEvent(ctx, run, 'StartChildWorkflowExecutionFailed', {
       namespace,
@@ -79,12 +90,22 @@ export function startChild(ctx: Ctx, run: WorkflowRun, a: Attrs<'startChildWorkf
     ctx,
     run,
     'ChildWorkflowExecutionStarted',
-    { namespace, initiatedEventId, workflowExecution: { workflowId, runId: child.runId }, workflowType: a.workflowType ?? null, header: a.header ?? null },
+    {
+      namespace,
+      initiatedEventId,
+      workflowExecution: { workflowId, runId: child.runId },
+      workflowType: a.workflowType ?? null,
+      header: a.header ?? null,
+    },
     { recordAs: `child:${initiatedEventId}` },
   );
 }
 
-function findTarget(ctx: Ctx, namespace: string, execution: { workflowId?: string | null; runId?: string | null } | null | undefined): WorkflowRun | undefined {
+function findTarget(
+  ctx: Ctx,
+  namespace: string,
+  execution: { workflowId?: string | null; runId?: string | null } | null | undefined,
+): WorkflowRun | undefined {
   const runId = execution?.runId || ctx.state.latest.get(workflowKey(namespace, execution?.workflowId ?? ''));
   const target = runId ? ctx.state.runs.get(runId) : undefined;
   if (!target || target.workflowId !== execution?.workflowId || isClosed(target)) return undefined;
@@ -92,7 +113,12 @@ function findTarget(ctx: Ctx, namespace: string, execution: { workflowId?: strin
 }
 
 /** SignalExternalWorkflowExecution: Initiated, then the target is signalled and the source told the outcome. */
-export function signalExternal(ctx: Ctx, run: WorkflowRun, a: Attrs<'signalExternalWorkflowExecutionCommandAttributes'>, completedEventId: number): void {
+export function signalExternal(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: Attrs<'signalExternalWorkflowExecutionCommandAttributes'>,
+  completedEventId: number,
+): void {
   const namespace = a.namespace || run.namespace;
   const common = { namespace, workflowExecution: a.execution ?? null, control: a.control ?? '' };
   const initiated = append(run, 'SignalExternalWorkflowExecutionInitiated', {
@@ -106,7 +132,12 @@ export function signalExternal(ctx: Ctx, run: WorkflowRun, a: Attrs<'signalExter
   const initiatedEventId = Number(initiated.eventId);
   const target = findTarget(ctx, namespace, a.execution);
   if (!target || target === run) {
-    addEvent(ctx, run, 'SignalExternalWorkflowExecutionFailed', { ...common, cause: 1, initiatedEventId, workflowTaskCompletedEventId: completedEventId });
+    addEvent(ctx, run, 'SignalExternalWorkflowExecutionFailed', {
+      ...common,
+      cause: 1,
+      initiatedEventId,
+      workflowTaskCompletedEventId: completedEventId,
+    });
     return;
   }
   signalRun(ctx, target, {
@@ -119,7 +150,12 @@ export function signalExternal(ctx: Ctx, run: WorkflowRun, a: Attrs<'signalExter
 }
 
 /** RequestCancelExternalWorkflowExecution: Initiated, then the target gets a cancel request. */
-export function cancelExternal(ctx: Ctx, run: WorkflowRun, a: Attrs<'requestCancelExternalWorkflowExecutionCommandAttributes'>, completedEventId: number): void {
+export function cancelExternal(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: Attrs<'requestCancelExternalWorkflowExecutionCommandAttributes'>,
+  completedEventId: number,
+): void {
   const namespace = a.namespace || run.namespace;
   const execution = { workflowId: a.workflowId ?? '', runId: a.runId ?? '' };
   const common = { namespace, workflowExecution: execution, control: a.control ?? '' };
@@ -132,9 +168,21 @@ export function cancelExternal(ctx: Ctx, run: WorkflowRun, a: Attrs<'requestCanc
   const initiatedEventId = Number(initiated.eventId);
   const target = findTarget(ctx, namespace, execution);
   if (!target || target === run) {
-    addEvent(ctx, run, 'RequestCancelExternalWorkflowExecutionFailed', { ...common, cause: 1, initiatedEventId, workflowTaskCompletedEventId: completedEventId });
+    addEvent(ctx, run, 'RequestCancelExternalWorkflowExecutionFailed', {
+      ...common,
+      cause: 1,
+      initiatedEventId,
+      workflowTaskCompletedEventId: completedEventId,
+    });
     return;
   }
-  requestCancelRun(ctx, target, { reason: a.reason ?? '', external: { initiatedEventId, workflowId: run.workflowId, runId: run.runId } });
-  addEvent(ctx, run, 'ExternalWorkflowExecutionCancelRequested', { namespace, workflowExecution: execution, initiatedEventId });
+  requestCancelRun(ctx, target, {
+    reason: a.reason ?? '',
+    external: { initiatedEventId, workflowId: run.workflowId, runId: run.runId },
+  });
+  addEvent(ctx, run, 'ExternalWorkflowExecutionCancelRequested', {
+    namespace,
+    workflowExecution: execution,
+    initiatedEventId,
+  });
 }

@@ -11,19 +11,26 @@ import { dispatchQueries } from './queries';
 import { requestCancelRun, resolveRun, signalRun, type StartParams } from './runs';
 import { isClosed } from './state';
 
-
 const CONFLICT_USE_EXISTING = 2;
 
 /** Refuses requests for namespaces that were never registered. */
 export function requireNamespace(ctx: Ctx, namespace: string | null | undefined): string {
   const name = namespace || 'default';
   if (!ctx.state.namespaces.has(name)) {
-    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${name} is not found.`, { type: 'NamespaceNotFoundFailure', value: { namespace: name } });
+    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${name} is not found.`, {
+      type: 'NamespaceNotFoundFailure',
+      value: { namespace: name },
+    });
   }
   return name;
 }
 
-function startParams(ctx: Ctx, req: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): StartParams {
+function startParams(
+  ctx: Ctx,
+  req:
+    | temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest
+    | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
+): StartParams {
   const namespace = requireNamespace(ctx, req.namespace);
   if (!req.workflowId) throw invalidArgument('WorkflowId is not set on request: pass a workflow id.');
   if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request: pass a workflow type.');
@@ -57,15 +64,24 @@ export function startWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ISt
     conflictPolicy: req.workflowIdConflictPolicy ?? 0,
   });
   if (decision.kind === 'reject') throw decision.error;
-  if (decision.kind === 'existing') return { runId: decision.run.runId, started: decision.started, status: decision.run.status };
+  if (decision.kind === 'existing')
+    return { runId: decision.run.runId, started: decision.started, status: decision.run.status };
   const run = startRun(ctx, params);
   return { runId: run.runId, started: true, status: run.status };
 }
 
 /** SignalWithStartWorkflowExecution: signals the running run, or starts one with the signal as its first event. */
-export function signalWithStart(ctx: Ctx, req: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): object {
+export function signalWithStart(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
+): object {
   const params = startParams(ctx, req);
-  const signal = { signalName: req.signalName ?? '', input: req.signalInput ?? null, identity: req.identity ?? '', header: req.header ?? null };
+  const signal = {
+    signalName: req.signalName ?? '',
+    input: req.signalInput ?? null,
+    identity: req.identity ?? '',
+    header: req.header ?? null,
+  };
   const decision = decideStart(ctx, {
     namespace: params.namespace,
     workflowId: params.workflowId,
@@ -86,35 +102,59 @@ export function signalWithStart(ctx: Ctx, req: temporal.api.workflowservice.v1.I
 /** SignalWorkflowExecution. */
 export function signalWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
-  signalRun(ctx, run, { signalName: req.signalName ?? '', input: req.input ?? null, identity: req.identity ?? '', header: req.header ?? null });
+  signalRun(ctx, run, {
+    signalName: req.signalName ?? '',
+    input: req.input ?? null,
+    identity: req.identity ?? '',
+    header: req.header ?? null,
+  });
   return {};
 }
 
 /** RequestCancelWorkflowExecution. */
-export function requestCancelWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest): object {
+export function requestCancelWorkflow(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest,
+): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
   requestCancelRun(ctx, run, { reason: req.reason ?? '', identity: req.identity ?? '' });
   return {};
 }
 
 /** TerminateWorkflowExecution. */
-export function terminateWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest): object {
+export function terminateWorkflow(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest,
+): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
   terminateRun(ctx, run, { reason: req.reason ?? '', details: req.details ?? null, identity: req.identity ?? '' });
   return {};
 }
 
 /** QueryWorkflow: waits for a worker to answer a legacy query task, up to the caller's deadline. */
-export function queryWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IQueryWorkflowRequest, deadlineMs: number): Promise<object> {
+export function queryWorkflow(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
+  deadlineMs: number,
+): Promise<object> {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
   const NOT_OPEN = 2;
-  if (req.queryRejectCondition === NOT_OPEN && isClosed(run)) return Promise.resolve({ queryRejected: { status: run.status } });
+  if (req.queryRejectCondition === NOT_OPEN && isClosed(run))
+    return Promise.resolve({ queryRejected: { status: run.status } });
   return new Promise((resolve, reject) => {
     const id = randomUUID();
-    const timer = setTimeout(() => {
-      run.queries = run.queries.filter((q) => q.id !== id);
-      reject(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, 'query timed out: no worker answered it; is a worker polling the task queue?'));
-    }, Math.max(1000, deadlineMs - Date.now() - 500));
+    const timer = setTimeout(
+      () => {
+        run.queries = run.queries.filter((q) => q.id !== id);
+        reject(
+          new GrpcError(
+            GrpcStatus.DEADLINE_EXCEEDED,
+            'query timed out: no worker answered it; is a worker polling the task queue?',
+          ),
+        );
+      },
+      Math.max(1000, deadlineMs - Date.now() - 500),
+    );
     run.queries.push({
       id,
       queryType: req.query?.queryType ?? '',

@@ -5,7 +5,7 @@ import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
 import type { Ctx } from './context';
 import { alreadyCompleted } from './errors';
 import { addEvent, append, flushBuffer, runGroup } from './history';
-import { toMs, type AttrsOf, type EventName } from './proto';
+import { toMs, type AttrsOf, type Command, type EventName } from './proto';
 import { dispatchQueries } from './queries';
 import { createRun, requestCancelRun, type StartParams } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
@@ -62,7 +62,12 @@ const CHILD_EVENT: Record<Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>,
   WorkflowExecutionTimedOut: 'ChildWorkflowExecutionTimedOut',
 };
 
-function notifyParent(ctx: Ctx, run: WorkflowRun, name: Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>, attrs: Record<string, unknown>): void {
+function notifyParent(
+  ctx: Ctx,
+  run: WorkflowRun,
+  name: Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>,
+  attrs: Record<string, unknown>,
+): void {
   const ref = run.parent;
   const parent = ref ? ctx.state.runs.get(ref.runId) : undefined;
   if (!ref || !parent || isClosed(parent)) return;
@@ -77,7 +82,9 @@ function notifyParent(ctx: Ctx, run: WorkflowRun, name: Exclude<CloseName, 'Work
   if ('failure' in attrs) childAttrs.failure = attrs.failure;
   if ('details' in attrs && name === 'WorkflowExecutionCanceled') childAttrs.details = attrs.details;
   if ('retryState' in attrs) childAttrs.retryState = attrs.retryState;
-  addEvent(ctx, parent, CHILD_EVENT[name], childAttrs as AttrsOf<EventName>, { startedFrom: `child:${ref.initiatedEventId}` });
+  addEvent(ctx, parent, CHILD_EVENT[name], childAttrs as AttrsOf<EventName>, {
+    startedFrom: `child:${ref.initiatedEventId}`,
+  });
 }
 
 function applyParentClosePolicies(ctx: Ctx, run: WorkflowRun): void {
@@ -97,7 +104,11 @@ function applyParentClosePolicies(ctx: Ctx, run: WorkflowRun): void {
 }
 
 /** Terminates a running run (TerminateWorkflowExecution, TERMINATE_EXISTING, parent-close TERMINATE). */
-export function terminateRun(ctx: Ctx, run: WorkflowRun, req: { reason?: string; details?: unknown; identity?: string }): void {
+export function terminateRun(
+  ctx: Ctx,
+  run: WorkflowRun,
+  req: { reason?: string; details?: unknown; identity?: string },
+): void {
   if (isClosed(run)) throw alreadyCompleted();
   forceCloseTask(run);
   closeRun(ctx, run, 'WorkflowExecutionTerminated', {
@@ -132,7 +143,7 @@ export function startRun(ctx: Ctx, params: StartParams): WorkflowRun {
 export function continueAsNew(
   ctx: Ctx,
   run: WorkflowRun,
-  cmd: NonNullable<import('./proto').Command['continueAsNewWorkflowExecutionCommandAttributes']>,
+  cmd: NonNullable<Command['continueAsNewWorkflowExecutionCommandAttributes']>,
   completedEventId: number,
 ): void {
   const started = run.history[0]?.workflowExecutionStartedEventAttributes;

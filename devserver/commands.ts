@@ -31,23 +31,46 @@ const C = {
 /** Commands that close the run: refused (UnhandledCommand) while new events are waiting. */
 export const CLOSING_COMMANDS: number[] = [C.COMPLETE, C.FAIL, C.CANCEL_WORKFLOW, C.CONTINUE_AS_NEW];
 /** Commands this server does not support; the workflow task fails with the matching cause. */
-export const UNSUPPORTED_COMMANDS: Record<number, number> = { [C.PROTOCOL_MESSAGE]: 31, [C.SCHEDULE_NEXUS]: 32, [C.CANCEL_NEXUS]: 34 };
+export const UNSUPPORTED_COMMANDS: Record<number, number> = {
+  [C.PROTOCOL_MESSAGE]: 31,
+  [C.SCHEDULE_NEXUS]: 32,
+  [C.CANCEL_NEXUS]: 34,
+};
 
 /** Starts a user timer (TimerStarted) and arms its firing. */
-function startTimer(ctx: Ctx, run: WorkflowRun, a: NonNullable<Command['startTimerCommandAttributes']>, completedEventId: number): void {
+function startTimer(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: NonNullable<Command['startTimerCommandAttributes']>,
+  completedEventId: number,
+): void {
   const timerId = a.timerId ?? '';
-  const event = append(run, 'TimerStarted', { timerId, startToFireTimeout: a.startToFireTimeout ?? null, workflowTaskCompletedEventId: completedEventId });
+  const event = append(run, 'TimerStarted', {
+    timerId,
+    startToFireTimeout: a.startToFireTimeout ?? null,
+    workflowTaskCompletedEventId: completedEventId,
+  });
   const timer = { timerId, startedEventId: Number(event.eventId), fireAt: Date.now() + toMs(a.startToFireTimeout) };
   run.timers.set(timerId, timer);
   armTimer(ctx, run, timer);
 }
 
 /** Arms a user timer's TimerFired (also used after a restart). */
-export function armTimer(ctx: Ctx, run: WorkflowRun, timer: { timerId: string; startedEventId: number; fireAt: number }): void {
+export function armTimer(
+  ctx: Ctx,
+  run: WorkflowRun,
+  timer: { timerId: string; startedEventId: number; fireAt: number },
+): void {
   ctx.scheduler.at(runGroup(run), `timer:${timer.timerId}`, timer.fireAt, () => {
     if (run.timers.get(timer.timerId) !== timer) return;
     run.timers.delete(timer.timerId);
-    addEvent(ctx, run, 'TimerFired', { timerId: timer.timerId, startedEventId: timer.startedEventId }, { timerId: timer.timerId });
+    addEvent(
+      ctx,
+      run,
+      'TimerFired',
+      { timerId: timer.timerId, startedEventId: timer.startedEventId },
+      { timerId: timer.timerId },
+    );
   });
 }
 
@@ -78,7 +101,12 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
       scheduleActivity(ctx, run, cmd.scheduleActivityTaskCommandAttributes!, completedEventId);
       return false;
     case C.REQUEST_CANCEL_ACTIVITY:
-      return requestCancelActivity(ctx, run, Number(cmd.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0), completedEventId);
+      return requestCancelActivity(
+        ctx,
+        run,
+        Number(cmd.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0),
+        completedEventId,
+      );
     case C.START_TIMER:
       startTimer(ctx, run, cmd.startTimerCommandAttributes!, completedEventId);
       return false;
@@ -86,7 +114,10 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
       cancelTimer(ctx, run, cmd.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity);
       return false;
     case C.COMPLETE:
-      closeRun(ctx, run, 'WorkflowExecutionCompleted', { result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null, workflowTaskCompletedEventId: completedEventId });
+      closeRun(ctx, run, 'WorkflowExecutionCompleted', {
+        result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null,
+        workflowTaskCompletedEventId: completedEventId,
+      });
       return false;
     case C.FAIL:
       closeRun(ctx, run, 'WorkflowExecutionFailed', {
@@ -96,19 +127,31 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
       });
       return false;
     case C.CANCEL_WORKFLOW:
-      closeRun(ctx, run, 'WorkflowExecutionCanceled', { details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null, workflowTaskCompletedEventId: completedEventId });
+      closeRun(ctx, run, 'WorkflowExecutionCanceled', {
+        details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null,
+        workflowTaskCompletedEventId: completedEventId,
+      });
       return false;
     case C.CONTINUE_AS_NEW:
       continueAsNew(ctx, run, cmd.continueAsNewWorkflowExecutionCommandAttributes!, completedEventId);
       return false;
     case C.RECORD_MARKER: {
       const a = cmd.recordMarkerCommandAttributes!;
-      append(run, 'MarkerRecorded', { markerName: a.markerName ?? '', details: a.details ?? {}, header: a.header ?? null, failure: a.failure ?? null, workflowTaskCompletedEventId: completedEventId });
+      append(run, 'MarkerRecorded', {
+        markerName: a.markerName ?? '',
+        details: a.details ?? {},
+        header: a.header ?? null,
+        failure: a.failure ?? null,
+        workflowTaskCompletedEventId: completedEventId,
+      });
       return false;
     }
     case C.UPSERT_SEARCH_ATTRIBUTES: {
       const sa = cmd.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? null;
-      append(run, 'UpsertWorkflowSearchAttributes', { searchAttributes: sa, workflowTaskCompletedEventId: completedEventId });
+      append(run, 'UpsertWorkflowSearchAttributes', {
+        searchAttributes: sa,
+        workflowTaskCompletedEventId: completedEventId,
+      });
       mergeFields(run.searchAttributes, sa?.indexedFields);
       return false;
     }
@@ -128,13 +171,22 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
       cancelExternal(ctx, run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, completedEventId);
       return false;
     default:
-      ctx.log.warn({ commandType: cmd.commandType, workflowId: run.workflowId }, 'devserver ignored an unsupported command');
+      ctx.log.warn(
+        { commandType: cmd.commandType, workflowId: run.workflowId },
+        'devserver ignored an unsupported command',
+      );
       return false;
   }
 }
 
 /** Applies the commands in order; stops after a command that closed the run. Returns whether a new task is needed. */
-export function applyCommands(ctx: Ctx, run: WorkflowRun, commands: Command[], completedEventId: number, identity: string): boolean {
+export function applyCommands(
+  ctx: Ctx,
+  run: WorkflowRun,
+  commands: Command[],
+  completedEventId: number,
+  identity: string,
+): boolean {
   let needsTask = false;
   for (const cmd of commands) {
     if (isClosed(run)) break;

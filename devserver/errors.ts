@@ -29,7 +29,10 @@ export function workflowNotFound(workflowId: string, runId?: string | null): Grp
 
 /** NOT_FOUND for an operation on a run that already closed. */
 export function alreadyCompleted(): GrpcError {
-  return new GrpcError(GrpcStatus.NOT_FOUND, 'workflow execution already completed', { type: 'NotFoundFailure', value: {} });
+  return new GrpcError(GrpcStatus.NOT_FOUND, 'workflow execution already completed', {
+    type: 'NotFoundFailure',
+    value: {},
+  });
 }
 
 /** NOT_FOUND for a stale or unknown task token. */

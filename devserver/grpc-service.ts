@@ -1,6 +1,13 @@
 // gRPC wiring: WorkflowService handlers built from @temporalio/proto's reflection root; unknown methods answer
 // UNIMPLEMENTED; GrpcError becomes a status with google.rpc.Status details.
-import { Metadata, status as GrpcStatus, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData } from '@grpc/grpc-js';
+import {
+  Metadata,
+  status as GrpcStatus,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
 import {
   queryWorkflow,
   requestCancelWorkflow,
@@ -58,14 +65,22 @@ function statusDetails(err: GrpcError): Metadata {
 
 function callInfo(call: ServerUnaryCall<unknown, unknown>): CallInfo {
   const deadline = call.getDeadline();
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : typeof deadline === 'number' && Number.isFinite(deadline) ? deadline : Date.now() + 70_000;
+  const deadlineMs =
+    deadline instanceof Date
+      ? deadline.getTime()
+      : typeof deadline === 'number' && Number.isFinite(deadline)
+        ? deadline
+        : Date.now() + 70_000;
   return { deadlineMs, cancelled: () => call.cancelled, onCancel: (fn) => call.on('cancelled', fn) };
 }
 
 function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     if (!handler) {
-      callback({ code: GrpcStatus.UNIMPLEMENTED, details: `unknown method ${name}: the Kiln devserver does not implement it` });
+      callback({
+        code: GrpcStatus.UNIMPLEMENTED,
+        details: `unknown method ${name}: the Kiln devserver does not implement it`,
+      });
       return;
     }
     const fail = (err: unknown) => {
@@ -85,7 +100,10 @@ function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
 }
 
 /** The WorkflowService definition and implementation for grpc-js `Server.addService`. */
-export function workflowService(ctx: Ctx): { definition: ServiceDefinition; implementation: UntypedServiceImplementation } {
+export function workflowService(ctx: Ctx): {
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+} {
   const service = protoRoot.lookupService(SERVICE);
   const impl = handlers(ctx);
   const definition: Record<string, object> = {};

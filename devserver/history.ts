@@ -1,6 +1,15 @@
 // Appending history events, buffering while a workflow task is in flight, and scheduling workflow tasks.
 import { queueKey, type Ctx } from './context';
-import { api, attrField, duration, eventTypeOf, timestamp, type AttrsOf, type EventName, type HistoryEvent } from './proto';
+import {
+  api,
+  attrField,
+  duration,
+  eventTypeOf,
+  timestamp,
+  type AttrsOf,
+  type EventName,
+  type HistoryEvent,
+} from './proto';
 import type { BufferedEvent, WorkflowRun } from './state';
 
 const HistoryEventType = api.history.v1.HistoryEvent;
@@ -55,7 +64,13 @@ export function addEvents(ctx: Ctx, run: WorkflowRun, items: BufferedEvent[]): v
 }
 
 /** Convenience for a single event name + attributes. */
-export function addEvent<N extends EventName>(ctx: Ctx, run: WorkflowRun, name: N, attrs: AttrsOf<N>, extra?: Partial<BufferedEvent>): void {
+export function addEvent<N extends EventName>(
+  ctx: Ctx,
+  run: WorkflowRun,
+  name: N,
+  attrs: AttrsOf<N>,
+  extra?: Partial<BufferedEvent>,
+): void {
   addEvents(ctx, run, [{ name, attrs: attrs as Record<string, unknown>, ...extra }]);
 }
 

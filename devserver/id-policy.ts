@@ -5,21 +5,35 @@ import { alreadyStarted, type GrpcError } from './errors';
 import { terminateRun } from './closing';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
 
-const REUSE = { ALLOW_DUPLICATE: 1, ALLOW_DUPLICATE_FAILED_ONLY: 2, REJECT_DUPLICATE: 3, TERMINATE_IF_RUNNING: 4 } as const;
+const REUSE = {
+  ALLOW_DUPLICATE: 1,
+  ALLOW_DUPLICATE_FAILED_ONLY: 2,
+  REJECT_DUPLICATE: 3,
+  TERMINATE_IF_RUNNING: 4,
+} as const;
 const CONFLICT = { FAIL: 1, USE_EXISTING: 2, TERMINATE_EXISTING: 3 } as const;
 
 /** What a start should do about an existing run with the same id. */
-export type StartDecision = { kind: 'start' } | { kind: 'existing'; run: WorkflowRun; started: boolean } | { kind: 'reject'; error: GrpcError };
+export type StartDecision =
+  { kind: 'start' } | { kind: 'existing'; run: WorkflowRun; started: boolean } | { kind: 'reject'; error: GrpcError };
 
 /** Applies request-id idempotency, the conflict policy (running run) and the reuse policy (closed run). */
 export function decideStart(
   ctx: Ctx,
-  p: { namespace: string; workflowId: string; requestId: string; reusePolicy: number; conflictPolicy: number; defaultConflict?: number },
+  p: {
+    namespace: string;
+    workflowId: string;
+    requestId: string;
+    reusePolicy: number;
+    conflictPolicy: number;
+    defaultConflict?: number;
+  },
 ): StartDecision {
   const latestId = ctx.state.latest.get(workflowKey(p.namespace, p.workflowId));
   const existing = latestId ? ctx.state.runs.get(latestId) : undefined;
   if (!existing) return { kind: 'start' };
-  if (p.requestId && existing.requestIds.includes(p.requestId)) return { kind: 'existing', run: existing, started: true };
+  if (p.requestId && existing.requestIds.includes(p.requestId))
+    return { kind: 'existing', run: existing, started: true };
   if (!isClosed(existing)) return decideRunning(ctx, existing, p);
   const failedStatuses: number[] = [Status.FAILED, Status.CANCELED, Status.TERMINATED, Status.TIMED_OUT];
   if (p.reusePolicy === REUSE.REJECT_DUPLICATE) {
@@ -36,13 +50,18 @@ function decideRunning(
   existing: WorkflowRun,
   p: { requestId: string; reusePolicy: number; conflictPolicy: number; defaultConflict?: number },
 ): StartDecision {
-  const conflict = p.conflictPolicy || (p.reusePolicy === REUSE.TERMINATE_IF_RUNNING ? CONFLICT.TERMINATE_EXISTING : p.defaultConflict ?? CONFLICT.FAIL);
+  const conflict =
+    p.conflictPolicy ||
+    (p.reusePolicy === REUSE.TERMINATE_IF_RUNNING ? CONFLICT.TERMINATE_EXISTING : (p.defaultConflict ?? CONFLICT.FAIL));
   if (conflict === CONFLICT.USE_EXISTING) {
     existing.requestIds.push(p.requestId);
     return { kind: 'existing', run: existing, started: false };
   }
   if (conflict === CONFLICT.TERMINATE_EXISTING) {
-    terminateRun(ctx, existing, { reason: 'terminated by a new start with the TERMINATE_EXISTING policy', identity: 'devserver' });
+    terminateRun(ctx, existing, {
+      reason: 'terminated by a new start with the TERMINATE_EXISTING policy',
+      identity: 'devserver',
+    });
     return { kind: 'start' };
   }
   const message = `Workflow execution is already running. WorkflowId: ${existing.workflowId}, RunId: ${existing.runId}.`;

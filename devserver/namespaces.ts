@@ -24,7 +24,10 @@ function find(ctx: Ctx, name: string | null | undefined, id?: string | null): Na
   const ns = name ? ctx.state.namespaces.get(name) : [...ctx.state.namespaces.values()].find((n) => n.id === id);
   if (!ns) {
     const label = name || id || '';
-    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${label} is not found.`, { type: 'NamespaceNotFoundFailure', value: { namespace: label } });
+    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${label} is not found.`, {
+      type: 'NamespaceNotFoundFailure',
+      value: { namespace: label },
+    });
   }
   return ns;
 }
@@ -40,14 +43,18 @@ export function namespaceHandlers(ctx: Ctx) {
     RegisterNamespace: (req: temporal.api.workflowservice.v1.IRegisterNamespaceRequest) => {
       if (!req.namespace) throw invalidArgument('Namespace is not set on request: pass a namespace name.');
       if (ctx.state.namespaces.has(req.namespace)) {
-        throw new GrpcError(GrpcStatus.ALREADY_EXISTS, `Namespace ${req.namespace} already exists.`, { type: 'NamespaceAlreadyExistsFailure', value: {} });
+        throw new GrpcError(GrpcStatus.ALREADY_EXISTS, `Namespace ${req.namespace} already exists.`, {
+          type: 'NamespaceAlreadyExistsFailure',
+          value: {},
+        });
       }
       const retentionDays = Math.max(1, Math.round(toMs(req.workflowExecutionRetentionPeriod) / 86_400_000));
       ctx.state.namespaces.set(req.namespace, { name: req.namespace, id: randomUUID(), retentionDays });
       ctx.persist();
       return {};
     },
-    DescribeNamespace: (req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) => describe(find(ctx, req.namespace, req.id)),
+    DescribeNamespace: (req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) =>
+      describe(find(ctx, req.namespace, req.id)),
     ListNamespaces: () => ({ namespaces: [...ctx.state.namespaces.values()].map(describe) }),
     GetSystemInfo: () => ({
       serverVersion: SERVER_VERSION,

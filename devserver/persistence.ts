@@ -71,8 +71,15 @@ function runFromJson(json: Json): WorkflowRun {
     history: (json.history as Json[]).map((e) => HistoryEventMsg.fromObject(e) as HistoryEvent),
     buffered: (json.buffered as Json[]).map(bufferedFromJson),
     activities: new Map(activities.map((a) => [a.scheduledEventId, a])),
-    timers: new Map((json.timers as WorkflowRun['timers'] extends Map<string, infer T> ? T[] : never).map((t) => [t.timerId, t])),
-    children: new Map((json.children as WorkflowRun['children'] extends Map<number, infer C> ? C[] : never).map((c) => [c.initiatedEventId, c])),
+    timers: new Map(
+      (json.timers as WorkflowRun['timers'] extends Map<string, infer T> ? T[] : never).map((t) => [t.timerId, t]),
+    ),
+    children: new Map(
+      (json.children as WorkflowRun['children'] extends Map<number, infer C> ? C[] : never).map((c) => [
+        c.initiatedEventId,
+        c,
+      ]),
+    ),
     searchAttributes: payloadMapFromJson(json.searchAttributes as Json),
     memo: payloadMapFromJson(json.memo as Json),
     queries: [],
@@ -88,9 +95,17 @@ function serialize(state: ServerState): string {
 }
 
 function deserialize(text: string): ServerState {
-  const json = JSON.parse(text) as { version: number; namespaces: ServerState['namespaces'] extends Map<string, infer N> ? N[] : never; runs: Json[] };
+  const json = JSON.parse(text) as {
+    version: number;
+    namespaces: ServerState['namespaces'] extends Map<string, infer N> ? N[] : never;
+    runs: Json[];
+  };
   if (json.version !== FORMAT_VERSION) throw new Error(`unsupported devserver database format ${json.version}`);
-  const state: ServerState = { namespaces: new Map(json.namespaces.map((n) => [n.name, n])), runs: new Map(), latest: new Map() };
+  const state: ServerState = {
+    namespaces: new Map(json.namespaces.map((n) => [n.name, n])),
+    runs: new Map(),
+    latest: new Map(),
+  };
   for (const raw of json.runs) {
     const run = runFromJson(raw);
     state.runs.set(run.runId, run);
@@ -121,14 +136,17 @@ export async function openPersistence(file: string, log: DevServerLogger): Promi
     state = deserialize(await readFile(file, 'utf8'));
     log.info({ file, runs: state.runs.size }, 'devserver state loaded');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read devserver database ${file}: ${(err as Error).message}; move it away to start empty`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read devserver database ${file}: ${(err as Error).message}; move it away to start empty`);
   }
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   const flush = () => {
     timer = null;
     const text = serialize(state);
-    writing = writing.then(() => writeAtomically(file, text)).catch((err: unknown) => log.error({ err, file }, 'devserver state write failed'));
+    writing = writing
+      .then(() => writeAtomically(file, text))
+      .catch((err: unknown) => log.error({ err, file }, 'devserver state write failed'));
     return writing;
   };
   return {

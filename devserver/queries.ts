@@ -8,12 +8,20 @@ export function dispatchQueries(ctx: Ctx, run: WorkflowRun): void {
   for (const query of run.queries) {
     if (query.dispatched) continue;
     query.dispatched = true;
-    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'query', runId: run.runId, queryId: query.id });
+    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
+      kind: 'query',
+      runId: run.runId,
+      queryId: query.id,
+    });
   }
 }
 
 /** Answers a query task result (or error) to its waiting caller. */
-export function resolveQuery(run: WorkflowRun, queryId: string, result: Parameters<WorkflowRun['queries'][number]['resolve']>[0]): boolean {
+export function resolveQuery(
+  run: WorkflowRun,
+  queryId: string,
+  result: Parameters<WorkflowRun['queries'][number]['resolve']>[0],
+): boolean {
   const index = run.queries.findIndex((q) => q.id === queryId);
   if (index < 0) return false;
   const [query] = run.queries.splice(index, 1);

@@ -8,7 +8,6 @@ import { resolveRun } from './runs';
 import { isClosed, type WorkflowRun } from './state';
 import { matches, parseVisibilityQuery } from './visibility';
 
-
 const CLOSE_EVENT_FILTER = 2;
 const LONG_POLL_MS = 20_000;
 const DEFAULT_PAGE_SIZE = 1000;
@@ -18,7 +17,8 @@ const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 function decodeOffset(token: Uint8Array | null | undefined): number {
   if (!token || token.length === 0) return 0;
   const offset = Number(Buffer.from(token).toString());
-  if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token: pass the token from the previous page.');
+  if (!Number.isInteger(offset) || offset < 0)
+    throw invalidArgument('invalid next page token: pass the token from the previous page.');
   return offset;
 }
 
@@ -27,7 +27,11 @@ function longPollMs(deadlineMs: number): number {
 }
 
 /** GetWorkflowExecutionHistory. */
-export async function getHistory(ctx: Ctx, req: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest, deadlineMs: number): Promise<object> {
+export async function getHistory(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest,
+  deadlineMs: number,
+): Promise<object> {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
   if (req.historyEventFilterType === CLOSE_EVENT_FILTER) {
     if (!isClosed(run) && req.waitNewEvent) await ctx.waitUntil(run.runId, longPollMs(deadlineMs), () => isClosed(run));
@@ -78,7 +82,10 @@ export function executionInfo(run: WorkflowRun): object {
 }
 
 /** DescribeWorkflowExecution. */
-export function describeWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest): object {
+export function describeWorkflow(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest,
+): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
   const started = run.history[0]?.workflowExecutionStartedEventAttributes;
   return {
@@ -114,7 +121,11 @@ export function describeWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.
     pendingWorkflowTask:
       run.wft.state === 'none' || isClosed(run)
         ? null
-        : { state: run.wft.state === 'started' ? 2 : 1, scheduledTime: timestamp(run.wft.scheduledTime), attempt: run.wft.attempt },
+        : {
+            state: run.wft.state === 'started' ? 2 : 1,
+            scheduledTime: timestamp(run.wft.scheduledTime),
+            attempt: run.wft.attempt,
+          },
   };
 }
 
@@ -131,7 +142,10 @@ export function listWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.ILi
   const pageSize = req.pageSize || 1000;
   const page = runs.slice(offset, offset + pageSize);
   const end = offset + page.length;
-  return { executions: page.map(executionInfo), nextPageToken: end < runs.length ? Buffer.from(String(end)) : Buffer.alloc(0) };
+  return {
+    executions: page.map(executionInfo),
+    nextPageToken: end < runs.length ? Buffer.from(String(end)) : Buffer.alloc(0),
+  };
 }
 
 /** CountWorkflowExecutions. */

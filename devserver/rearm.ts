@@ -12,11 +12,19 @@ function rearmRun(ctx: Ctx, run: WorkflowRun): void {
   for (const act of run.activities.values()) {
     armActivity(ctx, run, act);
     if (act.state === 'scheduled') {
-      ctx.activityQueues.add(queueKey(run.namespace, act.taskQueue), { runId: run.runId, scheduledEventId: act.scheduledEventId, attempt: act.attempt });
+      ctx.activityQueues.add(queueKey(run.namespace, act.taskQueue), {
+        runId: run.runId,
+        scheduledEventId: act.scheduledEventId,
+        attempt: act.attempt,
+      });
     }
   }
   if (run.wft.state === 'scheduled') {
-    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'workflow', runId: run.runId, scheduledEventId: run.wft.scheduledEventId });
+    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
+      kind: 'workflow',
+      runId: run.runId,
+      scheduledEventId: run.wft.scheduledEventId,
+    });
   } else if (run.wft.state === 'started') {
     // The worker that held it may still answer; otherwise the task times out and is retried.
     armWorkflowTaskTimeout(ctx, run);

@@ -140,24 +140,45 @@ export function resolveRun(
   const workflowId = execution?.workflowId ?? '';
   const runId = execution?.runId || ctx.state.latest.get(workflowKey(namespace, workflowId));
   const run = runId ? ctx.state.runs.get(runId) : undefined;
-  if (!run || run.workflowId !== workflowId || run.namespace !== namespace) throw workflowNotFound(workflowId, execution?.runId);
+  if (!run || run.workflowId !== workflowId || run.namespace !== namespace)
+    throw workflowNotFound(workflowId, execution?.runId);
   return run;
 }
 
 /** Writes WorkflowExecutionSignaled (buffered while a task is in flight). */
-export function signalRun(ctx: Ctx, run: WorkflowRun, signal: { signalName: string; input?: Payloads | null; identity?: string; header?: unknown; external?: { initiatedEventId: number; workflowId: string; runId: string; namespace: string } }): void {
+export function signalRun(
+  ctx: Ctx,
+  run: WorkflowRun,
+  signal: {
+    signalName: string;
+    input?: Payloads | null;
+    identity?: string;
+    header?: unknown;
+    external?: { initiatedEventId: number; workflowId: string; runId: string; namespace: string };
+  },
+): void {
   if (isClosed(run)) throw alreadyCompleted();
   addEvent(ctx, run, 'WorkflowExecutionSignaled', {
     signalName: signal.signalName,
     input: signal.input ?? null,
     identity: signal.identity ?? '',
     header: (signal.header as object | null) ?? null,
-    externalWorkflowExecution: signal.external ? { workflowId: signal.external.workflowId, runId: signal.external.runId } : null,
+    externalWorkflowExecution: signal.external
+      ? { workflowId: signal.external.workflowId, runId: signal.external.runId }
+      : null,
   });
 }
 
 /** Writes WorkflowExecutionCancelRequested once; later requests are accepted without a new event. */
-export function requestCancelRun(ctx: Ctx, run: WorkflowRun, req: { reason?: string; identity?: string; external?: { initiatedEventId: number; workflowId: string; runId: string } }): void {
+export function requestCancelRun(
+  ctx: Ctx,
+  run: WorkflowRun,
+  req: {
+    reason?: string;
+    identity?: string;
+    external?: { initiatedEventId: number; workflowId: string; runId: string };
+  },
+): void {
   if (isClosed(run)) throw alreadyCompleted();
   if (run.cancelRequested) return;
   run.cancelRequested = true;

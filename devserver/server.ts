@@ -79,11 +79,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const { ctx, scheduler } = createContext(state, log, persistence);
   ensureNamespace(ctx, 'default');
   if (persistence) rearmAll(ctx);
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
   const { definition, implementation } = workflowService(ctx);
   server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
   });
   let stopped = false;
   return {

@@ -13,7 +13,8 @@ export type Filter =
   | { op: 'cmp'; field: string; cmp: string; values: Value[] }
   | { op: 'true' };
 
-const TOKEN = /\s*(?:(\()|(\))|(,)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(`[^`]+`)|(!=|<>|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)\b|([A-Za-z_][\w.]*))/y;
+const TOKEN =
+  /\s*(?:(\()|(\))|(,)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(`[^`]+`)|(!=|<>|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)\b|([A-Za-z_][\w.]*))/y;
 
 function tokenize(query: string): string[] {
   const tokens: string[] = [];
@@ -22,7 +23,8 @@ function tokenize(query: string): string[] {
     if (/^\s*$/.test(query.slice(TOKEN.lastIndex))) break;
     const start = TOKEN.lastIndex;
     const m = TOKEN.exec(query);
-    if (!m) throw invalidArgument(`invalid visibility query near "${query.slice(start, start + 20)}": check the syntax.`);
+    if (!m)
+      throw invalidArgument(`invalid visibility query near "${query.slice(start, start + 20)}": check the syntax.`);
     tokens.push(m[0].trim());
   }
   return tokens;
@@ -47,7 +49,8 @@ class Parser {
   parse(): Filter {
     if (this.tokens.length === 0 || this.isWord('ORDER')) return { op: 'true' };
     const filter = this.or();
-    if (this.peek() !== undefined && !this.isWord('ORDER')) throw invalidArgument(`unexpected "${this.peek()}" in visibility query.`);
+    if (this.peek() !== undefined && !this.isWord('ORDER'))
+      throw invalidArgument(`unexpected "${this.peek()}" in visibility query.`);
     return filter;
   }
   private or(): Filter {
@@ -82,7 +85,8 @@ class Parser {
       return { op: 'cmp', field, cmp: negate ? 'IS NOT NULL' : 'IS NULL', values: [] };
     }
     if (cmp === 'IN' || cmp === 'NOT IN') return { op: 'cmp', field, cmp, values: this.list() };
-    if (!['=', '!=', '<>', '<', '<=', '>', '>=', 'STARTS_WITH'].includes(cmp)) throw invalidArgument(`unsupported operator "${cmp}" in visibility query.`);
+    if (!['=', '!=', '<>', '<', '<=', '>', '>=', 'STARTS_WITH'].includes(cmp))
+      throw invalidArgument(`unsupported operator "${cmp}" in visibility query.`);
     return { op: 'cmp', field, cmp: cmp === '<>' ? '!=' : cmp, values: [literal(this.next())] };
   }
   private list(): Value[] {
@@ -129,11 +133,14 @@ function fieldValues(run: WorkflowRun, field: string): (string | number)[] {
   }
   const value = decodePayload(run.searchAttributes[field]);
   if (value == null) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string | number => typeof v === 'string' || typeof v === 'number',
+  );
 }
 
 function asComparable(field: string, value: Value): Value {
-  if (typeof value === 'string' && ['StartTime', 'CloseTime', 'ExecutionTime'].includes(field)) return Date.parse(value);
+  if (typeof value === 'string' && ['StartTime', 'CloseTime', 'ExecutionTime'].includes(field))
+    return Date.parse(value);
   return value;
 }
 
@@ -163,7 +170,9 @@ function compare(actual: string | number, cmp: string, expected: Value): boolean
 export function matches(filter: Filter, run: WorkflowRun): boolean {
   if (filter.op === 'true') return true;
   if (filter.op === 'and' || filter.op === 'or') {
-    return filter.op === 'and' ? matches(filter.left, run) && matches(filter.right, run) : matches(filter.left, run) || matches(filter.right, run);
+    return filter.op === 'and'
+      ? matches(filter.left, run) && matches(filter.right, run)
+      : matches(filter.left, run) || matches(filter.right, run);
   }
   const actual = fieldValues(run, filter.field);
   const expected = filter.values.map((v) => asComparable(filter.field, v));

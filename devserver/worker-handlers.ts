@@ -1,12 +1,6 @@
 // Worker RPCs: long polls on workflow/activity task queues and the task responses.
 import type { temporal } from '@temporalio/proto';
-import {
-  cancelActivity,
-  completeActivity,
-  dispatchActivity,
-  failActivity,
-  heartbeat,
-} from './activity-tasks';
+import { cancelActivity, completeActivity, dispatchActivity, failActivity, heartbeat } from './activity-tasks';
 import { requireNamespace } from './client-handlers';
 import { QueueKind } from './codes';
 import { queueKey, type Ctx } from './context';
@@ -15,7 +9,6 @@ import { resolveQuery } from './queries';
 import type { Poller, TaskQueues } from './task-queues';
 import { decodeToken } from './tokens';
 import { completeWorkflowTask, dispatchWorkflowItem, failWorkflowTask } from './workflow-tasks';
-
 
 /** What a handler knows about its gRPC call. */
 export interface CallInfo {
@@ -29,7 +22,12 @@ function pollWaitMs(call: CallInfo): number {
   return Math.max(0, Math.min(call.deadlineMs - Date.now() - 1000, 60_000));
 }
 
-function longPoll<T>(queues: TaskQueues<T>, key: string, call: CallInfo, dispatch: (item: T) => object): Promise<object> {
+function longPoll<T>(
+  queues: TaskQueues<T>,
+  key: string,
+  call: CallInfo,
+  dispatch: (item: T) => object,
+): Promise<object> {
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (fn: () => void) => {
@@ -67,7 +65,11 @@ function holdEmpty(call: CallInfo): Promise<object> {
 }
 
 /** PollWorkflowTaskQueue. */
-export function pollWorkflowTask(ctx: Ctx, req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, call: CallInfo): Promise<object> {
+export function pollWorkflowTask(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
+  call: CallInfo,
+): Promise<object> {
   const namespace = requireNamespace(ctx, req.namespace);
   if (req.taskQueue?.kind === QueueKind.STICKY) return holdEmpty(call);
   const key = queueKey(namespace, req.taskQueue?.name ?? '');
@@ -75,7 +77,11 @@ export function pollWorkflowTask(ctx: Ctx, req: temporal.api.workflowservice.v1.
 }
 
 /** PollActivityTaskQueue. */
-export function pollActivityTask(ctx: Ctx, req: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, call: CallInfo): Promise<object> {
+export function pollActivityTask(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest,
+  call: CallInfo,
+): Promise<object> {
   const namespace = requireNamespace(ctx, req.namespace);
   const key = queueKey(namespace, req.taskQueue?.name ?? '');
   return longPoll(ctx.activityQueues, key, call, (item) => {
@@ -89,7 +95,10 @@ export function respondQuery(ctx: Ctx, req: temporal.api.workflowservice.v1.IRes
   const t = decodeToken(req.taskToken);
   const run = t?.kind === 'query' ? ctx.state.runs.get(t.runId) : undefined;
   const FAILED = 2;
-  const result = req.completedType === FAILED ? { error: req.errorMessage || req.failure?.message || 'query failed' } : { answer: req.queryResult ?? null };
+  const result =
+    req.completedType === FAILED
+      ? { error: req.errorMessage || req.failure?.message || 'query failed' }
+      : { answer: req.queryResult ?? null };
   if (!run || !t?.queryId || !resolveQuery(run, t.queryId, result)) throw taskNotFound('query task');
   return {};
 }
@@ -97,15 +106,34 @@ export function respondQuery(ctx: Ctx, req: temporal.api.workflowservice.v1.IRes
 /** The worker RPCs by method name. */
 export function workerHandlers(ctx: Ctx) {
   return {
-    PollWorkflowTaskQueue: (req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, call: CallInfo) => pollWorkflowTask(ctx, req, call),
-    PollActivityTaskQueue: (req: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, call: CallInfo) => pollActivityTask(ctx, req, call),
-    RespondWorkflowTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest) => (completeWorkflowTask(ctx, req), {}),
-    RespondWorkflowTaskFailed: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest) => (failWorkflowTask(ctx, req), {}),
-    RespondActivityTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest) => (completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''), {}),
-    RespondActivityTaskFailed: (req: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest) => (failActivity(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''), {}),
-    RespondActivityTaskCanceled: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest) => (cancelActivity(ctx, req.taskToken, req.details, req.identity ?? ''), {}),
-    RecordActivityTaskHeartbeat: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) => heartbeat(ctx, req.taskToken, req.details),
-    RespondQueryTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest) => respondQuery(ctx, req),
+    PollWorkflowTaskQueue: (req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, call: CallInfo) =>
+      pollWorkflowTask(ctx, req, call),
+    PollActivityTaskQueue: (req: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, call: CallInfo) =>
+      pollActivityTask(ctx, req, call),
+    RespondWorkflowTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest) => (
+      completeWorkflowTask(ctx, req),
+      {}
+    ),
+    RespondWorkflowTaskFailed: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest) => (
+      failWorkflowTask(ctx, req),
+      {}
+    ),
+    RespondActivityTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest) => (
+      completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskFailed: (req: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest) => (
+      failActivity(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskCanceled: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest) => (
+      cancelActivity(ctx, req.taskToken, req.details, req.identity ?? ''),
+      {}
+    ),
+    RecordActivityTaskHeartbeat: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) =>
+      heartbeat(ctx, req.taskToken, req.details),
+    RespondQueryTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest) =>
+      respondQuery(ctx, req),
     ShutdownWorker: () => ({}),
   };
 }

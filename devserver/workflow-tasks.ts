@@ -20,7 +20,8 @@ type FailRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedReq
 export function workflowItemLive(ctx: Ctx, item: WorkflowQueueItem): boolean {
   const run = ctx.state.runs.get(item.runId);
   if (!run) return false;
-  if (item.kind === 'workflow') return !isClosed(run) && run.wft.state === 'scheduled' && run.wft.scheduledEventId === item.scheduledEventId;
+  if (item.kind === 'workflow')
+    return !isClosed(run) && run.wft.state === 'scheduled' && run.wft.scheduledEventId === item.scheduledEventId;
   const query = run.queries.find((q) => q.id === item.queryId);
   if (!query) return false;
   if (run.wft.state !== 'none') {
@@ -60,12 +61,24 @@ export function dispatchWorkflowItem(ctx: Ctx, item: WorkflowQueueItem, identity
     historySizeBytes: 0,
   });
   const now = Date.now();
-  run.wft = { ...run.wft, state: 'started', startedEventId: Number(started.eventId), nonce: run.wft.nonce + 1, deadline: now + run.workflowTaskTimeoutMs };
+  run.wft = {
+    ...run.wft,
+    state: 'started',
+    startedEventId: Number(started.eventId),
+    nonce: run.wft.nonce + 1,
+    deadline: now + run.workflowTaskTimeoutMs,
+  };
   armWorkflowTaskTimeout(ctx, run);
   ctx.changed(run);
   return {
     ...baseResponse(run),
-    taskToken: encodeToken({ kind: 'workflow', runId: run.runId, id: run.wft.scheduledEventId, attempt: run.wft.attempt, nonce: run.wft.nonce }),
+    taskToken: encodeToken({
+      kind: 'workflow',
+      runId: run.runId,
+      id: run.wft.scheduledEventId,
+      attempt: run.wft.attempt,
+      nonce: run.wft.nonce,
+    }),
     startedEventId: run.wft.startedEventId,
     attempt: run.wft.attempt,
     scheduledTime: timestamp(run.wft.scheduledTime),
@@ -78,7 +91,11 @@ export function armWorkflowTaskTimeout(ctx: Ctx, run: WorkflowRun): void {
   const nonce = run.wft.nonce;
   ctx.scheduler.at(runGroup(run), 'wft-timeout', run.wft.deadline, () => {
     if (isClosed(run) || run.wft.state !== 'started' || run.wft.nonce !== nonce) return;
-    append(run, 'WorkflowTaskTimedOut', { scheduledEventId: run.wft.scheduledEventId, startedEventId: run.wft.startedEventId, timeoutType: 1 });
+    append(run, 'WorkflowTaskTimedOut', {
+      scheduledEventId: run.wft.scheduledEventId,
+      startedEventId: run.wft.startedEventId,
+      timeoutType: 1,
+    });
     retryWorkflowTask(ctx, run);
   });
 }
@@ -92,14 +109,27 @@ function retryWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt = run.wft.attempt
 function startedTaskOf(ctx: Ctx, token: Uint8Array | null | undefined): WorkflowRun {
   const t = decodeToken(token);
   const run = t?.kind === 'workflow' ? ctx.state.runs.get(t.runId) : undefined;
-  if (!run || isClosed(run) || run.wft.state !== 'started' || run.wft.scheduledEventId !== t!.id || run.wft.nonce !== t!.nonce) {
+  if (
+    !run ||
+    isClosed(run) ||
+    run.wft.state !== 'started' ||
+    run.wft.scheduledEventId !== t!.id ||
+    run.wft.nonce !== t!.nonce
+  ) {
     throw taskNotFound('workflow task');
   }
   ctx.scheduler.cancel(runGroup(run), 'wft-timeout');
   return run;
 }
 
-function failTask(ctx: Ctx, run: WorkflowRun, cause: number, identity: string, failure: unknown, attempt: number): void {
+function failTask(
+  ctx: Ctx,
+  run: WorkflowRun,
+  cause: number,
+  identity: string,
+  failure: unknown,
+  attempt: number,
+): void {
   append(run, 'WorkflowTaskFailed', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,
@@ -117,8 +147,18 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
   const identity = req.identity ?? '';
   const unsupported = commands.find((c) => UNSUPPORTED_COMMANDS[c.commandType ?? 0]);
   if (unsupported) {
-    failTask(ctx, run, UNSUPPORTED_COMMANDS[unsupported.commandType ?? 0]!, identity, { message: 'unsupported command on the Kiln devserver' }, 1);
-    throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, `The Kiln devserver does not support command type ${unsupported.commandType}.`);
+    failTask(
+      ctx,
+      run,
+      UNSUPPORTED_COMMANDS[unsupported.commandType ?? 0]!,
+      identity,
+      { message: 'unsupported command on the Kiln devserver' },
+      1,
+    );
+    throw new GrpcError(
+      GrpcStatus.INVALID_ARGUMENT,
+      `The Kiln devserver does not support command type ${unsupported.commandType}.`,
+    );
   }
   if (run.buffered.length > 0 && commands.some((c) => CLOSING_COMMANDS.includes(c.commandType ?? 0))) {
     // New events arrived while the task ran: the workflow must see them before it may close.

@@ -15,7 +15,11 @@ afterAll(async () => {
 describe('devserver conformance: children and continue-as-new', () => {
   it('runs parallel child workflows and collects their results', async () => {
     const workflowId = h.id('parent');
-    const results = await h.temporal.client.workflow.execute('parentWorkflow', { taskQueue: h.taskQueue, workflowId, args: [3] });
+    const results = await h.temporal.client.workflow.execute('parentWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [3],
+    });
     expect(results).toEqual(['Hello, child 0!', 'Hello, child 1!', 'Hello, child 2!']);
     await h.replay(workflowId);
     await h.replay(`${workflowId}-child-1`);
@@ -23,7 +27,11 @@ describe('devserver conformance: children and continue-as-new', () => {
 
   it('reports a failed child to its parent', async () => {
     const workflowId = h.id('failing-child');
-    const result = await h.temporal.client.workflow.execute('failingChildParentWorkflow', { taskQueue: h.taskQueue, workflowId, args: [workflowId] });
+    const result = await h.temporal.client.workflow.execute('failingChildParentWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [workflowId],
+    });
     expect(result).toBe('child failed: Child Workflow execution failed');
     await h.replay(workflowId);
   });
@@ -31,7 +39,11 @@ describe('devserver conformance: children and continue-as-new', () => {
   it('terminates a running child when its parent is terminated (parent-close policy)', async () => {
     const workflowId = h.id('sleepy-parent');
     const childId = `${workflowId}-child`;
-    const parent = await h.temporal.client.workflow.start('sleepyParentWorkflow', { taskQueue: h.taskQueue, workflowId, args: [childId] });
+    const parent = await h.temporal.client.workflow.start('sleepyParentWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [childId],
+    });
     const child = h.temporal.client.workflow.getHandle(childId);
     for (let i = 0; i < 100; i++) {
       const started = await child.describe().then(
@@ -53,9 +65,18 @@ describe('devserver conformance: children and continue-as-new', () => {
 
   it('signals another workflow from a workflow', async () => {
     const targetId = h.id('target');
-    const target = await h.temporal.client.workflow.start('approvalWorkflow', { taskQueue: h.taskQueue, workflowId: targetId });
+    const target = await h.temporal.client.workflow.start('approvalWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: targetId,
+    });
     const sourceId = h.id('source');
-    expect(await h.temporal.client.workflow.execute('externalWorkflow', { taskQueue: h.taskQueue, workflowId: sourceId, args: [targetId] })).toBe('signalled');
+    expect(
+      await h.temporal.client.workflow.execute('externalWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId: sourceId,
+        args: [targetId],
+      }),
+    ).toBe('signalled');
     expect(await target.result()).toBe('approved by external');
     await h.replay(sourceId);
     await h.replay(targetId);
@@ -63,7 +84,11 @@ describe('devserver conformance: children and continue-as-new', () => {
 
   it('continues as new and the client follows the chain to the result', async () => {
     const workflowId = h.id('can');
-    const handle = await h.temporal.client.workflow.start('continueAsNewWorkflow', { taskQueue: h.taskQueue, workflowId, args: [2] });
+    const handle = await h.temporal.client.workflow.start('continueAsNewWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [2],
+    });
     expect(await handle.result()).toBe(1);
     const first = h.temporal.client.workflow.getHandle(workflowId, handle.firstExecutionRunId);
     expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
@@ -73,7 +98,11 @@ describe('devserver conformance: children and continue-as-new', () => {
 
   it('keeps counting signals across continue-as-new runs', async () => {
     const workflowId = h.id('pings');
-    const handle = await h.temporal.client.workflow.start('pingCounterWorkflow', { taskQueue: h.taskQueue, workflowId, args: [4, 2] });
+    const handle = await h.temporal.client.workflow.start('pingCounterWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [4, 2],
+    });
     for (let i = 0; i < 4; i++) {
       await h.temporal.client.workflow.getHandle(workflowId).signal('ping');
       await new Promise((r) => setTimeout(r, 100));

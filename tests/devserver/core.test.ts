@@ -33,14 +33,22 @@ async function failureOf(promise: Promise<unknown>): Promise<WorkflowFailedError
 describe('devserver conformance: core', () => {
   it('returns an activity result and the history replays', async () => {
     const workflowId = h.id('greet');
-    const result = await h.temporal.client.workflow.execute('greetWorkflow', { taskQueue: h.taskQueue, workflowId, args: ['Kiln'] });
+    const result = await h.temporal.client.workflow.execute('greetWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: ['Kiln'],
+    });
     expect(result).toBe('Hello, Kiln!');
     await h.replay(workflowId);
   });
 
   it('retries a failing activity with backoff until it succeeds', async () => {
     const workflowId = h.id('retry');
-    const attempt = await h.temporal.client.workflow.execute('retryWorkflow', { taskQueue: h.taskQueue, workflowId, args: [workflowId] });
+    const attempt = await h.temporal.client.workflow.execute('retryWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [workflowId],
+    });
     expect(attempt).toBe(3);
     expect(h.probe.attempts.get(workflowId)).toBe(3);
     const history = await h.temporal.client.workflow.getHandle(workflowId).fetchHistory();
@@ -51,7 +59,9 @@ describe('devserver conformance: core', () => {
 
   it('surfaces a non-retryable activity failure as WorkflowFailedError with an ApplicationFailure cause', async () => {
     const workflowId = h.id('reject');
-    const err = await failureOf(h.temporal.client.workflow.execute('rejectWorkflow', { taskQueue: h.taskQueue, workflowId, args: [workflowId] }));
+    const err = await failureOf(
+      h.temporal.client.workflow.execute('rejectWorkflow', { taskQueue: h.taskQueue, workflowId, args: [workflowId] }),
+    );
     expect(err.cause).toBeInstanceOf(ActivityFailure);
     const app = err.cause?.cause;
     expect(app).toBeInstanceOf(ApplicationFailure);
@@ -63,7 +73,9 @@ describe('devserver conformance: core', () => {
 
   it('fails a workflow that throws an ApplicationFailure', async () => {
     const workflowId = h.id('fail');
-    const err = await failureOf(h.temporal.client.workflow.execute('failingWorkflow', { taskQueue: h.taskQueue, workflowId }));
+    const err = await failureOf(
+      h.temporal.client.workflow.execute('failingWorkflow', { taskQueue: h.taskQueue, workflowId }),
+    );
     expect(err.cause).toBeInstanceOf(ApplicationFailure);
     expect((err.cause as ApplicationFailure).type).toBe('InvalidBuild');
     await h.replay(workflowId);
@@ -71,7 +83,11 @@ describe('devserver conformance: core', () => {
 
   it('fires timers and cancels a timer', async () => {
     const workflowId = h.id('timer');
-    const result = await h.temporal.client.workflow.execute('timerWorkflow', { taskQueue: h.taskQueue, workflowId, args: [300] });
+    const result = await h.temporal.client.workflow.execute('timerWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [300],
+    });
     expect(Number(result.replace('slept ', ''))).toBeGreaterThanOrEqual(300);
     const history = await h.temporal.client.workflow.getHandle(workflowId).fetchHistory();
     const types = history.events!.map((e) => e.eventType);
@@ -93,7 +109,11 @@ describe('devserver conformance: core', () => {
 
   it('cancels a workflow: its heartbeating activity sees the cancellation', async () => {
     const workflowId = h.id('cancel');
-    const handle = await h.temporal.client.workflow.start('cancellableWorkflow', { taskQueue: h.taskQueue, workflowId, args: [workflowId] });
+    const handle = await h.temporal.client.workflow.start('cancellableWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [workflowId],
+    });
     await waitFor(() => h.probe.attempts.has(workflowId));
     await handle.cancel();
     const err = await failureOf(handle.result());
@@ -118,7 +138,11 @@ describe('devserver conformance: core', () => {
 
   it('refuses a second start of a running workflow id with WorkflowExecutionAlreadyStartedError', async () => {
     const workflowId = h.id('conflict');
-    const first = await h.temporal.client.workflow.start('sleepyWorkflow', { taskQueue: h.taskQueue, workflowId, args: [60_000] });
+    const first = await h.temporal.client.workflow.start('sleepyWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [60_000],
+    });
     await expect(
       h.temporal.client.workflow.start('sleepyWorkflow', { taskQueue: h.taskQueue, workflowId, args: [60_000] }),
     ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
@@ -134,7 +158,11 @@ describe('devserver conformance: core', () => {
 
   it('terminates a workflow: result rejects with TerminatedFailure and describe says TERMINATED', async () => {
     const workflowId = h.id('terminate');
-    const handle = await h.temporal.client.workflow.start('sleepyWorkflow', { taskQueue: h.taskQueue, workflowId, args: [60_000] });
+    const handle = await h.temporal.client.workflow.start('sleepyWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [60_000],
+    });
     await waitFor(async () => (await handle.describe()).historyLength >= 4);
     await handle.terminate('operator stopped it');
     const err = await failureOf(handle.result());
@@ -157,19 +185,29 @@ describe('devserver conformance: core', () => {
     }
     const buildId = h.id('build');
     const patchedId = h.id('patched');
-    expect(await h.temporal.client.workflow.execute('patchedWorkflow', { taskQueue: h.taskQueue, workflowId: patchedId, args: [buildId] })).toBe(
-      `v2: Hello, ${buildId}!`,
-    );
+    expect(
+      await h.temporal.client.workflow.execute('patchedWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId: patchedId,
+        args: [buildId],
+      }),
+    ).toBe(`v2: Hello, ${buildId}!`);
     await h.replay(patchedId);
     if (!h.temporal.devServer) return; // custom attributes must be registered on a real cluster first
     const listed: string[] = [];
-    for await (const info of h.temporal.client.workflow.list({ query: `WorkflowType = 'greetWorkflow' AND KilnServiceId = '${serviceId}' AND ExecutionStatus = 'Completed'` })) {
+    for await (const info of h.temporal.client.workflow.list({
+      query: `WorkflowType = 'greetWorkflow' AND KilnServiceId = '${serviceId}' AND ExecutionStatus = 'Completed'`,
+    })) {
       listed.push(info.workflowId);
     }
     expect(listed.sort()).toEqual([...ids].sort());
-    const byId = await h.temporal.client.workflow.count(`WorkflowId IN ('${ids[0]}', '${patchedId}') OR KilnBuildId = '${buildId}'`);
+    const byId = await h.temporal.client.workflow.count(
+      `WorkflowId IN ('${ids[0]}', '${patchedId}') OR KilnBuildId = '${buildId}'`,
+    );
     expect(byId.count).toBe(2);
-    const running = await h.temporal.client.workflow.count(`KilnServiceId = '${serviceId}' AND ExecutionStatus != 'Completed'`);
+    const running = await h.temporal.client.workflow.count(
+      `KilnServiceId = '${serviceId}' AND ExecutionStatus != 'Completed'`,
+    );
     expect(running.count).toBe(0);
   });
 

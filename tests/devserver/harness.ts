@@ -22,9 +22,9 @@ export interface Harness {
   temporal: TestTemporal;
   taskQueue: string;
   probe: ActivityProbe;
-  /** Starts another worker on the suite's task queue (e.g. after shutting one down). */
-  startWorker(): Promise<{ worker: Worker; done: Promise<void> }>;
-  /** Shuts the current worker down and waits for it. */
+  /** Starts another worker on the suite's task queue, or on `taskQueue` (e.g. after shutting one down). */
+  startWorker(taskQueue?: string): Promise<{ worker: Worker; done: Promise<void> }>;
+  /** Shuts every running worker down and waits for them. */
   stopWorker(): Promise<void>;
   /** Replays a workflow's history with the suite's bundle; throws on nondeterminism. */
   replay(workflowId: string, runId?: string): Promise<void>;
@@ -33,31 +33,32 @@ export interface Harness {
 }
 
 /** Starts Temporal (devserver or TEMPORAL_ADDRESS) and a worker for the conformance workflows. */
-export async function startHarness(temporal?: TestTemporal): Promise<Harness> {
+export async function startHarness(
+  temporal?: TestTemporal,
+  taskQueue = `conformance-${randomUUID()}`,
+): Promise<Harness> {
   const t = temporal ?? (await startTestTemporal());
-  const taskQueue = `conformance-${randomUUID()}`;
   const probe: ActivityProbe = { attempts: new Map(), cancelled: new Set() };
   const workflowBundle = await conformanceBundle();
-  let current: { worker: Worker; done: Promise<void> } | undefined;
-  const startWorker = async () => {
+  let running: { worker: Worker; done: Promise<void> }[] = [];
+  const startWorker = async (queue = taskQueue) => {
     const worker = await Worker.create({
       connection: t.nativeConnection,
       namespace: t.namespace,
-      taskQueue,
+      taskQueue: queue,
       workflowBundle,
       activities: createConformanceActivities(probe),
       shutdownGraceTime: '1s',
     });
-    const done = worker.run();
-    current = { worker, done };
-    return current;
+    const entry = { worker, done: worker.run() };
+    running.push(entry);
+    return entry;
   };
   const stopWorker = async () => {
-    if (!current) return;
-    const { worker, done } = current;
-    current = undefined;
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await done;
+    const stopping = running;
+    running = [];
+    for (const { worker } of stopping) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.all(stopping.map((w) => w.done));
   };
   await startWorker();
   return {

@@ -14,7 +14,11 @@ afterAll(async () => {
 
 async function runTimeout(kind: string): Promise<{ result: string; workflowId: string }> {
   const workflowId = h.id(`timeout-${kind}`);
-  const result = await h.temporal.client.workflow.execute('activityTimeoutWorkflow', { taskQueue: h.taskQueue, workflowId, args: [kind, workflowId] });
+  const result = await h.temporal.client.workflow.execute('activityTimeoutWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId,
+    args: [kind, workflowId],
+  });
   return { result, workflowId };
 }
 
@@ -49,10 +53,12 @@ describe('devserver conformance: timeouts', () => {
     ['execution', { workflowExecutionTimeout: '1s' }],
   ])('times out a workflow after its %s timeout', async (_kind, timeouts) => {
     const workflowId = h.id('wf-timeout');
-    const err = await h.temporal.client.workflow.execute('sleepyWorkflow', { taskQueue: h.taskQueue, workflowId, args: [30_000], ...timeouts }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await h.temporal.client.workflow
+      .execute('sleepyWorkflow', { taskQueue: h.taskQueue, workflowId, args: [30_000], ...timeouts })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
     const description = await h.temporal.client.workflow.getHandle(workflowId).describe();

@@ -91,7 +91,9 @@ export async function cancellableWorkflow(key: string): Promise<string> {
 export async function parentWorkflow(count: number): Promise<string[]> {
   const { workflowId } = workflowInfo();
   return await Promise.all(
-    Array.from({ length: count }, (_, i) => executeChild(greetWorkflow, { args: [`child ${i}`], workflowId: `${workflowId}-child-${i}` })),
+    Array.from({ length: count }, (_, i) =>
+      executeChild(greetWorkflow, { args: [`child ${i}`], workflowId: `${workflowId}-child-${i}` }),
+    ),
   );
 }
 
@@ -112,12 +114,23 @@ export async function sleepyWorkflow(ms: number): Promise<string> {
 }
 
 /** Runs one activity with the given timeouts and reports how it ended. */
-export async function activityTimeoutWorkflow(kind: 'startToClose' | 'heartbeat' | 'scheduleToClose' | 'scheduleToStart', key: string): Promise<string> {
+export async function activityTimeoutWorkflow(
+  kind: 'startToClose' | 'heartbeat' | 'scheduleToClose' | 'scheduleToStart',
+  key: string,
+): Promise<string> {
   const options = {
     startToClose: { startToCloseTimeout: '1s', retry: { maximumAttempts: 2, initialInterval: '50ms' } },
     heartbeat: { startToCloseTimeout: '10s', heartbeatTimeout: '1s', retry: { maximumAttempts: 1 } },
-    scheduleToClose: { scheduleToCloseTimeout: '1500ms', startToCloseTimeout: '1s', retry: { initialInterval: '100ms' } },
-    scheduleToStart: { scheduleToStartTimeout: '1s', startToCloseTimeout: '1s', taskQueue: `${workflowInfo().taskQueue}-nobody` },
+    scheduleToClose: {
+      scheduleToCloseTimeout: '1500ms',
+      startToCloseTimeout: '1s',
+      retry: { initialInterval: '100ms' },
+    },
+    scheduleToStart: {
+      scheduleToStartTimeout: '1s',
+      startToCloseTimeout: '1s',
+      taskQueue: `${workflowInfo().taskQueue}-nobody`,
+    },
   }[kind];
   const { sleepFor } = proxyActivities<ConformanceActivities>(options);
   try {

@@ -1,6 +1,13 @@
 // Temporal for tests: the in-process Kiln devserver by default, or a real cluster when TEMPORAL_ADDRESS is set.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type ReplayWorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogEntry,
+  type ReplayWorkerOptions,
+} from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/server';
 
 /** A Temporal endpoint for one test file, with a client and a worker connection. */
@@ -16,6 +23,12 @@ export interface TestTemporal {
 }
 
 const sdkProblems: LogEntry[] = [];
+const EXPECTED_WARNINGS = [
+  'Activity failed',
+  'Workflow failed',
+  'Activity error',
+  'Completed activity with cancellation',
+];
 
 // The SDK reports wrong histories (nondeterminism, unexpected events) as WARN/ERROR log lines; keep them so
 // suites can assert there were none. Runtime.install only works before the runtime is first used.
@@ -24,7 +37,9 @@ function installRuntimeLogger(): void {
     Runtime.install({
       logger: new DefaultLogger('WARN', (entry) => {
         sdkProblems.push(entry);
-        console.warn(`[sdk ${entry.level}] ${entry.message}`, entry.meta ?? '');
+        // Activity and workflow failures are what many tests provoke on purpose; print only the rest.
+        if (!EXPECTED_WARNINGS.includes(entry.message))
+          console.warn(`[sdk ${entry.level}] ${entry.message}`, entry.meta ?? '');
       }),
     });
   } catch {

@@ -1,0 +1,50 @@
+// Devserver process configuration: CLI flags (--port, --ip, --db-filename) over environment variables.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(7233),
+  ip: z.string().min(1).default('127.0.0.1'),
+  dbFilename: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The devserver's validated configuration. */
+export type DevServerEnv = z.infer<typeof schema>;
+
+/** Reads flags and KILN_DEVSERVER_* variables; exits with a readable message when they are invalid. */
+export function loadDevServerEnv(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): DevServerEnv {
+  let flags: Record<string, string | undefined>;
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        ip: { type: 'string' },
+        'db-filename': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+      strict: true,
+    }).values as Record<string, string | undefined>;
+  } catch (err) {
+    process.stderr.write(
+      `${(err as Error).message}\nUsage: npm run devserver -- [--port 7233] [--ip 127.0.0.1] [--db-filename ./devserver.db]\n`,
+    );
+    process.exit(2);
+  }
+  const parsed = schema.safeParse({
+    port: flags.port ?? env.KILN_DEVSERVER_PORT,
+    ip: flags.ip ?? env.KILN_DEVSERVER_IP,
+    dbFilename: flags['db-filename'] ?? env.KILN_DEVSERVER_DB_FILENAME,
+    logLevel: flags['log-level'] ?? env.LOG_LEVEL,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    process.stderr.write(`Invalid devserver configuration:\n${problems}\n`);
+    process.exit(2);
+  }
+  return parsed.data;
+}

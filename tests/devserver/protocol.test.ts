@@ -1,0 +1,130 @@
+// Conformance at the protocol level: workflow task timeout and retry, UnhandledCommand, history paging, start
+// idempotency and id reuse policies. Raw WorkflowService calls stand in for a misbehaving worker.
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const service = () => h.temporal.connection.workflowService;
+
+async function pollOnce(taskQueue: string) {
+  const task = await service().pollWorkflowTaskQueue({
+    namespace: h.temporal.namespace,
+    taskQueue: { name: taskQueue, kind: 1 },
+    identity: 'raw-test-poller',
+  });
+  expect(task.taskToken?.length).toBeGreaterThan(0);
+  return task;
+}
+
+async function eventTypes(workflowId: string): Promise<number[]> {
+  const history = await h.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events!.map((e) => Number(e.eventType));
+}
+
+describe('devserver conformance: protocol', () => {
+  it('times out a workflow task nobody completes and retries it on a healthy worker', async () => {
+    const taskQueue = `wft-timeout-${randomUUID()}`;
+    const workflowId = h.id('wft-timeout');
+    const handle = await h.temporal.client.workflow.start('greetWorkflow', {
+      taskQueue,
+      workflowId,
+      args: ['retry'],
+      workflowTaskTimeout: '1s',
+    });
+    await pollOnce(taskQueue); // taken and never answered
+    await h.startWorker(taskQueue);
+    expect(await handle.result()).toBe('Hello, retry!');
+    expect(await eventTypes(workflowId)).toContain(8); // WorkflowTaskTimedOut
+    await h.replay(workflowId);
+  });
+
+  it('refuses to close a workflow while a signal is pending (UnhandledCommand) and redelivers it', async () => {
+    const taskQueue = `unhandled-${randomUUID()}`;
+    const workflowId = h.id('unhandled');
+    const handle = await h.temporal.client.workflow.start('approvalWorkflow', { taskQueue, workflowId });
+    const task = await pollOnce(taskQueue);
+    await handle.signal('approve', 'carol');
+    const completion = service().respondWorkflowTaskCompleted({
+      namespace: h.temporal.namespace,
+      taskToken: task.taskToken,
+      identity: 'raw-test-poller',
+      commands: [{ commandType: 4, completeWorkflowExecutionCommandAttributes: { result: { payloads: [] } } }],
+    });
+    await expect(completion).rejects.toThrow(/UnhandledCommand/);
+    await h.startWorker(taskQueue);
+    expect(await handle.result()).toBe('approved by carol');
+    const types = await eventTypes(workflowId);
+    expect(types.slice(0, 6)).toEqual([1, 5, 6, 9, 26, 5]); // Started, WFT scheduled/started/failed, Signaled, WFT scheduled
+    await h.replay(workflowId);
+  });
+
+  it('pages history with maximumPageSize and nextPageToken', async () => {
+    const workflowId = h.id('paging');
+    await h.temporal.client.workflow.execute('parentWorkflow', { taskQueue: h.taskQueue, workflowId, args: [2] });
+    const all = await eventTypes(workflowId);
+    const paged: number[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    let pages = 0;
+    do {
+      const page = await service().getWorkflowExecutionHistory({
+        namespace: h.temporal.namespace,
+        execution: { workflowId },
+        maximumPageSize: 3,
+        nextPageToken,
+      });
+      paged.push(...(page.history?.events ?? []).map((e) => Number(e.eventType)));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+      pages++;
+    } while (nextPageToken);
+    expect(paged).toEqual(all);
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(all.length / 3));
+  });
+
+  it('deduplicates a start retried with the same request id', async () => {
+    const workflowId = h.id('request-id');
+    const request = {
+      namespace: h.temporal.namespace,
+      workflowId,
+      workflowType: { name: 'approvalWorkflow' },
+      taskQueue: { name: h.taskQueue },
+      requestId: randomUUID(),
+      identity: 'raw-test-client',
+    };
+    const first = await service().startWorkflowExecution(request);
+    const again = await service().startWorkflowExecution(request);
+    expect(again.runId).toBe(first.runId);
+    await expect(service().startWorkflowExecution({ ...request, requestId: randomUUID() })).rejects.toMatchObject({
+      code: 6,
+    }); // ALREADY_EXISTS
+    await h.temporal.client.workflow.getHandle(workflowId).terminate('test over');
+  });
+
+  it('applies the REJECT_DUPLICATE and ALLOW_DUPLICATE reuse policies to closed workflow ids', async () => {
+    const workflowId = h.id('reuse');
+    await h.temporal.client.workflow.execute('greetWorkflow', { taskQueue: h.taskQueue, workflowId, args: ['once'] });
+    await expect(
+      h.temporal.client.workflow.start('greetWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: ['twice'],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    expect(
+      await h.temporal.client.workflow.execute('greetWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: ['again'],
+      }),
+    ).toBe('Hello, again!');
+  });
+});
