@@ -1,10 +1,12 @@
 // Every REST path the UI uses, in one file, so a route change in api/ is a one-line change here.
 import { api } from './client';
 import type {
+  AutoCiInput,
   AutoCiSettings,
   Build,
   Delivery,
   DetectionResult,
+  GitProvider,
   LogLine,
   Me,
   Page,
@@ -23,16 +25,15 @@ export const kiln = {
   createService: (input: ServiceInput) => api<Service>('/services', { method: 'POST', body: input }),
   updateService: (id: string, input: Partial<ServiceInput>) =>
     api<Service>(`/services/${enc(id)}`, { method: 'PATCH', body: input }),
+  listGitProviders: () => api<Page<GitProvider>>('/git-providers'),
   listRegistries: () => api<Page<{ id: string; name: string; url: string; project: string }>>('/registries'),
   listClusters: () => api<Page<{ id: string; name: string }>>('/clusters'),
   getAutoCi: (id: string) => api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`),
-  saveAutoCi: (id: string, settings: AutoCiSettings) =>
+  saveAutoCi: (id: string, settings: Partial<AutoCiInput>) =>
     api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`, { method: 'PUT', body: settings }),
   detect: (id: string) => api<DetectionResult>(`/services/${enc(id)}/detect`, { method: 'POST' }),
   getWebhook: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook`),
-  revealWebhookToken: (id: string) => api<{ token: string }>(`/services/${enc(id)}/webhook/token`),
-  rotateWebhookToken: (id: string) =>
-    api<{ token: string }>(`/services/${enc(id)}/webhook/token/rotate`, { method: 'POST' }),
+  rotateWebhookToken: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook/rotate`, { method: 'POST' }),
   listBuilds: (serviceId: string) => api<Page<Build>>(`/services/${enc(serviceId)}/builds`),
   getBuild: (id: string) => api<Build>(`/builds/${enc(id)}`),
   triggerBuild: (serviceId: string, branch: string) =>
@@ -40,8 +41,10 @@ export const kiln = {
   cancelBuild: (id: string) => api<unknown>(`/builds/${enc(id)}/cancel`, { method: 'POST' }),
   retryBuild: (id: string) => api<Build>(`/builds/${enc(id)}/retry`, { method: 'POST' }),
   buildLogs: (id: string) => api<Page<LogLine>>(`/builds/${enc(id)}/logs`),
-  listDeliveries: (serviceId: string) => api<Page<Delivery>>(`/services/${enc(serviceId)}/deliveries`),
-  redeliver: (id: string) => api<Delivery>(`/deliveries/${enc(id)}/redeliver`, { method: 'POST' }),
+  listDeliveries: (serviceId: string) =>
+    api<Page<Delivery>>(`/services/${enc(serviceId)}/webhook/deliveries?pageSize=20`),
+  redeliver: (serviceId: string, deliveryId: string) =>
+    api<Delivery>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
 };
 
 /** SSE paths (relative to /api/v1). */

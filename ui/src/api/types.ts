@@ -14,13 +14,22 @@ export interface Me {
   role: Role;
 }
 
-/** Registry details as a service shows them (never the password). */
+/** Registry details as Auto CI shows them (never the password). */
 export interface RegistryInfo {
   id: string;
   name: string;
-  kind: 'harbor' | 'dockerhub' | 'oci';
+  kind: string;
   url: string;
   project: string;
+}
+
+/** An organization's connection to GitLab or GitHub (`GET /git-providers`); the token itself is never sent. */
+export interface GitProvider {
+  id: string;
+  organizationId: string;
+  kind: GitProviderKind;
+  baseUrl: string;
+  hasToken: boolean;
 }
 
 /** A service: one Git repository Kiln builds. */
@@ -34,13 +43,10 @@ export interface Service {
   defaultBranch: string;
   registryId: string | null;
   clusterId: string | null;
-  deployNamespace: string | null;
+  deployNamespace: string;
+  autoCiEnabled: boolean;
   createdAt: string;
-  registry?: RegistryInfo | null;
-  autoCiEnabled?: boolean;
-  /** Prerequisites for Auto CI the service still lacks (e.g. "Git token", "registry", "cluster"). */
-  missingPrerequisites?: string[];
-  latestBuild?: Build | null;
+  updatedAt: string;
 }
 
 /** Fields a user edits when creating or changing a service. */
@@ -61,8 +67,8 @@ export interface SubprojectSetting {
   dockerfilePath: string;
 }
 
-/** Auto CI settings of one service. */
-export interface AutoCiSettings {
+/** Auto CI settings a user saves (`PUT /services/{id}/auto-ci`). */
+export interface AutoCiInput {
   enabled: boolean;
   branchFilter: string[];
   buildProfile: BuildProfile;
@@ -74,35 +80,45 @@ export interface AutoCiSettings {
   subprojects: SubprojectSetting[];
 }
 
-/** One project found by Detect Services. */
+/** Auto CI settings as the server describes them, with the registry and what is still missing. */
+export interface AutoCiSettings extends AutoCiInput {
+  serviceId: string;
+  imageName: string;
+  registry: RegistryInfo | null;
+  imageRepositories: string[];
+  readiness: { ready: boolean; missing: string[] };
+  updatedAt: string;
+}
+
+/** A monorepo sub-project found by Detect Services (activities/detect/types.ts). */
 export interface DetectedProject {
   name: string;
   path: string;
+  dockerfilePath: string | null;
   language: string | null;
   framework: string | null;
-  packageManager: string | null;
-  typescript: boolean;
-  dockerfilePath: string | null;
 }
 
-/** Result of Detect Services. */
+/** Result of Detect Services: language, framework, package manager, build type, TypeScript, Dockerfile. */
 export interface DetectionResult {
-  buildType: 'single' | 'monorepo';
   language: string | null;
   framework: string | null;
   packageManager: string | null;
+  buildType: 'single' | 'mono';
   typescript: boolean;
   dockerfilePath: string | null;
   subprojects: DetectedProject[];
 }
 
-/** Where Git providers send a service's webhooks. */
+/** Where Git providers send a service's webhooks, and the secret they must send (`GET /services/{id}/webhook`). */
 export interface WebhookInfo {
-  productionUrl: string;
-  localUrl?: string | null;
-  gitlabUrl?: string;
-  githubUrl?: string;
-  secretRotatedAt?: string;
+  provider: GitProviderKind;
+  /** Production always; Local only for admins when configured. */
+  urls: { environment: 'production' | 'local'; url: string }[];
+  secretToken: string;
+  signingToken: string | null;
+  events: string[];
+  rotatedAt: string;
 }
 
 /** A build of a service (or of one monorepo sub-project, when `parentBuildId` is set). */
@@ -151,6 +167,8 @@ export interface Delivery {
   response: Record<string, unknown>;
   buildId: string | null;
   redeliveryOf: string | null;
+  payloadBytes: number;
+  canRedeliver: boolean;
   durationMs: number;
   createdAt: string;
 }
@@ -158,4 +176,7 @@ export interface Delivery {
 /** A list response. */
 export interface Page<T> {
   items: T[];
+  total?: number;
+  page?: number;
+  pageSize?: number;
 }

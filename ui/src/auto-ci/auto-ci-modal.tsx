@@ -1,11 +1,128 @@
-import type { Service } from '../api/types';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { kiln } from '../api/endpoints';
+import type { AutoCiSettings, DetectionResult, Service } from '../api/types';
 import { Modal } from '../components/modal';
+import { QueryState } from '../components/query-state';
+import { useToast } from '../components/toast';
+import { DetectTab } from './detect-tab';
+import { toForm, toInput } from './form-state';
+import type { AutoCiForm } from './form-state';
+import { SettingsTab } from './settings-tab';
+import { WebhookTab } from './webhook-tab';
 
-/** Auto CI settings for one service. */
+const tabs = [
+  { id: 'settings', label: 'Settings' },
+  { id: 'detect', label: 'Detect Services' },
+  { id: 'webhook', label: 'Webhook' },
+] as const;
+type TabId = (typeof tabs)[number]['id'];
+
+/** The Auto CI modal: Settings, Detect Services and Webhook tabs; Save writes the settings. */
 export function AutoCiModal({ service, onClose }: { service: Service; onClose: () => void }) {
+  const settings = useQuery({ queryKey: ['auto-ci', service.id], queryFn: () => kiln.getAutoCi(service.id) });
   return (
-    <Modal title={`Auto CI — ${service.name}`} onClose={onClose}>
-      <p>Loading…</p>
+    <Modal title={`Auto CI — ${service.name}`} onClose={onClose} wide>
+      <QueryState query={settings} what="Auto CI settings">
+        {(data) => <AutoCiEditor service={service} settings={data} onClose={onClose} />}
+      </QueryState>
     </Modal>
   );
+}
+
+function AutoCiEditor({
+  service,
+  settings,
+  onClose,
+}: {
+  service: Service;
+  settings: AutoCiSettings;
+  onClose: () => void;
+}) {
+  const [tab, setTab] = useState<TabId>('settings');
+  const [form, setForm] = useState<AutoCiForm>(() => toForm(settings, service.name));
+  const [detection, setDetection] = useState<DetectionResult | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const set = <K extends keyof AutoCiForm>(key: K, value: AutoCiForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  useEffect(() => setFormError(null), [form]);
+  const save = useMutation({
+    mutationFn: (input: Parameters<typeof kiln.saveAutoCi>[1]) => kiln.saveAutoCi(service.id, input),
+    onSuccess: async (saved) => {
+      queryClient.setQueryData(['auto-ci', service.id], saved);
+      await queryClient.invalidateQueries({ queryKey: ['services'] });
+      toast('Auto CI settings have been saved');
+    },
+  });
+  const submit = () => {
+    const result = toInput(form);
+    if ('error' in result) setFormError(result.error);
+    else save.mutate(result.input);
+  };
+  const onDetected = (result: DetectionResult) => {
+    setDetection(result);
+    if (result.buildType === 'single' && result.dockerfilePath && form.dockerfilePath === 'Dockerfile')
+      set('dockerfilePath', result.dockerfilePath);
+  };
+  const error = formError ?? save.error?.message ?? null;
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label="Auto CI sections">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`autoci-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`autoci-panel-${t.id}`}
+            className="tab"
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => onTabKey(e.key, tab, setTab)}
+            tabIndex={tab === t.id ? 0 : -1}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`autoci-panel-${tab}`} aria-labelledby={`autoci-tab-${tab}`}>
+        {tab === 'settings' && <SettingsTab service={service} settings={settings} form={form} set={set} />}
+        {tab === 'detect' && (
+          <DetectTab
+            service={service}
+            detection={detection}
+            onDetected={onDetected}
+            selected={form.subprojects}
+            onSelect={(s) => set('subprojects', s)}
+            imagePrefix={form.imagePrefix}
+          />
+        )}
+        {tab === 'webhook' && <WebhookTab service={service} />}
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions sticky-actions">
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+        <button type="button" onClick={submit} disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** Arrow keys move between tabs (WAI-ARIA tabs pattern). */
+function onTabKey(key: string, current: TabId, setTab: (t: TabId) => void) {
+  const index = tabs.findIndex((t) => t.id === current);
+  const next = key === 'ArrowRight' ? index + 1 : key === 'ArrowLeft' ? index - 1 : null;
+  if (next === null) return;
+  const target = tabs[(next + tabs.length) % tabs.length]!;
+  setTab(target.id);
+  document.getElementById(`autoci-tab-${target.id}`)?.focus();
 }

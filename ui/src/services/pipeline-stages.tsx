@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Service } from '../api/types';
+import type { Build, Service } from '../api/types';
 import { BuildIcon, DeployIcon, OperateIcon, SourceIcon } from '../components/icons';
 
 /** The four stages a service card shows, in order. */
@@ -15,8 +15,7 @@ interface StageView {
 }
 
 /** Works out each stage's status from the service and its latest build. */
-export function stageViews(service: Service, missing: string[]): StageView[] {
-  const build = service.latestBuild;
+export function stageViews(service: Service, missing: string[], build: Build | undefined): StageView[] {
   const noToken = missing.some((m) => m.toLowerCase().includes('git'));
   const buildTone: Tone = !build
     ? 'idle'
@@ -27,7 +26,7 @@ export function stageViews(service: Service, missing: string[]): StageView[] {
         : build.status === 'Cancelled'
           ? 'idle'
           : 'active';
-  const image = service.latestBuild?.status === 'Succeeded' ? service.latestBuild.images[0] : undefined;
+  const image = build?.status === 'Succeeded' ? build.images[0] : undefined;
   return [
     {
       stage: 'source',
@@ -70,15 +69,17 @@ export function stageViews(service: Service, missing: string[]): StageView[] {
 export function PipelineStages({
   service,
   missing,
+  latestBuild,
   onOpen,
 }: {
   service: Service;
   missing: string[];
+  latestBuild: Build | undefined;
   onOpen: (stage: Stage) => void;
 }) {
   return (
     <ol className="pipeline" aria-label={`${service.name} pipeline`}>
-      {stageViews(service, missing).map((view) => (
+      {stageViews(service, missing, latestBuild).map((view) => (
         <li key={view.stage}>
           <button
             type="button"

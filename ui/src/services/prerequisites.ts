@@ -1,17 +1,30 @@
-import type { Service } from '../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { kiln } from '../api/endpoints';
+import type { GitProvider, Service } from '../api/types';
+
+/** The organization's Git connections, which decide whether a service has a Git token. */
+export function useGitProviders() {
+  return useQuery({ queryKey: ['git-providers'], queryFn: kiln.listGitProviders, staleTime: 30_000, retry: false });
+}
 
 /**
- * What a service still lacks before Auto CI can be turned on. The server's list wins when it sends one
- * (it alone knows whether the organization has a Git token); otherwise the registry is checked here.
+ * What a service still lacks before Auto CI can be enabled, by the product page's checklist: a Git token for
+ * its provider (set by an admin for the organization) and a registry. A cluster is only needed for auto-deploy.
  */
-export function missingForAutoCi(service: Service): string[] {
-  if (service.missingPrerequisites) return service.missingPrerequisites;
-  return service.registryId ? [] : ['registry'];
+export function missingForAutoCi(service: Service, providers: GitProvider[] | undefined): string[] {
+  const missing: string[] = [];
+  const connected = providers?.some((p) => p.kind === service.gitProvider && p.hasToken);
+  if (providers && !connected) missing.push('Git token');
+  if (!service.registryId) missing.push('registry');
+  return missing;
 }
 
 /** A sentence naming what is missing, for the disabled Auto CI button's tooltip. */
 export function missingSentence(missing: string[]): string {
-  const names = missing.map((m) => (m.toLowerCase() === 'git token' ? 'Git token' : m));
-  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
-  return `Auto CI needs a ${list}: add ${names.length > 1 ? 'them' : 'it'} in the service settings first.`;
+  const parts = missing.map((m) =>
+    m === 'Git token'
+      ? 'a Git token (an admin connects GitLab/GitHub for the organization)'
+      : `a ${m} (service settings)`,
+  );
+  return `Auto CI is unavailable: it needs ${parts.join(' and ')}.`;
 }

@@ -3,11 +3,14 @@ import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
 import type { Stage } from './pipeline-stages';
-import { missingForAutoCi } from './prerequisites';
+import { useLatestBuild } from '../builds/queries';
+import { missingForAutoCi, useGitProviders } from './prerequisites';
 
 /** One service: name, repository, Auto CI button and the four-stage pipeline. */
 export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi: (service: Service) => void }) {
-  const missing = missingForAutoCi(service);
+  const providers = useGitProviders();
+  const missing = missingForAutoCi(service, providers.data?.items);
+  const latestBuild = useLatestBuild(service.id);
   const open = (stage: Stage) => {
     if (stage === 'build' && missing.length === 0) onAutoCi(service);
     else if (stage === 'source' || stage === 'deploy' || stage === 'build')
@@ -28,11 +31,11 @@ export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi:
         <AutoCiButton
           serviceName={service.name}
           missing={missing}
-          enabled={!!service.autoCiEnabled}
+          enabled={service.autoCiEnabled}
           onOpen={() => onAutoCi(service)}
         />
       </header>
-      <PipelineStages service={service} missing={missing} onOpen={open} />
+      <PipelineStages service={service} missing={missing} latestBuild={latestBuild} onOpen={open} />
     </article>
   );
 }

@@ -9,7 +9,8 @@ import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
 import type { Stage } from './pipeline-stages';
-import { missingForAutoCi } from './prerequisites';
+import { useLatestBuild } from '../builds/queries';
+import { missingForAutoCi, useGitProviders } from './prerequisites';
 import { ServiceForm } from './service-form';
 
 const tabs = [
@@ -26,10 +27,12 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
     refetchInterval: 5_000,
   });
   const [autoCiOpen, setAutoCiOpen] = useState(false);
+  const providers = useGitProviders();
+  const latestBuild = useLatestBuild(serviceId);
   return (
     <QueryState query={service} what="the service">
       {(svc) => {
-        const missing = missingForAutoCi(svc);
+        const missing = missingForAutoCi(svc, providers.data?.items);
         const open = (stage: Stage) => {
           if (stage === 'build' && missing.length === 0) setAutoCiOpen(true);
           else navigate('services', svc.id, stage === 'operate' ? 'builds' : 'settings');
@@ -47,11 +50,11 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
               <AutoCiButton
                 serviceName={svc.name}
                 missing={missing}
-                enabled={!!svc.autoCiEnabled}
+                enabled={svc.autoCiEnabled}
                 onOpen={() => setAutoCiOpen(true)}
               />
             </div>
-            <PipelineStages service={svc} missing={missing} onOpen={open} />
+            <PipelineStages service={svc} missing={missing} latestBuild={latestBuild} onOpen={open} />
             <nav className="tabs" aria-label="Service sections">
               {tabs.map((t) => (
                 <a

@@ -1,0 +1,144 @@
+import type { Build } from '../api/types';
+import { ChevronIcon, ExternalIcon } from '../components/icons';
+import { StatusBadge } from '../components/status-badge';
+import { BuildLog } from './build-log';
+import { BuildProgress } from './build-progress';
+import { buildDuration, buildRef, buildTitle, formatDuration, isActive, timeAgo, triggerText } from './format';
+
+interface BuildRowProps {
+  build: Build;
+  subBuilds: Build[];
+  expanded: boolean;
+  now: number;
+  onToggle: () => void;
+  onCancel: (id: string) => void;
+  onRetry: (id: string) => void;
+  busy: boolean;
+}
+
+/** One build: summary line (status, branch, trigger, duration, progress, actions) and, expanded, its log. */
+export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, onRetry, busy }: BuildRowProps) {
+  const detailsId = `build-${build.id}-details`;
+  const title = buildTitle(build);
+  return (
+    <li className="build-row" data-status={build.status} aria-label={`Build ${title}, ${build.status}`}>
+      <div className="build-summary">
+        <button
+          type="button"
+          className="expand"
+          aria-expanded={expanded}
+          aria-controls={detailsId}
+          aria-label={`${expanded ? 'Hide' : 'Show'} log of ${title}`}
+          onClick={onToggle}
+        >
+          <ChevronIcon />
+        </button>
+        <div style={{ minWidth: 0 }}>
+          <div className="build-title" title={build.commitMessage ?? build.id}>
+            {title}
+          </div>
+          <div className="build-meta">
+            {triggerText(build)} · {timeAgo(build.createdAt, now)}
+            {build.sha && (
+              <>
+                {' '}
+                · <code>{build.sha.slice(0, 8)}</code>
+              </>
+            )}
+            {subBuilds.length > 0 && <> · {subBuilds.length} sub-projects</>}
+          </div>
+        </div>
+        <StatusBadge status={build.status} />
+        <div className="build-branch build-meta">
+          <span className="visually-hidden">Branch </span>
+          {buildRef(build)} · <span title="Duration">{formatDuration(buildDuration(build, now))}</span>
+        </div>
+        <BuildProgress build={build} />
+        <BuildActions build={build} onCancel={onCancel} onRetry={onRetry} busy={busy} />
+      </div>
+      {expanded && (
+        <div className="build-details" id={detailsId}>
+          {build.error && (
+            <p className="build-error" role="alert">
+              {build.error}
+            </p>
+          )}
+          {build.images.length > 0 && (
+            <p className="build-meta">
+              Images:{' '}
+              {build.images.map((image) => (
+                <code key={image}>{image}</code>
+              ))}
+            </p>
+          )}
+          {subBuilds.length > 0 && (
+            <ul className="children" aria-label="Sub-project builds">
+              {subBuilds.map((child) => (
+                <li key={child.id} className="build-summary">
+                  <span aria-hidden="true" />
+                  <div className="build-title">{child.subproject ?? buildTitle(child)}</div>
+                  <StatusBadge status={child.status} />
+                  <div className="build-meta">{formatDuration(buildDuration(child, now))}</div>
+                  <BuildProgress build={child} />
+                  <BuildActions build={child} onCancel={onCancel} onRetry={onRetry} busy={busy} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <BuildLog build={build} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function BuildActions({
+  build,
+  onCancel,
+  onRetry,
+  busy,
+}: {
+  build: Build;
+  onCancel: (id: string) => void;
+  onRetry: (id: string) => void;
+  busy: boolean;
+}) {
+  const name = buildTitle(build);
+  return (
+    <div className="build-actions">
+      {isActive(build) && (
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => onCancel(build.id)}
+          aria-label={`Cancel ${name}`}
+        >
+          Cancel
+        </button>
+      )}
+      {(build.status === 'Failed' || build.status === 'Cancelled') && (
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => onRetry(build.id)}
+          aria-label={`Retry ${name}`}
+        >
+          Retry
+        </button>
+      )}
+      {build.workflowUrl && (
+        <a
+          className="button secondary-link"
+          href={build.workflowUrl}
+          target="_blank"
+          rel="noreferrer"
+          aria-label={`Workflow of ${name} in Temporal Web UI`}
+        >
+          Workflow <ExternalIcon size={14} />
+        </a>
+      )}
+    </div>
+  );
+}

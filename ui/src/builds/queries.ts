@@ -1,0 +1,73 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { kiln, streams } from '../api/endpoints';
+import { useEventStream } from '../api/sse';
+import type { Build } from '../api/types';
+import { useToast } from '../components/toast';
+import { isActive } from './format';
+
+/** Query key of a service's builds. */
+export const buildsKey = (serviceId: string) => ['builds', serviceId] as const;
+
+/**
+ * A service's builds, kept live: the server's build event stream invalidates the list, and while any build is
+ * active the list is also polled so progress moves even without the stream.
+ */
+export function useBuilds(serviceId: string) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: buildsKey(serviceId),
+    queryFn: () => kiln.listBuilds(serviceId),
+    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 1_500 : 10_000),
+  });
+  const onEvent = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: buildsKey(serviceId) });
+    return undefined;
+  }, [queryClient, serviceId]);
+  useEventStream(streams.serviceBuilds(serviceId), onEvent);
+  return query;
+}
+
+/** The newest top-level build of a service, for its card's Build and Operate stages. */
+export function useLatestBuild(serviceId: string): Build | undefined {
+  const query = useQuery({
+    queryKey: buildsKey(serviceId),
+    queryFn: () => kiln.listBuilds(serviceId),
+    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2_000 : 15_000),
+    retry: false,
+  });
+  return query.data?.items.find((b) => b.parentBuildId == null);
+}
+
+/** Trigger, cancel and retry, each refreshing the list and reporting the outcome. */
+export function useBuildActions(serviceId: string) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: buildsKey(serviceId) });
+  const onError = (error: Error) => toast(error.message, 'error');
+  const trigger = useMutation({
+    mutationFn: (branch: string) => kiln.triggerBuild(serviceId, branch),
+    onSuccess: async (build) => {
+      toast(`Build started on ${build.branch ?? build.ref}`);
+      await refresh();
+    },
+    onError,
+  });
+  const cancel = useMutation({
+    mutationFn: (id: string) => kiln.cancelBuild(id),
+    onSuccess: async () => {
+      toast('Cancel requested', 'info');
+      await refresh();
+    },
+    onError,
+  });
+  const retry = useMutation({
+    mutationFn: (id: string) => kiln.retryBuild(id),
+    onSuccess: async () => {
+      toast('Build restarted');
+      await refresh();
+    },
+    onError,
+  });
+  return { trigger, cancel, retry };
+}
