@@ -48,8 +48,11 @@ export function createCloneActivities(deps: CloneDeps) {
   const protocols = (deps.allowedProtocols ?? ['http', 'https']).map((p) => p.toLowerCase());
 
   return {
-    /** Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go through askpass, never argv. */
-    async cloneRepository(input: CloneInput): Promise<CloneResult> {
+    /**
+     * Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go through askpass, never argv.
+     * Cancelled by the activity's cancellation, or by `options.signal` when called outside an activity.
+     */
+    async cloneRepository(input: CloneInput, options: { signal?: AbortSignal } = {}): Promise<CloneResult> {
       const started = Date.now();
       const dir = workspaceDir(deps.workspaceRoot, input.buildId);
       validateSha(input.sha);
@@ -58,7 +61,7 @@ export function createCloneActivities(deps: CloneDeps) {
       const secrets = [credentials?.password, input.token];
       const askpass = await createAskpass(credentials);
       const log = deps.openLog?.(input.buildId);
-      const signal = asyncLocalStorage.getStore()?.cancellationSignal;
+      const signal = options.signal ?? asyncLocalStorage.getStore()?.cancellationSignal;
       const run = async (args: string[]): Promise<void> => {
         const result = await runProcess({
           command: git,

@@ -134,7 +134,8 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
             'system',
             `Cloning ${scrubSecrets(request.source.repositoryUrl, job.secrets)} at ${request.source.sha}`,
           );
-          checkoutDir = (await clone.cloneRepository({ buildId: request.buildId, ...request.source })).dir;
+          const input = { buildId: request.buildId, ...request.source };
+          checkoutDir = (await clone.cloneRepository(input, { signal: ctx.signal })).dir;
         }
         return await buildAndPush(job, checkoutDir);
       } finally {

@@ -116,6 +116,19 @@ describe('cloneRepository', () => {
     );
   });
 
+  it('leaves submodules alone unless the service enables them', async () => {
+    const lib = await server.createRepository('lib', { 'lib.txt': 'shared\n' });
+    const withSub = await server.createRepository('with-sub', { 'main.txt': 'main\n' });
+    const sha = await server.addSubmodule('with-sub', 'vendor/lib', lib.url, lib.sha);
+    const { cloneRepository } = activities();
+    const input = { repositoryUrl: withSub.url, sha, ref: 'main', token };
+    const plain = await cloneRepository({ ...input, buildId: 'b8' });
+    await expect(stat(path.join(plain.dir, 'vendor/lib/lib.txt'))).rejects.toThrow();
+    const recursive = await cloneRepository({ ...input, buildId: 'b9', submodules: true });
+    expect(await readFile(path.join(recursive.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('shared\n');
+    expect(await readArgv()).not.toContain(token);
+  });
+
   it('removeWorkspace deletes the checkout', async () => {
     const { cloneRepository, removeWorkspace } = activities();
     const result = await cloneRepository({ buildId: 'b7', repositoryUrl: repoUrl, sha: firstSha, ref: 'main', token });

@@ -89,8 +89,8 @@ describe('registry v2 client', () => {
   it.each(['basic', 'bearer'])('reports wrong credentials (%s) as "Registry authentication failed"', async (kind) => {
     const host = kind === 'basic' ? registry.host : bearer.host;
     const wrong: RegistryAuth = { ...registry.auth, host, password: 'nope-WRONG-1' };
-    for (const attempt of [checkRegistryLogin(wrong), getManifestDigest(wrong, 'base/busybox', '1')]) {
-      const error = await rejectionOf(attempt);
+    for (const attempt of [() => checkRegistryLogin(wrong), () => getManifestDigest(wrong, 'base/busybox', '1')]) {
+      const error = await rejectionOf(attempt());
       expect(error.type).toBe('RegistryAuthFailed');
       expect(error.message).toMatch(/^Registry authentication failed: .*Re-check the registry username\/password\.$/);
       expect(error.message).not.toContain('nope-WRONG-1');

@@ -31,6 +31,8 @@ export interface GitServer {
   ): Promise<{ url: string; sha: string }>;
   /** Adds a commit with `files` (written over the previous tree) on the repository's branch; returns its sha. */
   commit(name: string, files: Record<string, string>, message?: string): Promise<string>;
+  /** Commits a submodule at `path` pointing to `url` at `sha` (without cloning it); returns the new commit sha. */
+  addSubmodule(name: string, subPath: string, url: string, sha: string): Promise<string>;
   /** Creates a lightweight tag at the branch head (or `sha`). */
   tag(name: string, tagName: string, sha?: string): Promise<void>;
   stop(): Promise<void>;
@@ -76,7 +78,12 @@ export async function startGitServer(auth: { username: string; password: string 
       await mkdir(path.dirname(path.join(work, file)), { recursive: true });
       await writeFile(path.join(work, file), content);
     }
-    await git(work, 'add', '--all');
+    if (Object.keys(files).length > 0) await git(work, 'add', '--', ...Object.keys(files));
+    return commitStaged(name, message);
+  }
+
+  async function commitStaged(name: string, message: string): Promise<string> {
+    const work = path.join(workDir, name);
     await git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
     await git(work, 'push', '--quiet', path.join(reposDir, `${name}.git`), `HEAD:refs/heads/${branches.get(name)}`);
     return git(work, 'rev-parse', 'HEAD');
@@ -97,6 +104,15 @@ export async function startGitServer(auth: { username: string; password: string 
       return { url: `${baseUrl}/${name}.git`, sha };
     },
     commit,
+    async addSubmodule(name, subPath, url, sha) {
+      const work = path.join(workDir, name);
+      await git(work, 'config', '-f', '.gitmodules', `submodule.${subPath}.path`, subPath);
+      await git(work, 'config', '-f', '.gitmodules', `submodule.${subPath}.url`, url);
+      await git(work, 'add', '.gitmodules');
+      // A gitlink straight into the index: `add --all` would drop it again, as the folder is not checked out here.
+      await git(work, 'update-index', '--add', '--cacheinfo', `160000,${sha},${subPath}`);
+      return commitStaged(name, `add submodule ${subPath}`);
+    },
     async tag(name, tagName, sha) {
       await git(path.join(workDir, name), 'tag', tagName, sha ?? 'HEAD');
       await git(
@@ -131,7 +147,7 @@ function serveCgi(req: IncomingMessage, res: ServerResponse, projectRoot: string
     REMOTE_USER: user,
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
     // Protocol v2 (what lets a client fetch one exact sha) is negotiated through this header.
-    GIT_PROTOCOL: req.headers['git-protocol'] ?? '',
+    GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
     HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
   };
   const cgi = spawn(httpBackend, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
