@@ -50,6 +50,8 @@ export type ImagePuller = (pod: KubeObject, image: string) => Promise<string | u
 export class FakeKubelet {
   readonly runtimes: ContainerRuntime[] = [];
   puller: ImagePuller = async () => undefined;
+  /** Time between pull attempts of an image that failed to pull. */
+  pullBackoffMs = 200;
   private readonly plans: { scenario: PodScenario; match: (pod: KubeObject) => boolean }[] = [];
   private readonly running = new Map<string, AbortController>();
   private readonly finished = new Map<string, Promise<void>>();
@@ -153,14 +155,19 @@ export class FakeKubelet {
   ): Promise<number | 'waiting' | 'stopped'> {
     for (const c of spec.initContainers ?? []) status.container(c, true, { waiting: { reason: 'PodInitializing' } });
     for (const c of spec.containers) status.container(c, false, { waiting: { reason: 'PodInitializing' } });
-    const pullFailure = await this.pullImages(pod, spec, scenario);
-    if (pullFailure) {
-      const [container, message] = pullFailure;
-      status.container(container, spec.initContainers?.includes(container) ?? false, {
-        waiting: { reason: 'ImagePullBackOff', message },
-      });
-      await waitForAbort(stop);
-      return 'waiting';
+    // Like the kubelet, keep retrying a failed pull (with back-off) until it works or the pod goes away.
+    let reported = '';
+    for (
+      let failure = await this.pullImages(pod, spec, scenario);
+      failure;
+      failure = await this.pullImages(pod, spec, scenario)
+    ) {
+      const [container, message] = failure;
+      const init = spec.initContainers?.includes(container) ?? false;
+      if (reported !== message) status.container(container, init, { waiting: { reason: 'ImagePullBackOff', message } });
+      reported = message;
+      await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, this.pullBackoffMs))]);
+      if (stop.aborted) return 'waiting';
     }
     const volumes = await this.mountVolumes(pod, spec, workdir);
     if (typeof volumes === 'string') {

@@ -123,7 +123,11 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
       const buildArgs = [...invocation.opts]
         .filter(([k]) => k.startsWith('build-arg:'))
         .flatMap(([k, v]) => ['--build-arg', `${k.slice(10)}=${v}`]);
-      if (invocation.importCache) run.log(`#0 importing cache manifest from ${invocation.importCache.get('ref')}\n`);
+      // Registry cache is emulated: buildah's local layer cache stands in for the import, the export pushes the
+      // image under the cache ref so the ref exists in the registry as it would after BuildKit.
+      const cacheRef = invocation.exportCache?.get('ref');
+      if (invocation.importCache)
+        run.log(`#0 importing cache manifest from ${invocation.importCache.get('ref')} (emulated)\n`);
       const tags = names.flatMap((name) => ['--tag', name]);
       const built = await execute(
         'buildah',
@@ -146,8 +150,18 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
         const pushed = await execute('buildah', pushArgs, run, env);
         if (pushed !== 0) return pushed;
       }
-      if (invocation.exportCache) run.log(`#10 exporting cache to ${invocation.exportCache.get('ref')} done\n`);
-      return 0;
+      if (!cacheRef) return 0;
+      run.log(`#10 exporting cache to ${cacheRef} (emulated)\n`);
+      const cacheArgs = [
+        ...storage,
+        'push',
+        '--authfile',
+        authfile,
+        `--tls-verify=${String(!insecure)}`,
+        names[0] ?? '',
+        `docker://${cacheRef}`,
+      ];
+      return execute('buildah', cacheArgs, run, env);
     },
   };
 }
