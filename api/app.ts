@@ -15,6 +15,10 @@ import { autoCiRouter } from './services/auto-ci.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
 import { deliveriesRouter } from './webhooks/deliveries.routes';
 import { webhooksRouter } from './webhooks/webhooks.routes';
+import { buildsRouter } from './builds/builds.routes';
+import { buildLogsRouter } from './builds/logs.routes';
+import { pipelinesRouter } from './pipelines/pipelines.routes';
+import { providerChecksRouter } from './provider-checks/provider-checks.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -41,6 +45,10 @@ export function createApp(deps: AppDeps) {
     .route('/services', autoCiRouter(deps))
     .route('/services', webhookInfoRouter(deps))
     .route('/services', deliveriesRouter(deps))
+    .route('/', buildsRouter(deps))
+    .route('/', buildLogsRouter(deps))
+    .route('/services', pipelinesRouter(deps))
+    .route('/', providerChecksRouter(deps))
     .route('/webhook', webhooksRouter(deps));
   app.notFound((c) => c.json(errorBody(404, `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError((error, c) => {

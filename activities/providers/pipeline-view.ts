@@ -147,7 +147,8 @@ export function groupJobsByStage(jobs: GitLabJob[]): StageView[] {
   }));
 }
 
-function jobView(job: GitLabJob): JobView {
+/** Maps a GitLab job to its API view. */
+export function jobView(job: GitLabJob): JobView {
   return {
     id: job.id,
     name: job.name,

@@ -1,0 +1,125 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { loadProviderConnection } from '../../activities/providers/connection';
+import { webhookUrl } from '../../activities/providers/links';
+import { registerWebhook } from '../../activities/providers/webhook-registration';
+import { gitProviderKinds, gitProviders } from '../../db/schema';
+import { requireAdmin } from '../auth';
+import type { AppDeps, AppEnv } from '../deps';
+import { apiError, found } from '../errors';
+import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { visibleTo } from '../scope';
+import { loadVisibleService } from '../services/load-service';
+import { viaProvider } from '../pipelines/provider-failure';
+import { verifyProviderToken } from './verify-token';
+
+const defaultBaseUrl = { gitlab: 'https://gitlab.com', github: 'https://github.com' } as const;
+
+const tokenCheckSchema = z
+  .object({
+    kind: z.enum(gitProviderKinds),
+    identity: z.string(),
+    tokenType: z.enum(['gitlab-access-token', 'github-classic', 'github-fine-grained']),
+    scopes: z.array(z.string()).nullable(),
+    expiresAt: z.string().nullable(),
+    warnings: z.array(z.string()),
+  })
+  .openapi('TokenCheck');
+const tokenCheckInput = z.object({
+  kind: z.enum(gitProviderKinds),
+  baseUrl: z.string().url().optional().openapi({ description: 'Defaults to https://gitlab.com or https://github.com' }),
+  token: z.string().trim().min(1),
+});
+const registrationSchema = z
+  .object({
+    hookId: z.number().int(),
+    outcome: z.enum(['created', 'updated', 'unchanged']),
+    url: z.string(),
+    events: z.array(z.string()),
+  })
+  .openapi('WebhookRegistration');
+const registrationInput = z.object({
+  force: z
+    .boolean()
+    .default(false)
+    .openapi({ description: 'Re-send settings and secret to an existing hook (after rotating the secret)' }),
+});
+const checkErrors = {
+  422: jsonResponse(errorSchema, 'The token cannot work: unreachable address, rejected token or missing scope'),
+  502: jsonResponse(errorSchema, 'The provider rejected the organization token or is unreachable'),
+  503: jsonResponse(errorSchema, 'The provider rate limited Kiln'),
+} as const;
+
+const base = { tags: ['Git providers'], security: bearerSecurity };
+export const checkNewToken = createRoute({
+  ...base,
+  method: 'post',
+  path: '/provider-checks',
+  summary: 'Check a token before registering it: reachable, accepted, scopes (admin)',
+  request: jsonBody(tokenCheckInput),
+  responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
+});
+export const checkStoredToken = createRoute({
+  ...base,
+  method: 'post',
+  path: '/provider-checks/{id}',
+  summary: "Re-check a registered Git provider's token (admin)",
+  request: { params: uuidParam },
+  responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
+});
+export const registerServiceWebhook = createRoute({
+  tags: ['Webhooks'],
+  security: bearerSecurity,
+  method: 'post',
+  path: '/services/{id}/webhook/register',
+  summary: 'One-click: create the Kiln webhook in the GitLab project / GitHub repository (idempotent; admin)',
+  request: { params: uuidParam, ...jsonBody(registrationInput) },
+  responses: {
+    200: jsonResponse(registrationSchema, 'Registered (or already there)'),
+    ...commonErrors,
+    ...checkErrors,
+    409: jsonResponse(errorSchema, 'No token is registered for the repository host'),
+  },
+});
+
+/** Token checks and one-click webhook registration; mount with `.route('/', providerChecksRouter(deps))`. */
+export function providerChecksRouter({ db, cipher, config }: AppDeps) {
+  const checkNew: RouteHandler<typeof checkNewToken, AppEnv> = async (c) => {
+    requireAdmin(c.get('user'), 'check Git provider tokens');
+    const { kind, baseUrl, token } = c.req.valid('json');
+    return c.json(await verifyProviderToken({ kind, baseUrl: baseUrl ?? defaultBaseUrl[kind], token }), 200);
+  };
+  const checkStored: RouteHandler<typeof checkStoredToken, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireAdmin(user, 'check Git provider tokens');
+    const { id } = c.req.valid('param');
+    const [row] = await db
+      .select()
+      .from(gitProviders)
+      .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
+    const provider = found(row, `Git provider ${id}`);
+    const token = cipher.decrypt(provider.tokenEnc);
+    return c.json(await verifyProviderToken({ kind: provider.kind, baseUrl: provider.baseUrl, token }), 200);
+  };
+  const register: RouteHandler<typeof registerServiceWebhook, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireAdmin(user, 'register webhooks in Git projects');
+    const service = await loadVisibleService(db, user, c.req.valid('param').id);
+    const result = await loadProviderConnection(db, cipher, service);
+    if (!result.ok) throw apiError(409, result.message);
+    const registration = await viaProvider(() =>
+      registerWebhook({
+        connection: result.connection,
+        url: webhookUrl(config.publicUrl, service.gitProvider),
+        secret: cipher.decrypt(service.webhookSecretEnc),
+        force: c.req.valid('json').force,
+      }),
+    );
+    return c.json(registration, 200);
+  };
+  return createRouter()
+    .openapi(checkNewToken, checkNew)
+    .openapi(checkStoredToken, checkStored)
+    .openapi(registerServiceWebhook, register);
+}
