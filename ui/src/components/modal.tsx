@@ -43,7 +43,7 @@ export function Modal(props: {
     >
       <header className="modal-header">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close dialog" onClick={onClose}>
           <CloseIcon />
         </button>
       </header>

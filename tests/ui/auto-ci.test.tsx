@@ -1,0 +1,179 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookInfo } from '../../ui/src/api/types';
+import { AutoCiModal } from '../../ui/src/auto-ci/auto-ci-modal';
+import { aService, someAutoCi } from './support/builders';
+import { installFakeApi } from './support/fake-api';
+import { memberMe, renderWithApp } from './support/render-app';
+
+let api: ReturnType<typeof installFakeApi>;
+beforeEach(() => {
+  api = installFakeApi();
+});
+afterEach(() => {
+  cleanup();
+  api.restore();
+});
+
+const service = aService({ name: 'shop' });
+const webhook = (urls: WebhookInfo['urls']): WebhookInfo => ({
+  provider: 'gitlab',
+  urls,
+  secretToken: 'whs_secret_123',
+  signingToken: null,
+  events: ['Push events'],
+  rotatedAt: new Date().toISOString(),
+});
+
+function serve(settings = someAutoCi(service)) {
+  api.on('GET', '/services/:id/auto-ci', () => settings);
+  api.on('PUT', '/services/:id/auto-ci', ({ body }) => ({ ...settings, ...(body as object) }));
+}
+const puts = () => api.calls.filter((c) => c.method === 'PUT' && c.path === `/services/${service.id}/auto-ci`);
+
+describe('Auto CI modal', () => {
+  it('shows the registry from the service and saves settings with build args', async () => {
+    const user = userEvent.setup();
+    serve();
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Auto CI — shop' });
+    expect(await within(dialog).findByText('harbor.example.com')).toBeInTheDocument();
+    expect(within(dialog).getByText('Harbor')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('switch', { name: 'Enable Auto CI' }));
+    const branches = within(dialog).getByLabelText('Git branch');
+    await user.clear(branches);
+    await user.type(branches, 'main, release/*');
+    await user.selectOptions(within(dialog).getByLabelText('Build profile'), 'large');
+    await user.click(within(dialog).getByRole('button', { name: 'Add build argument' }));
+    await user.type(within(dialog).getByLabelText('Build argument 1 name'), 'NODE_ENV');
+    await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'production');
+    await user.click(within(dialog).getByRole('checkbox', { name: /Auto-deploy/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Auto CI settings have been saved')).toBeInTheDocument();
+    expect(puts().at(-1)?.body).toEqual({
+      enabled: true,
+      branchFilter: ['main', 'release/*'],
+      buildProfile: 'large',
+      dockerfilePath: 'Dockerfile',
+      buildArgs: { NODE_ENV: 'production' },
+      autoDeploy: true,
+      imageName: null,
+      imagePrefix: null,
+      subprojects: [],
+    });
+  });
+
+  it('refuses a malformed build argument without calling the server, and shows server refusals', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('PUT', '/services/:id/auto-ci', () => ({
+      status: 400,
+      body: { error: 'BadRequest', message: 'Auto CI cannot be enabled yet: set a registry on the service.' },
+    }));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('button', { name: 'Add build argument' }));
+    await user.type(within(dialog).getByLabelText('Build argument 1 name'), 'BAD NAME');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('must be an identifier');
+    expect(puts()).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Remove build argument BAD NAME' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Auto CI cannot be enabled yet');
+  });
+
+  it('detects a monorepo and saves the chosen sub-projects with edited Dockerfile paths', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('POST', '/services/:id/detect', () => ({
+      language: 'Node.js',
+      framework: 'React',
+      packageManager: 'pnpm',
+      buildType: 'mono',
+      typescript: true,
+      dockerfilePath: null,
+      subprojects: [
+        {
+          name: 'frontend',
+          path: 'frontend',
+          dockerfilePath: 'frontend/Dockerfile',
+          language: 'Node.js',
+          framework: 'React',
+        },
+        { name: 'backend', path: 'backend', dockerfilePath: 'backend/Dockerfile', language: 'Go', framework: null },
+      ],
+    }));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.type(await within(dialog).findByLabelText('Image prefix (monorepos)'), 'kiwi-');
+    await user.click(within(dialog).getByRole('tab', { name: 'Detect Services' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Detect Services' }));
+    expect(await within(dialog).findByText('Mono-repo')).toBeInTheDocument();
+    expect(within(dialog).getByText('pnpm')).toBeInTheDocument();
+    expect(within(dialog).getByText('Yes')).toBeInTheDocument();
+    const table = within(dialog).getByRole('table');
+    expect(within(table).getByText('kiwi-backend')).toBeInTheDocument();
+    await user.click(within(table).getByRole('checkbox', { name: 'Build backend' }));
+    const path = within(table).getByLabelText('Dockerfile path of backend');
+    await user.clear(path);
+    await user.type(path, 'backend/docker/Dockerfile');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await screen.findByText('Auto CI settings have been saved');
+    expect(puts().at(-1)?.body).toMatchObject({
+      imagePrefix: 'kiwi-',
+      subprojects: [{ name: 'backend', path: 'backend', dockerfilePath: 'backend/docker/Dockerfile' }],
+    });
+  });
+
+  it('shows the webhook URL and token with copy buttons, instructions, and rotates the token', async () => {
+    const user = userEvent.setup();
+    serve();
+    let token = 'whs_secret_123';
+    api.on('GET', '/services/:id/webhook', () => ({
+      ...webhook([
+        { environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' },
+        { environment: 'local', url: 'https://tunnel.example.com/api/v1/webhook/gitlab' },
+      ]),
+      secretToken: token,
+    }));
+    api.on('POST', '/services/:id/webhook/rotate', () => {
+      token = 'whs_rotated_456';
+      return {
+        ...webhook([{ environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' }]),
+        secretToken: token,
+      };
+    });
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Webhook' }));
+    expect(await within(dialog).findByLabelText('Production')).toHaveValue(
+      'https://kiln.example.com/api/v1/webhook/gitlab',
+    );
+    expect(within(dialog).getByLabelText('Local (admin only)')).toBeInTheDocument();
+    await user.click(within(dialog).getAllByRole('button', { name: 'Copy URL' })[0]!);
+    expect(await navigator.clipboard.readText()).toBe('https://kiln.example.com/api/v1/webhook/gitlab');
+    await user.click(within(dialog).getByRole('button', { name: 'Copy Token' }));
+    expect(await navigator.clipboard.readText()).toBe('whs_secret_123');
+    expect(within(dialog).getByText('Register the webhook in GitLab')).toBeInTheDocument();
+    expect(within(dialog).getByText('Register the webhook in GitHub')).toBeInTheDocument();
+    window.confirm = () => true;
+    await user.click(within(dialog).getByRole('button', { name: 'Rotate token' }));
+    await waitFor(() => expect(within(dialog).getByLabelText('Secret token')).toHaveValue('whs_rotated_456'));
+  });
+
+  it('members see only the Production URL the server sends them', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('GET', '/services/:id/webhook', () =>
+      webhook([{ environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' }]),
+    );
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, memberMe);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Webhook' }));
+    expect(await within(dialog).findByLabelText('Production')).toBeInTheDocument();
+    expect(within(dialog).queryByLabelText('Local (admin only)')).not.toBeInTheDocument();
+  });
+});
