@@ -128,6 +128,7 @@ function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; t
     parentWorkflowExecution: parent ? { workflowId: parent.workflowId, runId: parent.runId } : null,
     parentInitiatedEventId: parent?.initiatedEventId ?? 0,
     workflowId: run.workflowId,
+    firstWorkflowTaskBackoff: duration(0),
   };
 }
 

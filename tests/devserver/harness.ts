@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { replayWorkflow, startTestTemporal, type TestTemporal } from '../support/temporal';
 import { createConformanceActivities, type ActivityProbe } from './activities';
+import { historyShapeProblems } from './history-shape';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -26,7 +27,7 @@ export interface Harness {
   startWorker(taskQueue?: string): Promise<{ worker: Worker; done: Promise<void> }>;
   /** Shuts every running worker down and waits for them. */
   stopWorker(): Promise<void>;
-  /** Replays a workflow's history with the suite's bundle; throws on nondeterminism. */
+  /** Replays a workflow's history with the suite's bundle and checks its shape; throws on any problem. */
   replay(workflowId: string, runId?: string): Promise<void>;
   id(prefix: string): string;
   close(): Promise<void>;
@@ -67,7 +68,13 @@ export async function startHarness(
     probe,
     startWorker,
     stopWorker,
-    replay: (workflowId, runId) => replayWorkflow(t.client, { workflowBundle }, workflowId, runId),
+    async replay(workflowId, runId) {
+      await replayWorkflow(t.client, { workflowBundle }, workflowId, runId);
+      const history = await t.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const problems = historyShapeProblems(history.events ?? []);
+      if (problems.length > 0)
+        throw new Error(`history of ${workflowId} differs from a real server's:\n${problems.join('\n')}`);
+    },
     id: (prefix) => `${prefix}-${randomUUID()}`,
     async close() {
       await stopWorker();

@@ -1,0 +1,63 @@
+// Structural rules every history written by a real Temporal server follows (checked against recorded real
+// histories such as sdk-typescript's cancel_fake_progress_history.json): the devserver's histories must too.
+import type { temporal } from '@temporalio/proto';
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+
+const E = {
+  STARTED: 1,
+  WFT_SCHEDULED: 5,
+  WFT_STARTED: 6,
+  WFT_COMPLETED: 7,
+  WFT_TIMED_OUT: 8,
+  WFT_FAILED: 9,
+  ACT_STARTED: 11,
+  TIMER_STARTED: 17,
+  TIMER_FIRED: 18,
+} as const;
+const CLOSE_EVENTS = [2, 3, 4, 22, 27, 28]; // completed, failed, timed out, canceled, terminated, continued-as-new
+const ACT_OUTCOMES = [12, 13, 14, 16]; // completed, failed, timed out, canceled
+
+function attrsOf(event: Event): Record<string, unknown> {
+  const key = Object.keys(event).find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k]);
+  return ((key && (event as Record<string, unknown>)[key]) ?? {}) as Record<string, unknown>;
+}
+
+/** Returns the rule violations of a history (empty when it looks like a real server's). */
+export function historyShapeProblems(events: Event[]): string[] {
+  const problems: string[] = [];
+  const type = (i: number) => Number(events[i]?.eventType ?? 0);
+  const id = (v: unknown) => Number(v ?? 0);
+  events.forEach((event, i) => {
+    const at = `event ${i + 1} (type ${type(i)})`;
+    if (id(event.eventId) !== i + 1) problems.push(`${at}: id ${String(event.eventId)} breaks the 1, 2, 3… sequence`);
+    if (!event.eventTime) problems.push(`${at}: no event_time`);
+    const attrs = attrsOf(event);
+    if (type(i) === E.WFT_STARTED && type(id(attrs.scheduledEventId) - 1) !== E.WFT_SCHEDULED)
+      problems.push(`${at}: does not point at a WorkflowTaskScheduled`);
+    // While a workflow task runs, everything else is buffered: its outcome directly follows WorkflowTaskStarted.
+    if ([E.WFT_COMPLETED, E.WFT_FAILED, E.WFT_TIMED_OUT].includes(type(i) as 7) && type(i - 1) !== E.WFT_STARTED) {
+      problems.push(`${at}: workflow task outcome does not directly follow WorkflowTaskStarted`);
+    }
+    if (
+      type(i) === E.ACT_STARTED &&
+      (!ACT_OUTCOMES.includes(type(i + 1)) || id(attrsOf(events[i + 1]!).startedEventId) !== i + 1)
+    ) {
+      problems.push(`${at}: ActivityTaskStarted is not directly followed by its outcome`);
+    }
+    if (type(i) === E.TIMER_FIRED) {
+      const started = events[id(attrs.startedEventId) - 1];
+      if (!started || Number(started.eventType) !== E.TIMER_STARTED || attrsOf(started).timerId !== attrs.timerId)
+        problems.push(`${at}: TimerFired without its TimerStarted`);
+    }
+    const completedId = id(attrs.workflowTaskCompletedEventId);
+    if (completedId > 0 && type(completedId - 1) !== E.WFT_COMPLETED)
+      problems.push(`${at}: workflowTaskCompletedEventId ${completedId} is not a WorkflowTaskCompleted`);
+    if (CLOSE_EVENTS.includes(type(i)) && i !== events.length - 1) problems.push(`${at}: events after the close event`);
+  });
+  const first = attrsOf(events[0] ?? {});
+  if (type(0) !== E.STARTED) problems.push('history does not start with WorkflowExecutionStarted');
+  if (!first.originalExecutionRunId || !first.firstExecutionRunId || !first.workflowTaskTimeout)
+    problems.push('WorkflowExecutionStarted lacks run ids or workflow task timeout');
+  return problems;
+}
