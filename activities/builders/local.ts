@@ -1,12 +1,12 @@
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createCloneActivities } from '../clone';
-import { BuildErrorType, buildFailure } from '../errors';
 import { parseImageReference } from '../image-names';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
 import { checkRegistryLogin, getManifestDigest } from '../registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
 import { buildahFailure, buildahStorageArgs, writeAuthFile } from './buildah';
+import { assertImagesOnRegistry, resolvePaths, validateBuildArgs } from './request-checks';
 
 export interface LocalBuilderOptions {
   /** Buildah image store and run state (under KILN_DATA_DIR); builds sharing it share the layer cache. */
@@ -57,12 +57,10 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     });
     if (result.stoppedBy === 'aborted') {
       // Other builds may share the store: only sweep leftover working containers when we are alone.
-      if (running === 1)
-        await runProcess({
-          command: buildah,
-          args: [...buildahStorageArgs(options.storageRoot), 'rm', '--all'],
-          env: childEnv(),
-        });
+      if (running === 1) {
+        const sweep = [...buildahStorageArgs(options.storageRoot), 'rm', '--all'];
+        await runProcess({ command: buildah, args: sweep, env: childEnv() });
+      }
       throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('The build was cancelled.');
     }
     if (result.exitCode !== 0) {
@@ -80,24 +78,8 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       const tls = request.registry.insecure ? ['--tls-verify=false'] : [];
       const buildArgs = Object.entries(request.buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
       const tags = request.images.flatMap((image) => ['--tag', image]);
-      await run(
-        'build',
-        [
-          'bud',
-          '--isolation',
-          'chroot',
-          '--layers',
-          '--authfile',
-          auth.path,
-          ...tls,
-          '-f',
-          dockerfile,
-          ...buildArgs,
-          ...tags,
-          contextDir,
-        ],
-        job,
-      );
+      const bud = ['bud', '--isolation', 'chroot', '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
+      await run('build', [...bud, ...buildArgs, ...tags, contextDir], job);
       ctx.phase?.('push');
       for (const image of request.images) {
         await run('push', ['push', '--authfile', auth.path, ...tls, image, `docker://${image}`], job);
@@ -115,10 +97,11 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     name: 'local',
     async build(request: BuildRequest, ctx: BuildContext): Promise<BuildOutput> {
       validateBuildArgs(request.buildArgs);
+      await mkdir(path.join(options.storageRoot, 'tmp'), { recursive: true });
+      // buildah's temp files (layer blobs during push) go to a per-build folder removed afterwards.
+      const tmpDir = await mkdtemp(path.join(options.storageRoot, 'tmp', 'build-'));
       running += 1;
       const beat = setInterval(() => ctx.heartbeat({ step: 'build' }), heartbeatEveryMs);
-      await mkdir(path.join(options.storageRoot, 'tmp'), { recursive: true });
-      const tmpDir = await mkdtemp(path.join(options.storageRoot, 'tmp', 'build-'));
       const job: Job = {
         request,
         ctx,
@@ -155,56 +138,4 @@ interface Job {
   tmpDir: string;
   deadline: number;
   secrets: Array<string | undefined>;
-}
-
-/** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
-async function resolvePaths(checkoutDir: string, request: BuildRequest) {
-  const root = path.resolve(checkoutDir);
-  const inside = (rel: string) => {
-    const abs = path.resolve(root, rel);
-    return abs === root || abs.startsWith(root + path.sep) ? abs : null;
-  };
-  const contextDir = inside(request.contextPath || '.');
-  const dockerfile = inside(request.dockerfilePath);
-  const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
-  if (!isFile) {
-    const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(
-      /^[a-z]+:\/\/(\*\*\*@)?/i,
-      '',
-    );
-    throw buildFailure(
-      BuildErrorType.DockerfileNotFound,
-      `Dockerfile not found: ${request.dockerfilePath} does not exist in ${repo.replace(/\.git$/, '')}@${request.source.sha.slice(0, 12)}. Add one or set the Dockerfile path in Auto CI settings.`,
-    );
-  }
-  if (contextDir == null || !(await stat(contextDir).catch(() => null))?.isDirectory()) {
-    throw buildFailure(
-      BuildErrorType.ConfigurationError,
-      `Build context ${request.contextPath} is not a folder of the repository.`,
-    );
-  }
-  return { contextDir, dockerfile };
-}
-
-function assertImagesOnRegistry(request: BuildRequest): void {
-  if (request.images.length === 0) throw buildFailure(BuildErrorType.ConfigurationError, 'No image name to push to.');
-  for (const image of request.images) {
-    if (!image.startsWith(`${request.registry.host}/`) || image.startsWith('-')) {
-      throw buildFailure(
-        BuildErrorType.ConfigurationError,
-        `Image ${image} is not on registry ${request.registry.host}.`,
-      );
-    }
-  }
-}
-
-function validateBuildArgs(buildArgs: Record<string, string>): void {
-  for (const key of Object.keys(buildArgs)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw buildFailure(
-        BuildErrorType.ConfigurationError,
-        `Build arg name ${JSON.stringify(key)} is not a valid variable name.`,
-      );
-    }
-  }
 }

@@ -1,0 +1,59 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { BuildErrorType, buildFailure } from '../errors';
+import { scrubSecrets } from '../process';
+import type { BuildRequest } from './builder';
+
+/** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
+export async function resolvePaths(checkoutDir: string, request: BuildRequest) {
+  const root = path.resolve(checkoutDir);
+  const inside = (rel: string) => {
+    const abs = path.resolve(root, rel);
+    return abs === root || abs.startsWith(root + path.sep) ? abs : null;
+  };
+  const contextDir = inside(request.contextPath || '.');
+  const dockerfile = inside(request.dockerfilePath);
+  const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
+  if (!isFile) {
+    const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(
+      /^[a-z]+:\/\/(\*\*\*@)?/i,
+      '',
+    );
+    throw buildFailure(
+      BuildErrorType.DockerfileNotFound,
+      `Dockerfile not found: ${request.dockerfilePath} does not exist in ${repo.replace(/\.git$/, '')}@${request.source.sha.slice(0, 12)}. Add one or set the Dockerfile path in Auto CI settings.`,
+    );
+  }
+  if (contextDir == null || !(await stat(contextDir).catch(() => null))?.isDirectory()) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Build context ${request.contextPath} is not a folder of the repository.`,
+    );
+  }
+  return { contextDir, dockerfile };
+}
+
+/** Refuses image references that are not on the request's registry (credentials are only for that host). */
+export function assertImagesOnRegistry(request: BuildRequest): void {
+  if (request.images.length === 0) throw buildFailure(BuildErrorType.ConfigurationError, 'No image name to push to.');
+  for (const image of request.images) {
+    if (!image.startsWith(`${request.registry.host}/`) || image.startsWith('-')) {
+      throw buildFailure(
+        BuildErrorType.ConfigurationError,
+        `Image ${image} is not on registry ${request.registry.host}.`,
+      );
+    }
+  }
+}
+
+/** Refuses build-arg names that are not plain variable names. */
+export function validateBuildArgs(buildArgs: Record<string, string>): void {
+  for (const key of Object.keys(buildArgs)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw buildFailure(
+        BuildErrorType.ConfigurationError,
+        `Build arg name ${JSON.stringify(key)} is not a valid variable name.`,
+      );
+    }
+  }
+}
