@@ -40,7 +40,7 @@ async function handle(state: ApiServerState, req: IncomingMessage, res: ServerRe
   const verb = verbOf(method, route.name !== undefined, watch);
   const rbacResource = route.subresource ? `${route.info.resource}/${route.subresource}` : route.info.resource;
   const rbacNamespace = route.info.namespaced ? route.namespace : route.name;
-  if (!state.rbac.allows(verb, rbacResource, rbacNamespace)) {
+  if (!state.rbac.allows(verb, rbacResource, rbacNamespace, route.info.group)) {
     return sendFailure(res, forbidden(route.info, state.user, verb, route.subresource, rbacNamespace, route.name));
   }
   const query = url.searchParams;
@@ -91,7 +91,13 @@ async function accessReview(state: ApiServerState, req: IncomingMessage, res: Se
   const resource = attributes.subresource
     ? `${attributes.resource}/${attributes.subresource}`
     : (attributes.resource ?? '');
-  const allowed = state.rbac.allows(attributes.verb ?? '', resource, attributes.namespace || undefined);
+  const allowed = state.rbac.allows(
+    attributes.verb ?? '',
+    resource,
+    attributes.namespace || undefined,
+    attributes.group ?? '',
+    false,
+  );
   sendJson(res, 201, {
     kind: 'SelfSubjectAccessReview',
     apiVersion: 'authorization.k8s.io/v1',

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkClusterConnectivity, loadKubeConfig } from '../../activities/kubernetes/client';
+import type { FakeKubernetes } from '../support/fake-kubernetes';
+import { startFakeKubernetes } from '../support/fake-kubernetes';
+
+describe('cluster access', () => {
+  let cluster: FakeKubernetes;
+  beforeAll(async () => {
+    cluster = await startFakeKubernetes();
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('connects with a kubeconfig and reports the server version', async () => {
+    expect(await checkClusterConnectivity(cluster.kubeconfig)).toEqual({
+      ok: true,
+      version: 'v1.30.2',
+      message: `Connected to Kubernetes v1.30.2 at ${cluster.url}.`,
+    });
+  });
+
+  it('reports rejected credentials without showing them', async () => {
+    const wrong = cluster.kubeconfig.replace(/token: \S+/, 'token: not-the-token');
+    const result = await checkClusterConnectivity(wrong);
+    expect(result).toEqual({
+      ok: false,
+      message: `The cluster at ${cluster.url} rejected the credentials (401 Unauthorized). Update the kubeconfig's token or certificate.`,
+    });
+  });
+
+  it('reports an unreachable cluster', async () => {
+    const unreachable = cluster.kubeconfig.replace(cluster.url, 'https://127.0.0.1:1');
+    const result = await checkClusterConnectivity(unreachable);
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(
+      /^Cannot reach the cluster at https:\/\/127\.0\.0\.1:1 \(.+\)\. Check the server address in the kubeconfig and the network\/firewall\.$/,
+    );
+  });
+
+  it('reports a kubeconfig that does not parse or has no cluster', async () => {
+    expect(await checkClusterConnectivity('clusters: [oops')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Invalid kubeconfig'),
+    });
+    expect(() => loadKubeConfig('apiVersion: v1\nkind: Config\n')).toThrow(/current-context names no cluster/);
+  });
+});
