@@ -217,7 +217,8 @@ export const builds = pgTable(
     uniqueIndex('builds_workflow_id_uq').on(t.workflowId),
     index('builds_service_created_idx').on(t.serviceId, t.createdAt),
     index('builds_org_created_idx').on(t.organizationId, t.createdAt),
-    index('builds_parent_idx').on(t.parentBuildId),
+    // One child per sub-project of a parent build (NULL parents are distinct, so top-level builds are unaffected).
+    uniqueIndex('builds_parent_subproject_uq').on(t.parentBuildId, t.subproject),
   ],
 );
 

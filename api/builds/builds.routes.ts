@@ -1,0 +1,79 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps';
+import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonResponse, uuidParam } from '../openapi';
+import { createBuildHandlers } from './builds.handlers';
+import { buildListQuery, buildPage, buildSchema, triggerInput } from './builds.schemas';
+
+const base = { tags: ['Builds'], security: bearerSecurity };
+const conflict = { 409: jsonResponse(errorSchema, 'Not possible in the build’s current state') };
+export const listBuilds = createRoute({
+  ...base,
+  method: 'get',
+  path: '/builds',
+  summary: 'Builds, newest first, filtered by service, status, branch, trigger or event',
+  request: { query: buildListQuery },
+  responses: { 200: jsonResponse(buildPage, 'A page of builds'), ...commonErrors },
+});
+export const listServiceBuilds = createRoute({
+  ...base,
+  method: 'get',
+  path: '/services/{id}/builds',
+  request: { params: uuidParam, query: buildListQuery.omit({ serviceId: true }) },
+  responses: { 200: jsonResponse(buildPage, 'A page of builds'), ...commonErrors },
+});
+export const triggerBuild = createRoute({
+  ...base,
+  method: 'post',
+  path: '/services/{id}/builds',
+  summary: 'Trigger a build of a branch (default: the service’s default branch, main)',
+  request: { params: uuidParam, body: { content: { 'application/json': { schema: triggerInput } }, required: false } },
+  responses: { 201: jsonResponse(buildSchema, 'Build started'), ...commonErrors, ...conflict },
+});
+export const getBuild = createRoute({
+  ...base,
+  method: 'get',
+  path: '/builds/{id}',
+  request: { params: uuidParam },
+  responses: {
+    200: jsonResponse(buildSchema.extend({ children: z.array(buildSchema) }), 'Build with its sub-project builds'),
+    ...commonErrors,
+  },
+});
+export const cancelBuild = createRoute({
+  ...base,
+  method: 'post',
+  path: '/builds/{id}/cancel',
+  summary: 'Ask a Pending or Building build to stop; it ends as Cancelled',
+  request: {
+    params: uuidParam,
+    body: {
+      content: { 'application/json': { schema: z.object({ reason: z.string().max(500).optional() }) } },
+      required: false,
+    },
+  },
+  responses: {
+    202: jsonResponse(z.object({ status: z.literal('cancelling') }), 'Cancel requested'),
+    ...commonErrors,
+    ...conflict,
+  },
+});
+export const retryBuild = createRoute({
+  ...base,
+  method: 'post',
+  path: '/builds/{id}/retry',
+  summary: 'Start a new build with the same ref and commit as a Failed or Cancelled one',
+  request: { params: uuidParam },
+  responses: { 201: jsonResponse(buildSchema, 'New build started'), ...commonErrors, ...conflict },
+});
+
+/** Builds router: list, trigger, detail, cancel, retry. */
+export function buildsRouter(deps: AppDeps) {
+  const h = createBuildHandlers(deps);
+  return createRouter()
+    .openapi(listBuilds, h.list)
+    .openapi(listServiceBuilds, h.listForService)
+    .openapi(triggerBuild, h.trigger)
+    .openapi(getBuild, h.get)
+    .openapi(cancelBuild, h.cancel)
+    .openapi(retryBuild, h.retry);
+}

@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi';
+import { buildEvents, buildStatuses, buildTriggers, type builds } from '../../db/schema';
+
+export const buildSchema = z
+  .object({
+    id: z.string().uuid(),
+    serviceId: z.string().uuid(),
+    serviceName: z.string(),
+    parentBuildId: z.string().uuid().nullable(),
+    subproject: z.string().nullable(),
+    trigger: z.enum(buildTriggers),
+    event: z.enum(buildEvents),
+    provider: z.string().nullable(),
+    deliveryId: z.string().nullable(),
+    ref: z.string(),
+    branch: z.string().nullable(),
+    tag: z.string().nullable(),
+    sha: z.string().nullable(),
+    commitMessage: z.string().nullable(),
+    commitAuthor: z.string().nullable(),
+    status: z.enum(buildStatuses),
+    progress: z.number().openapi({ description: '0–100' }),
+    currentStep: z.string(),
+    error: z.string().nullable(),
+    errorType: z.string().nullable(),
+    images: z.array(z.string()),
+    digest: z.string().nullable(),
+    digests: z.record(z.string(), z.string()),
+    workflowId: z.string(),
+    retryOfBuildId: z.string().uuid().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable().openapi({ description: 'Elapsed so far while running' }),
+    temporalUrl: z.string().nullable(),
+  })
+  .openapi('Build');
+
+export const buildListQuery = z.object({
+  serviceId: z.string().uuid().optional(),
+  status: z.enum(buildStatuses).optional(),
+  branch: z.string().optional(),
+  trigger: z.enum(buildTriggers).optional(),
+  event: z.enum(buildEvents).optional(),
+  /** Top-level builds only by default; monorepo children are listed under their parent. */
+  includeChildren: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const buildPage = z
+  .object({ items: z.array(buildSchema), total: z.number(), page: z.number(), pageSize: z.number() })
+  .openapi('BuildPage');
+
+export const triggerInput = z
+  .object({
+    branch: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((b) => !/[\s~^:\\]|\.\./.test(b), 'not a valid branch name')
+      .optional()
+      .openapi({ description: "Defaults to the service's default branch (main)" }),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full 40- or 64-character commit sha')
+      .optional(),
+  })
+  .default({});
+
+type Row = typeof builds.$inferSelect;
+
+/** The API view of a build row. */
+export function buildView(row: Row, serviceName: string, now: Date, temporalUiUrl?: string, namespace = 'default') {
+  const running = row.startedAt && !row.finishedAt ? now.getTime() - row.startedAt.getTime() : null;
+  return {
+    ...row,
+    serviceName,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    durationMs: row.durationMs ?? running,
+    temporalUrl: temporalUiUrl
+      ? `${temporalUiUrl.replace(/\/+$/, '')}/namespaces/${namespace}/workflows/${encodeURIComponent(row.workflowId)}`
+      : null,
+  };
+}
