@@ -1,8 +1,6 @@
 // Structural rules every history written by a real Temporal server follows (checked against recorded real
 // histories such as sdk-typescript's cancel_fake_progress_history.json): the devserver's histories must too.
-import type { temporal } from '@temporalio/proto';
-
-type Event = temporal.api.history.v1.IHistoryEvent;
+type Event = { eventId?: unknown; eventTime?: unknown; eventType?: unknown };
 
 const E = {
   STARTED: 1,
@@ -24,7 +22,8 @@ function attrsOf(event: Event): Record<string, unknown> {
 }
 
 /** Returns the rule violations of a history (empty when it looks like a real server's). */
-export function historyShapeProblems(events: Event[]): string[] {
+export function historyShapeProblems(history: readonly object[]): string[] {
+  const events = history as Event[];
   const problems: string[] = [];
   const type = (i: number) => Number(events[i]?.eventType ?? 0);
   const id = (v: unknown) => Number(v ?? 0);
