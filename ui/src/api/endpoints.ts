@@ -7,9 +7,13 @@ import type {
   Delivery,
   DetectionResult,
   GitProvider,
+  JobLog,
   LogLine,
   Me,
   Page,
+  Pipeline,
+  PipelineDetail,
+  PipelineList,
   Service,
   ServiceInput,
   WebhookInfo,
@@ -45,6 +49,15 @@ export const kiln = {
     api<Page<Delivery>>(`/services/${enc(serviceId)}/webhook/deliveries?pageSize=20`),
   redeliver: (serviceId: string, deliveryId: string) =>
     api<Delivery>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
+  listPipelines: (serviceId: string) => api<PipelineList>(`/services/${enc(serviceId)}/pipelines?perPage=20`),
+  runPipeline: (serviceId: string, ref: string) =>
+    api<Pipeline>(`/services/${enc(serviceId)}/pipelines`, { method: 'POST', body: { ref } }),
+  getPipeline: (serviceId: string, id: number) => api<PipelineDetail>(`/services/${enc(serviceId)}/pipelines/${id}`),
+  cancelPipeline: (serviceId: string, id: number) =>
+    api<Pipeline>(`/services/${enc(serviceId)}/pipelines/${id}/cancel`, { method: 'POST' }),
+  retryPipeline: (serviceId: string, id: number) =>
+    api<Pipeline>(`/services/${enc(serviceId)}/pipelines/${id}/retry`, { method: 'POST' }),
+  jobLog: (serviceId: string, jobId: number) => api<JobLog>(`/services/${enc(serviceId)}/jobs/${jobId}/log`),
 };
 
 /** SSE paths (relative to /api/v1). */

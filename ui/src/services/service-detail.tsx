@@ -5,6 +5,7 @@ import { AutoCiModal } from '../auto-ci/auto-ci-modal';
 import { BuildsPanel } from '../builds/builds-panel';
 import { QueryState } from '../components/query-state';
 import { DeliveriesPanel } from '../deliveries/deliveries-panel';
+import { PipelinesPanel } from '../pipelines/pipelines-panel';
 import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
@@ -15,6 +16,7 @@ import { ServiceForm } from './service-form';
 
 const tabs = [
   { id: 'builds', label: 'Builds' },
+  { id: 'pipelines', label: 'Pipelines' },
   { id: 'deliveries', label: 'Recent deliveries' },
   { id: 'settings', label: 'Settings' },
 ] as const;
@@ -68,7 +70,9 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
               ))}
             </nav>
             <section className="tab-panel" aria-label={tabs.find((t) => t.id === tab)?.label ?? 'Builds'}>
-              {tab === 'deliveries' ? (
+              {tab === 'pipelines' ? (
+                <PipelinesPanel serviceId={svc.id} defaultBranch={svc.defaultBranch} />
+              ) : tab === 'deliveries' ? (
                 <DeliveriesPanel serviceId={svc.id} />
               ) : tab === 'settings' ? (
                 <div className="card narrow">
