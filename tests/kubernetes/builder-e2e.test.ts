@@ -131,4 +131,23 @@ describe('Kubernetes builder end to end: git → BuildKit pod (buildah in the fa
     await expect.poll(async () => (await status()).state, { timeout: 5000 }).toBe('Available');
     expect(await deployService(deploy)).toMatchObject({ image, availableReplicas: 1 });
   });
+
+  it('fails with "Registry authentication failed" when the registry refuses the push', async () => {
+    const context: BuildContext = {
+      log: { write: () => {}, flush: async () => {} },
+      signal: new AbortController().signal,
+      heartbeat: () => {},
+    };
+    const wrong = {
+      ...request,
+      buildId: 'e2e-2',
+      cacheRef: undefined,
+      registry: { ...registry.auth, password: 'not-the-password' },
+    };
+    const error = await failureOf(createKubernetesBuilder({ access: cluster.kubeconfig }).build(wrong, context));
+    expect(error).toMatchObject({ type: 'RegistryAuthFailed' });
+    expect(error.message).toContain('Registry authentication failed');
+    expect(error.message).not.toContain('not-the-password');
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+  });
 });
