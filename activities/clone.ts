@@ -1,22 +1,14 @@
-import { asyncLocalStorage } from '@temporalio/activity';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from './errors';
-import { createAskpass, type GitCredentials } from './git-askpass';
+import { openGitSession, parseRemote, type GitRunnerOptions } from './git-command';
 import { validateGitRef, validateSha } from './git-ref';
 import type { LogSink } from './log-sink';
-import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from './process';
 
-export interface CloneDeps {
+export interface CloneDeps extends GitRunnerOptions {
   /** Parent of every build's workspace (one folder per build id). */
   workspaceRoot: string;
-  gitBinary?: string;
-  /** URL schemes git may use, also for submodules. Default http and https. */
-  allowedProtocols?: string[];
-  /** Username sent with the token; GitLab and GitHub accept any non-empty one for tokens. */
-  tokenUsername?: string;
-  timeoutMs?: number;
-  idleTimeoutMs?: number;
   /** Where git's own output goes for a build (optional). */
   openLog?: (buildId: string) => LogSink;
 }
@@ -27,7 +19,7 @@ export interface CloneInput {
   sha: string;
   ref: string;
   /** Organization Git token; sent through askpass, never argv, URL or logs. */
-  token?: string;
+  token?: string | null;
   /** Recurse into submodules (off unless the service enables it). */
   submodules?: boolean;
 }
@@ -40,13 +32,15 @@ export interface CloneResult {
   durationMs: number;
 }
 
-const advice = "Check that the organization's Git token has read_repository access.";
+export interface ResolveCommitInput {
+  repositoryUrl: string;
+  /** Branch or tag, short (`main`, `v1.2.0`) or full (`refs/heads/main`). */
+  ref: string;
+  token?: string | null;
+}
 
 /** Clone activities: shallow fetch of exactly one sha into a per-build workspace. */
 export function createCloneActivities(deps: CloneDeps) {
-  const git = deps.gitBinary ?? 'git';
-  const protocols = (deps.allowedProtocols ?? ['http', 'https']).map((p) => p.toLowerCase());
-
   return {
     /**
      * Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go through askpass, never argv.
@@ -57,40 +51,52 @@ export function createCloneActivities(deps: CloneDeps) {
       const dir = workspaceDir(deps.workspaceRoot, input.buildId);
       validateSha(input.sha);
       validateGitRef(input.ref);
-      const { url, credentials } = parseRepositoryUrl(input, protocols, deps.tokenUsername ?? 'oauth2');
-      const secrets = [credentials?.password, input.token];
-      const askpass = await createAskpass(credentials);
+      const remote = parseRemote(input.repositoryUrl, input.token, deps);
       const log = deps.openLog?.(input.buildId);
-      const signal = options.signal ?? asyncLocalStorage.getStore()?.cancellationSignal;
-      const run = async (args: string[]): Promise<void> => {
-        const result = await runProcess({
-          command: git,
-          args,
-          cwd: dir,
-          env: childEnv({ ...gitEnv(protocols), ...askpass.env }),
-          signal,
-          timeoutMs: deps.timeoutMs ?? 10 * 60_000,
-          idleTimeoutMs: deps.idleTimeoutMs ?? 5 * 60_000,
-          onLine: (stream, line) => log?.write(stream, scrubSecrets(line, secrets)),
-        });
-        if (result.stoppedBy === 'aborted') throw signal?.reason ?? new Error('The clone was cancelled.');
-        if (result.exitCode !== 0) throw cloneFailure(result, args[0] ?? 'git', secrets);
-      };
+      const git = await openGitSession(remote, { ...deps, signal: options.signal, log });
       try {
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
-        await run(['init', '--quiet']);
-        await run(['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-recurse-submodules', '--', url, input.sha]);
-        await run(['checkout', '--quiet', '--detach', input.sha, '--']);
-        if (input.submodules) await run(['submodule', 'update', '--init', '--recursive', '--depth', '1']);
+        await git.run(['init', '--quiet'], dir);
+        const fetch = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-recurse-submodules'];
+        await git.run([...fetch, '--', remote.url, input.sha], dir);
+        await git.run(['checkout', '--quiet', '--detach', input.sha, '--'], dir);
+        if (input.submodules) await git.run(['submodule', 'update', '--init', '--recursive', '--depth', '1'], dir);
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
       } finally {
-        await askpass.dispose();
+        await git.dispose();
         await log?.flush();
       }
       return { dir, sha: input.sha, ref: input.ref, durationMs: Date.now() - started };
+    },
+
+    /** The commit a branch or tag points to now (annotated tags peeled), via `git ls-remote`; for manual builds. */
+    async resolveCommit(input: ResolveCommitInput, options: { signal?: AbortSignal } = {}): Promise<string> {
+      validateGitRef(input.ref);
+      const remote = parseRemote(input.repositoryUrl, input.token, deps);
+      const candidates = input.ref.startsWith('refs/')
+        ? [`${input.ref}^{}`, input.ref]
+        : [`refs/heads/${input.ref}`, `refs/tags/${input.ref}^{}`, `refs/tags/${input.ref}`];
+      const scratch = await mkdtemp(path.join(tmpdir(), 'kiln-ls-remote-'));
+      const git = await openGitSession(remote, { ...deps, signal: options.signal });
+      try {
+        const patterns = candidates.map((ref) => ref.replace(/^refs\/(heads|tags)\//, ''));
+        const { stdoutLines } = await git.run(['ls-remote', '--', remote.url, ...new Set(patterns)], scratch);
+        const refs = new Map(stdoutLines.map((line) => line.split('\t')).map(([sha, ref]) => [ref ?? '', sha ?? '']));
+        const sha = candidates.map((ref) => refs.get(ref)).find((found) => found != null);
+        if (sha == null) {
+          throw buildFailure(
+            BuildErrorType.GitCloneFailed,
+            `Git clone failed: the repository has no branch or tag "${input.ref}". Check the branch in Auto CI settings.`,
+          );
+        }
+        return validateSha(sha);
+      } finally {
+        await git.dispose();
+        await rm(scratch, { recursive: true, force: true });
+      }
     },
 
     /** Deletes a build's workspace; safe to call when it does not exist. */
@@ -108,58 +114,4 @@ export function workspaceDir(workspaceRoot: string, buildId: string): string {
     throw buildFailure(BuildErrorType.ConfigurationError, `Invalid build id ${JSON.stringify(buildId.slice(0, 80))}.`);
   }
   return path.join(path.resolve(workspaceRoot), buildId);
-}
-
-// Global and system config are ignored so a stray `url.insteadOf` or credential helper on the worker
-// cannot redirect or leak the fetch; only the allowed protocols may be used, for submodules too.
-function gitEnv(protocols: string[]): Record<string, string> {
-  return {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ALLOW_PROTOCOL: protocols.join(':'),
-    GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: 'credential.helper',
-    GIT_CONFIG_VALUE_0: '',
-  };
-}
-
-/** Validates the URL and moves any userinfo out of it into askpass credentials. */
-function parseRepositoryUrl(
-  input: CloneInput,
-  protocols: string[],
-  tokenUsername: string,
-): { url: string; credentials: GitCredentials | null } {
-  let parsed: URL;
-  try {
-    parsed = new URL(input.repositoryUrl);
-  } catch {
-    throw cloneInputFailure('the repository URL is not a valid URL');
-  }
-  const scheme = parsed.protocol.replace(/:$/, '');
-  if (!protocols.includes(scheme)) throw cloneInputFailure(`the URL scheme "${scheme}" is not allowed`);
-  let credentials: GitCredentials | null = null;
-  if (parsed.password !== '') {
-    credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
-  }
-  if (input.token) credentials = { username: tokenUsername, password: input.token };
-  parsed.username = '';
-  parsed.password = '';
-  return { url: parsed.toString(), credentials };
-}
-
-function cloneInputFailure(problem: string) {
-  return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${problem}. ${advice}`);
-}
-
-function cloneFailure(result: RunProcessResult, step: string, secrets: Array<string | undefined>) {
-  const said = result.stderrTail
-    .map((line) => line.trim().replace(/\.$/, ''))
-    .filter((line) => line !== '' && !line.startsWith('hint:'))
-    .slice(-3)
-    .join(' ');
-  const what =
-    result.stoppedBy != null
-      ? `git ${step} stopped after ${result.stoppedBy === 'idle' ? 'no output for too long' : 'the time limit'}`
-      : said || `git ${step} exited with code ${result.exitCode}`;
-  return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${scrubSecrets(what, secrets)}. ${advice}`);
 }

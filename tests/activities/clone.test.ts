@@ -138,6 +138,33 @@ describe('cloneRepository', () => {
   });
 });
 
+describe('resolveCommit', () => {
+  it('resolves a branch or tag to the commit it points to, via ls-remote', async () => {
+    await server.tag('app', 'v1.0.0', firstSha);
+    await server.tag('app', 'v2.0.0', secondSha, 'release 2');
+    const { resolveCommit } = activities();
+    expect(await resolveCommit({ repositoryUrl: repoUrl, ref: 'main', token })).toBe(secondSha);
+    expect(await resolveCommit({ repositoryUrl: repoUrl, ref: 'refs/heads/main', token })).toBe(secondSha);
+    expect(await resolveCommit({ repositoryUrl: repoUrl, ref: 'v1.0.0', token })).toBe(firstSha);
+    expect(await resolveCommit({ repositoryUrl: repoUrl, ref: 'refs/tags/v2.0.0', token })).toBe(secondSha);
+  });
+
+  it('says which ref is missing, and reports a wrong token as "Git clone failed" without it', async () => {
+    const { resolveCommit } = activities();
+    await expect(resolveCommit({ repositoryUrl: repoUrl, ref: 'nope', token })).rejects.toThrow(
+      'Git clone failed: the repository has no branch or tag "nope". Check the branch in Auto CI settings.',
+    );
+    const error = await rejectionOf(resolveCommit({ repositoryUrl: repoUrl, ref: 'main', token: 'glpat-BAD-999' }));
+    expect(error.message).toMatch(/^Git clone failed: .*Authentication failed/);
+    expect(error.message).not.toContain('glpat-BAD-999');
+    await rm(argvLog, { force: true });
+    await expect(resolveCommit({ repositoryUrl: repoUrl, ref: '--upload-pack=x', token })).rejects.toThrow(
+      /Invalid git ref/,
+    );
+    expect(await readArgv()).toBe('');
+  });
+});
+
 describe('gitRefProblem (git check-ref-format rules)', () => {
   it.each(['main', 'refs/heads/feature/x', 'refs/tags/v1.0.0', 'release-2024.1', 'user@host'])('accepts %j', (ref) => {
     expect(gitRefProblem(ref)).toBeNull();

@@ -33,8 +33,8 @@ export interface GitServer {
   commit(name: string, files: Record<string, string>, message?: string): Promise<string>;
   /** Commits a submodule at `path` pointing to `url` at `sha` (without cloning it); returns the new commit sha. */
   addSubmodule(name: string, subPath: string, url: string, sha: string): Promise<string>;
-  /** Creates a lightweight tag at the branch head (or `sha`). */
-  tag(name: string, tagName: string, sha?: string): Promise<void>;
+  /** Creates a tag at the branch head (or `sha`): annotated when `message` is given, else lightweight. */
+  tag(name: string, tagName: string, sha?: string, message?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,8 +113,9 @@ export async function startGitServer(auth: { username: string; password: string 
       await git(work, 'update-index', '--add', '--cacheinfo', `160000,${sha},${subPath}`);
       return commitStaged(name, `add submodule ${subPath}`);
     },
-    async tag(name, tagName, sha) {
-      await git(path.join(workDir, name), 'tag', tagName, sha ?? 'HEAD');
+    async tag(name, tagName, sha, message) {
+      const annotate = message != null ? ['-a', '-m', message] : [];
+      await git(path.join(workDir, name), 'tag', ...annotate, tagName, sha ?? 'HEAD');
       await git(
         path.join(workDir, name),
         'push',

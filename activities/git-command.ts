@@ -1,0 +1,124 @@
+import { asyncLocalStorage } from '@temporalio/activity';
+import { BuildErrorType, buildFailure } from './errors';
+import { createAskpass, type GitCredentials } from './git-askpass';
+import type { LogSink } from './log-sink';
+import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from './process';
+
+export interface GitRunnerOptions {
+  gitBinary?: string;
+  /** URL schemes git may use, also for submodules. Default http and https. */
+  allowedProtocols?: string[];
+  /** Username sent with the token; GitLab and GitHub accept any non-empty one for tokens. */
+  tokenUsername?: string;
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+/** A remote to talk to: its URL without credentials, and the credentials for askpass. */
+export interface GitRemote {
+  url: string;
+  credentials: GitCredentials | null;
+  /** Values to scrub from anything we show (token, URL password). */
+  secrets: Array<string | undefined>;
+}
+
+export interface GitSession {
+  /** Runs git with `args` (argv, never a shell); throws "Git clone failed" with what git said, scrubbed. */
+  run(args: string[], cwd: string): Promise<RunProcessResult & { stdoutLines: string[] }>;
+  dispose(): Promise<void>;
+}
+
+export const cloneAdvice = "Check that the organization's Git token has read_repository access.";
+
+/** Starts a git session for `remote`: askpass credentials, hardened config, cancel and time limits. */
+export async function openGitSession(
+  remote: GitRemote,
+  options: GitRunnerOptions & { signal?: AbortSignal; log?: LogSink },
+): Promise<GitSession> {
+  const askpass = await createAskpass(remote.credentials);
+  const signal = options.signal ?? asyncLocalStorage.getStore()?.cancellationSignal;
+  const env = childEnv({ ...gitEnv(allowedProtocols(options)), ...askpass.env });
+  return {
+    async run(args, cwd) {
+      const stdoutLines: string[] = [];
+      const result = await runProcess({
+        command: options.gitBinary ?? 'git',
+        args,
+        cwd,
+        env,
+        signal,
+        timeoutMs: options.timeoutMs ?? 10 * 60_000,
+        idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
+        onLine: (stream, line) => {
+          if (stream === 'stdout') stdoutLines.push(line);
+          options.log?.write(stream, scrubSecrets(line, remote.secrets));
+        },
+      });
+      if (result.stoppedBy === 'aborted') throw signal?.reason ?? new Error('The git command was cancelled.');
+      if (result.exitCode !== 0) throw gitFailure(result, args[0] ?? 'git', remote.secrets);
+      return { ...result, stdoutLines };
+    },
+    dispose: () => askpass.dispose(),
+  };
+}
+
+function allowedProtocols(options: GitRunnerOptions): string[] {
+  return (options.allowedProtocols ?? ['http', 'https']).map((p) => p.toLowerCase());
+}
+
+// Global and system config are ignored so a stray `url.insteadOf` or credential helper on the worker
+// cannot redirect or leak the fetch; only the allowed protocols may be used, for submodules too.
+function gitEnv(protocols: string[]): Record<string, string> {
+  return {
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ALLOW_PROTOCOL: protocols.join(':'),
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'credential.helper',
+    GIT_CONFIG_VALUE_0: '',
+  };
+}
+
+/** Validates the URL and moves any userinfo out of it into askpass credentials; `token` wins over userinfo. */
+export function parseRemote(
+  repositoryUrl: string,
+  token: string | null | undefined,
+  options: GitRunnerOptions,
+): GitRemote {
+  let parsed: URL;
+  try {
+    parsed = new URL(repositoryUrl);
+  } catch {
+    throw gitInputFailure('the repository URL is not a valid URL');
+  }
+  const scheme = parsed.protocol.replace(/:$/, '');
+  if (!allowedProtocols(options).includes(scheme)) throw gitInputFailure(`the URL scheme "${scheme}" is not allowed`);
+  let credentials: GitCredentials | null = null;
+  if (parsed.password !== '') {
+    credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+  }
+  if (token) credentials = { username: options.tokenUsername ?? 'oauth2', password: token };
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), credentials, secrets: [credentials?.password, token ?? undefined] };
+}
+
+function gitInputFailure(problem: string) {
+  return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${problem}. ${cloneAdvice}`);
+}
+
+function gitFailure(result: RunProcessResult, step: string, secrets: Array<string | undefined>) {
+  const said = result.stderrTail
+    .map((line) => line.trim().replace(/\.$/, ''))
+    .filter((line) => line !== '' && !line.startsWith('hint:'))
+    .slice(-3)
+    .join(' ');
+  const what =
+    result.stoppedBy != null
+      ? `git ${step} stopped after ${result.stoppedBy === 'idle' ? 'no output for too long' : 'the time limit'}`
+      : said || `git ${step} exited with code ${result.exitCode}`;
+  return buildFailure(
+    BuildErrorType.GitCloneFailed,
+    `Git clone failed: ${scrubSecrets(what, secrets)}. ${cloneAdvice}`,
+  );
+}
