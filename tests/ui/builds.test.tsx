@@ -116,7 +116,7 @@ describe('Builds panel', () => {
     const parent = aBuild({
       commitMessage: 'Monorepo change',
       status: 'Building',
-      workflowUrl: 'http://temporal.example/namespaces/default/workflows/build-1',
+      temporalUrl: 'http://temporal.example/namespaces/default/workflows/build-1',
     });
     const web = aBuild({ parentBuildId: parent.id, subproject: 'frontend', status: 'Succeeded', progress: 100 });
     const api2 = aBuild({ parentBuildId: parent.id, subproject: 'backend', status: 'Failed', progress: 70 });
@@ -135,7 +135,7 @@ describe('Builds panel', () => {
     expect(within(subs).getByRole('button', { name: /Retry/ })).toBeInTheDocument();
     expect(within(list).getByRole('link', { name: /Workflow of Monorepo change/ })).toHaveAttribute(
       'href',
-      parent.workflowUrl,
+      parent.temporalUrl,
     );
     expect(within(list).getByRole('log', { name: /Build log/ })).toBeInTheDocument();
   });

@@ -45,6 +45,7 @@ export function aBuild(patch: Partial<Build> = {}): Build {
     error: null,
     images: [],
     workflowId: 'build-x',
+    temporalUrl: null,
     createdAt: new Date().toISOString(),
     startedAt: new Date(Date.now() - 65_000).toISOString(),
     finishedAt: null,

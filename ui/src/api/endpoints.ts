@@ -38,7 +38,9 @@ export const kiln = {
   detect: (id: string) => api<DetectionResult>(`/services/${enc(id)}/detect`, { method: 'POST' }),
   getWebhook: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook`),
   rotateWebhookToken: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook/rotate`, { method: 'POST' }),
-  listBuilds: (serviceId: string) => api<Page<Build>>(`/services/${enc(serviceId)}/builds`),
+  /** Newest builds with their monorepo sub-project builds (grouped by the UI under their parent). */
+  listBuilds: (serviceId: string) =>
+    api<Page<Build>>(`/services/${enc(serviceId)}/builds?includeChildren=true&pageSize=100`),
   getBuild: (id: string) => api<Build>(`/builds/${enc(id)}`),
   triggerBuild: (serviceId: string, branch: string) =>
     api<Build>(`/services/${enc(serviceId)}/builds`, { method: 'POST', body: { branch } }),
@@ -63,5 +65,4 @@ export const kiln = {
 /** SSE paths (relative to /api/v1). */
 export const streams = {
   buildLogs: (id: string) => `/builds/${enc(id)}/logs/stream`,
-  serviceBuilds: (serviceId: string) => `/services/${enc(serviceId)}/builds/stream`,
 };

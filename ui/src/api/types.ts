@@ -141,7 +141,8 @@ export interface Build {
   error: string | null;
   images: string[];
   workflowId: string;
-  workflowUrl?: string | null;
+  /** The workflow in the Temporal Web UI, when KILN_TEMPORAL_UI_URL is configured. */
+  temporalUrl: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

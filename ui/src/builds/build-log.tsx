@@ -1,11 +1,12 @@
 import type { Build } from '../api/types';
 import { LogViewer } from '../logs/log-viewer';
 import { isActive } from './format';
+import { useRefreshBuilds } from './queries';
 import { useBuildLog } from './use-build-log';
 
 /** The live log of one build. */
 export function BuildLog({ build }: { build: Build }) {
-  const { lines } = useBuildLog(build.id);
+  const { lines } = useBuildLog(build.id, useRefreshBuilds(build.serviceId));
   return (
     <LogViewer
       lines={lines}

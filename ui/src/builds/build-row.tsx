@@ -128,10 +128,10 @@ function BuildActions({
           Retry
         </button>
       )}
-      {build.workflowUrl && (
+      {build.temporalUrl && (
         <a
           className="button secondary-link"
-          href={build.workflowUrl}
+          href={build.temporalUrl}
           target="_blank"
           rel="noreferrer"
           aria-label={`Workflow of ${name} in Temporal Web UI`}

@@ -1,7 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { kiln, streams } from '../api/endpoints';
-import { useEventStream } from '../api/sse';
+import { kiln } from '../api/endpoints';
 import type { Build } from '../api/types';
 import { useToast } from '../components/toast';
 import { isActive } from './format';
@@ -10,22 +9,24 @@ import { isActive } from './format';
 export const buildsKey = (serviceId: string) => ['builds', serviceId] as const;
 
 /**
- * A service's builds, kept live: the server's build event stream invalidates the list, and while any build is
- * active the list is also polled so progress moves even without the stream.
+ * A service's builds, kept live: polled every 1.5 s while any build is active (the open build's log stream
+ * also refreshes it on each status event), every 10 s otherwise to pick up webhook-started builds.
  */
 export function useBuilds(serviceId: string) {
-  const queryClient = useQueryClient();
-  const query = useQuery({
+  return useQuery({
     queryKey: buildsKey(serviceId),
     queryFn: () => kiln.listBuilds(serviceId),
     refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 1_500 : 10_000),
   });
-  const onEvent = useCallback(() => {
-    void queryClient.invalidateQueries({ queryKey: buildsKey(serviceId) });
-    return undefined;
-  }, [queryClient, serviceId]);
-  useEventStream(streams.serviceBuilds(serviceId), onEvent);
-  return query;
+}
+
+/** Refreshes a service's builds now (e.g. when a log stream reports a status change). */
+export function useRefreshBuilds(serviceId: string) {
+  const queryClient = useQueryClient();
+  return useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: buildsKey(serviceId) }),
+    [queryClient, serviceId],
+  );
 }
 
 /** The newest top-level build of a service, for its card's Build and Operate stages. */

@@ -22,7 +22,9 @@ export function parseLogEvent(data: string): LogLine[] {
  * The log of one build, streamed live: lines arrive over SSE (history first, then new lines), duplicates after a
  * reconnect are dropped by `seq`, and renders are batched so 100,000 lines stream smoothly.
  */
-export function useBuildLog(buildId: string | null) {
+export function useBuildLog(buildId: string | null, onStatus?: () => void) {
+  const statusHandler = useRef(onStatus);
+  statusHandler.current = onStatus;
   const [lines, setLines] = useState<LogLine[]>([]);
   const [ended, setEnded] = useState(false);
   const pending = useRef<LogLine[]>([]);
@@ -46,7 +48,12 @@ export function useBuildLog(buildId: string | null) {
   const onEvent = useCallback((event: SseEvent) => {
     if (event.event === 'end' || event.event === 'done') {
       setEnded(true);
+      statusHandler.current?.();
       return true;
+    }
+    if (event.event === 'status') {
+      statusHandler.current?.();
+      return undefined;
     }
     if (event.event !== 'message' && event.event !== 'line' && event.event !== 'lines' && event.event !== 'log') return;
     for (const line of parseLogEvent(event.data)) {
