@@ -110,7 +110,28 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-const inheritedVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ', 'USER', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+const inheritedVariables = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  // Proxies and containers configuration the operator set up for git and buildah.
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'CONTAINERS_CONF',
+  'CONTAINERS_REGISTRIES_CONF',
+  'CONTAINERS_STORAGE_CONF',
+];
 
 /**
  * The environment for a tool we run: a few basics from the worker plus `extra`. The worker's own secrets
