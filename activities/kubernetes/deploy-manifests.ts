@@ -1,5 +1,6 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { managedBy, pullSecretName } from './manifests';
+import { managedBy } from './manifests';
+import { pullSecretName } from './secret-manifests';
 
 /** What a service's workload looks like; the image is always pinned by digest. */
 export interface WorkloadSpec {

@@ -5,7 +5,7 @@ import { loadKubeConfig } from './client';
 import type { WorkloadSpec } from './deploy-manifests';
 import { deploymentManifest, pinnedImage, selectorLabels, serviceManifest } from './deploy-manifests';
 import { isConflict, isNotFound, translateKubernetesError } from './errors';
-import { pullSecretName } from './manifests';
+import { pullSecretName } from './secret-manifests';
 import { rolloutState, waitForRollout } from './rollout';
 
 export interface DeployServiceInput extends Omit<WorkloadSpec, 'image'> {

@@ -5,7 +5,7 @@ import type { ClusterAccess } from './client';
 import { loadKubeConfig } from './client';
 import type { KubeOperation } from './errors';
 import { isConflict, kubeStatus, translateKubernetesError } from './errors';
-import { dockerConfigJson, imagePullSecretManifest } from './manifests';
+import { dockerConfigJson, imagePullSecretManifest } from './secret-manifests';
 
 export interface EnsurePullSecretInput {
   kubeconfig: ClusterAccess | string;

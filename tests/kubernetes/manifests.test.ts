@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../activities/builders/builder';
 import { deploymentManifest, pinnedImage, serviceManifest } from '../../activities/kubernetes/deploy-manifests';
-import {
-  buildObjectNames,
-  buildPodManifest,
-  buildSecretManifest,
-  buildctlArgs,
-  imagePullSecretManifest,
-} from '../../activities/kubernetes/manifests';
+import { buildObjectNames, buildPodManifest, buildctlArgs } from '../../activities/kubernetes/manifests';
+import { buildSecretManifest, imagePullSecretManifest } from '../../activities/kubernetes/secret-manifests';
 
 const token = 'ghp_supersecrettoken';
 const password = 'registry-password';

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LogStore } from './logs';
+import { mountVolumes, resolveEnv } from './pod-environment';
 import type { ContainerSpec, PodSpec } from './pod-status';
 import { PodStatusWriter, timestamp } from './pod-status';
 import type { KubeObject, ObjectStore, StoreEvent } from './store';
@@ -169,7 +170,7 @@ export class FakeKubelet {
       await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, this.pullBackoffMs))]);
       if (stop.aborted) return 'waiting';
     }
-    const volumes = await this.mountVolumes(pod, spec, workdir);
+    const volumes = await mountVolumes(this.store, pod, spec, workdir);
     if (typeof volumes === 'string') {
       for (const c of spec.containers)
         status.container(c, false, { waiting: { reason: 'ContainerCreating', message: volumes } });
@@ -203,27 +204,6 @@ export class FakeKubelet {
     return undefined;
   }
 
-  /** emptyDir → fresh directory; secret → its keys as files. A missing Secret leaves the pod in ContainerCreating. */
-  private async mountVolumes(pod: KubeObject, spec: PodSpec, workdir: string): Promise<Map<string, string> | string> {
-    const byVolume = new Map<string, string>();
-    for (const volume of spec.volumes ?? []) {
-      const dir = path.join(workdir, 'volumes', volume.name);
-      await mkdir(dir, { recursive: true });
-      byVolume.set(volume.name, dir);
-      if (!volume.secret) continue;
-      const secret = this.store.get('secrets', pod.metadata.namespace ?? '', volume.secret.secretName);
-      if (!secret)
-        return `MountVolume.SetUp failed for volume "${volume.name}" : secret "${volume.secret.secretName}" not found`;
-      const data = (secret.data ?? {}) as Record<string, string>;
-      const items = volume.secret.items ?? Object.keys(data).map((key) => ({ key, path: key }));
-      for (const item of items) {
-        await mkdir(path.dirname(path.join(dir, item.path)), { recursive: true });
-        await writeFile(path.join(dir, item.path), Buffer.from(data[item.key] ?? '', 'base64'), { mode: 0o400 });
-      }
-    }
-    return byVolume;
-  }
-
   private async runContainer(
     pod: KubeObject,
     container: ContainerSpec,
@@ -235,7 +215,7 @@ export class FakeKubelet {
   ): Promise<number> {
     const namespace = pod.metadata.namespace ?? '';
     const mounts = new Map((container.volumeMounts ?? []).map((m) => [m.mountPath, volumes.get(m.name) ?? '']));
-    const env = this.resolveEnv(pod, container, mounts);
+    const env = resolveEnv(this.store, pod, container, mounts);
     this.logs.open(namespace, pod.metadata.name, container.name);
     const startedAt = timestamp();
     status.container(container, init, { running: { startedAt } }, !init);
@@ -269,25 +249,6 @@ export class FakeKubelet {
       terminated: { exitCode: code, reason, startedAt, finishedAt: timestamp(), ...(message ? { message } : {}) },
     });
     return code;
-  }
-
-  private resolveEnv(pod: KubeObject, container: ContainerSpec, mounts: Map<string, string>): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const variable of container.env ?? []) {
-      const ref = variable.valueFrom?.secretKeyRef;
-      if (ref) {
-        const secret = this.store.get('secrets', pod.metadata.namespace ?? '', ref.name);
-        const raw = (secret?.data as Record<string, string> | undefined)?.[ref.key] ?? '';
-        env[variable.name] = Buffer.from(raw, 'base64').toString('utf8');
-        continue;
-      }
-      let value = variable.value ?? '';
-      for (const [mountPath, hostPath] of mounts) {
-        if (value === mountPath || value.startsWith(`${mountPath}/`)) value = hostPath + value.slice(mountPath.length);
-      }
-      env[variable.name] = value;
-    }
-    return env;
   }
 }
 
