@@ -102,6 +102,9 @@ export function signalWithStart(
 /** SignalWorkflowExecution. */
 export function signalWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.workflowExecution);
+  // A client retrying a signal it already delivered sends the same request id: deliver it once.
+  if (req.requestId && run.requestIds.includes(req.requestId)) return {};
+  if (req.requestId) run.requestIds.push(req.requestId);
   signalRun(ctx, run, {
     signalName: req.signalName ?? '',
     input: req.input ?? null,

@@ -7,7 +7,8 @@ import { queueKey, type Ctx } from './context';
 import { taskNotFound } from './errors';
 import { resolveQuery } from './queries';
 import type { Poller, TaskQueues } from './task-queues';
-import { decodeToken } from './tokens';
+import { resolveRun } from './runs';
+import { decodeToken, encodeToken } from './tokens';
 import { completeWorkflowTask, dispatchWorkflowItem, failWorkflowTask } from './workflow-tasks';
 
 /** What a handler knows about its gRPC call. */
@@ -103,6 +104,27 @@ export function respondQuery(ctx: Ctx, req: temporal.api.workflowservice.v1.IRes
   return {};
 }
 
+type ByIdRequest = {
+  namespace?: string | null;
+  workflowId?: string | null;
+  runId?: string | null;
+  activityId?: string | null;
+};
+
+/** The task token of the running attempt of an activity named by workflow id + activity id (the *ById RPCs). */
+function tokenById(ctx: Ctx, req: ByIdRequest): Uint8Array {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), { workflowId: req.workflowId, runId: req.runId });
+  const act = [...run.activities.values()].find((a) => a.activityId === req.activityId && a.state === 'started');
+  if (!act) throw taskNotFound(`activity ${req.activityId ?? ''}`);
+  return encodeToken({
+    kind: 'activity',
+    runId: run.runId,
+    id: act.scheduledEventId,
+    attempt: act.attempt,
+    nonce: act.nonce,
+  });
+}
+
 /** The worker RPCs by method name. */
 export function workerHandlers(ctx: Ctx) {
   return {
@@ -132,6 +154,19 @@ export function workerHandlers(ctx: Ctx) {
     ),
     RecordActivityTaskHeartbeat: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) =>
       heartbeat(ctx, req.taskToken, req.details),
+    RespondActivityTaskCompletedById: (
+      req: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest,
+    ) => (completeActivity(ctx, tokenById(ctx, req), req.result, req.identity ?? ''), {}),
+    RespondActivityTaskFailedById: (req: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest) => (
+      failActivity(ctx, tokenById(ctx, req), req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskCanceledById: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest) => (
+      cancelActivity(ctx, tokenById(ctx, req), req.details, req.identity ?? ''),
+      {}
+    ),
+    RecordActivityTaskHeartbeatById: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest) =>
+      heartbeat(ctx, tokenById(ctx, req), req.details),
     RespondQueryTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest) =>
       respondQuery(ctx, req),
     ShutdownWorker: () => ({}),

@@ -1,5 +1,5 @@
 // Conformance-suite activities: small, observable behaviours (attempt counting, heartbeats, cancellation).
-import { ApplicationFailure, CancelledFailure, Context, sleep } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context, sleep } from '@temporalio/activity';
 
 /** What the activities observed, for assertions from the test. */
 export interface ActivityProbe {
@@ -43,6 +43,11 @@ export function createConformanceActivities(probe: ActivityProbe) {
         if (err instanceof CancelledFailure) probe.cancelled.add(key);
         throw err;
       }
+    },
+    /** Leaves completion to the client (async completion by workflow id + activity id). */
+    async completeLater(key: string): Promise<string> {
+      count(key);
+      throw new CompleteAsyncError();
     },
     /** Sleeps `ms` without heartbeating (used to trip start-to-close and heartbeat timeouts). */
     async sleepFor(key: string, ms: number): Promise<string> {

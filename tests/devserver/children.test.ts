@@ -63,6 +63,17 @@ describe('devserver conformance: children and continue-as-new', () => {
     await h.replay(childId);
   });
 
+  it('cancels a child workflow from its parent', async () => {
+    const workflowId = h.id('cancel-child');
+    expect(
+      await h.temporal.client.workflow.execute('cancelChildWorkflow', { taskQueue: h.taskQueue, workflowId }),
+    ).toBe('child cancelled');
+    const child = await h.temporal.client.workflow.getHandle(`${workflowId}-child`).describe();
+    expect(child.status.name).toBe('CANCELLED');
+    await h.replay(workflowId);
+    await h.replay(`${workflowId}-child`);
+  });
+
   it('signals another workflow from a workflow', async () => {
     const targetId = h.id('target');
     const target = await h.temporal.client.workflow.start('approvalWorkflow', {

@@ -211,6 +211,19 @@ describe('devserver conformance: core', () => {
     expect(running.count).toBe(0);
   });
 
+  it('completes an activity asynchronously by workflow id and activity id', async () => {
+    const workflowId = h.id('async');
+    const handle = await h.temporal.client.workflow.start('asyncCompletionWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [workflowId],
+    });
+    await waitFor(() => h.probe.attempts.has(workflowId));
+    await h.temporal.client.activity.complete({ workflowId, activityId: '1' }, 'completed elsewhere');
+    expect(await handle.result()).toBe('completed elsewhere');
+    await h.replay(workflowId);
+  });
+
   it('logged no SDK warnings or errors (no rejected histories)', () => {
     expect(sdkLogProblems().filter((e) => /nondetermin|unexpected|history/i.test(e.message))).toEqual([]);
   });

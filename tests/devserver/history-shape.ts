@@ -13,7 +13,7 @@ const E = {
   TIMER_STARTED: 17,
   TIMER_FIRED: 18,
 } as const;
-const CLOSE_EVENTS = [2, 3, 4, 22, 27, 28]; // completed, failed, timed out, canceled, terminated, continued-as-new
+const CLOSE_EVENTS = [2, 3, 4, 21, 27, 28]; // completed, failed, timed out, canceled, terminated, continued-as-new
 const ACT_OUTCOMES = [12, 13, 14, 16]; // completed, failed, timed out, canceled
 
 function attrsOf(event: Event): Record<string, unknown> {

@@ -14,6 +14,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -181,4 +182,25 @@ export async function failingWorkflow(): Promise<never> {
 export async function sleepyParentWorkflow(childId: string): Promise<string> {
   await executeChild(sleepyWorkflow, { args: [60_000], workflowId: childId });
   return 'child finished';
+}
+
+/** Starts a child that waits for approval, then cancels it; reports how the child ended. */
+export async function cancelChildWorkflow(): Promise<string> {
+  const scope = new CancellationScope();
+  const child = await scope.run(() =>
+    startChild(approvalWorkflow, { workflowId: `${workflowInfo().workflowId}-child` }),
+  );
+  scope.cancel();
+  try {
+    await child.result();
+    return 'child completed';
+  } catch (err) {
+    return isCancellation(err) ? 'child cancelled' : `child failed: ${(err as Error).message}`;
+  }
+}
+
+/** Waits for an activity that a client completes asynchronously. */
+export async function asyncCompletionWorkflow(key: string): Promise<string> {
+  const { completeLater } = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '30s' });
+  return await completeLater(key);
 }
