@@ -35,6 +35,9 @@ export interface CommitStatusDeps {
 
 type BuildRow = typeof builds.$inferSelect;
 
+// With the retry budget (90 s) this keeps one report well under the workflow's 3-minute activity timeout.
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** `kiln/build` for a whole build, `kiln/build: <subproject>` for one sub-project of a monorepo. */
 export function statusName(subproject: string | null): string {
   return subproject ? `kiln/build: ${subproject}` : 'kiln/build';
@@ -66,8 +69,8 @@ function describe(state: CommitState, build: BuildRow): string {
 /**
  * Activities that report a build's state on its commit at GitLab or GitHub. `reportCommitStatus` never throws:
  * reporting is a courtesy to reviewers and must not fail or retry a build. Transient provider errors (rate limits
- * with Retry-After, 5xx, unreachable) are retried inside (default 4 attempts, waits up to 30 s each), so give the
- * activity a startToCloseTimeout of about 2 minutes; anything else is logged with a message saying what to fix.
+ * with Retry-After, 5xx, unreachable) are retried inside (4 attempts, waits up to 30 s each, no retry after 90 s,
+ * 15 s per request), so one report ends within about 2 minutes: give the activity a startToCloseTimeout of 3; anything else is logged with a message saying what to fix.
  * Only existing builds are reported, so deliveries that were skipped never leave a pending status behind.
  */
 export function createCommitStatusActivities({ db, cipher, publicUrl, logger, retry }: CommitStatusDeps) {
@@ -77,7 +80,11 @@ export function createCommitStatusActivities({ db, cipher, publicUrl, logger, re
   const pipelineOf = new Map<string, number | null>();
 
   async function postGitLab(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
-    const client = createGitLabClient({ baseUrl: connection.baseUrl, token: connection.token });
+    const client = createGitLabClient({
+      baseUrl: connection.baseUrl,
+      token: connection.token,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     const ref = build.branch ?? build.tag ?? undefined;
     if (!pipelineOf.has(build.id)) {
       const mergeRequest = build.event === 'merge_request';
@@ -102,7 +109,11 @@ export function createCommitStatusActivities({ db, cipher, publicUrl, logger, re
   }
 
   async function postGitHub(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
-    const client = createGitHubClient({ baseUrl: connection.baseUrl, token: connection.token });
+    const client = createGitHubClient({
+      baseUrl: connection.baseUrl,
+      token: connection.token,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     const input: GitHubStatusInput = {
       state: githubState[state],
       context: statusName(build.subproject),

@@ -137,7 +137,8 @@ function retryAfterSeconds(headers: Headers): number | undefined {
 }
 
 function unreachable(provider: ProviderKind, error: unknown, context: ErrorContext): ProviderError {
-  const timeout = error instanceof GitbeakerTimeoutError || (error as Error)?.name === 'TimeoutError';
+  const names = [(error as Error)?.name, ((error as Error)?.cause as Error | undefined)?.name];
+  const timeout = error instanceof GitbeakerTimeoutError || names.includes('TimeoutError');
   const cause = timeout ? 'the request timed out' : describeCause(error);
   return new ProviderError(
     `Kiln cannot reach ${label[provider]} at ${context.baseUrl} while ${context.action} (${cause}): check the provider's base URL and network.`,

@@ -59,7 +59,10 @@ export function createGitHubClient({ baseUrl, token, timeoutMs = 30_000 }: GitHu
     baseUrl: apiUrl,
     userAgent: 'kiln',
     log: silent,
-    request: { signal: undefined, timeout: timeoutMs },
+  });
+  // @octokit/request has no timeout option any more; each request gets its own abort signal instead.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) };
   });
   const call = async <T>(action: string, project: string | undefined, run: () => Promise<T>): Promise<T> => {
     try {

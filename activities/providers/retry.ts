@@ -9,9 +9,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Longest single wait, even when Retry-After asks for more (the caller then sees the rate-limit error). */
   maxDelayMs: number;
+  /** No retry starts once this much time has passed since the first attempt, so callers can bound the total. */
+  budgetMs?: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 90_000 };
 
 /**
  * Runs `call`, retrying rate limits (honouring Retry-After) and 5xx/unreachable answers; anything else, or a
@@ -21,6 +23,7 @@ export async function withProviderRetry<T>(
   call: () => Promise<T>,
   policy: RetryPolicy = defaultRetryPolicy,
 ): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
@@ -31,6 +34,7 @@ export async function withProviderRetry<T>(
           ? error.retryAfterSeconds * 1000
           : policy.baseDelayMs * 2 ** (attempt - 1);
       if (wait > policy.maxDelayMs) throw error;
+      if (policy.budgetMs !== undefined && Date.now() - started + wait > policy.budgetMs) throw error;
       await sleep(wait);
     }
   }

@@ -88,4 +88,15 @@ describe('GitHub client against the fake GitHub API', () => {
     expect(error).toMatchObject({ kind: 'rateLimited', status: 429, retryAfterSeconds: 120 });
     expect((error as Error).message).toContain('retry after 120 s');
   });
+
+  it('gives up on a GitHub that does not answer within the timeout', async () => {
+    github.failures.push({ path: /^\/user$/, times: 1, response: { status: 200, body: {}, delayMs: 2_000 } });
+    const started = Date.now();
+    const error = await failure(
+      createGitHubClient({ baseUrl: github.baseUrl, token: 'ghp_repo', timeoutMs: 200 }).tokenInfo(),
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error).toMatchObject({ kind: 'unavailable', status: 0 });
+    expect(error.message).toContain('the request timed out');
+  });
 });

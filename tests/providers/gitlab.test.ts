@@ -125,4 +125,21 @@ describe('GitLab client against the fake GitLab API', () => {
     const statuses = gitlab.projects.get(7)!.statuses.filter((s) => s.sha === 'abc123');
     expect(statuses.map((s) => s.status)).toEqual(['pending', 'running']);
   });
+
+  it('gives up on a GitLab that does not answer within the timeout', async () => {
+    gitlab.failures.push({ path: /pipelines$/, times: 1, response: { status: 200, body: [], delayMs: 2_000 } });
+    const slow = createGitLabClient({ baseUrl: gitlab.baseUrl, token: 'glpat-api', timeoutMs: 200 });
+    const error = await failure(slow.listPipelines('7', { page: 1, perPage: 5 }));
+    expect(error).toMatchObject({ kind: 'unavailable', status: 0 });
+    expect(error.message).toContain('the request timed out');
+  });
+
+  it('does not start a retry that would overrun the retry budget', async () => {
+    gitlab.rateLimit(/pipelines$/, 1, 1, 'GET');
+    const started = Date.now();
+    const policy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 5_000, budgetMs: 500 };
+    const error = await failure(withProviderRetry(() => client().listPipelines('7', { page: 1, perPage: 5 }), policy));
+    expect(error.kind).toBe('rateLimited');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
 });

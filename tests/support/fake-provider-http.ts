@@ -20,6 +20,8 @@ export interface FakeResponse {
   headers?: Record<string, string>;
   /** Sent as text/plain instead of JSON. */
   text?: string;
+  /** Wait this long before answering (to exercise client timeouts). */
+  delayMs?: number;
 }
 
 export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -91,7 +93,7 @@ export async function startFakeServer(
       const response = await r.handler({ method, path, query: url.searchParams, headers: req.headers, body, params });
       return send(res, response, commonHeaders());
     }
-    send(res, { status: 404, body: { message: '404 Not Found' } }, commonHeaders());
+    await send(res, { status: 404, body: { message: '404 Not Found' } }, commonHeaders());
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -113,7 +115,9 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-function send(res: ServerResponse, response: FakeResponse, common: Record<string, string>) {
+async function send(res: ServerResponse, response: FakeResponse, common: Record<string, string>) {
+  if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+  if (res.destroyed) return;
   const isText = response.text !== undefined;
   const payload = isText ? response.text! : response.body === undefined ? '' : JSON.stringify(response.body);
   res.writeHead(response.status, {
