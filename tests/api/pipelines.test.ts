@@ -201,6 +201,14 @@ describe('Provider checks and one-click webhooks API', () => {
     expect(asMember.status).toBe(403);
   });
 
+  it('re-checks a registered token without ever returning it', async () => {
+    const providers = await api.request('GET', `/git-providers?organizationId=${member.organizationId}`);
+    const stored = await api.request('POST', `/provider-checks/${providers.body.items[0].id}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ kind: 'gitlab', scopes: ['api'] });
+    expect(JSON.stringify(stored.body)).not.toContain('glpat-api');
+  });
+
   it('registers the webhook in the GitLab project once; a second click changes nothing', async () => {
     const first = await api.request('POST', `/services/${serviceId}/webhook/register`, { body: {} });
     expect(first.status).toBe(200);
@@ -210,6 +218,22 @@ describe('Provider checks and one-click webhooks API', () => {
     const info = await api.request('GET', `/services/${serviceId}/webhook`);
     expect(gitlab.projects.get(7)!.hooks).toEqual([
       expect.objectContaining({ url: info.body.urls[0].url, token: info.body.secretToken }),
+    ]);
+  });
+
+  it('documents the routes in the OpenAPI document', async () => {
+    const doc = await api.request('GET', '/openapi.json', { token: null });
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body.paths).filter((p) => /pipelines|jobs|provider-checks|webhook\/register/.test(p));
+    expect(paths.sort()).toEqual([
+      '/api/v1/provider-checks',
+      '/api/v1/provider-checks/{id}',
+      '/api/v1/services/{id}/jobs/{jobId}/log',
+      '/api/v1/services/{id}/pipelines',
+      '/api/v1/services/{id}/pipelines/{pipelineId}',
+      '/api/v1/services/{id}/pipelines/{pipelineId}/cancel',
+      '/api/v1/services/{id}/pipelines/{pipelineId}/retry',
+      '/api/v1/services/{id}/webhook/register',
     ]);
   });
 });
