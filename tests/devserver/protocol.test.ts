@@ -31,6 +31,23 @@ async function eventTypes(workflowId: string): Promise<number[]> {
 }
 
 describe('devserver conformance: protocol', () => {
+  it('describes and lists namespaces, reports system and cluster info', async () => {
+    const described = await service().describeNamespace({ namespace: h.temporal.namespace });
+    expect(described.namespaceInfo?.name).toBe(h.temporal.namespace);
+    const listed = await service().listNamespaces({});
+    expect(listed.namespaces?.map((n) => n.namespaceInfo?.name)).toContain(h.temporal.namespace);
+    expect((await service().getSystemInfo({})).capabilities?.sdkMetadata).toBe(true);
+    expect((await service().getClusterInfo({})).serverVersion).toBeTruthy();
+    await expect(service().describeNamespace({ namespace: `missing-${randomUUID()}` })).rejects.toMatchObject({
+      code: 5,
+    }); // NOT_FOUND
+    if (!h.temporal.devServer) return; // registering namespaces on a shared cluster is not a test's business
+    const name = `kiln-${randomUUID()}`;
+    await service().registerNamespace({ namespace: name, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    expect((await service().describeNamespace({ namespace: name })).namespaceInfo?.state).toBe(1); // REGISTERED
+    await expect(service().registerNamespace({ namespace: name })).rejects.toMatchObject({ code: 6 }); // ALREADY_EXISTS
+  });
+
   it('times out a workflow task nobody completes and retries it on a healthy worker', async () => {
     const taskQueue = `wft-timeout-${randomUUID()}`;
     const workflowId = h.id('wft-timeout');
