@@ -44,35 +44,40 @@ export async function startServiceBuilds(
 async function startOne(deps: AppDeps, delivery: IncomingDelivery, service: WebhookService, candidate: BuildCandidate) {
   const deliveryId = deliveryIdOf(delivery);
   const workflowId = webhookBuildWorkflowId(delivery.provider, deliveryId, service.id);
-  const id = randomUUID();
-  // Row and its first log line go in together; a concurrent duplicate inserts nothing and reuses the winner's row.
-  const inserted = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(builds)
-      .values({
-        id,
-        serviceId: service.id,
-        organizationId: service.organizationId,
-        trigger: 'webhook',
-        event: candidate.event,
-        provider: delivery.provider,
-        deliveryId,
-        ref: candidate.ref,
-        branch: candidate.branch ?? null,
-        tag: candidate.tag ?? null,
-        sha: candidate.sha,
-        commitMessage: candidate.commitMessage?.trim() ?? null,
-        commitAuthor: candidate.commitAuthor ?? null,
-        workflowId,
-      })
-      .onConflictDoNothing({ target: builds.workflowId })
-      .returning();
-    if (!row) return undefined;
-    const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
-    await tx.insert(buildLogLines).values({ buildId: row.id, seq: 0, stream: 'system', text, at: new Date() });
-    return row;
-  });
+  const [inserted] = await deps.db
+    .insert(builds)
+    .values({
+      id: randomUUID(),
+      serviceId: service.id,
+      organizationId: service.organizationId,
+      trigger: 'webhook',
+      event: candidate.event,
+      provider: delivery.provider,
+      deliveryId,
+      ref: candidate.ref,
+      branch: candidate.branch ?? null,
+      tag: candidate.tag ?? null,
+      sha: candidate.sha,
+      commitMessage: candidate.commitMessage?.trim() ?? null,
+      commitAuthor: candidate.commitAuthor ?? null,
+      workflowId,
+    })
+    // A concurrent or repeated delivery inserts nothing and continues with the first one's row.
+    .onConflictDoNothing({ target: builds.workflowId })
+    .returning();
   const build = inserted ?? (await deps.db.select().from(builds).where(eq(builds.workflowId, workflowId)))[0]!;
-  await startBuildWorkflow(deps.temporal, build);
+  const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
+  // The first log line is written while the workflow starts: it is not needed for durability, only for display.
+  const firstLine = inserted
+    ? deps.db
+        .insert(buildLogLines)
+        .values({ buildId: build.id, seq: 0, stream: 'system', text, at: new Date() })
+        .onConflictDoNothing()
+        .then(
+          () => undefined,
+          (err: unknown) => deps.logger?.warn({ err, buildId: build.id }, 'could not write the first build log line'),
+        )
+    : Promise.resolve();
+  await Promise.all([startBuildWorkflow(deps.temporal, build), firstLine]);
   return { buildId: build.id, workflowId, status: build.status, duplicate: !inserted };
 }
