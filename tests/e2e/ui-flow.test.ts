@@ -1,0 +1,171 @@
+// End to end through the UI: the real Kiln server on its embedded defaults, a real git server and registry,
+// headless Chromium. Create a service, enable Auto CI, copy the webhook URL, send a signed push, watch the
+// build succeed with its log streaming, search the log, cancel a second build.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildToolsAvailable, ensureBusyboxImage } from '../support/busybox-image';
+import { githubHeaders, githubPush } from '../support/webhook-payloads';
+import { chromiumAvailable, launchChromium, screenshot } from './support/browser';
+import { buildUi, startKilnStack } from './support/kiln-stack';
+import type { KilnStack } from './support/kiln-stack';
+
+const ready = chromiumAvailable() && (await buildToolsAvailable());
+const BUILD_TIMEOUT = 180_000;
+
+describe.runIf(ready)('Kiln UI end to end', () => {
+  let stack: KilnStack;
+  let browser: Browser;
+  let baseImageRoot: string;
+
+  beforeAll(async () => {
+    await buildUi();
+    [stack, browser] = await Promise.all([startKilnStack(), launchChromium()]);
+    baseImageRoot = await mkdtemp(path.join(os.tmpdir(), 'kiln-e2e-base-'));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (baseImageRoot) await rm(baseImageRoot, { recursive: true, force: true });
+  }, 60_000);
+
+  it('creates a service, enables Auto CI, builds from a signed push, streams and searches the log, cancels a build', async () => {
+    const { registry, git } = stack;
+    await stack.api('POST', '/git-providers', { kind: 'github', baseUrl: git.baseUrl, token: stack.gitToken });
+    await stack.api('POST', '/registries', {
+      name: 'local',
+      kind: 'oci',
+      url: registry.host,
+      project: 'e2e',
+      username: 'kiln',
+      password: 'registry-pass',
+      insecure: true,
+    });
+    const repo = await git.createRepository('team/shop', {
+      Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n',
+      'hello.txt': 'hello from kiln\n',
+    });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+    // Sign in with the admin token Kiln wrote on first start.
+    await page.goto(stack.url);
+    await page.getByLabel('API token').fill(stack.adminToken);
+    await screenshot(page, '01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Services' }).waitFor();
+
+    // Create the service.
+    await page
+      .getByRole('link', { name: /New service/ })
+      .first()
+      .click();
+    const form = page.getByRole('dialog', { name: 'New service' });
+    await form.getByLabel('Name', { exact: true }).fill('shop');
+    await form.getByLabel('Git provider').selectOption('github');
+    await form.getByLabel('Repository URL').fill(repo.url);
+    await form.getByLabel('Registry', { exact: true }).selectOption({ label: `local (${registry.host}/e2e)` });
+    await screenshot(page, '02-new-service');
+    await form.getByRole('button', { name: 'Create service' }).click();
+    await page.waitForURL(/#\/services\/[0-9a-f-]{36}$/);
+
+    // The card shows the pipeline and an enabled Auto CI button.
+    await page.getByRole('link', { name: 'Services', exact: true }).first().click();
+    const card = page.getByRole('article', { name: 'shop' });
+    await card.getByRole('button', { name: 'Source: Connected' }).waitFor();
+    await screenshot(page, '03-services');
+    await card.getByRole('button', { name: 'Auto CI for shop' }).click();
+
+    // Enable Auto CI and save.
+    const modal = page.getByRole('dialog', { name: 'Auto CI — shop' });
+    await modal.getByRole('switch', { name: 'Enable Auto CI' }).check();
+    await modal.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Auto CI settings have been saved').waitFor();
+    await screenshot(page, '04-auto-ci-settings');
+
+    // Copy the webhook URL and token from the Webhook tab.
+    await modal.getByRole('tab', { name: 'Webhook' }).click();
+    await modal.getByRole('button', { name: 'Copy URL' }).first().click();
+    const webhookUrl = await clipboard(page);
+    expect(webhookUrl).toBe(`${stack.url}/api/v1/webhook/github`);
+    await modal.getByRole('button', { name: 'Copy Token' }).click();
+    const secret = await clipboard(page);
+    expect(secret.length).toBeGreaterThan(16);
+    await screenshot(page, '05-webhook');
+    await modal.getByRole('button', { name: 'Close dialog' }).click();
+
+    // A signed GitHub push to the copied URL starts a build.
+    const body = JSON.stringify(githubPush('team/shop', { after: repo.sha, message: 'Add hello page' }));
+    const delivery = await fetch(webhookUrl, { method: 'POST', headers: githubHeaders('push', body, secret), body });
+    expect(delivery.status).toBe(200);
+
+    // Watch it in the UI: expand while it runs, log lines stream in, it ends Succeeded.
+    await card.getByRole('link', { name: 'shop' }).click();
+    const row = page.locator('li.build-row', { hasText: 'Add hello page' });
+    await row.getByRole('button', { name: /Show log of Add hello page/ }).click();
+    await row.locator('.log-line').first().waitFor({ timeout: BUILD_TIMEOUT });
+    await page
+      .locator('li.build-row[data-status="Succeeded"]', { hasText: 'Add hello page' })
+      .waitFor({ timeout: BUILD_TIMEOUT });
+    await expectText(row, 'Triggered by Webhook (push)');
+    await expectText(row, '100%');
+
+    // Search the log.
+    const total = await row.locator('.log-line').count();
+    expect(total).toBeGreaterThan(0);
+    await row.getByRole('searchbox').fill('hello.txt');
+    await row.getByText(/^\d+ of [\d,]+ lines$/).waitFor();
+    const matching = await row.locator('.log-line .log-text').allTextContents();
+    expect(matching.length).toBeGreaterThan(0);
+    for (const text of matching) expect(text.toLowerCase()).toContain('hello.txt');
+    await screenshot(page, '06-build-succeeded-log');
+    await row.getByRole('searchbox').fill('');
+
+    // A second, slow build: trigger it from the UI and cancel it while it builds.
+    const base = await ensureBusyboxImage({ storageRoot: baseImageRoot, registry: registry.auth });
+    await git.commit('team/shop', { Dockerfile: `FROM ${base}\nRUN echo slow step && sleep 120\n` }, 'Slow build');
+    await page.getByRole('button', { name: 'Trigger Build' }).click();
+    const trigger = page.getByRole('dialog', { name: 'Trigger build' });
+    expect(await trigger.getByLabel('Branch').inputValue()).toBe('main');
+    await trigger.getByRole('button', { name: 'Start build' }).click();
+    const slow = page.locator('li.build-row').first();
+    await page.locator('li.build-row[data-status="Building"]').first().waitFor({ timeout: 60_000 });
+    await slow.locator('.log-line', { hasText: 'slow step' }).first().waitFor({ timeout: BUILD_TIMEOUT });
+    await slow.getByRole('button', { name: /^Cancel / }).click();
+    await page.locator('li.build-row[data-status="Cancelled"]').first().waitFor({ timeout: 90_000 });
+    await slow.getByRole('button', { name: /^Retry / }).waitFor();
+    await screenshot(page, '07-build-cancelled');
+
+    // Recent deliveries lists the push with its build.
+    await page.getByRole('link', { name: 'Recent deliveries' }).click();
+    const deliveryRow = page.getByRole('row', { name: /push/ }).first();
+    await expectText(deliveryRow, '200');
+    await screenshot(page, '08-deliveries');
+
+    // A phone-sized screen still shows the service card and its pipeline.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Services', exact: true }).first().click();
+    await page.getByRole('article', { name: 'shop' }).getByRole('button', { name: 'Build: Cancelled' }).waitFor();
+    await screenshot(page, '09-services-phone');
+
+    const builds = await stack.api<{ items: { status: string; commitMessage: string | null }[] }>('GET', '/builds');
+    expect(builds.items.map((b) => b.status).sort()).toEqual(['Cancelled', 'Succeeded']);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 480_000);
+});
+
+function clipboard(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+async function expectText(locator: ReturnType<Page['locator']>, text: string) {
+  await locator.getByText(text, { exact: false }).first().waitFor({ timeout: 10_000 });
+}
