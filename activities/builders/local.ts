@@ -6,7 +6,7 @@ import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../pr
 import { checkRegistryLogin, getManifestDigest } from '../registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
 import { buildahFailure, buildahStorageArgs, writeAuthFile } from './buildah';
-import { assertImagesOnRegistry, resolvePaths, validateBuildArgs } from './request-checks';
+import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 
 export interface LocalBuilderOptions {
   /** Buildah image store and run state (under KILN_DATA_DIR); builds sharing it share the layer cache. */
@@ -34,7 +34,12 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
   let running = 0;
 
   /** Runs one buildah command with output streamed to the build log; throws the user-facing failure. */
-  async function run(step: 'build' | 'push', args: string[], job: Job): Promise<void> {
+  async function run(
+    step: 'build' | 'push',
+    args: string[],
+    job: Job,
+    env: Record<string, string> = {},
+  ): Promise<void> {
     const { request, ctx } = job;
     const fullArgs = [...buildahStorageArgs(options.storageRoot), ...args];
     ctx.log.write('system', `$ buildah ${args.join(' ')}`);
@@ -42,7 +47,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     const result: RunProcessResult = await runProcess({
       command: buildah,
       args: fullArgs,
-      env: childEnv({ TMPDIR: job.tmpDir, BUILDAH_ISOLATION: 'chroot' }),
+      env: childEnv({ ...env, TMPDIR: job.tmpDir, BUILDAH_ISOLATION: 'chroot' }),
       signal: ctx.signal,
       timeoutMs: Math.max(job.deadline - Date.now(), 1),
       idleTimeoutMs,
@@ -75,11 +80,13 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     await checkRegistryLogin(request.registry);
     const auth = await writeAuthFile(request.registry);
     try {
+      // buildah 1.28 has no per-registry switch on the command line, so an insecure target registry also
+      // relaxes TLS for base images pulled during that build; only use `insecure` for local registries.
       const tls = request.registry.insecure ? ['--tls-verify=false'] : [];
-      const buildArgs = Object.entries(request.buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
+      const buildArgs = buildArgsFor(request.buildArgs);
       const tags = request.images.flatMap((image) => ['--tag', image]);
       const bud = ['bud', '--isolation', 'chroot', '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
-      await run('build', [...bud, ...buildArgs, ...tags, contextDir], job);
+      await run('build', [...bud, ...buildArgs.argv, ...tags, contextDir], job, buildArgs.env);
       ctx.phase?.('push');
       for (const image of request.images) {
         await run('push', ['push', '--authfile', auth.path, ...tls, image, `docker://${image}`], job);

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from '../errors';
-import { scrubSecrets } from '../process';
+import { childEnv, scrubSecrets } from '../process';
 import type { BuildRequest } from './builder';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
@@ -56,4 +56,28 @@ export function validateBuildArgs(buildArgs: Record<string, string>): void {
       );
     }
   }
+}
+
+// Names buildah or its children read themselves: passing a build arg through one of these would change them.
+const reservedEnv =
+  /^(PATH|HOME|USER|TMPDIR|TZ|LANG|(BUILDAH|CONTAINERS|STORAGE|REGISTRY|XDG|LC|SSL)_.*|(HTTPS?|NO)_PROXY|(https?|no)_proxy)$/;
+
+/**
+ * Build args as buildah flags. Values travel in the child's environment (`--build-arg NAME` reads them from
+ * there) because argv is world-readable and build args often carry tokens; names buildah itself reads
+ * from the environment go in argv instead.
+ */
+export function buildArgsFor(buildArgs: Record<string, string>): { argv: string[]; env: Record<string, string> } {
+  const argv: string[] = [];
+  const env: Record<string, string> = {};
+  const inherited = childEnv();
+  for (const [name, value] of Object.entries(buildArgs)) {
+    if (reservedEnv.test(name) || name in inherited) {
+      argv.push('--build-arg', `${name}=${value}`);
+    } else {
+      argv.push('--build-arg', name);
+      env[name] = value;
+    }
+  }
+  return { argv, env };
 }

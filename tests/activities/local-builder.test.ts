@@ -148,7 +148,7 @@ describe('local builder (buildah)', () => {
       const run = capture();
       const source = { repositoryUrl: repo.url, sha: repo.sha, ref: 'refs/heads/main', token: gitToken };
       const req = request(undefined, 'busy', { source, buildArgs: { GREETING: 'hello-kiln' } });
-      const watcher = watchArgv([gitToken, registryPassword]);
+      const watcher = watchArgv([gitToken, registryPassword, 'hello-kiln']);
       const started = Date.now();
       return createLocalBuilder({ storageRoot })
         .build(req, run.ctx)
@@ -167,6 +167,7 @@ describe('local builder (buildah)', () => {
       expect(leaks).toEqual([]);
       expect(run.text()).not.toContain(gitToken);
       expect(run.text()).not.toContain(registryPassword);
+      expect(run.text()).toContain('--build-arg GREETING ');
     }
   });
 
