@@ -1,6 +1,7 @@
 // Conformance at the protocol level: workflow task timeout and retry, UnhandledCommand, history paging, start
 // idempotency and id reuse policies. Raw WorkflowService calls stand in for a misbehaving worker.
 import { randomUUID } from 'node:crypto';
+import Long from 'long';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness';
@@ -43,7 +44,7 @@ describe('devserver conformance: protocol', () => {
     }); // NOT_FOUND
     if (!h.temporal.devServer) return; // registering namespaces on a shared cluster is not a test's business
     const name = `kiln-${randomUUID()}`;
-    await service().registerNamespace({ namespace: name, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await service().registerNamespace({ namespace: name, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
     expect((await service().describeNamespace({ namespace: name })).namespaceInfo?.state).toBe(1); // REGISTERED
     await expect(service().registerNamespace({ namespace: name })).rejects.toMatchObject({ code: 6 }); // ALREADY_EXISTS
   });
