@@ -1,4 +1,4 @@
-import { Gitlab, type PipelineStatus } from '@gitbeaker/rest';
+import { GitbeakerRequestError, Gitlab, type PipelineStatus } from '@gitbeaker/rest';
 import { translateGitLabError } from './errors';
 import { singleShotRequester } from './gitlab-requester';
 import type { GitLabJob, GitLabPipeline } from './pipeline-view';
@@ -149,9 +149,7 @@ export function createGitLabClient({ baseUrl, token, timeoutMs = 30_000 }: GitLa
           await api.Commits.editStatus(project, sha, state, options);
           return 'posted' as const;
         } catch (error) {
-          if (translateGitLabError(error, { action: '', baseUrl: host }).status === 400 && isSameState(error)) {
-            return 'unchanged' as const;
-          }
+          if (isSameState(error)) return 'unchanged' as const;
           throw error;
         }
       }),
@@ -181,5 +179,9 @@ export function createGitLabClient({ baseUrl, token, timeoutMs = 30_000 }: GitLa
 export type GitLabClient = ReturnType<typeof createGitLabClient>;
 
 function isSameState(error: unknown): boolean {
-  return /cannot transition status/i.test((error as Error).message ?? '');
+  return (
+    error instanceof GitbeakerRequestError &&
+    error.cause?.response.status === 400 &&
+    /cannot transition status/i.test(error.cause.description)
+  );
 }
