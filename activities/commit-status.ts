@@ -70,8 +70,9 @@ function describe(state: CommitState, build: BuildRow): string {
  * Activities that report a build's state on its commit at GitLab or GitHub. `reportCommitStatus` never throws:
  * reporting is a courtesy to reviewers and must not fail or retry a build. Transient provider errors (rate limits
  * with Retry-After, 5xx, unreachable) are retried inside (4 attempts, waits up to 30 s each, no retry after 90 s,
- * 15 s per request), so one report ends within about 2 minutes: give the activity a startToCloseTimeout of 3; anything else is logged with a message saying what to fix.
- * Only existing builds are reported, so deliveries that were skipped never leave a pending status behind.
+ * 15 s per request), so one report ends within about 2 minutes: give the activity a startToCloseTimeout of 3.
+ * Anything else is logged with a message saying what to fix. Only existing builds with a known commit are reported,
+ * so deliveries that were skipped (branch filters, [skip ci]) never leave a pending status behind.
  */
 export function createCommitStatusActivities({ db, cipher, publicUrl, logger, retry }: CommitStatusDeps) {
   const log: StatusLogger = logger ?? pino({ name: 'commit-status' });
