@@ -48,13 +48,14 @@ export function createKubernetesBuilder(options: KubernetesBuilderOptions): Buil
   const core = kc.makeApiClient(CoreV1Api);
   return {
     name: 'kubernetes',
-    async build(request: BuildRequest, context: BuildContext): Promise<BuildOutput> {
+    async build(original: BuildRequest, context: BuildContext): Promise<BuildOutput> {
+      const { request, gitUsername } = separateCredentials(original, settings.gitUsername);
       const { namespace } = settings;
       const names = buildObjectNames(request.buildId);
       const heartbeat = setInterval(() => context.heartbeat({ pod: names.pod }), settings.heartbeatIntervalMs);
       try {
         const pod = buildPodManifest(request, { ...settings, namespace });
-        await createBuildObjects(core, request, settings, pod);
+        await createBuildObjects(core, request, { ...settings, gitUsername }, pod);
         const { cpu, memoryMiB, profile } = request.resources;
         context.log.write(
           'system',
@@ -77,6 +78,10 @@ export function createKubernetesBuilder(options: KubernetesBuilderOptions): Buil
   };
 }
 
+/**
+ * Pod first, then its credentials Secret owned by the pod (the kubelet waits for the Secret to mount), so a
+ * Secret can never outlive its pod — even if this worker dies before cleanup.
+ */
 async function createBuildObjects(
   core: CoreV1Api,
   request: BuildRequest,
@@ -84,18 +89,21 @@ async function createBuildObjects(
   pod: V1Pod,
 ): Promise<void> {
   const { namespace, gitUsername } = settings;
+  const created = await kubeCall({ verb: 'create', resource: 'pods', namespace }, () =>
+    core.createNamespacedPod({ namespace, body: pod }),
+  );
+  const owner = { name: created.metadata?.name ?? '', uid: created.metadata?.uid ?? '' };
+  const { token } = request.source;
   const secret = buildSecretManifest({
     namespace,
     buildId: request.buildId,
     gitUsername,
-    token: request.source.token,
+    token,
     registry: request.registry,
+    owner,
   });
   await kubeCall({ verb: 'create', resource: 'secrets', namespace }, () =>
     core.createNamespacedSecret({ namespace, body: secret }),
-  );
-  await kubeCall({ verb: 'create', resource: 'pods', namespace }, () =>
-    core.createNamespacedPod({ namespace, body: pod }),
   );
 }
 
@@ -132,6 +140,26 @@ async function deleteBuildObjects(
       );
     }
   }
+}
+
+/** Credentials written into the repository URL move to the Secret: the URL lands in the pod spec and the log. */
+function separateCredentials(
+  request: BuildRequest,
+  gitUsername: string,
+): { request: BuildRequest; gitUsername: string } {
+  let url: URL;
+  try {
+    url = new URL(request.source.repositoryUrl);
+  } catch {
+    return { request, gitUsername };
+  }
+  if (!url.username && !url.password) return { request, gitUsername };
+  const username = decodeURIComponent(url.username);
+  const token = request.source.token ?? (decodeURIComponent(url.password) || undefined);
+  url.username = '';
+  url.password = '';
+  const source = { ...request.source, repositoryUrl: url.toString(), token };
+  return { request: { ...request, source }, gitUsername: username && !request.source.token ? username : gitUsername };
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

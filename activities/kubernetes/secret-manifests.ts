@@ -46,6 +46,8 @@ export function buildSecretManifest(input: {
   gitUsername: string;
   token?: string;
   registry: RegistryAuth;
+  /** The build pod: the Secret is owned by it, so the garbage collector removes it with the pod. */
+  owner?: { name: string; uid: string };
 }): V1Secret {
   const stringData: Record<string, string> = {
     'config.json': dockerConfigJson(input.registry),
@@ -59,6 +61,7 @@ export function buildSecretManifest(input: {
       name: buildObjectNames(input.buildId).secret,
       namespace: input.namespace,
       labels: { ...managedBy, 'app.kubernetes.io/component': 'build', [buildIdLabel]: labelValue(input.buildId) },
+      ...(input.owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', ...input.owner }] } : {}),
     },
     type: 'Opaque',
     stringData,

@@ -72,6 +72,23 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     expect(text()).toContain(`Checked out ${source.sha}`);
   });
 
+  it('moves credentials written into the repository URL out of the pod spec and still clones with them', async () => {
+    cluster.kubelet.plan({ kind: 'oomKilled' }, isBuildPod);
+    const pods: KubeObject[] = [];
+    const onChange = (event: { type: string; object: KubeObject }) => event.type === 'ADDED' && pods.push(event.object);
+    cluster.store.on('change', onChange);
+    const withCredentials = source.repositoryUrl.replace('http://', `http://oauth2:${token}@`);
+    const { context, text } = recordingContext();
+    const error = await failureOf(
+      builder().build(request({ source: { ...source, repositoryUrl: withCredentials, token: undefined } }), context),
+    );
+    cluster.store.off('change', onChange);
+    expect(error).toMatchObject({ type: 'BuildOutOfMemory' });
+    expect(text()).toContain(`Checked out ${source.sha}`);
+    expect(JSON.stringify(pods.map((p) => p.spec))).not.toContain(token);
+    expect(text()).not.toContain(token);
+  });
+
   it('maps ImagePullBackOff of a builder image to a clear error', async () => {
     cluster.kubelet.plan({ kind: 'imagePullBackOff' }, isBuildPod);
     const error = await failureOf(
@@ -120,6 +137,12 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     const { context, lines } = recordingContext(cancel.signal);
     const running = builder().build(request(), context);
     await expect.poll(() => lines.some((l) => l.line === 'Building with BuildKit…')).toBe(true);
+    // The credentials Secret is owned by the pod, so it cannot outlive it even if this worker dies.
+    const [pod] = cluster.store.list('pods', 'kiln-builds');
+    const [secret] = cluster.store.list('secrets', 'kiln-builds');
+    expect(secret?.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'Pod', name: pod?.metadata.name, uid: pod?.metadata.uid },
+    ]);
     const before = cluster.requests.length;
     cancel.abort(new Error('Build cancelled by user'));
     await expect(running).rejects.toThrow('Build cancelled by user');
@@ -150,13 +173,21 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     expect(error.message).toContain('Dockerfile not found: docker/Dockerfile.prod does not exist at commit');
   });
 
-  it('reports Permission denied when Kiln may not create pods in the builds namespace, and removes the Secret it made', async () => {
+  it('reports Permission denied when Kiln may not create pods in the builds namespace', async () => {
     cluster.rbac.deny({ verb: 'create', resource: 'pods', namespace: 'kiln-builds' });
     await expect(builder().build(request(), recordingContext().context)).rejects.toMatchObject({
       type: 'PermissionDenied',
       message: expect.stringContaining(
         'Permission denied: system:serviceaccount:kiln:kiln-worker needs create on pods in namespace "kiln-builds"',
       ),
+    });
+  });
+
+  it('deletes the pod again when its credentials Secret may not be created', async () => {
+    cluster.rbac.deny({ verb: 'create', resource: 'secrets', namespace: 'kiln-builds' });
+    await expect(builder().build(request(), recordingContext().context)).rejects.toMatchObject({
+      type: 'PermissionDenied',
+      message: expect.stringContaining('needs create on secrets in namespace "kiln-builds"'),
     });
   });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { FakeDeploymentController } from './deployment-controller';
+import { startGarbageCollector } from './garbage-collector';
 import { FakeKubelet } from './kubelet';
 import { LogStore } from './logs';
 import { Rbac } from './rbac';
@@ -60,6 +61,7 @@ export async function startFakeKubernetes(options: { namespaces?: string[] } = {
   const kubelet = new FakeKubelet(store, logs);
   kubelet.runtimes.push(shellRuntime, buildctlRuntime(storageRoot));
   const deployments = new FakeDeploymentController(store);
+  startGarbageCollector(store);
   const tls = await selfSignedCertificate(storageRoot);
   const server = await listenApiServer({ store, logs, rbac, token, user, requests }, tls);
   const createNamespace = (name: string) => {

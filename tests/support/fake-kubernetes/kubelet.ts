@@ -170,12 +170,20 @@ export class FakeKubelet {
       await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, this.pullBackoffMs))]);
       if (stop.aborted) return 'waiting';
     }
-    const volumes = await mountVolumes(this.store, pod, spec, workdir);
-    if (typeof volumes === 'string') {
-      for (const c of spec.containers)
-        status.container(c, false, { waiting: { reason: 'ContainerCreating', message: volumes } });
-      await waitForAbort(stop);
-      return 'waiting';
+    // A Secret the pod mounts may be created after the pod: the kubelet keeps retrying the mount.
+    let volumes = await mountVolumes(this.store, pod, spec, workdir);
+    for (
+      let reported = false;
+      typeof volumes === 'string';
+      volumes = await mountVolumes(this.store, pod, spec, workdir)
+    ) {
+      if (!reported) {
+        for (const c of spec.containers)
+          status.container(c, false, { waiting: { reason: 'ContainerCreating', message: volumes } });
+      }
+      reported = true;
+      await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, 50))]);
+      if (stop.aborted) return 'waiting';
     }
     for (const container of spec.initContainers ?? []) {
       const code = await this.runContainer(pod, container, true, volumes, status, stop, scenario);
