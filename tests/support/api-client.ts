@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/deps';
 import { ensureBootstrap } from '../../db/bootstrap';
 import { createSecretCipher, type SecretCipher } from '../../db/crypto';
-import type { Database } from '../../db/client';
+import { createDb, type Database } from '../../db/client';
 import { createTestDatabase } from './database';
 
 /** Response bodies are asserted field by field in tests, so they stay loosely typed. */
@@ -33,8 +33,10 @@ export interface TestApi {
  * The API over a fresh PostgreSQL database with a bootstrapped admin. Without `temporal` the client points at
  * a lazy connection that is never dialled — fine for suites that start no builds.
  */
-export async function createTestApi(options: { temporal?: Client; clock?: () => Date } = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
+export async function createTestApi(
+  options: { temporal?: Client; clock?: () => Date; driver?: 'postgres' | 'pglite' } = {},
+): Promise<TestApi> {
+  const database = options.driver === 'pglite' ? await createEmbeddedDatabase() : await createTestDatabase();
   const cipher = createSecretCipher(randomBytes(32));
   const temporal = options.temporal ?? new Client();
   const deps: AppDeps = {
@@ -82,6 +84,12 @@ export async function createOrgWithMember(api: TestApi, name: string) {
     body: { organizationId: org.body.id, name: `${name}-dev`, role: 'member' },
   });
   return { organizationId: org.body.id as string, userId: user.body.id as string, token: user.body.token as string };
+}
+
+async function createEmbeddedDatabase() {
+  const handle = await createDb({ dataDir: 'memory://' });
+  await handle.migrate();
+  return { url: 'memory://', db: handle.db, close: () => handle.close() };
 }
 
 function safeJson(text: string): unknown {
