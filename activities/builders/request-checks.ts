@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from '../errors';
 import { childEnv, scrubSecrets } from '../process';
@@ -6,13 +6,14 @@ import type { BuildRequest } from './builder';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
 export async function resolvePaths(checkoutDir: string, request: BuildRequest) {
-  const root = path.resolve(checkoutDir);
-  const inside = (rel: string) => {
-    const abs = path.resolve(root, rel);
-    return abs === root || abs.startsWith(root + path.sep) ? abs : null;
+  const root = await realpath(checkoutDir);
+  // Symlinks are resolved first: a repository must not point the build at files outside its checkout.
+  const inside = async (rel: string) => {
+    const abs = await realpath(path.resolve(root, rel)).catch(() => null);
+    return abs != null && (abs === root || abs.startsWith(root + path.sep)) ? abs : null;
   };
-  const contextDir = inside(request.contextPath || '.');
-  const dockerfile = inside(request.dockerfilePath);
+  const contextDir = await inside(request.contextPath || '.');
+  const dockerfile = await inside(request.dockerfilePath);
   const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
   if (!isFile) {
     const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(

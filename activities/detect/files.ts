@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Folders never searched: dependencies, build output, VCS and editor state. */
@@ -28,7 +28,10 @@ const ignoredDirs = new Set([
 const maxFileBytes = 1024 * 1024;
 const maxWalkedDirs = 5000;
 
-/** Read-only view of a checked-out repository; every path is POSIX and relative to the root. */
+/**
+ * Read-only view of a checked-out repository; every path is POSIX and relative to the root. Symlinks that
+ * lead outside the repository read as missing, so a repository cannot make detection read worker files.
+ */
 export class RepoFiles {
   private readonly texts = new Map<string, Promise<string | null>>();
   readonly root: string;
@@ -41,7 +44,7 @@ export class RepoFiles {
   read(rel: string): Promise<string | null> {
     let text = this.texts.get(rel);
     if (!text) {
-      text = readSmallFile(this.abs(rel));
+      text = this.contained(rel).then((file) => (file == null ? null : readSmallFile(file)));
       this.texts.set(rel, text);
     }
     return text;
@@ -59,7 +62,8 @@ export class RepoFiles {
   }
 
   async isFile(rel: string): Promise<boolean> {
-    return (await stat(this.abs(rel)).catch(() => null))?.isFile() ?? false;
+    const file = await this.contained(rel);
+    return file != null && ((await stat(file).catch(() => null))?.isFile() ?? false);
   }
 
   /** Names of the files (not folders) directly in `dir`. */
@@ -82,6 +86,13 @@ export class RepoFiles {
       }
     }
     return found;
+  }
+
+  /** The real path of `rel` when it exists and (after following symlinks) stays inside the repository. */
+  private async contained(rel: string): Promise<string | null> {
+    const real = await realpath(this.abs(rel)).catch(() => null);
+    const root = await realpath(this.root).catch(() => this.root);
+    return real != null && (real === root || real.startsWith(root + path.sep)) ? real : null;
   }
 
   private abs(rel: string): string {

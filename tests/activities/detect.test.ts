@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -204,5 +204,20 @@ describe('detectProject: monorepos', () => {
       'tools/api/go.mod': 'module b\n',
     });
     expect(result.subprojects.map((s) => s.name)).toEqual(['svc-api', 'tools-api']);
+  });
+});
+
+describe('detectProject: symlinks', () => {
+  it('ignores files that symlink outside the repository but follows ones inside it', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'kiln-detect-outside-'));
+    roots.push(outside);
+    await writeFile(path.join(outside, 'package.json'), pkg({ next: '15' }));
+    const root = await mkdtemp(path.join(tmpdir(), 'kiln-detect-'));
+    roots.push(root);
+    await symlink(path.join(outside, 'package.json'), path.join(root, 'package.json'));
+    await mkdir(path.join(root, 'docker'));
+    await writeFile(path.join(root, 'docker', 'app.Dockerfile'), 'FROM scratch\n');
+    await symlink('docker/app.Dockerfile', path.join(root, 'Dockerfile'));
+    expect(await detectProject(root)).toMatchObject({ language: null, framework: null, dockerfilePath: 'Dockerfile' });
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -183,6 +183,13 @@ describe('local builder (buildah)', () => {
     expect(error.message).toBe(
       'Dockerfile not found: docker/Dockerfile does not exist in git.example/team/app@c0ffee000000. Add one or set the Dockerfile path in Auto CI settings.',
     );
+  });
+
+  it('refuses a Dockerfile that symlinks outside the checkout', async () => {
+    const dir = await checkout({ 'README.md': 'x' });
+    await symlink('/etc/hostname', path.join(dir, 'Dockerfile'));
+    const error = await rejectionOf(createLocalBuilder({ storageRoot }).build(request(dir, 'symlink'), capture().ctx));
+    expect(error.type).toBe('DockerfileNotFound');
   });
 
   it('fails with "Registry authentication failed" on a wrong password, without the password', async () => {
