@@ -16,6 +16,8 @@ export interface DeployServiceInput extends Omit<WorkloadSpec, 'image'> {
   /** How long the rollout may take before the Deploy step fails (default 300). */
   timeoutSeconds?: number;
   signal?: AbortSignal;
+  /** Rollout progress ("1 of 2 replicas updated"); a Temporal activity heartbeats here. */
+  onProgress?(message: string): void;
 }
 
 export interface DeployServiceResult {
@@ -55,6 +57,7 @@ export async function deployService(input: DeployServiceInput): Promise<DeploySe
     pullSecretName: pullSecretName(spec.serviceName),
     timeoutMs: (input.timeoutSeconds ?? 300) * 1000,
     signal: input.signal,
+    onProgress: input.onProgress,
   });
   return {
     namespace: spec.namespace,

@@ -58,6 +58,8 @@ export interface WaitForRolloutInput {
   pullSecretName: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Called on every change while waiting (e.g. to heartbeat a Temporal activity). */
+  onProgress?(message: string): void;
 }
 
 /** Waits until the rollout is complete; a failed or timed-out rollout is a DeployFailed with the pods' reason. */
@@ -86,6 +88,7 @@ export async function waitForRollout(input: WaitForRolloutInput): Promise<V1Depl
       decide(deployment) {
         const state = rolloutState(deployment, input.generation);
         if (state.done) return deployment;
+        input.onProgress?.(state.failed ?? state.waiting);
         if (state.failed) {
           failure = state.failed;
           throw new Error(state.failed);

@@ -21,9 +21,20 @@ export interface WatchNamedOptions<T> {
   onObject(object: T | undefined): void;
   /** A failure that rewatching cannot fix (403, a list that keeps failing). */
   onError(error: unknown): void;
+  /**
+   * How long the server keeps one watch open. Below client-node's 30 s inactivity timeout, so a quiet object
+   * (a long build step) ends its watch normally instead of as a timeout error.
+   */
+  timeoutSeconds?: number;
 }
 
 const rewatchDelayMs = 200;
+const defaultWatchSeconds = 25;
+
+/** client-node ends a watch that saw no bytes for 30 s with a TimeoutError: that is a quiet object, not a fault. */
+function isIdleTimeout(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'TimeoutError';
+}
 
 /**
  * Follows one object: list (gives state + resourceVersion), then watch from that version, re-watching from the
@@ -52,7 +63,12 @@ export function watchNamed<T extends HasVersion>(kc: KubeConfig, options: WatchN
           void watcher
             .watch(
               options.path,
-              { fieldSelector, resourceVersion, allowWatchBookmarks: true },
+              {
+                fieldSelector,
+                resourceVersion,
+                allowWatchBookmarks: true,
+                timeoutSeconds: options.timeoutSeconds ?? defaultWatchSeconds,
+              },
               (type, object: T & { code?: number }) => {
                 if (type === 'ERROR') {
                   if (object.code === 410) resourceVersion = undefined;
@@ -69,7 +85,7 @@ export function watchNamed<T extends HasVersion>(kc: KubeConfig, options: WatchN
               if (stopped) controller.abort();
             });
         });
-        if (ended && !stopped) throw ended;
+        if (ended && !stopped && !isIdleTimeout(ended)) throw ended;
         failures = 0;
       } catch (error) {
         const code = kubeStatus(error)?.code;

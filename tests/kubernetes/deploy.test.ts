@@ -87,7 +87,9 @@ describe('deployService', () => {
 
   it('fails with the reason when the rollout does not finish before the deploy timeout', async () => {
     cluster.kubelet.plan({ kind: 'unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' }, isWebPod);
-    const error = await failureOf(deployService({ ...input, timeoutSeconds: 1 }));
+    const progress: string[] = [];
+    const error = await failureOf(deployService({ ...input, timeoutSeconds: 1, onProgress: (m) => progress.push(m) }));
+    expect(progress).toContain('0 of 1 updated replicas available');
     expect(error).toMatchObject({ type: 'DeployFailed' });
     expect(error.message).toMatch(
       /did not become available within 1s: pod web-\w+-\w+: Unschedulable \(0\/2 nodes are available: 2 Insufficient cpu\.\)/,

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import type { V1Secret } from '@kubernetes/client-node';
 import { CoreV1Api, KubeConfig, Log, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeStatus } from '../../activities/kubernetes/errors';
+import { watchNamed } from '../../activities/kubernetes/watch';
 import type { FakeKubernetes } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { failureOf } from './failure';
@@ -124,5 +126,43 @@ describe('fake Kubernetes API server', () => {
     });
     expect(text).toBe('one\ntwo\n');
     expect((await core.readNamespacedPod({ namespace: 'team', name: 'talker' })).status?.phase).toBe('Succeeded');
+  });
+});
+
+describe('watchNamed', () => {
+  it('keeps following an object across server-side watch timeouts, resuming from the last resourceVersion', async () => {
+    const cluster = await startFakeKubernetes({ namespaces: ['team'] });
+    const kc = new KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedSecret({
+      namespace: 'team',
+      body: { metadata: { name: 'quiet' }, stringData: { n: '0' } },
+    });
+    const seen: string[] = [];
+    const errors: unknown[] = [];
+    const stop = watchNamed<V1Secret>(kc, {
+      path: '/api/v1/namespaces/team/secrets',
+      name: 'quiet',
+      timeoutSeconds: 1,
+      list: () => core.listNamespacedSecret({ namespace: 'team', fieldSelector: 'metadata.name=quiet' }),
+      onObject: (secret) => seen.push(Buffer.from(secret?.data?.n ?? '', 'base64').toString()),
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await expect.poll(() => seen).toEqual(['0']);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await core.replaceNamespacedSecret({
+        namespace: 'team',
+        name: 'quiet',
+        body: { metadata: { name: 'quiet' }, stringData: { n: '1' } },
+      });
+      await expect.poll(() => seen).toEqual(['0', '1']);
+      expect(errors).toEqual([]);
+      expect(cluster.requests.filter((r) => r.includes('watch=true')).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      stop();
+      await cluster.stop();
+    }
   });
 });
