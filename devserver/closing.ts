@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
 import type { Ctx } from './context';
 import { alreadyCompleted } from './errors';
-import { addEvent, append, flushBuffer, runGroup } from './history';
+import { addEvent, append, flushBuffer, materializeTransient, runGroup } from './history';
 import { toMs, type AttrsOf, type Command, type EventName } from './proto';
 import { dispatchQueries } from './queries';
 import { createRun, requestCancelRun, type StartParams } from './runs';
@@ -30,6 +30,7 @@ const STATUS_OF: Record<CloseName, number> = {
 /** Fails an in-flight workflow task with FORCE_CLOSE_COMMAND and writes what was buffered behind it. */
 function forceCloseTask(run: WorkflowRun): void {
   if (run.wft.state !== 'started') return;
+  materializeTransient(run);
   append(run, 'WorkflowTaskFailed', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,

@@ -5,7 +5,7 @@ import type { TaskQueues } from './task-queues';
 
 /** A workflow-queue entry: a workflow task of a run, or a legacy query task. */
 export type WorkflowQueueItem =
-  { kind: 'workflow'; runId: string; scheduledEventId: number } | { kind: 'query'; runId: string; queryId: string };
+  { kind: 'workflow'; runId: string; nonce: number } | { kind: 'query'; runId: string; queryId: string };
 
 /** An activity-queue entry: one attempt of one activity. */
 export interface ActivityQueueItem {

@@ -74,28 +74,65 @@ export function addEvent<N extends EventName>(
   addEvents(ctx, run, [{ name, attrs: attrs as Record<string, unknown>, ...extra }]);
 }
 
-/** Writes WorkflowTaskScheduled and puts the task on the run's task queue. */
-export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number): void {
-  const event = append(run, 'WorkflowTaskScheduled', {
+function scheduledAttrs(run: WorkflowRun, attempt: number): AttrsOf<'WorkflowTaskScheduled'> {
+  return {
     taskQueue: { name: run.taskQueue, kind: api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     startToCloseTimeout: duration(run.workflowTaskTimeoutMs),
     attempt,
-  });
+  };
+}
+
+/** Schedules a workflow task (WorkflowTaskScheduled, unless the attempt is transient) and queues it. */
+export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number): void {
+  const transient = attempt > 1;
+  const scheduledEventId = transient
+    ? 0
+    : Number(append(run, 'WorkflowTaskScheduled', scheduledAttrs(run, attempt)).eventId);
+  const nonce = run.wft.nonce + 1;
   run.wft = {
     state: 'scheduled',
-    scheduledEventId: Number(event.eventId),
+    scheduledEventId,
     startedEventId: 0,
     attempt,
-    nonce: run.wft.nonce + 1,
+    nonce,
     deadline: 0,
     scheduledTime: Date.now(),
+    transient,
+    startedTime: 0,
+    startedIdentity: '',
+    startedRequestId: '',
   };
-  ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
-    kind: 'workflow',
-    runId: run.runId,
-    scheduledEventId: run.wft.scheduledEventId,
-  });
+  ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'workflow', runId: run.runId, nonce });
   ctx.changed(run);
+}
+
+/** The Scheduled/Started events of a started transient task, numbered after the current history. */
+export function transientEvents(run: WorkflowRun): HistoryEvent[] {
+  const at = (eventId: number, name: EventName, ms: number, attrs: object) =>
+    HistoryEventType.fromObject({
+      eventId,
+      eventTime: timestamp(ms),
+      eventType: eventTypeOf(name),
+      taskId: eventId,
+      [attrField(name)]: attrs,
+    });
+  const first = run.history.length + 1;
+  return [
+    at(first, 'WorkflowTaskScheduled', run.wft.scheduledTime, scheduledAttrs(run, run.wft.attempt)),
+    at(first + 1, 'WorkflowTaskStarted', run.wft.startedTime, {
+      scheduledEventId: first,
+      identity: run.wft.startedIdentity,
+      requestId: run.wft.startedRequestId,
+      historySizeBytes: 0,
+    }),
+  ];
+}
+
+/** Writes a started transient task's Scheduled/Started events (on completion or force-close). */
+export function materializeTransient(run: WorkflowRun): void {
+  if (run.wft.state !== 'started' || !run.wft.transient) return;
+  run.history.push(...transientEvents(run));
+  run.wft = { ...run.wft, transient: false };
 }
 
 /** The scheduler group of a run's deadlines. */

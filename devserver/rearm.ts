@@ -23,7 +23,7 @@ function rearmRun(ctx: Ctx, run: WorkflowRun): void {
     ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
       kind: 'workflow',
       runId: run.runId,
-      scheduledEventId: run.wft.scheduledEventId,
+      nonce: run.wft.nonce,
     });
   } else if (run.wft.state === 'started') {
     // The worker that held it may still answer; otherwise the task times out and is retried.

@@ -24,6 +24,14 @@ export interface WorkflowTaskState {
   /** Absolute deadline of the started task (workflow task timeout). */
   deadline: number;
   scheduledTime: number;
+  /**
+   * Attempts after a failure are transient, as on the real server: their Scheduled/Started events are only sent
+   * to the worker, and written to history once the attempt completes (or is force-closed).
+   */
+  transient: boolean;
+  startedTime: number;
+  startedIdentity: string;
+  startedRequestId: string;
 }
 
 /** One scheduled activity of a run, across its attempts. */

@@ -6,9 +6,9 @@ import { TaskFailedCause } from './codes';
 import { applyCommands, CLOSING_COMMANDS, UNSUPPORTED_COMMANDS } from './commands';
 import type { Ctx, WorkflowQueueItem } from './context';
 import { GrpcError, taskNotFound } from './errors';
-import { append, flushBuffer, runGroup, scheduleWorkflowTask } from './history';
+import { append, flushBuffer, materializeTransient, runGroup, scheduleWorkflowTask, transientEvents } from './history';
 import type { temporal } from '@temporalio/proto';
-import { timestamp, type Command } from './proto';
+import { timestamp, type Command, type HistoryEvent } from './proto';
 import { dispatchQueries } from './queries';
 import { isClosed, type WorkflowRun } from './state';
 import { decodeToken, encodeToken } from './tokens';
@@ -20,8 +20,7 @@ type FailRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedReq
 export function workflowItemLive(ctx: Ctx, item: WorkflowQueueItem): boolean {
   const run = ctx.state.runs.get(item.runId);
   if (!run) return false;
-  if (item.kind === 'workflow')
-    return !isClosed(run) && run.wft.state === 'scheduled' && run.wft.scheduledEventId === item.scheduledEventId;
+  if (item.kind === 'workflow') return !isClosed(run) && run.wft.state === 'scheduled' && run.wft.nonce === item.nonce;
   const query = run.queries.find((q) => q.id === item.queryId);
   if (!query) return false;
   if (run.wft.state !== 'none') {
@@ -31,12 +30,12 @@ export function workflowItemLive(ctx: Ctx, item: WorkflowQueueItem): boolean {
   return true;
 }
 
-function baseResponse(run: WorkflowRun) {
+function baseResponse(run: WorkflowRun, events: HistoryEvent[] = run.history) {
   return {
     workflowExecution: { workflowId: run.workflowId, runId: run.runId },
     workflowType: { name: run.workflowType },
     previousStartedEventId: run.lastCompletedStartedEventId,
-    history: { events: run.history },
+    history: { events },
     workflowExecutionTaskQueue: { name: run.taskQueue, kind: 1 },
   };
 }
@@ -54,24 +53,35 @@ export function dispatchWorkflowItem(ctx: Ctx, item: WorkflowQueueItem, identity
       query: { queryType: query.queryType, queryArgs: query.queryArgs, header: query.header },
     };
   }
-  const started = append(run, 'WorkflowTaskStarted', {
-    scheduledEventId: run.wft.scheduledEventId,
-    identity,
-    requestId: randomUUID(),
-    historySizeBytes: 0,
-  });
   const now = Date.now();
+  const requestId = randomUUID();
   run.wft = {
     ...run.wft,
     state: 'started',
-    startedEventId: Number(started.eventId),
     nonce: run.wft.nonce + 1,
     deadline: now + run.workflowTaskTimeoutMs,
+    startedTime: now,
+    startedIdentity: identity,
+    startedRequestId: requestId,
   };
+  let events = run.history;
+  if (run.wft.transient) {
+    const [scheduled, started] = transientEvents(run);
+    run.wft = { ...run.wft, scheduledEventId: Number(scheduled!.eventId), startedEventId: Number(started!.eventId) };
+    events = [...run.history, scheduled!, started!];
+  } else {
+    const started = append(run, 'WorkflowTaskStarted', {
+      scheduledEventId: run.wft.scheduledEventId,
+      identity,
+      requestId,
+      historySizeBytes: 0,
+    });
+    run.wft = { ...run.wft, startedEventId: Number(started.eventId) };
+  }
   armWorkflowTaskTimeout(ctx, run);
   ctx.changed(run);
   return {
-    ...baseResponse(run),
+    ...baseResponse(run, events),
     taskToken: encodeToken({
       kind: 'workflow',
       runId: run.runId,
@@ -91,6 +101,7 @@ export function armWorkflowTaskTimeout(ctx: Ctx, run: WorkflowRun): void {
   const nonce = run.wft.nonce;
   ctx.scheduler.at(runGroup(run), 'wft-timeout', run.wft.deadline, () => {
     if (isClosed(run) || run.wft.state !== 'started' || run.wft.nonce !== nonce) return;
+    if (run.wft.transient) return retryWorkflowTask(ctx, run); // later attempts time out without new events
     append(run, 'WorkflowTaskTimedOut', {
       scheduledEventId: run.wft.scheduledEventId,
       startedEventId: run.wft.startedEventId,
@@ -130,6 +141,10 @@ function failTask(
   failure: unknown,
   attempt: number,
 ): void {
+  // A failing transient attempt leaves no trace in history (the real server only counts attempts); an
+  // UnhandledCommand is written, because the workflow must see the events that caused it.
+  if (run.wft.transient && cause !== TaskFailedCause.UNHANDLED_COMMAND) return retryWorkflowTask(ctx, run, attempt);
+  materializeTransient(run);
   append(run, 'WorkflowTaskFailed', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,
@@ -153,7 +168,7 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
       UNSUPPORTED_COMMANDS[unsupported.commandType ?? 0]!,
       identity,
       { message: 'unsupported command on the Kiln devserver' },
-      1,
+      run.wft.attempt + 1,
     );
     throw new GrpcError(
       GrpcStatus.INVALID_ARGUMENT,
@@ -165,6 +180,7 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
     failTask(ctx, run, TaskFailedCause.UNHANDLED_COMMAND, identity, null, 1);
     throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, 'UnhandledCommand');
   }
+  materializeTransient(run);
   const completed = append(run, 'WorkflowTaskCompleted', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,

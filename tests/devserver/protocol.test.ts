@@ -44,7 +44,10 @@ describe('devserver conformance: protocol', () => {
     }); // NOT_FOUND
     if (!h.temporal.devServer) return; // registering namespaces on a shared cluster is not a test's business
     const name = `kiln-${randomUUID()}`;
-    await service().registerNamespace({ namespace: name, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+    await service().registerNamespace({
+      namespace: name,
+      workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
+    });
     expect((await service().describeNamespace({ namespace: name })).namespaceInfo?.state).toBe(1); // REGISTERED
     await expect(service().registerNamespace({ namespace: name })).rejects.toMatchObject({ code: 6 }); // ALREADY_EXISTS
   });
@@ -62,6 +65,33 @@ describe('devserver conformance: protocol', () => {
     await h.startWorker(taskQueue);
     expect(await handle.result()).toBe('Hello, retry!');
     expect(await eventTypes(workflowId)).toContain(8); // WorkflowTaskTimedOut
+    await h.replay(workflowId);
+  });
+
+  it('writes a failed workflow task once; later attempts are transient until one completes', async () => {
+    const taskQueue = `transient-${randomUUID()}`;
+    const workflowId = h.id('transient');
+    const handle = await h.temporal.client.workflow.start('greetWorkflow', { taskQueue, workflowId, args: ['again'] });
+    for (const expectedAttempt of [1, 2]) {
+      const task = await pollOnce(taskQueue);
+      expect(task.attempt).toBe(expectedAttempt);
+      const types = (task.history?.events ?? []).map((e) => Number(e.eventType));
+      expect(types.slice(-2)).toEqual([5, 6]); // every task ends with its Scheduled and Started events
+      await service().respondWorkflowTaskFailed({
+        namespace: h.temporal.namespace,
+        taskToken: task.taskToken,
+        cause: 14, // WORKFLOW_WORKER_UNHANDLED_FAILURE
+        failure: { message: `attempt ${expectedAttempt} broke` },
+        identity: 'raw-test-poller',
+      });
+    }
+    expect(await eventTypes(workflowId)).toEqual([1, 5, 6, 9]); // attempt 2 left no events
+    await h.startWorker(taskQueue);
+    expect(await handle.result()).toBe('Hello, again!');
+    const types = await eventTypes(workflowId);
+    expect(types.slice(0, 7)).toEqual([1, 5, 6, 9, 5, 6, 7]);
+    const history = await handle.fetchHistory();
+    expect(history.events![4]!.workflowTaskScheduledEventAttributes?.attempt).toBe(3);
     await h.replay(workflowId);
   });
 
