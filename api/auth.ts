@@ -13,13 +13,29 @@ export function bearerAuth(db: Database): MiddlewareHandler<AppEnv> {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw apiError(401, 'Missing API token: send "Authorization: Bearer <token>".');
     const [row] = await db
-      .select({ id: users.id, organizationId: users.organizationId, role: users.role, name: users.name })
+      .select({
+        id: users.id,
+        organizationId: users.organizationId,
+        role: users.role,
+        name: users.name,
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(eq(apiTokens.tokenHash, hashApiToken(match[1]!)))
       .limit(1);
     if (!row) throw apiError(401, 'Invalid API token: it does not exist or was revoked.');
-    c.set('user', row);
+    const { tokenId, lastUsedAt, ...user } = row;
+    // "Last used" is informative only: updated at most once a minute, off the request's critical path.
+    const now = new Date();
+    if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > 60_000) {
+      db.update(apiTokens)
+        .set({ lastUsedAt: now })
+        .where(eq(apiTokens.id, tokenId))
+        .catch(() => undefined);
+    }
+    c.set('user', user);
     await next();
   };
 }
