@@ -144,6 +144,8 @@ export const services = pgTable(
     registryId: uuid('registry_id').references(() => registries.id, { onDelete: 'set null' }),
     clusterId: uuid('cluster_id').references(() => clusters.id, { onDelete: 'set null' }),
     deployNamespace: text('deploy_namespace'),
+    /** Container port; when set, deploys also create a Kubernetes Service for it. */
+    deployPort: integer('deploy_port'),
     webhookSecretEnc: text('webhook_secret_enc').notNull(),
     webhookSecretRotatedAt: timestamp('webhook_secret_rotated_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
@@ -170,6 +172,12 @@ export const autoCiSettings = pgTable('auto_ci_settings', {
   imageName: text('image_name'),
   imagePrefix: text('image_prefix'),
   subprojects: jsonb('subprojects').$type<SubprojectSetting[]>().notNull().default([]),
+  /** Monorepo: build only the sub-projects a push's changed paths touch (all when the paths are unknown). */
+  buildChangedOnly: boolean('build_changed_only').notNull().default(true),
+  /** A newer build of the same branch cancels the running one. */
+  supersedeRunning: boolean('supersede_running').notNull().default(true),
+  /** Clone git submodules too. */
+  submodules: boolean('submodules').notNull().default(false),
   updatedAt: updatedAt(),
 });
 
@@ -196,6 +204,8 @@ export const builds = pgTable(
     sha: text('sha'),
     commitMessage: text('commit_message'),
     commitAuthor: text('commit_author'),
+    /** Paths the pushed commits changed (added, modified, removed), when the provider listed them. */
+    changedPaths: jsonb('changed_paths').$type<string[]>(),
     status: text('status', { enum: buildStatuses }).notNull().default('Pending'),
     progress: integer('progress').notNull().default(0),
     currentStep: text('current_step').notNull().default('Queued'),

@@ -48,7 +48,8 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
 
     const nativeConnection = await NativeConnection.connect({ address: engine.address });
     stack.push(() => nativeConnection.close());
-    const activityDeps = { dataDir: env.KILN_DATA_DIR };
+    const publicUrl = appConfigFrom(env).publicUrl;
+    const activityDeps = { db: database.db, cipher, temporal, logger, env, publicUrl };
     const workers = await createKilnWorkers({
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,

@@ -1,16 +1,57 @@
-import { createAcknowledgeActivities } from '../activities/acknowledge';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createBuildRecordActivities } from '../activities/build-records';
+import type { BuilderDriver } from '../activities/builders/builder';
+import { createKubernetesBuilder } from '../activities/builders/kubernetes';
+import { createLocalBuilder } from '../activities/builders/local';
+import { createCommitStatusActivities } from '../activities/commit-status';
+import { createDeployActivities } from '../activities/deploy-build';
+import { createImageBuildActivities } from '../activities/image-build';
+import { createSourceActivities } from '../activities/source';
+import type { Database } from '../db/client';
+import type { SecretCipher } from '../db/crypto';
+import type { WorkerEnv } from './env';
 
 /** Everything the activities of one worker process share; built once at worker start. */
 export interface ActivityDeps {
-  dataDir: string;
+  db: Database;
+  cipher: SecretCipher;
+  temporal: Client;
+  logger: Logger;
+  env: WorkerEnv;
+  /** Kiln's public URL, for links in commit statuses. */
+  publicUrl: string;
 }
 
-/** The short bookkeeping activities of the build workflow (build task queue). */
-export function createBuildQueueActivities(_deps: ActivityDeps) {
-  return { ...createAcknowledgeActivities() };
+/** The short activities of the build workflow (build task queue): records, clone, detect, deploy, statuses. */
+export function createBuildQueueActivities(deps: ActivityDeps) {
+  const { db, cipher } = deps;
+  return {
+    ...createBuildRecordActivities({ db, cipher, maxParallelSubprojects: deps.env.KILN_MAX_PARALLEL_SUBPROJECTS }),
+    ...createSourceActivities({ db, cipher, workspaceRoot: path.join(deps.env.KILN_DATA_DIR, 'workspaces') }),
+    ...createDeployActivities({ db, cipher }),
+    ...createCommitStatusActivities({ db, cipher, publicUrl: deps.publicUrl, logger: deps.logger }),
+  };
 }
 
-/** The long builder activities, limited by the worker's build slots (builder task queue). */
-export function createBuilderQueueActivities(_deps: ActivityDeps) {
-  return {};
+/** The builder activity (builder task queue), limited by the worker's build slots. */
+export function createBuilderQueueActivities(deps: ActivityDeps) {
+  const driver = createBuilderDriver(deps.env);
+  return createImageBuildActivities({ db: deps.db, cipher: deps.cipher, driver, temporal: deps.temporal });
+}
+
+/** The configured builder: buildah on this machine, or BuildKit pods on the build cluster. */
+export function createBuilderDriver(env: WorkerEnv): BuilderDriver {
+  if (env.KILN_BUILDER === 'local')
+    return createLocalBuilder({ storageRoot: path.resolve(env.KILN_DATA_DIR, 'buildah') });
+  return createKubernetesBuilder({
+    access: env.KILN_BUILD_KUBECONFIG
+      ? { kubeconfig: readFileSync(env.KILN_BUILD_KUBECONFIG, 'utf8') }
+      : { inCluster: true },
+    namespace: env.KILN_BUILD_NAMESPACE,
+    buildkitImage: env.KILN_BUILDKIT_IMAGE,
+    nodeSelector: env.KILN_BUILD_NODE_SELECTOR,
+  });
 }

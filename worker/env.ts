@@ -1,29 +1,62 @@
 import { z } from 'zod';
 
-const schema = z.object({
+/** What a worker reads from its environment; `server/env.ts` extends it for the one-process start. */
+export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
   KILN_ENCRYPTION_KEY: z.string().optional(),
+  /** Kiln's public URL: commit statuses link to builds there. */
+  KILN_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Builds that may run at the same time on this worker; more wait as Pending. */
   KILN_MAX_CONCURRENT_BUILDS: z.coerce.number().int().min(1).max(64).default(2),
   /** Monorepo sub-project builds a parent runs at once. */
   KILN_MAX_PARALLEL_SUBPROJECTS: z.coerce.number().int().min(1).max(32).default(4),
   KILN_BUILDER: z.enum(['local', 'kubernetes']).default('local'),
+  /** Kubernetes builder: kubeconfig file of the build cluster; unset means in-cluster configuration. */
+  KILN_BUILD_KUBECONFIG: z.string().min(1).optional(),
+  KILN_BUILD_NAMESPACE: z.string().min(1).default('kiln-builds'),
+  KILN_BUILDKIT_IMAGE: z.string().min(1).optional(),
+  /** Kubernetes builder: `key=value,key2=value2` node selector for dedicated build nodes. */
+  KILN_BUILD_NODE_SELECTOR: z
+    .string()
+    .optional()
+    .transform((value) => parseSelector(value)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Worker process configuration. */
-export type WorkerEnv = z.infer<typeof schema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-/** Parses the worker's environment; exits with a readable message when it is invalid. */
-export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+/** Parses an environment with `schema`; exits with a readable message naming each bad variable. */
+export function parseEnvOrExit<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv, what: string): z.infer<T> {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    process.stderr.write(`Invalid worker configuration:\n${problems}\n`);
-    process.exit(1);
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+  process.stderr.write(`Invalid ${what} configuration:\n${problems}\n`);
+  process.exit(1);
+}
+
+/** Parses the worker's environment. */
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnvOrExit(workerEnvSchema, source, 'worker');
+}
+
+function parseSelector(value: string | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [key = '', ...rest] = pair.split('=');
+      return [key.trim(), rest.join('=').trim()];
+    }),
+  );
 }

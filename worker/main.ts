@@ -1,6 +1,8 @@
 // `npm run start:worker`: a Kiln worker on its own, against a real Temporal cluster (temporal.compose.yml).
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, installTemporalLogging } from '../server/logger';
+import { openKilnDatabase } from '../server/setup';
 import { createBuilderQueueActivities, createBuildQueueActivities } from './activities';
 import { bundleKilnWorkflows } from './bundle';
 import { loadWorkerEnv } from './env';
@@ -11,16 +13,18 @@ const logger = createLogger(env.LOG_LEVEL);
 installTemporalLogging(logger);
 
 if (!env.TEMPORAL_ADDRESS) {
-  logger.fatal(
-    'TEMPORAL_ADDRESS is not set: a separate worker needs a Temporal cluster. `npm start` runs everything in one process.',
-  );
+  logger.fatal('TEMPORAL_ADDRESS is not set: a separate worker needs a Temporal cluster; `npm start` runs all in one.');
   process.exit(1);
 }
 
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-const deps = { dataDir: env.KILN_DATA_DIR };
+const { database, cipher } = await openKilnDatabase(env, logger);
+const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+const publicUrl = env.KILN_PUBLIC_URL ?? 'http://localhost:8080';
+const deps = { db: database.db, cipher, temporal, logger, env, publicUrl };
 const workers = await createKilnWorkers({
-  connection,
+  connection: nativeConnection,
   namespace: env.TEMPORAL_NAMESPACE,
   workflowBundle: await bundleKilnWorkflows(),
   activities: createBuildQueueActivities(deps),
@@ -33,5 +37,5 @@ logger.info(
   'Kiln worker running',
 );
 await workers.run();
-await connection.close();
+await Promise.all([nativeConnection.close(), connection.close(), database.close()]);
 logger.info('Kiln worker stopped');

@@ -1,7 +1,24 @@
-import { CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { AcknowledgeActivities } from '../activities/acknowledge';
-import { cancelBuildSignal, progressQuery } from './messages';
-import type { BuildProgress } from './messages';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BuildRecordActivities } from '../activities/build-records';
+import type { CommitState, CommitStatusActivities } from '../activities/commit-status';
+import type { DeployActivities } from '../activities/deploy-build';
+import type { ImageBuildActivities } from '../activities/image-build';
+import type { SourceActivities } from '../activities/source';
+import { describeBuildError } from './failures';
+import type { BuildError } from './failures';
+import { builderProgressSignal, cancelBuildSignal, progressQuery, subprojectProgressSignal } from './messages';
+import type { BuildProgress, BuildStatus } from './messages';
+import { BUILDER_TASK_QUEUE } from './names';
+import { enterStep } from './progress';
+import { runSubprojectBuilds } from './subprojects';
 
 /** What a build workflow is started with: everything else is loaded from the database by id. */
 export interface BuildWorkflowInput {
@@ -10,27 +27,168 @@ export interface BuildWorkflowInput {
 
 export interface BuildWorkflowResult {
   buildId: string;
-  status: BuildProgress['status'];
+  status: BuildStatus;
+  digest?: string;
 }
 
-const { acknowledgeBuild } = proxyActivities<AcknowledgeActivities>({ startToCloseTimeout: '30 seconds' });
+const records = proxyActivities<BuildRecordActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+const deployer = proxyActivities<DeployActivities>({
+  // Includes waiting for the rollout, which has its own shorter limit inside.
+  startToCloseTimeout: '15 minutes',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['DeployFailed', 'PermissionDenied', 'NamespaceNotFound'] },
+});
+// Reporting retries transient provider errors itself and never throws: a status must not fail a build.
+const statuses = proxyActivities<CommitStatusActivities>({
+  startToCloseTimeout: '3 minutes',
+  retry: { maximumAttempts: 1 },
+});
+const source = proxyActivities<SourceActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitCloneFailed', 'InvalidGitRef', 'DockerfileNotFound'] },
+});
 
 /**
- * Placeholder build: acknowledges the build and succeeds. It already answers the progress query and the cancel
- * signal the real pipeline will, so the API and UI can be built against it.
+ * One build: Clone → Detect → Profile → Build → Push (→ Deploy). A monorepo parent runs its selected sub-projects
+ * as child builds instead. A cancel signal or a Temporal cancellation stops the builder; the outcome is always
+ * written to the database, whatever happened.
  */
-export async function buildWorkflow(input: BuildWorkflowInput): Promise<BuildWorkflowResult> {
+export async function buildWorkflow({ buildId }: BuildWorkflowInput): Promise<BuildWorkflowResult> {
   let progress: BuildProgress = { status: 'Pending', step: 'Queued', percent: 0 };
+  let cancelReason: string | undefined;
   const work = new CancellationScope();
   setHandler(progressQuery, () => progress);
-  setHandler(cancelBuildSignal, () => work.cancel());
+  setHandler(cancelBuildSignal, (reason) => {
+    cancelReason ??= reason;
+    work.cancel();
+  });
+  setHandler(builderProgressSignal, (update) => {
+    progress = { ...progress, step: update.step, percent: Math.max(progress.percent, update.percent) };
+  });
+  const report = async (next: BuildProgress) => {
+    progress = next;
+    await records.recordProgress({ buildId, status: next.status, step: next.step, percent: next.percent });
+    await notifyParent(buildId, next);
+  };
+
+  let digest: string | undefined;
+  let failure: unknown;
+  await statuses.reportCommitStatus({ buildId, state: 'pending' });
   try {
-    progress = { status: 'Building', step: 'Build', percent: 50 };
-    await work.run(() => acknowledgeBuild(input));
-    progress = { status: 'Succeeded', step: 'Done', percent: 100 };
-  } catch (err) {
-    if (!isCancellation(err)) throw err;
-    progress = { ...progress, status: 'Cancelled' };
+    digest = await work.run(() => runPipeline(buildId, () => progress, report));
+  } catch (error) {
+    failure = error;
   }
-  return { buildId: input.buildId, status: progress.status };
+  const cancelled = failure !== undefined && isCancellation(failure);
+  const error: BuildError | undefined =
+    failure === undefined
+      ? undefined
+      : cancelled
+        ? cancelError(cancelReason)
+        : describeBuildError(failure, progress.step);
+  const status: BuildStatus = failure === undefined ? 'Succeeded' : cancelled ? 'Cancelled' : 'Failed';
+  progress = {
+    status,
+    step: status === 'Succeeded' ? 'Done' : progress.step,
+    percent: status === 'Succeeded' ? 100 : progress.percent,
+    error: error?.message,
+  };
+  await CancellationScope.nonCancellable(async () => {
+    await records.finishBuild({ buildId, status, error });
+    await statuses.reportCommitStatus({ buildId, state: finalCommitState[status] });
+    await source.removeWorkspace({ buildId });
+    await notifyParent(buildId, progress);
+  });
+  if (cancelled) throw failure;
+  if (error) throw ApplicationFailure.nonRetryable(error.message, error.type);
+  return { buildId, status, digest };
+}
+
+/** The steps themselves; returns the pushed digest (undefined for a monorepo parent). */
+async function runPipeline(
+  buildId: string,
+  current: () => BuildProgress,
+  report: (next: BuildProgress) => Promise<void>,
+): Promise<string | undefined> {
+  const plan = await records.beginBuild({ buildId });
+  await statuses.reportCommitStatus({ buildId, state: 'running' });
+  for (const workflowId of plan.supersedes) await cancelSupersededBuild(workflowId, plan.supersedeReason);
+
+  await report(enterStep(current(), 'Clone'));
+  const checkout = await source.cloneSource({ buildId });
+  await report(enterStep(current(), 'Detect'));
+  const detection = await source.detectSource({ buildId, checkoutDir: checkout.checkoutDir });
+
+  if (plan.isMonorepoParent) {
+    await runSubprojectBuilds({ buildId, detection, maxParallel: plan.maxParallelSubprojects, current, report });
+    return undefined;
+  }
+
+  await report(enterStep(current(), 'Profile'));
+  const settings = await records.chooseBuildSettings({ buildId, detection });
+  await report(enterStep(current(), 'Build'));
+  const builder = proxyActivities<ImageBuildActivities>({
+    taskQueue: BUILDER_TASK_QUEUE,
+    // Waiting longer than this for a free build slot is "stuck in pending".
+    scheduleToStartTimeout: '5 minutes',
+    startToCloseTimeout: `${settings.resources.timeoutSeconds + 120} seconds`,
+    heartbeatTimeout: '5 seconds',
+    retry: {
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: [
+        'DockerfileNotFound',
+        'RegistryAuthFailed',
+        'BuildFailed',
+        'BuildTimeout',
+        'BuildNoOutput',
+        'BuildOutOfMemory',
+        'GitCloneFailed',
+        'ConfigurationError',
+      ],
+    },
+  });
+  const image = await builder.buildImage({ buildId, checkoutDir: checkout.checkoutDir, ...settings });
+  if (plan.autoDeploy) {
+    await report(enterStep(current(), 'Deploy'));
+    await deployer.deployBuild({ buildId, digest: image.digest });
+  }
+  return image.digest;
+}
+
+async function cancelSupersededBuild(workflowId: string, reason: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(cancelBuildSignal, reason);
+  } catch {
+    // It finished on its own meanwhile: nothing left to supersede.
+  }
+}
+
+/** A sub-project build tells its parent how far it got, so the parent shows the aggregate. */
+async function notifyParent(buildId: string, progress: BuildProgress): Promise<void> {
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  try {
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(subprojectProgressSignal, {
+      buildId,
+      status: progress.status,
+      percent: progress.percent,
+    });
+  } catch {
+    // The parent already finished (it was cancelled); its outcome no longer depends on ours.
+  }
+}
+
+const finalCommitState: Record<BuildStatus, CommitState> = {
+  Pending: 'pending',
+  Building: 'running',
+  Succeeded: 'success',
+  Failed: 'failed',
+  Cancelled: 'canceled',
+};
+
+function cancelError(reason: string | undefined): BuildError {
+  return { type: 'Cancelled', message: reason ?? 'Build cancelled.' };
 }

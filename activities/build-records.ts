@@ -1,0 +1,235 @@
+import { and, eq, inArray, isNull, lt, ne } from 'drizzle-orm';
+import { ensureChildBuild, listChildBuilds, loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
+import type { BuildForWorkflow, BuildRow } from '../db/builds';
+import type { Database } from '../db/client';
+import type { SecretCipher } from '../db/crypto';
+import { builds } from '../db/schema';
+import type { SubprojectSetting } from '../db/schema';
+import type { BuildStatus, BuildStep } from '../workflows/messages';
+import { writeSystemLines } from './build-log';
+import { buildProfileNames } from './builders/builder';
+import type { BuildProfileName, BuildResources } from './builders/builder';
+import { selectSubprojectsForChanges } from './detect';
+import type { DetectionResult } from './detect';
+import { BuildErrorType, buildFailure } from './errors';
+import { chooseBuildProfile } from './profile';
+
+export interface BuildRecordDeps {
+  db: Database;
+  cipher: SecretCipher;
+  /** Sub-project builds a monorepo parent runs at once. */
+  maxParallelSubprojects: number;
+  now?: () => Date;
+}
+
+/** What the workflow needs to know to run a build; no secrets. */
+export interface BuildPlan {
+  isMonorepoParent: boolean;
+  autoDeploy: boolean;
+  maxParallelSubprojects: number;
+  /** Workflow ids of older running builds of the same branch that this one replaces. */
+  supersedes: string[];
+  supersedeReason: string;
+}
+
+/** Where and how to build the image: chosen in the Profile step. */
+export interface ImageBuildSettings {
+  contextPath: string;
+  dockerfilePath: string;
+  resources: BuildResources;
+}
+
+/** A sub-project build created by a monorepo parent. */
+export interface ChildBuild {
+  buildId: string;
+  name: string;
+}
+
+const activeStatuses: BuildStatus[] = ['Pending', 'Building'];
+
+/** Activities that keep a build's database record (status, progress, step, log headlines) in step with its workflow. */
+export function createBuildRecordActivities(deps: BuildRecordDeps) {
+  const { db, cipher } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    /** Marks the build as started, writes "Triggered by …", and returns its plan. */
+    async beginBuild({ buildId }: { buildId: string }): Promise<BuildPlan> {
+      const loaded = await load(db, cipher, buildId);
+      const { build, autoCi, cluster } = loaded;
+      await updateBuildProgress(db, buildId, { status: 'Building', startedAt: build.startedAt ?? now() });
+      // The API wrote "Triggered by …" when it created the build; a sub-project build says whose part it is.
+      const origin = build.parentBuildId
+        ? `${triggerLine(build)}: sub-project ${build.subproject} of build ${build.parentBuildId}`
+        : undefined;
+      await writeSystemLines(db, buildId, 'begin', [origin, commitLine(build)].filter(isText));
+      return {
+        isMonorepoParent: !build.parentBuildId && autoCi.subprojects.length > 0,
+        autoDeploy: autoCi.autoDeploy && cluster != null,
+        maxParallelSubprojects: deps.maxParallelSubprojects,
+        supersedes: autoCi.supersedeRunning ? await olderRunningBuilds(db, build) : [],
+        supersedeReason: `Superseded by a newer build of ${build.branch ?? build.ref} (${(build.sha ?? '').slice(0, 8)}).`,
+      };
+    },
+
+    /** Persists the step and progress the workflow just reached (never reopening a finished build). */
+    async recordProgress(input: {
+      buildId: string;
+      status: BuildStatus;
+      step: BuildStep;
+      percent: number;
+    }): Promise<void> {
+      await updateBuildProgress(db, input.buildId, { status: input.status, step: input.step, percent: input.percent });
+    },
+
+    /** The Profile step: Dockerfile, build context and resources for this build. */
+    async chooseBuildSettings(input: { buildId: string; detection: DetectionResult }): Promise<ImageBuildSettings> {
+      const { build, autoCi } = await load(db, cipher, input.buildId);
+      const { detection } = input;
+      const sub = build.subproject ? autoCi.subprojects.find((s) => s.name === build.subproject) : undefined;
+      if (build.subproject && !sub) {
+        throw buildFailure(
+          BuildErrorType.ConfigurationError,
+          `Sub-project ${build.subproject} is no longer selected in Auto CI settings; select it again or retry the whole build.`,
+        );
+      }
+      const detected = sub ? detection.subprojects.find((s) => s.path === sub.path) : undefined;
+      const project = detected
+        ? { ...detection, ...detected, buildType: 'single' as const, subprojects: [] }
+        : detection;
+      const resources = chooseBuildProfile(profileName(autoCi.buildProfile), project);
+      const dockerfilePath = sub?.dockerfilePath ?? pickDockerfile(autoCi.dockerfilePath, detection.dockerfilePath);
+      const contextPath = sub?.path ?? '.';
+      const how = autoCi.buildProfile === 'auto' ? `chosen for ${describeProject(project)}` : 'set in Auto CI settings';
+      await writeSystemLines(db, input.buildId, 'profile', [
+        `Build profile: ${resources.profile} (${resources.cpu} CPU, ${resources.memoryMiB / 1024} GiB, ${resources.timeoutSeconds / 60} min timeout), ${how}`,
+        `Dockerfile: ${dockerfilePath} (build context ${contextPath})`,
+      ]);
+      return { contextPath, dockerfilePath, resources };
+    },
+
+    /** Creates (once) the child builds of a monorepo parent: the selected sub-projects its changes touch. */
+    async createSubprojectBuilds(input: { parentBuildId: string; detection: DetectionResult }): Promise<ChildBuild[]> {
+      const { build, autoCi } = await load(db, cipher, input.parentBuildId);
+      const existing = await listChildBuilds(db, [build.id]);
+      const changed = autoCi.buildChangedOnly ? build.changedPaths : null;
+      const selected = existing.length > 0 ? [] : subprojectsToBuild(autoCi.subprojects, changed, input.detection);
+      const children =
+        existing.length > 0 ? existing : await Promise.all(selected.map((s) => ensureChildBuild(db, build, s.name)));
+      const names = children.map((child) => child.subproject ?? child.id);
+      const parallel = Math.min(deps.maxParallelSubprojects, children.length);
+      await writeSystemLines(db, build.id, 'subprojects', [
+        children.length === 0
+          ? 'No selected sub-project is touched by this change: nothing to build.'
+          : `Building ${children.length} sub-project${children.length === 1 ? '' : 's'}: ${names.join(', ')} (${parallel} at a time)`,
+      ]);
+      return children.map((child, index) => ({ buildId: child.id, name: names[index]! }));
+    },
+
+    /** Writes the outcome: status, error, finish time and duration, and the closing log line. */
+    async finishBuild(input: {
+      buildId: string;
+      status: BuildStatus;
+      error?: { type: string; message: string };
+    }): Promise<void> {
+      const [build] = await db.select().from(builds).where(eq(builds.id, input.buildId));
+      if (!build) return;
+      const finishedAt = now();
+      const succeeded = input.status === 'Succeeded';
+      await updateBuildProgress(db, input.buildId, {
+        status: input.status,
+        error: input.error?.message ?? null,
+        errorType: input.error?.type ?? null,
+        finishedAt,
+        ...(succeeded ? { percent: 100, step: 'Done' } : {}),
+      });
+      const tookMs = finishedAt.getTime() - (build.startedAt ?? build.createdAt).getTime();
+      await writeSystemLines(db, input.buildId, 'finish', [closingLine(input.status, tookMs, input.error?.message)]);
+    },
+  };
+}
+
+export type BuildRecordActivities = ReturnType<typeof createBuildRecordActivities>;
+
+async function load(db: Database, cipher: SecretCipher, buildId: string): Promise<BuildForWorkflow> {
+  try {
+    return await loadBuildForWorkflow(db, cipher, buildId);
+  } catch (error) {
+    throw buildFailure(BuildErrorType.ConfigurationError, (error as Error).message);
+  }
+}
+
+async function olderRunningBuilds(db: Database, build: BuildRow): Promise<string[]> {
+  if (build.parentBuildId || !build.branch) return [];
+  const rows = await db
+    .select({ workflowId: builds.workflowId })
+    .from(builds)
+    .where(
+      and(
+        eq(builds.serviceId, build.serviceId),
+        eq(builds.branch, build.branch),
+        isNull(builds.parentBuildId),
+        inArray(builds.status, activeStatuses),
+        lt(builds.createdAt, build.createdAt),
+        ne(builds.id, build.id),
+      ),
+    );
+  return rows.map((row) => row.workflowId);
+}
+
+function subprojectsToBuild(selected: SubprojectSetting[], changed: string[] | null, detection: DetectionResult) {
+  // Every detected folder takes part, so a change to a shared library without a Dockerfile rebuilds everything.
+  const candidates = detection.subprojects.map((detected) => {
+    const chosen = selected.find((sub) => sub.path === detected.path);
+    return { ...detected, dockerfilePath: chosen ? chosen.dockerfilePath : detected.dockerfilePath };
+  });
+  const touched = new Set(selectSubprojectsForChanges(candidates, changed).map((sub) => sub.path));
+  // A selected folder that detection no longer finds is built as configured rather than silently dropped.
+  return selected.filter((sub) => touched.has(sub.path) || !candidates.some((c) => c.path === sub.path));
+}
+
+function profileName(value: string): 'auto' | BuildProfileName {
+  return (buildProfileNames as readonly string[]).includes(value) ? (value as BuildProfileName) : 'auto';
+}
+
+function pickDockerfile(configured: string, detected: string | null): string {
+  // The default path yields to a Dockerfile detection found elsewhere; a path the user typed is used as given.
+  if (configured === 'Dockerfile' && detected) return detected;
+  return configured;
+}
+
+function describeProject(project: { language: string | null; framework: string | null }): string {
+  return [project.language, project.framework].filter(isText).join(' / ') || 'an unrecognised project';
+}
+
+function triggerLine(build: BuildRow): string {
+  if (build.trigger === 'webhook') {
+    const what =
+      build.event === 'tag'
+        ? `tag ${build.tag}`
+        : build.event === 'merge_request'
+          ? `merge request into ${build.branch}`
+          : `push to ${build.branch ?? build.ref}`;
+    return `Triggered by Webhook (${build.provider ?? 'git'} ${what})`;
+  }
+  if (build.trigger === 'retry')
+    return `Triggered by retry${build.retryOfBuildId ? ` of build ${build.retryOfBuildId}` : ''}`;
+  return `Triggered by API (${build.branch ?? build.ref})`;
+}
+
+function commitLine(build: BuildRow): string | undefined {
+  if (!build.sha) return undefined;
+  const message = build.commitMessage?.split('\n')[0];
+  return `Commit ${build.sha.slice(0, 8)}${message ? `: ${message}` : ''}${build.commitAuthor ? ` (${build.commitAuthor})` : ''}`;
+}
+
+function closingLine(status: BuildStatus, durationMs: number, error?: string): string {
+  const took = `${(durationMs / 1000).toFixed(1)} s`;
+  if (status === 'Succeeded') return `Build succeeded in ${took}`;
+  if (status === 'Cancelled') return `Build cancelled after ${took}${error ? `: ${error}` : ''}`;
+  return `Build failed after ${took}: ${error ?? 'see the lines above'}`;
+}
+
+function isText(value: string | null | undefined): value is string {
+  return typeof value === 'string' && value.length > 0;
+}

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
+import type { BuildForWorkflow } from '../db/builds';
+import type { Database } from '../db/client';
+import type { SecretCipher } from '../db/crypto';
+import { builderProgressSignal } from '../workflows/messages';
+import type { BuilderProgress } from '../workflows/messages';
+import { stepStartPercent } from '../workflows/progress';
+import type { ImageBuildSettings } from './build-records';
+import { openBuildLog } from './build-log';
+import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from './builders/builder';
+import { BuildErrorType, buildFailure } from './errors';
+import { imageReferences, imageRepository, parseImageReference } from './image-names';
+import type { LogSink, LogStream } from './log-sink';
+import { getManifestDigest } from './registry';
+
+export interface ImageBuildDeps {
+  db: Database;
+  cipher: SecretCipher;
+  driver: BuilderDriver;
+  /** Used to tell the build's own workflow how far the builder got. */
+  temporal: Client;
+}
+
+export interface BuildImageInput extends ImageBuildSettings {
+  buildId: string;
+  checkoutDir: string;
+}
+
+/** What survives a worker crash in the activity's heartbeat: a push that already happened is not repeated. */
+interface BuildHeartbeat {
+  pushedDigest?: string;
+}
+
+/** The builder activity: builds and pushes one image with the configured driver, streaming its output. */
+export function createImageBuildActivities(deps: ImageBuildDeps) {
+  return {
+    /** The Build and Push steps. Runs on the builder queue, one per build slot. */
+    async buildImage(input: BuildImageInput): Promise<BuildOutput> {
+      const ctx = Context.current();
+      const loaded = await loadBuildForWorkflow(deps.db, deps.cipher, input.buildId);
+      const request = buildRequest(loaded, input);
+      const resumed = await alreadyPushed(request, ctx.info.heartbeatDetails as BuildHeartbeat | undefined);
+      if (resumed) return resumed;
+
+      const reporter = progressReporter(deps, input.buildId, ctx);
+      const log = trackSteps(openBuildLog(deps.db, input.buildId, 'build', loaded.secrets), reporter.report);
+      const beat = setInterval(() => ctx.heartbeat({}), 1000);
+      try {
+        const output = await deps.driver.build(request, {
+          log,
+          signal: ctx.cancellationSignal,
+          heartbeat: () => ctx.heartbeat({}),
+          phase: (phase) => phase === 'push' && reporter.report({ step: 'Push', percent: stepStartPercent.Push }),
+        });
+        ctx.heartbeat({ pushedDigest: output.digest } satisfies BuildHeartbeat);
+        await updateBuildProgress(deps.db, input.buildId, { images: output.images, digest: output.digest });
+        return output;
+      } catch (error) {
+        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        throw error;
+      } finally {
+        clearInterval(beat);
+        await log.flush().catch(() => undefined);
+        await reporter.settle();
+      }
+    },
+  };
+}
+
+export type ImageBuildActivities = ReturnType<typeof createImageBuildActivities>;
+
+function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRequest {
+  const { build, service, registry, autoCi } = loaded;
+  if (!registry) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Service ${service.name} has no registry: add one in the service settings, then retry the build.`,
+    );
+  }
+  if (!build.sha) throw buildFailure(BuildErrorType.ConfigurationError, 'The build has no commit to build.');
+  const name = build.subproject ?? autoCi.imageName;
+  const naming = { registryHost: registry.host, project: registry.project, prefix: autoCi.imagePrefix, name };
+  const auth: RegistryAuth = {
+    host: registry.host,
+    username: registry.username,
+    password: registry.password,
+    insecure: registry.insecure,
+  };
+  return {
+    buildId: build.id,
+    source: {
+      repositoryUrl: service.repoUrl,
+      sha: build.sha,
+      ref: build.ref,
+      token: loaded.git?.token,
+      checkoutDir: existsSync(input.checkoutDir) ? input.checkoutDir : undefined,
+    },
+    contextPath: input.contextPath,
+    dockerfilePath: input.dockerfilePath,
+    buildArgs: autoCi.buildArgs,
+    images: imageReferences({
+      ...naming,
+      sha: build.sha,
+      branch: build.branch ?? undefined,
+      tag: build.tag ?? undefined,
+    }),
+    cacheRef: `${imageRepository(naming)}:buildcache`,
+    registry: auth,
+    resources: input.resources,
+  };
+}
+
+/** After a worker crash mid-build: if the previous attempt's push is on the registry, report it instead of rebuilding. */
+async function alreadyPushed(
+  request: BuildRequest,
+  heartbeat: BuildHeartbeat | undefined,
+): Promise<BuildOutput | null> {
+  if (!heartbeat?.pushedDigest) return null;
+  const first = parseImageReference(request.images[0]!);
+  const digest = await getManifestDigest(request.registry, first.repository, first.tag).catch(() => null);
+  return digest === heartbeat.pushedDigest ? { digest, images: request.images } : null;
+}
+
+/** Reports builder progress to the database and to the workflow (for its query), at most once a second. */
+function progressReporter(deps: ImageBuildDeps, buildId: string, ctx: Context) {
+  const execution = ctx.info.workflowExecution;
+  const handle = execution && deps.temporal.workflow.getHandle(execution.workflowId, execution.runId);
+  let pending: Promise<unknown> = Promise.resolve();
+  let last: BuilderProgress = { step: 'Build', percent: stepStartPercent.Build };
+  let lastSentAt = 0;
+  return {
+    report(next: BuilderProgress): void {
+      const stepChanged = next.step !== last.step;
+      if (next.percent <= last.percent && !stepChanged) return;
+      last = next;
+      if (!stepChanged && Date.now() - lastSentAt < 1000) return;
+      lastSentAt = Date.now();
+      const update = { ...next };
+      pending = pending.then(() =>
+        Promise.all([
+          updateBuildProgress(deps.db, buildId, { step: update.step, percent: update.percent }),
+          handle?.signal(builderProgressSignal, update),
+        ]).catch(() => undefined),
+      );
+    },
+    settle: () => pending,
+  };
+}
+
+// buildah prints `STEP 3/7: RUN …`; BuildKit prints `#8 [3/7] RUN …`.
+const stepPattern = /^(?:STEP (\d+)\/(\d+)|#\d+ \[(?:[\w.-]+ )?(\d+)\/(\d+)\])/;
+
+/** Passes every line through, turning Dockerfile step counters into progress between Build and Push. */
+function trackSteps(log: LogSink, report: (progress: BuilderProgress) => void): LogSink {
+  const span = stepStartPercent.Push - stepStartPercent.Build;
+  return {
+    write(stream: LogStream, line: string) {
+      log.write(stream, line);
+      const match = stepPattern.exec(line);
+      if (!match) return;
+      const done = Number(match[1] ?? match[3]);
+      const total = Number(match[2] ?? match[4]);
+      if (total > 0 && done <= total) {
+        report({ step: 'Build', percent: stepStartPercent.Build + Math.floor((span * (done - 1)) / total) });
+      }
+    },
+    flush: () => log.flush(),
+  };
+}

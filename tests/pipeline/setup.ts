@@ -1,0 +1,131 @@
+// Shared setup for pipeline tests: a git server, an authenticated registry with a busybox base, and one Kiln service.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { ensureBusyboxImage } from '../support/busybox-image';
+import { startGitServer } from '../support/git-server';
+import type { GitServer } from '../support/git-server';
+import type { TestKiln } from '../support/kiln';
+import { startRegistry } from '../support/registry';
+import type { TestRegistry } from '../support/registry';
+import { gitlabHeaders, gitlabPush } from '../support/webhook-payloads';
+
+export const gitToken = 'glpat-kiln-e2e-secret-token';
+export const registryPassword = 'registry-e2e-password-42';
+
+export interface PipelineWorld {
+  git: GitServer;
+  registry: TestRegistry;
+  /** `<registry>/base/busybox:1`, for Dockerfiles that RUN. */
+  busybox: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the git server and registry and pushes the busybox base once. */
+export async function startPipelineWorld(): Promise<PipelineWorld> {
+  const git = await startGitServer({ username: 'oauth2', password: gitToken });
+  const registry = await startRegistry({ username: 'kiln', password: registryPassword });
+  const storage = await mkdtemp(path.join(tmpdir(), 'kiln-base-'));
+  const busybox = await ensureBusyboxImage({ storageRoot: storage, registry: registry.auth });
+  return {
+    git,
+    registry,
+    busybox,
+    async stop() {
+      await git.stop();
+      await registry.stop();
+      await rm(storage, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
+
+export interface RegisteredService {
+  id: string;
+  name: string;
+  secret: string;
+  project: { id: number; path: string };
+}
+
+/** Registers the org's GitLab token, the registry and a service for `repoName` with Auto CI on. */
+export async function registerService(
+  kiln: TestKiln,
+  world: PipelineWorld,
+  repoName: string,
+  autoCi: Record<string, unknown> = {},
+): Promise<RegisteredService> {
+  const { status: providerStatus } = await kiln.api('POST', '/git-providers', {
+    kind: 'gitlab',
+    baseUrl: world.git.baseUrl,
+    token: gitToken,
+  });
+  expect([201, 409]).toContain(providerStatus);
+  const registries = await kiln.api('GET', '/registries');
+  const registry =
+    registries.body.items?.[0] ??
+    (
+      await kiln.api('POST', '/registries', {
+        name: 'local',
+        kind: 'oci',
+        url: `http://${world.registry.host}`,
+        project: 'team',
+        username: 'kiln',
+        password: registryPassword,
+        insecure: true,
+      })
+    ).body;
+  const projectId = 1000 + Math.floor(Math.random() * 100000);
+  const created = await kiln.api('POST', '/services', {
+    name: repoName,
+    gitProvider: 'gitlab',
+    repoUrl: `${world.git.baseUrl}/${repoName}.git`,
+    projectPath: `team/${repoName}`,
+    projectId,
+    registryId: registry.id,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const saved = await kiln.api('PUT', `/services/${created.body.id}/auto-ci`, {
+    enabled: true,
+    branchFilter: ['main'],
+    ...autoCi,
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  const webhook = await kiln.api('GET', `/services/${created.body.id}/webhook`);
+  return {
+    id: created.body.id,
+    name: repoName,
+    secret: webhook.body.secretToken,
+    project: { id: projectId, path: `team/${repoName}` },
+  };
+}
+
+/** Sends GitLab's Push Hook for `sha` on main and returns the started build's id. */
+export async function pushWebhook(
+  kiln: TestKiln,
+  service: RegisteredService,
+  sha: string,
+  options: { message?: string; ref?: string } = {},
+): Promise<string> {
+  const body = JSON.stringify(gitlabPush(service.project, { after: sha, message: options.message, ref: options.ref }));
+  const response = await kiln.deliver('gitlab', body, {
+    'content-type': 'application/json',
+    ...gitlabHeaders('Push Hook', service.secret),
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  const buildId = response.body.builds?.[0]?.buildId;
+  expect(buildId, JSON.stringify(response.body)).toBeTruthy();
+  return buildId;
+}
+
+/** The manifest digest the registry itself reports for `repository:tag`. */
+export async function registryDigest(world: PipelineWorld, repository: string, tag: string): Promise<string | null> {
+  const auth = Buffer.from(`kiln:${registryPassword}`).toString('base64');
+  const response = await fetch(`http://${world.registry.host}/v2/${repository}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: {
+      authorization: `Basic ${auth}`,
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  return response.ok ? response.headers.get('docker-content-digest') : null;
+}

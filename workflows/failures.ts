@@ -1,0 +1,48 @@
+import { TimeoutType } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/workflow';
+
+/** A failure as the user reads it: the message, and the error type the UI and API can filter on. */
+export interface BuildError {
+  type: string;
+  message: string;
+}
+
+const stuckPending: BuildError = {
+  type: 'BuildStuckPending',
+  message:
+    'Build stuck in pending: every build slot stayed busy for 5 minutes. Wait for running builds to finish, or cancel the ones you do not need.',
+};
+
+/** Turns whatever a step threw into the message a user sees on the build. */
+export function describeBuildError(error: unknown, step: string): BuildError {
+  if (error instanceof ChildWorkflowFailure) {
+    const inner = describeBuildError(error.cause, step);
+    return { type: inner.type, message: inner.message };
+  }
+  if (error instanceof ActivityFailure) {
+    const cause = error.cause;
+    if (cause instanceof TimeoutFailure) return describeTimeout(cause, step);
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'BuildFailed', message: cause.message };
+    return { type: 'BuildFailed', message: `${step} failed: ${cause?.message ?? error.message}` };
+  }
+  if (error instanceof ApplicationFailure) return { type: error.type ?? 'BuildFailed', message: error.message };
+  if (error instanceof Error) return { type: 'BuildFailed', message: `${step} failed: ${error.message}` };
+  return { type: 'BuildFailed', message: `${step} failed.` };
+}
+
+function describeTimeout(timeout: TimeoutFailure, step: string): BuildError {
+  switch (timeout.timeoutType) {
+    case TimeoutType.SCHEDULE_TO_START:
+      return stuckPending;
+    case TimeoutType.HEARTBEAT:
+      return {
+        type: 'BuildFailed',
+        message: `${step} failed: the worker running it stopped responding. Retry the build; if it repeats, check the worker.`,
+      };
+    default:
+      return {
+        type: 'BuildTimeout',
+        message: `Build timeout: the ${step} step exceeded its time limit. Move up to a larger build profile or optimise the Dockerfile.`,
+      };
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { BuildRecordActivities } from '../activities/build-records';
+import type { DetectionResult } from '../activities/detect/types';
+import type { BuildWorkflowResult } from './build';
+import { describeBuildError } from './failures';
+import { subprojectProgressSignal } from './messages';
+import type { BuildProgress, SubprojectProgress } from './messages';
+import { buildWorkflowId } from './names';
+import { aggregatePercent, enterStep } from './progress';
+
+const records = proxyActivities<BuildRecordActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+
+export interface SubprojectRun {
+  buildId: string;
+  detection: DetectionResult;
+  maxParallel: number;
+  current(): BuildProgress;
+  report(next: BuildProgress): Promise<void>;
+}
+
+/**
+ * Builds the selected sub-projects of a monorepo as child builds, at most `maxParallel` at once, keeping the
+ * parent's progress the mean of its children's. Fails with every failed sub-project named.
+ */
+export async function runSubprojectBuilds(run: SubprojectRun): Promise<void> {
+  const children = await records.createSubprojectBuilds({ parentBuildId: run.buildId, detection: run.detection });
+  if (children.length === 0) return;
+  const childProgress = new Map<string, SubprojectProgress>(
+    children.map((child) => [child.buildId, { buildId: child.buildId, status: 'Pending', percent: 0 }]),
+  );
+  let changed = false;
+  setHandler(subprojectProgressSignal, (update) => {
+    if (!childProgress.has(update.buildId)) return;
+    childProgress.set(update.buildId, update);
+    changed = true;
+  });
+  await run.report(enterStep(run.current(), 'Build'));
+
+  let done = false;
+  // Persists the aggregate as children report; its failure (a cancel) surfaces through the lanes instead.
+  const reporter = (async () => {
+    while (!done) {
+      await condition(() => changed || done);
+      changed = false;
+      await run.report({ ...run.current(), percent: aggregatePercent(childProgress.values()) });
+    }
+  })().catch(() => undefined);
+
+  const failures: string[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < children.length) {
+      const child = children[next++]!;
+      try {
+        await executeChild<(input: { buildId: string }) => Promise<BuildWorkflowResult>>('buildWorkflow', {
+          workflowId: buildWorkflowId(child.buildId),
+          args: [{ buildId: child.buildId }],
+        });
+      } catch (error) {
+        if (!(error instanceof ChildWorkflowFailure)) throw error;
+        failures.push(`${child.name}: ${describeBuildError(error, 'Build').message}`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(run.maxParallel, children.length) }, lane));
+  } finally {
+    done = true;
+    await reporter;
+  }
+  if (failures.length > 0) {
+    const summary = `${failures.length} of ${children.length} sub-project builds failed — ${failures.join('; ')}`;
+    throw ApplicationFailure.nonRetryable(summary, 'SubprojectsFailed');
+  }
+}
