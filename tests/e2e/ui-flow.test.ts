@@ -138,10 +138,11 @@ describe.runIf(ready)('Kiln UI end to end', () => {
     const slow = page.locator('li.build-row').first();
     await page.locator('li.build-row[data-status="Building"]').first().waitFor({ timeout: 60_000 });
     await slow.locator('.log-line', { hasText: 'slow step' }).first().waitFor({ timeout: BUILD_TIMEOUT });
+    await screenshot(page, '07a-build-running');
     await slow.getByRole('button', { name: /^Cancel / }).click();
     await page.locator('li.build-row[data-status="Cancelled"]').first().waitFor({ timeout: 90_000 });
     await slow.getByRole('button', { name: /^Retry / }).waitFor();
-    await screenshot(page, '07-build-cancelled');
+    await screenshot(page, '07b-build-cancelled');
 
     // Recent deliveries lists the push with its build.
     await page.getByRole('link', { name: 'Recent deliveries' }).click();

@@ -42,7 +42,8 @@ export async function buildUi(): Promise<void> {
       '--logLevel',
       'warn',
     ],
-    { cwd: repoRoot },
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (!existsSync(path.join(repoRoot, 'ui/dist/index.html'))) throw new Error('vite build wrote no ui/dist/index.html');
 }

@@ -3,7 +3,7 @@ import type { Build } from '../api/types';
 /** The 0–100 % progress bar with the current step underneath. */
 export function BuildProgress({ build }: { build: Build }) {
   const value = Math.max(0, Math.min(100, Math.round(build.progress)));
-  const tone = build.status === 'Succeeded' ? ' done' : build.status === 'Failed' ? ' failed' : '';
+  const tone = { Succeeded: ' done', Failed: ' failed', Cancelled: ' cancelled' }[build.status as string] ?? '';
   return (
     <div className="build-progress-cell">
       <div

@@ -29,15 +29,16 @@ export function useRefreshBuilds(serviceId: string) {
   );
 }
 
-/** The newest top-level build of a service, for its card's Build and Operate stages. */
-export function useLatestBuild(serviceId: string): Build | undefined {
+/** The newest top-level build and the newest succeeded one, for a card's Build and Operate stages. */
+export function useLatestBuilds(serviceId: string): { latest: Build | undefined; lastSucceeded: Build | undefined } {
   const query = useQuery({
     queryKey: buildsKey(serviceId),
     queryFn: () => kiln.listBuilds(serviceId),
     refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2_000 : 15_000),
     retry: false,
   });
-  return query.data?.items.find((b) => b.parentBuildId == null);
+  const top = query.data?.items.filter((b) => b.parentBuildId == null) ?? [];
+  return { latest: top[0], lastSucceeded: top.find((b) => b.status === 'Succeeded') };
 }
 
 /** Trigger, cancel and retry, each refreshing the list and reporting the outcome. */

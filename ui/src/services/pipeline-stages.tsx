@@ -2,6 +2,12 @@ import type { ReactNode } from 'react';
 import type { Build, Service } from '../api/types';
 import { BuildIcon, DeployIcon, OperateIcon, SourceIcon } from '../components/icons';
 
+/** The newest build and the newest succeeded one (whose image is what runs). */
+export interface LatestBuilds {
+  latest: Build | undefined;
+  lastSucceeded: Build | undefined;
+}
+
 /** The four stages a service card shows, in order. */
 export type Stage = 'source' | 'build' | 'deploy' | 'operate';
 type Tone = 'ok' | 'warn' | 'active' | 'fail' | 'idle';
@@ -15,7 +21,8 @@ interface StageView {
 }
 
 /** Works out each stage's status from the service and its latest build. */
-export function stageViews(service: Service, missing: string[], build: Build | undefined): StageView[] {
+export function stageViews(service: Service, missing: string[], builds: LatestBuilds): StageView[] {
+  const build = builds.latest;
   const noToken = missing.some((m) => m.toLowerCase().includes('git'));
   const buildTone: Tone = !build
     ? 'idle'
@@ -26,7 +33,8 @@ export function stageViews(service: Service, missing: string[], build: Build | u
         : build.status === 'Cancelled'
           ? 'idle'
           : 'active';
-  const image = build?.status === 'Succeeded' ? build.images[0] : undefined;
+  const image = builds.lastSucceeded?.images[0];
+  const tag = image?.split(':').at(-1)?.slice(0, 12);
   return [
     {
       stage: 'source',
@@ -58,7 +66,7 @@ export function stageViews(service: Service, missing: string[], build: Build | u
     {
       stage: 'operate',
       label: 'Operate',
-      status: image ? `Image ${image.split(':').at(-1) ?? ''}` : 'No image yet',
+      status: image ? `Image ${tag ?? ''}` : 'No image yet',
       tone: image ? 'ok' : 'idle',
       icon: <OperateIcon />,
     },
@@ -74,7 +82,7 @@ export function PipelineStages({
 }: {
   service: Service;
   missing: string[];
-  latestBuild: Build | undefined;
+  latestBuild: LatestBuilds;
   onOpen: (stage: Stage) => void;
 }) {
   return (

@@ -3,14 +3,14 @@ import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
 import type { Stage } from './pipeline-stages';
-import { useLatestBuild } from '../builds/queries';
+import { useLatestBuilds } from '../builds/queries';
 import { missingForAutoCi, useGitProviders } from './prerequisites';
 
 /** One service: name, repository, Auto CI button and the four-stage pipeline. */
 export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi: (service: Service) => void }) {
   const providers = useGitProviders();
   const missing = missingForAutoCi(service, providers.data?.items);
-  const latestBuild = useLatestBuild(service.id);
+  const latestBuild = useLatestBuilds(service.id);
   const open = (stage: Stage) => {
     if (stage === 'build' && missing.length === 0) onAutoCi(service);
     else if (stage === 'source' || stage === 'deploy' || stage === 'build')

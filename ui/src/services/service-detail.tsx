@@ -10,7 +10,7 @@ import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
 import type { Stage } from './pipeline-stages';
-import { useLatestBuild } from '../builds/queries';
+import { useLatestBuilds } from '../builds/queries';
 import { missingForAutoCi, useGitProviders } from './prerequisites';
 import { ServiceForm } from './service-form';
 
@@ -30,7 +30,7 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
   });
   const [autoCiOpen, setAutoCiOpen] = useState(false);
   const providers = useGitProviders();
-  const latestBuild = useLatestBuild(serviceId);
+  const latestBuild = useLatestBuilds(serviceId);
   return (
     <QueryState query={service} what="the service">
       {(svc) => {
