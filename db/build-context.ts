@@ -1,0 +1,146 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from './client';
+import type { SecretCipher } from './crypto';
+import { autoCiSettings, builds, clusters, gitProviders, registries, services, type SubprojectSetting } from './schema';
+
+type BuildRow = typeof builds.$inferSelect;
+
+/** Everything a build workflow needs, with secrets decrypted. Never log or return this object as a whole. */
+export interface BuildForWorkflow {
+  build: BuildRow;
+  service: {
+    id: string;
+    name: string;
+    organizationId: string;
+    gitProvider: 'gitlab' | 'github';
+    repoUrl: string;
+    projectPath: string;
+    projectId: string | null;
+    defaultBranch: string;
+    deployNamespace: string;
+    deployPort: number | null;
+  };
+  /** The organization's connection for the service's provider (matched by host when there are several). */
+  git: { baseUrl: string; token: string } | null;
+  registry: {
+    id: string;
+    kind: 'harbor' | 'dockerhub' | 'oci';
+    /** host[:port] without scheme. */
+    host: string;
+    project: string;
+    username: string;
+    password: string;
+    insecure: boolean;
+  } | null;
+  cluster: {
+    id: string;
+    name: string;
+    mode: 'kubeconfig' | 'in-cluster';
+    kubeconfig: string | null;
+    context: string | null;
+  } | null;
+  autoCi: {
+    enabled: boolean;
+    buildProfile: string;
+    dockerfilePath: string;
+    buildArgs: Record<string, string>;
+    autoDeploy: boolean;
+    /** Defaults to the service name. */
+    imageName: string;
+    imagePrefix: string;
+    subprojects: SubprojectSetting[];
+    buildChangedOnly: boolean;
+    supersedeRunning: boolean;
+    submodules: boolean;
+  };
+  /** Secret values a log sink must redact (tokens, passwords, their basic-auth form). */
+  secrets: string[];
+}
+
+/** Loads a build with its service, Git token, registry credentials, cluster and Auto CI settings. */
+export async function loadBuildForWorkflow(
+  db: Database,
+  cipher: SecretCipher,
+  buildId: string,
+): Promise<BuildForWorkflow> {
+  const [row] = await db
+    .select({ build: builds, service: services, settings: autoCiSettings, registry: registries, cluster: clusters })
+    .from(builds)
+    .innerJoin(services, eq(services.id, builds.serviceId))
+    .leftJoin(autoCiSettings, eq(autoCiSettings.serviceId, services.id))
+    .leftJoin(registries, eq(registries.id, services.registryId))
+    .leftJoin(clusters, eq(clusters.id, services.clusterId))
+    .where(eq(builds.id, buildId));
+  if (!row) throw new Error(`Build ${buildId} does not exist (deleted with its service?).`);
+  const { build, service, settings, registry, cluster } = row;
+  const git = await gitConnection(db, cipher, service);
+  const password = registry ? cipher.decrypt(registry.passwordEnc) : undefined;
+  const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
+  const secrets = [
+    git?.token,
+    password,
+    registry && password && Buffer.from(`${registry.username}:${password}`).toString('base64'),
+  ];
+  return {
+    build,
+    service: {
+      id: service.id,
+      name: service.name,
+      organizationId: service.organizationId,
+      gitProvider: service.gitProvider,
+      repoUrl: service.repoUrl,
+      projectPath: service.projectPath,
+      projectId: service.projectId,
+      defaultBranch: service.defaultBranch,
+      deployNamespace: service.deployNamespace ?? service.name,
+      deployPort: service.deployPort,
+    },
+    git,
+    registry: registry
+      ? {
+          id: registry.id,
+          kind: registry.kind,
+          host: registry.url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''),
+          project: registry.project,
+          username: registry.username,
+          password: password!,
+          insecure: registry.insecure,
+        }
+      : null,
+    cluster: cluster
+      ? { id: cluster.id, name: cluster.name, mode: cluster.mode, kubeconfig, context: cluster.context }
+      : null,
+    autoCi: {
+      enabled: settings?.enabled ?? false,
+      buildProfile: settings?.buildProfile ?? 'auto',
+      dockerfilePath: settings?.dockerfilePath ?? 'Dockerfile',
+      buildArgs: settings?.buildArgs ?? {},
+      autoDeploy: settings?.autoDeploy ?? false,
+      imageName: settings?.imageName ?? service.name,
+      imagePrefix: settings?.imagePrefix ?? '',
+      subprojects: settings?.subprojects ?? [],
+      buildChangedOnly: settings?.buildChangedOnly ?? true,
+      supersedeRunning: settings?.supersedeRunning ?? true,
+      submodules: settings?.submodules ?? false,
+    },
+    secrets: secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4),
+  };
+}
+
+async function gitConnection(db: Database, cipher: SecretCipher, service: typeof services.$inferSelect) {
+  const rows = await db
+    .select()
+    .from(gitProviders)
+    .where(and(eq(gitProviders.organizationId, service.organizationId), eq(gitProviders.kind, service.gitProvider)));
+  const host = safeHost(service.repoUrl);
+  const match = rows.find((r) => safeHost(r.baseUrl) === host) ?? rows[0];
+  return match ? { baseUrl: match.baseUrl, token: cipher.decrypt(match.tokenEnc) } : null;
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
