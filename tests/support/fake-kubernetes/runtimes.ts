@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdtemp } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildahStorageArgs } from '../../../activities/builders/buildah';
@@ -34,7 +34,11 @@ export const shellRuntime: ContainerRuntime = {
     const home = await mkdtemp(path.join(tmpdir(), 'kiln-fake-home-'));
     const [, ...args] = [...(run.container.command ?? []), ...(run.container.args ?? [])];
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, GIT_CONFIG_NOSYSTEM: '1', ...run.env };
-    return execute('sh', args, run, env);
+    try {
+      return await execute('sh', args, run, env);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   },
 };
 
