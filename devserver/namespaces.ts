@@ -8,6 +8,9 @@ import { duration, toMs } from './proto';
 
 type Namespace = { name: string; id: string; retentionDays: number };
 
+/** How long closed runs of `default` are kept (the real dev server keeps one day; builds are looked at longer). */
+export const DEFAULT_RETENTION_DAYS = 7;
+
 /** The version string the devserver reports (a Temporal-compatible server line, so SDK checks pass). */
 export const SERVER_VERSION = '1.27.0-kiln-devserver';
 
@@ -34,7 +37,8 @@ function find(ctx: Ctx, name: string | null | undefined, id?: string | null): Na
 
 /** Ensures a namespace exists (used for `default` at start-up). */
 export function ensureNamespace(ctx: Ctx, name: string): void {
-  if (!ctx.state.namespaces.has(name)) ctx.state.namespaces.set(name, { name, id: randomUUID(), retentionDays: 1 });
+  if (!ctx.state.namespaces.has(name))
+    ctx.state.namespaces.set(name, { name, id: randomUUID(), retentionDays: DEFAULT_RETENTION_DAYS });
 }
 
 /** The namespace and cluster RPCs by method name. */

@@ -1,5 +1,6 @@
 // --db-filename: the whole state is written as one JSON snapshot, atomically (temp file, fsync, rename),
-// at most every WRITE_DELAY_MS after a change and on stop. Simple and crash-safe at snapshot granularity: a crash
+// at most every WRITE_DELAY_MS after a change and on stop. Each run's JSON is cached and rebuilt only when the
+// run changed, so a snapshot costs little more than writing the file. Simple and crash-safe at snapshot granularity: a crash
 // loses at most the last WRITE_DELAY_MS of changes, never the file. Node 20 has no built-in SQLite, and a
 // devserver's state is small, so a snapshot beats maintaining a journal with compaction.
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
@@ -17,7 +18,8 @@ const { Failure: FailureMsg } = api.failure.v1;
 /** A persistence handle: the loaded state, and write scheduling. */
 export interface Persistence {
   state: ServerState;
-  scheduleWrite(): void;
+  /** Marks a run (or only the namespaces, without an id) changed and schedules a write. */
+  scheduleWrite(runId?: string): void;
   close(): Promise<void>;
 }
 
@@ -86,12 +88,14 @@ function runFromJson(json: Json): WorkflowRun {
   };
 }
 
-function serialize(state: ServerState): string {
-  return JSON.stringify({
-    version: FORMAT_VERSION,
-    namespaces: [...state.namespaces.values()],
-    runs: [...state.runs.values()].map(runToJson),
-  });
+function serialize(state: ServerState, cache: Map<string, string>, dirty: Set<string>): string {
+  for (const runId of cache.keys()) if (!state.runs.has(runId)) cache.delete(runId);
+  for (const run of state.runs.values()) {
+    if (dirty.has(run.runId) || !cache.has(run.runId)) cache.set(run.runId, JSON.stringify(runToJson(run)));
+  }
+  dirty.clear();
+  const head = JSON.stringify({ version: FORMAT_VERSION, namespaces: [...state.namespaces.values()] });
+  return `${head.slice(0, -1)},"runs":[${[...cache.values()].join(',')}]}`;
 }
 
 function deserialize(text: string): ServerState {
@@ -141,9 +145,11 @@ export async function openPersistence(file: string, log: DevServerLogger): Promi
   }
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
+  const cache = new Map<string, string>();
+  const dirty = new Set<string>();
   const flush = () => {
     timer = null;
-    const text = serialize(state);
+    const text = serialize(state, cache, dirty);
     writing = writing
       .then(() => writeAtomically(file, text))
       .catch((err: unknown) => log.error({ err, file }, 'devserver state write failed'));
@@ -151,7 +157,8 @@ export async function openPersistence(file: string, log: DevServerLogger): Promi
   };
   return {
     state,
-    scheduleWrite() {
+    scheduleWrite(runId) {
+      if (runId) dirty.add(runId);
       timer ??= setTimeout(flush, WRITE_DELAY_MS);
     },
     async close() {

@@ -5,6 +5,7 @@ import { workflowService } from './grpc-service';
 import { ensureNamespace } from './namespaces';
 import { openPersistence, type Persistence } from './persistence';
 import { rearmAll } from './rearm';
+import { startRetention } from './retention';
 import { Scheduler } from './scheduler';
 import { isClosed, type ServerState } from './state';
 import { TaskQueues } from './task-queues';
@@ -45,7 +46,7 @@ function createContext(state: ServerState, log: DevServerLogger, persistence: Pe
     }),
     changed(run) {
       for (const check of [...(watchers.get(run.runId) ?? [])]) check();
-      persistence?.scheduleWrite();
+      persistence?.scheduleWrite(run.runId);
     },
     persist() {
       persistence?.scheduleWrite();
@@ -79,6 +80,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const { ctx, scheduler } = createContext(state, log, persistence);
   ensureNamespace(ctx, 'default');
   if (persistence) rearmAll(ctx);
+  const stopRetention = startRetention(ctx);
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -97,6 +99,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopRetention();
       scheduler.stop();
       server.forceShutdown();
       await persistence?.close();
