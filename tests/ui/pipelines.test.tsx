@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../ui/src/api/types';
+import type { Pipeline } from '../../ui/src/api/pipeline-types';
 import { PipelinesPanel } from '../../ui/src/pipelines/pipelines-panel';
 import { installFakeApi } from './support/fake-api';
 import { renderWithApp } from './support/render-app';

@@ -1,5 +1,6 @@
 // Every REST path the UI uses, in one file, so a route change in api/ is a one-line change here.
 import { api } from './client';
+import type { JobLog, Pipeline, PipelineDetail, PipelineList } from './pipeline-types';
 import type {
   AutoCiInput,
   AutoCiSettings,
@@ -7,13 +8,9 @@ import type {
   Delivery,
   DetectionResult,
   GitProvider,
-  JobLog,
   LogLine,
   Me,
   Page,
-  Pipeline,
-  PipelineDetail,
-  PipelineList,
   Service,
   ServiceInput,
   WebhookInfo,

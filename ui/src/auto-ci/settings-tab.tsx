@@ -13,7 +13,6 @@ interface SettingsTabProps {
 
 /** Settings: enable, branch filter, registry (read from the service), image, build profile, Dockerfile, args, auto-deploy. */
 export function SettingsTab({ service, settings, form, set }: SettingsTabProps) {
-  const registry = settings.registry;
   const missing = settings.readiness.missing;
   return (
     <div className="form">
@@ -48,6 +47,17 @@ export function SettingsTab({ service, settings, form, set }: SettingsTabProps) 
         branch push, which can waste resources.
       </p>
 
+      <RegistrySection service={service} settings={settings} form={form} set={set} />
+      <BuildSection service={service} settings={settings} form={form} set={set} />
+    </div>
+  );
+}
+
+/** Registry details read from the service, and the image name/prefix. */
+function RegistrySection({ service, settings, form, set }: SettingsTabProps) {
+  const registry = settings.registry;
+  return (
+    <>
       <h3>Registry</h3>
       {registry ? (
         <dl className="facts">
@@ -90,7 +100,14 @@ export function SettingsTab({ service, settings, form, set }: SettingsTabProps) 
           <p className="help">Prepended to each sub-project: kiwi- + backend → kiwi-backend.</p>
         </div>
       </div>
+    </>
+  );
+}
 
+/** Build profile, Dockerfile path, build arguments and auto-deploy. */
+function BuildSection({ service, form, set }: SettingsTabProps) {
+  return (
+    <>
       <h3>Build</h3>
       <div className="grid-2">
         <div>
@@ -134,6 +151,6 @@ export function SettingsTab({ service, settings, form, set }: SettingsTabProps) 
           : 'Needs a Kubernetes cluster on the service.'}{' '}
         Saving also creates the image-pull Secret {service.name}-registry-cred.
       </p>
-    </div>
+    </>
   );
 }
