@@ -97,7 +97,8 @@ export function createWebhookIntake(deps: AppDeps) {
       : authenticatedServices(delivery, candidates, deps.cipher, now());
     if (auth.services.length === 0) return rejected(candidates, auth.stale);
     if (quiet) return acknowledge(parsed.intent, auth.services);
-    const outcomes = await startServiceBuilds(deps, delivery, parsed.intent as BuildOrSkip, auth.services);
+    const intent = parsed.intent as BuildOrSkip;
+    const outcomes = await startServiceBuilds(deps, delivery, intent, auth.services, parsed.project?.id);
     return summarize(outcomes);
   }
 

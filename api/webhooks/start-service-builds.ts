@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HTTPException } from 'hono/http-exception';
-import { buildLogLines, builds } from '../../db/schema';
+import { buildLogLines, builds, services } from '../../db/schema';
 import { webhookBuildWorkflowId } from '../../workflows/names';
 import { startBuildWorkflow } from '../builds/start-build';
 import type { AppDeps } from '../deps';
@@ -8,7 +8,7 @@ import type { BuildCandidate, DeliveryIntent, SkipReason } from './delivery-even
 import { decideForService } from './decide';
 import type { WebhookService } from './find-services';
 import { deliveryIdOf, eventOf, type IncomingDelivery } from './read-delivery';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 
 /** What happened for one service of a verified delivery. */
 export interface ServiceOutcome {
@@ -25,10 +25,12 @@ export async function startServiceBuilds(
   delivery: IncomingDelivery,
   intent: Extract<DeliveryIntent, { kind: 'build' | 'skip' }>,
   services: WebhookService[],
+  projectId?: string,
 ): Promise<ServiceOutcome[]> {
   return Promise.all(
     services.map(async (service): Promise<ServiceOutcome> => {
       const base = { serviceId: service.id, serviceName: service.name };
+      await rememberProjectId(deps, service, projectId);
       const decision = decideForService(intent, service);
       if (decision.kind === 'skip') return { ...base, skip: { reason: decision.reason, message: decision.message } };
       try {
@@ -80,4 +82,14 @@ async function startOne(deps: AppDeps, delivery: IncomingDelivery, service: Webh
     : Promise.resolve();
   await Promise.all([startBuildWorkflow(deps.temporal, build), firstLine]);
   return { buildId: build.id, workflowId, status: build.status, duplicate: !inserted };
+}
+
+// Services registered by path learn the provider's numeric id from their first verified delivery, so they
+// keep receiving webhooks after the repository is renamed or moved.
+async function rememberProjectId(deps: AppDeps, service: WebhookService, projectId: string | undefined) {
+  if (service.projectId || !projectId) return;
+  await deps.db
+    .update(services)
+    .set({ projectId })
+    .where(and(eq(services.id, service.id), isNull(services.projectId)));
 }

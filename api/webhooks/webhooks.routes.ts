@@ -55,14 +55,37 @@ export function webhooksRouter(deps: AppDeps) {
   const handle = (provider: Provider) => async (c: Context<AppEnv>) => {
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
-    const declared = Number(headers['content-length'] ?? 0);
-    // Oversized bodies are refused without reading them; chunked bodies are measured after reading.
-    const tooLarge = declared > MAX_WEBHOOK_BYTES;
-    const rawBody = tooLarge ? new Uint8Array(0) : new Uint8Array(await c.req.arrayBuffer());
-    const result = await intake.receive({ provider, headers, rawBody, declaredBytes: tooLarge ? declared : undefined });
+    const body = await readCapped(c.req.raw, MAX_WEBHOOK_BYTES);
+    const delivery = body.tooLarge
+      ? { provider, headers, rawBody: new Uint8Array(0), declaredBytes: body.bytes }
+      : { provider, headers, rawBody: body.data };
+    const result = await intake.receive(delivery);
     return c.json(result.body, result.status);
   };
   return createRouter()
     .openapi(gitlabRoute, handle('gitlab') as never)
     .openapi(githubRoute, handle('github') as never);
+}
+
+type CappedBody = { tooLarge: false; data: Uint8Array } | { tooLarge: true; bytes: number };
+
+/** Reads at most `max` bytes: a declared or streamed body over the cap is abandoned, never buffered whole. */
+async function readCapped(request: Request, max: number): Promise<CappedBody> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > max) return { tooLarge: true, bytes: declared };
+  if (!request.body) return { tooLarge: false, data: new Uint8Array(0) };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return { tooLarge: true, bytes: size };
+    }
+    chunks.push(value);
+  }
+  return { tooLarge: false, data: new Uint8Array(Buffer.concat(chunks)) };
 }

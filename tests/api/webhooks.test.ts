@@ -202,6 +202,16 @@ describe('GitLab webhooks', () => {
     expect((await post('gitlab', { 'content-type': 'application/json' }, '{}')).status).toBe(400);
     const huge = await post('gitlab', headers, 'x'.repeat(25 * 1024 * 1024 + 1));
     expect(huge.status).toBe(413);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ > 26) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const init = { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit;
+    expect((await api.app.request('/api/v1/webhook/gitlab', init)).status).toBe(413);
     const pipeline = await gitlab('Pipeline Hook', {
       object_kind: 'pipeline',
       project: { id: gl.id, path_with_namespace: gl.path },
@@ -261,6 +271,13 @@ describe('GitHub webhooks', () => {
       body: { message: 'Event type is not processed' },
     });
     expect((await github('pull_request', githubPullRequest(gh), 'bad')).status).toBe(401);
+  });
+
+  it('keeps receiving pushes after the repository is renamed, by the id learned from a verified delivery', async () => {
+    await github('push', githubPush(gh, { message: 'learn id', repoId: 4242 }));
+    const renamed = await github('push', githubPush('octo/web-renamed', { message: 'after rename', repoId: 4242 }));
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.builds).toHaveLength(1);
   });
 
   it('does not build when Auto CI is disabled', async () => {
