@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { ApiError, getToken, setToken } from './api/client';
+import { useEffect, useState } from 'react';
+import { ApiError, UNAUTHORIZED_EVENT, getToken, setToken } from './api/client';
 import { kiln } from './api/endpoints';
 import type { Me } from './api/types';
 import { Login } from './login';
@@ -18,12 +18,19 @@ export function App() {
     queryClient.setQueryData(['me', getToken()], user);
     setTokenState(getToken());
   };
-  const signOut = () => {
+  const [reason, setReason] = useState<string | undefined>();
+  const signOut = (why?: string) => {
     setToken(null);
     setTokenState(null);
+    setReason(why);
     queryClient.clear();
   };
-  if (!token) return <Login onSignedIn={signIn} />;
+  useEffect(() => {
+    const expired = () => signOut('Kiln no longer accepts your token (revoked or expired); sign in again.');
+    window.addEventListener(UNAUTHORIZED_EVENT, expired);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, expired);
+  });
+  if (!token) return <Login onSignedIn={signIn} reason={reason} />;
   if (me.isPending) return <p className="muted page">Loading…</p>;
   if (me.isError) {
     const expired = me.error instanceof ApiError && me.error.status === 401;
@@ -50,7 +57,7 @@ export function App() {
         <span className="whoami">
           {me.data.name} <span className="muted">({me.data.role})</span>
         </span>
-        <button type="button" className="link-button" onClick={signOut}>
+        <button type="button" className="link-button" onClick={() => signOut()}>
           Sign out
         </button>
       </header>

@@ -2,7 +2,7 @@
 // for end-to-end UI tests. Everything listens on free ports and lives in temp dirs removed by stop().
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,8 +30,11 @@ export interface KilnStack {
   stop(): Promise<void>;
 }
 
-/** Builds the UI bundle (served by Kiln at `/`) with the repository's own Vite config. */
+/** Builds the UI bundle (served by Kiln at `/`) with the repository's own Vite config, unless it is up to date. */
 export async function buildUi(): Promise<void> {
+  const indexFile = path.join(repoRoot, 'ui/dist/index.html');
+  // Rebuilding empties ui/dist, which other suites serving the UI may be reading; skip when nothing changed.
+  if (existsSync(indexFile) && (await stat(indexFile)).mtimeMs > (await newestSource())) return;
   await exec(
     process.execPath,
     [
@@ -45,7 +48,17 @@ export async function buildUi(): Promise<void> {
     // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
     { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production' } },
   );
-  if (!existsSync(path.join(repoRoot, 'ui/dist/index.html'))) throw new Error('vite build wrote no ui/dist/index.html');
+  if (!existsSync(indexFile)) throw new Error('vite build wrote no ui/dist/index.html');
+}
+
+async function newestSource(): Promise<number> {
+  const files = [
+    path.join(repoRoot, 'ui/index.html'),
+    path.join(repoRoot, 'ui/vite.config.mjs'),
+    ...(await readdir(path.join(repoRoot, 'ui/src'), { recursive: true })).map((f) => path.join(repoRoot, 'ui/src', f)),
+  ];
+  const times = await Promise.all(files.map(async (file) => (await stat(file)).mtimeMs));
+  return Math.max(...times);
 }
 
 /** Starts git server, registry and Kiln on its embedded defaults with a temp KILN_DATA_DIR. */

@@ -18,6 +18,9 @@ export function setToken(token: string | null): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
+/** Fired on `window` when a stored token is refused (revoked or expired): the app signs out. */
+export const UNAUTHORIZED_EVENT = 'kiln:unauthorized';
+
 /** An API error with the server's message, which already says what to do. */
 export class ApiError extends Error {
   constructor(
@@ -52,6 +55,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const text = await response.text();
   const data = text ? safeJson(text) : undefined;
   if (!response.ok) {
+    if (response.status === 401 && init.token === undefined) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const message = (data as { message?: string } | undefined)?.message ?? `${response.status} ${response.statusText}`;
     throw new ApiError(response.status, message);
   }
