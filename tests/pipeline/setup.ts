@@ -1,5 +1,5 @@
 // Shared setup for pipeline tests: a git server, an authenticated registry with a busybox base, and one Kiln service.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -99,14 +99,24 @@ export async function registerService(
   };
 }
 
-/** Sends GitLab's Push Hook for `sha` on main and returns the started build's id. */
+/**
+ * Sends GitLab's Push Hook for `sha` on main and returns the started build's id. `modified` lists the paths the
+ * pushed commit changed, as GitLab does per commit.
+ */
 export async function pushWebhook(
   kiln: TestKiln,
   service: RegisteredService,
   sha: string,
-  options: { message?: string; ref?: string } = {},
+  options: { message?: string; ref?: string; modified?: string[] } = {},
 ): Promise<string> {
-  const body = JSON.stringify(gitlabPush(service.project, { after: sha, message: options.message, ref: options.ref }));
+  const payload = gitlabPush(service.project, { after: sha, message: options.message, ref: options.ref });
+  const commits = payload.commits.map((commit) => ({
+    ...commit,
+    added: [],
+    modified: commit.id === sha ? (options.modified ?? []) : [],
+    removed: [],
+  }));
+  const body = JSON.stringify(options.modified ? { ...payload, commits } : payload);
   const response = await kiln.deliver('gitlab', body, {
     'content-type': 'application/json',
     ...gitlabHeaders('Push Hook', service.secret),
@@ -128,4 +138,38 @@ export async function registryDigest(world: PipelineWorld, repository: string, t
     },
   });
   return response.ok ? response.headers.get('docker-content-digest') : null;
+}
+
+/** The text of every line of a build's log, in order. */
+export async function buildLog(kiln: TestKiln, buildId: string): Promise<string[]> {
+  const logs = await kiln.api('GET', `/builds/${buildId}/logs?pageSize=1000`);
+  const lines: { text: string }[] = logs.body.items ?? logs.body.lines ?? [];
+  return lines.map((line) => line.text);
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) expect.fail(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Pids of running processes whose command line contains every one of `parts` (e.g. a build id). */
+export async function processesMatching(...parts: string[]): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    const text = cmdline.split('\0').join(' ');
+    if (text && parts.every((part) => text.includes(part))) found.push(Number(entry));
+  }
+  return found;
 }

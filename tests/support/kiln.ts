@@ -2,6 +2,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { expect } from 'vitest';
 import { serverEnvSchema } from '../../server/env';
 import { createLogger } from '../../server/logger';
@@ -13,6 +14,12 @@ export interface TestKiln {
   url: string;
   dataDir: string;
   adminToken: string;
+  /** The Temporal frontend Kiln uses (its embedded devserver unless TEMPORAL_ADDRESS is set). */
+  temporalAddress: string;
+  /** The test database's URL (a fresh database per Kiln). */
+  databaseUrl: string;
+  /** A Temporal client on Kiln's namespace, connected on first use and closed by `stop()`. */
+  temporal(): Promise<Client>;
   /** Calls the API as the admin; returns status and parsed JSON. */
   api<T = JsonBody>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Sends a webhook delivery exactly as a provider would (raw body, its headers). */
@@ -59,10 +66,22 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
 
+  let client: Promise<{ connection: Connection; client: Client }> | undefined;
+  const temporal = async () => {
+    client ??= Connection.connect({ address: kiln.temporalAddress }).then((connection) => ({
+      connection,
+      client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    }));
+    return (await client).client;
+  };
+
   return {
     url: kiln.url,
     dataDir,
     adminToken,
+    temporalAddress: kiln.temporalAddress,
+    databaseUrl: database.url,
+    temporal,
     api,
     async deliver(provider, body, headers) {
       const response = await fetch(`${kiln.url}/api/v1/webhook/${provider}`, { method: 'POST', headers, body });
@@ -79,6 +98,7 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
       }
     },
     async stop() {
+      if (client) await (await client).connection.close();
       await kiln.stop();
       await database.close();
       await rm(dataDir, { recursive: true, force: true });
