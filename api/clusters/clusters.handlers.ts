@@ -1,11 +1,11 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { SecretCipher } from '../../db/crypto';
-import { clusters } from '../../db/schema';
+import { clusters, services } from '../../db/schema';
 import { organizationForCreate } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
-import { listScope, visibleTo } from '../scope';
+import { listScope, refuseWhileUsed, visibleTo } from '../scope';
 import type * as routes from './clusters.routes';
 import { inspectKubeconfig } from './kubeconfig';
 
@@ -75,6 +75,7 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
   };
   const remove: RouteHandler<typeof routes.deleteCluster, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    await refuseWhileUsed(db, services.clusterId, current.id, 'cluster');
     await db.delete(clusters).where(eq(clusters.id, current.id));
     return c.body(null, 204);
   };

@@ -1,10 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { registries } from '../../db/schema';
+import { registries, services } from '../../db/schema';
 import { organizationForCreate } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
-import { listScope, visibleTo } from '../scope';
+import { listScope, refuseWhileUsed, visibleTo } from '../scope';
 import type * as routes from './registries.routes';
 
 type Row = typeof registries.$inferSelect;
@@ -58,6 +58,7 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
   };
   const remove: RouteHandler<typeof routes.deleteRegistry, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    await refuseWhileUsed(db, services.registryId, current.id, 'registry');
     await db.delete(registries).where(eq(registries.id, current.id));
     return c.body(null, 204);
   };

@@ -196,6 +196,9 @@ describe('services', () => {
     });
     expect(mono.body.imageRepositories).toEqual(['harbor.example.com/team/kiwi-backend']);
     expect((await api.request('GET', url, { token: a.token })).status).toBe(404);
+    const inUse = await api.request('DELETE', `/registries/${reg.id}`, { token: b.token });
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.message).toMatch(/web/);
   });
 
   it('shows the webhook URL and secret; Local URL only to admins; rotation replaces the secret', async () => {
