@@ -155,6 +155,9 @@ describe.runIf(ready)('Kiln UI end to end', () => {
     await page.getByRole('link', { name: 'Services', exact: true }).first().click();
     await page.getByRole('article', { name: 'shop' }).getByRole('button', { name: 'Build: Cancelled' }).waitFor();
     await screenshot(page, '09-services-phone');
+    await page.getByRole('article', { name: 'shop' }).getByRole('link', { name: 'shop' }).click();
+    await page.locator('li.build-row').first().waitFor();
+    await screenshot(page, '10-builds-phone');
 
     const builds = await stack.api<{ items: { status: string; commitMessage: string | null }[] }>('GET', '/builds');
     expect(builds.items.map((b) => b.status).sort()).toEqual(['Cancelled', 'Succeeded']);

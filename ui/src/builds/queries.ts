@@ -34,7 +34,7 @@ export function useLatestBuilds(serviceId: string): { latest: Build | undefined;
   const query = useQuery({
     queryKey: buildsKey(serviceId),
     queryFn: () => kiln.listBuilds(serviceId),
-    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2_000 : 15_000),
+    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2_000 : 5_000),
     retry: false,
   });
   const top = query.data?.items.filter((b) => b.parentBuildId == null) ?? [];
