@@ -19,6 +19,10 @@ export interface BuildRecordDeps {
   cipher: SecretCipher;
   /** Sub-project builds a monorepo parent runs at once. */
   maxParallelSubprojects: number;
+  /** How long a build may wait for a free build slot before it fails as stuck in pending. */
+  pendingTimeoutSeconds: number;
+  /** The operator's cap on every profile's timeout (`KILN_MAX_BUILD_SECONDS`). */
+  maxBuildSeconds?: number;
   now?: () => Date;
 }
 
@@ -27,6 +31,8 @@ export interface BuildPlan {
   isMonorepoParent: boolean;
   autoDeploy: boolean;
   maxParallelSubprojects: number;
+  /** Schedule-to-start limit of the builder activity: waiting longer for a build slot is "stuck in pending". */
+  pendingTimeoutSeconds: number;
   /** Workflow ids of older running builds of the same branch that this one replaces. */
   supersedes: string[];
   supersedeReason: string;
@@ -67,6 +73,7 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
         isMonorepoParent: !build.parentBuildId && autoCi.subprojects.length > 0,
         autoDeploy: autoCi.autoDeploy && cluster != null,
         maxParallelSubprojects: deps.maxParallelSubprojects,
+        pendingTimeoutSeconds: deps.pendingTimeoutSeconds,
         supersedes: autoCi.supersedeRunning ? await olderRunningBuilds(db, build) : [],
         supersedeReason: `Superseded by a newer build of ${build.branch ?? build.ref} (${(build.sha ?? '').slice(0, 8)}).`,
       };
@@ -97,12 +104,12 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       const project = detected
         ? { ...detection, ...detected, buildType: 'single' as const, subprojects: [] }
         : detection;
-      const resources = chooseBuildProfile(profileName(autoCi.buildProfile), project);
+      const resources = capTimeout(chooseBuildProfile(profileName(autoCi.buildProfile), project), deps.maxBuildSeconds);
       const dockerfilePath = sub?.dockerfilePath ?? pickDockerfile(autoCi.dockerfilePath, detection.dockerfilePath);
       const contextPath = sub?.path ?? '.';
       const how = autoCi.buildProfile === 'auto' ? `chosen for ${describeProject(project)}` : 'set in Auto CI settings';
       await writeSystemLines(db, input.buildId, 'profile', [
-        `Build profile: ${resources.profile} (${resources.cpu} CPU, ${resources.memoryMiB / 1024} GiB, ${resources.timeoutSeconds / 60} min timeout), ${how}`,
+        `Build profile: ${resources.profile} (${resources.cpu} CPU, ${resources.memoryMiB / 1024} GiB, ${describeTimeout(resources, deps.maxBuildSeconds)}), ${how}`,
         `Dockerfile: ${dockerfilePath} (build context ${contextPath})`,
       ]);
       return { contextPath, dockerfilePath, resources };
@@ -186,6 +193,17 @@ function subprojectsToBuild(selected: SubprojectSetting[], changed: string[] | n
   const touched = new Set(selectSubprojectsForChanges(candidates, changed).map((sub) => sub.path));
   // A selected folder that detection no longer finds is built as configured rather than silently dropped.
   return selected.filter((sub) => touched.has(sub.path) || !candidates.some((c) => c.path === sub.path));
+}
+
+function capTimeout(resources: BuildResources, maxSeconds: number | undefined): BuildResources {
+  if (maxSeconds === undefined || resources.timeoutSeconds <= maxSeconds) return resources;
+  return { ...resources, timeoutSeconds: maxSeconds };
+}
+
+function describeTimeout(resources: BuildResources, maxSeconds: number | undefined): string {
+  const seconds = resources.timeoutSeconds;
+  const limit = seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  return seconds === maxSeconds ? `${limit} timeout, the worker's KILN_MAX_BUILD_SECONDS cap` : `${limit} timeout`;
 }
 
 function profileName(value: string): 'auto' | BuildProfileName {

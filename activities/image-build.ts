@@ -14,6 +14,7 @@ import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from './b
 import { BuildErrorType, buildFailure } from './errors';
 import { imageReferences, imageRepository, parseImageReference } from './image-names';
 import type { LogSink, LogStream } from './log-sink';
+import { startOutputWatchdog } from './output-watchdog';
 import { getManifestDigest } from './registry';
 
 export interface ImageBuildDeps {
@@ -22,6 +23,8 @@ export interface ImageBuildDeps {
   driver: BuilderDriver;
   /** Used to tell the build's own workflow how far the builder got. */
   temporal: Client;
+  /** A build printing nothing for this long is stopped (`KILN_BUILD_IDLE_TIMEOUT_SECONDS`). */
+  idleTimeoutMs: number;
 }
 
 export interface BuildImageInput extends ImageBuildSettings {
@@ -43,26 +46,36 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
       const loaded = await loadBuildForWorkflow(deps.db, deps.cipher, input.buildId);
       const request = buildRequest(loaded, input);
       const resumed = await alreadyPushed(request, ctx.info.heartbeatDetails as BuildHeartbeat | undefined);
-      if (resumed) return resumed;
+      if (resumed) {
+        await updateBuildProgress(deps.db, input.buildId, { images: resumed.images, digest: resumed.digest });
+        return resumed;
+      }
 
       const reporter = progressReporter(deps, input.buildId, ctx);
-      const log = trackSteps(openBuildLog(deps.db, input.buildId, 'build', loaded.secrets), reporter.report);
-      const beat = setInterval(() => ctx.heartbeat({}), 1000);
+      const watchdog = startOutputWatchdog(ctx.cancellationSignal, deps.idleTimeoutMs);
+      const log = watchdog.watch(
+        trackSteps(openBuildLog(deps.db, input.buildId, 'build', loaded.secrets), reporter.report),
+      );
+      // Every heartbeat carries the latest details: a later beat must not erase the record of a finished push.
+      let details: BuildHeartbeat = {};
+      const beat = setInterval(() => ctx.heartbeat(details), 1000);
       try {
         const output = await deps.driver.build(request, {
           log,
-          signal: ctx.cancellationSignal,
-          heartbeat: () => ctx.heartbeat({}),
+          signal: watchdog.signal,
+          heartbeat: () => ctx.heartbeat(details),
           phase: (phase) => phase === 'push' && reporter.report({ step: 'Push', percent: stepStartPercent.Push }),
         });
-        ctx.heartbeat({ pushedDigest: output.digest } satisfies BuildHeartbeat);
+        details = { pushedDigest: output.digest };
+        ctx.heartbeat(details);
         await updateBuildProgress(deps.db, input.buildId, { images: output.images, digest: output.digest });
         return output;
       } catch (error) {
-        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        if (watchdog.signal.aborted) throw watchdog.signal.reason;
         throw error;
       } finally {
         clearInterval(beat);
+        watchdog.dispose();
         await log.flush().catch(() => undefined);
         await reporter.settle();
       }

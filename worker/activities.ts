@@ -8,6 +8,7 @@ import { createKubernetesBuilder } from '../activities/builders/kubernetes';
 import { createLocalBuilder } from '../activities/builders/local';
 import { createCommitStatusActivities } from '../activities/commit-status';
 import { createDeployActivities } from '../activities/deploy-build';
+import { createDetectServiceActivities } from '../activities/detect-service';
 import { createImageBuildActivities } from '../activities/image-build';
 import { createSourceActivities } from '../activities/source';
 import type { Database } from '../db/client';
@@ -28,9 +29,17 @@ export interface ActivityDeps {
 /** The short activities of the build workflow (build task queue): records, clone, detect, deploy, statuses. */
 export function createBuildQueueActivities(deps: ActivityDeps) {
   const { db, cipher } = deps;
+  const workspaceRoot = path.join(deps.env.KILN_DATA_DIR, 'workspaces');
   return {
-    ...createBuildRecordActivities({ db, cipher, maxParallelSubprojects: deps.env.KILN_MAX_PARALLEL_SUBPROJECTS }),
-    ...createSourceActivities({ db, cipher, workspaceRoot: path.join(deps.env.KILN_DATA_DIR, 'workspaces') }),
+    ...createBuildRecordActivities({
+      db,
+      cipher,
+      maxParallelSubprojects: deps.env.KILN_MAX_PARALLEL_SUBPROJECTS,
+      pendingTimeoutSeconds: deps.env.KILN_PENDING_TIMEOUT_SECONDS,
+      maxBuildSeconds: deps.env.KILN_MAX_BUILD_SECONDS,
+    }),
+    ...createSourceActivities({ db, cipher, workspaceRoot }),
+    ...createDetectServiceActivities({ db, cipher, workspaceRoot }),
     ...createDeployActivities({ db, cipher }),
     ...createCommitStatusActivities({ db, cipher, publicUrl: deps.publicUrl, logger: deps.logger }),
   };
@@ -39,13 +48,23 @@ export function createBuildQueueActivities(deps: ActivityDeps) {
 /** The builder activity (builder task queue), limited by the worker's build slots. */
 export function createBuilderQueueActivities(deps: ActivityDeps) {
   const driver = createBuilderDriver(deps.env);
-  return createImageBuildActivities({ db: deps.db, cipher: deps.cipher, driver, temporal: deps.temporal });
+  return createImageBuildActivities({
+    db: deps.db,
+    cipher: deps.cipher,
+    driver,
+    temporal: deps.temporal,
+    idleTimeoutMs: deps.env.KILN_BUILD_IDLE_TIMEOUT_SECONDS * 1000,
+  });
 }
 
 /** The configured builder: buildah on this machine, or BuildKit pods on the build cluster. */
 export function createBuilderDriver(env: WorkerEnv): BuilderDriver {
-  if (env.KILN_BUILDER === 'local')
-    return createLocalBuilder({ storageRoot: path.resolve(env.KILN_DATA_DIR, 'buildah') });
+  if (env.KILN_BUILDER === 'local') {
+    return createLocalBuilder({
+      storageRoot: path.resolve(env.KILN_DATA_DIR, 'buildah'),
+      idleTimeoutMs: env.KILN_BUILD_IDLE_TIMEOUT_SECONDS * 1000,
+    });
+  }
   return createKubernetesBuilder({
     access: env.KILN_BUILD_KUBECONFIG
       ? { kubeconfig: readFileSync(env.KILN_BUILD_KUBECONFIG, 'utf8') }

@@ -19,6 +19,12 @@ export const workerEnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Builds that may run at the same time on this worker; more wait as Pending. */
   KILN_MAX_CONCURRENT_BUILDS: z.coerce.number().int().min(1).max(64).default(2),
+  /** A build waiting longer than this for a free build slot fails as stuck in pending. */
+  KILN_PENDING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Upper limit on every build profile's timeout (unset: each profile's own limit applies). */
+  KILN_MAX_BUILD_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  /** A build printing nothing for this long is stopped as stalled. */
+  KILN_BUILD_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Monorepo sub-project builds a parent runs at once. */
   KILN_MAX_PARALLEL_SUBPROJECTS: z.coerce.number().int().min(1).max(32).default(4),
   KILN_BUILDER: z.enum(['local', 'kubernetes']).default('local'),

@@ -7,7 +7,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BuildRecordActivities } from '../activities/build-records';
+import type { BuildPlan, BuildRecordActivities } from '../activities/build-records';
 import type { CommitState, CommitStatusActivities } from '../activities/commit-status';
 import type { DeployActivities } from '../activities/deploy-build';
 import type { ImageBuildActivities } from '../activities/image-build';
@@ -76,9 +76,19 @@ export async function buildWorkflow({ buildId }: BuildWorkflowInput): Promise<Bu
 
   let digest: string | undefined;
   let failure: unknown;
+  let plan: BuildPlan | undefined;
   await statuses.reportCommitStatus({ buildId, state: 'pending' });
   try {
-    digest = await work.run(() => runPipeline(buildId, () => progress, report));
+    digest = await work.run(() =>
+      runPipeline(
+        buildId,
+        () => progress,
+        report,
+        (begun) => {
+          plan = begun;
+        },
+      ),
+    );
   } catch (error) {
     failure = error;
   }
@@ -88,7 +98,7 @@ export async function buildWorkflow({ buildId }: BuildWorkflowInput): Promise<Bu
       ? undefined
       : cancelled
         ? cancelError(cancelReason)
-        : describeBuildError(failure, progress.step);
+        : describeBuildError(failure, progress.step, plan);
   const status: BuildStatus = failure === undefined ? 'Succeeded' : cancelled ? 'Cancelled' : 'Failed';
   progress = {
     status,
@@ -112,8 +122,10 @@ async function runPipeline(
   buildId: string,
   current: () => BuildProgress,
   report: (next: BuildProgress) => Promise<void>,
+  begun: (plan: BuildPlan) => void,
 ): Promise<string | undefined> {
   const plan = await records.beginBuild({ buildId });
+  begun(plan);
   await statuses.reportCommitStatus({ buildId, state: 'running' });
   for (const workflowId of plan.supersedes) await cancelSupersededBuild(workflowId, plan.supersedeReason);
 
@@ -132,8 +144,8 @@ async function runPipeline(
   await report(enterStep(current(), 'Build'));
   const builder = proxyActivities<ImageBuildActivities>({
     taskQueue: BUILDER_TASK_QUEUE,
-    // Waiting longer than this for a free build slot is "stuck in pending".
-    scheduleToStartTimeout: '5 minutes',
+    // Waiting longer than this for a free build slot is "stuck in pending" (KILN_PENDING_TIMEOUT_SECONDS).
+    scheduleToStartTimeout: `${plan.pendingTimeoutSeconds} seconds`,
     startToCloseTimeout: `${settings.resources.timeoutSeconds + 120} seconds`,
     heartbeatTimeout: '5 seconds',
     retry: {

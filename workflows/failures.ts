@@ -7,21 +7,33 @@ export interface BuildError {
   message: string;
 }
 
-const stuckPending: BuildError = {
-  type: 'BuildStuckPending',
-  message:
-    'Build stuck in pending: every build slot stayed busy for 5 minutes. Wait for running builds to finish, or cancel the ones you do not need.',
-};
+/** Limits a failure message names; the default is the documented 5-minute pending limit. */
+export interface FailureLimits {
+  pendingTimeoutSeconds: number;
+}
+
+function stuckPending(limits: FailureLimits): BuildError {
+  const seconds = limits.pendingTimeoutSeconds;
+  const waited = seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+  return {
+    type: 'BuildStuckPending',
+    message: `Build stuck in pending: every build slot stayed busy for ${waited}. Wait for running builds to finish, or cancel the ones you do not need.`,
+  };
+}
 
 /** Turns whatever a step threw into the message a user sees on the build. */
-export function describeBuildError(error: unknown, step: string): BuildError {
+export function describeBuildError(
+  error: unknown,
+  step: string,
+  limits: FailureLimits = { pendingTimeoutSeconds: 300 },
+): BuildError {
   if (error instanceof ChildWorkflowFailure) {
-    const inner = describeBuildError(error.cause, step);
+    const inner = describeBuildError(error.cause, step, limits);
     return { type: inner.type, message: inner.message };
   }
   if (error instanceof ActivityFailure) {
     const cause = error.cause;
-    if (cause instanceof TimeoutFailure) return describeTimeout(cause, step);
+    if (cause instanceof TimeoutFailure) return describeTimeout(cause, step, limits);
     if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'BuildFailed', message: cause.message };
     return { type: 'BuildFailed', message: `${step} failed: ${cause?.message ?? error.message}` };
   }
@@ -30,10 +42,10 @@ export function describeBuildError(error: unknown, step: string): BuildError {
   return { type: 'BuildFailed', message: `${step} failed.` };
 }
 
-function describeTimeout(timeout: TimeoutFailure, step: string): BuildError {
+function describeTimeout(timeout: TimeoutFailure, step: string, limits: FailureLimits): BuildError {
   switch (timeout.timeoutType) {
     case TimeoutType.SCHEDULE_TO_START:
-      return stuckPending;
+      return stuckPending(limits);
     case TimeoutType.HEARTBEAT:
       return {
         type: 'BuildFailed',

@@ -47,12 +47,16 @@ export interface RegisteredService {
   project: { id: number; path: string };
 }
 
-/** Registers the org's GitLab token, the registry and a service for `repoName` with Auto CI on. */
+/**
+ * Registers the org's GitLab token, the registry and a service for `repoName` with Auto CI on. `registryId`
+ * picks another registry than the first one (created with the right password when there is none).
+ */
 export async function registerService(
   kiln: TestKiln,
   world: PipelineWorld,
   repoName: string,
   autoCi: Record<string, unknown> = {},
+  options: { registryId?: string } = {},
 ): Promise<RegisteredService> {
   const { status: providerStatus } = await kiln.api('POST', '/git-providers', {
     kind: 'gitlab',
@@ -81,7 +85,7 @@ export async function registerService(
     repoUrl: `${world.git.baseUrl}/${repoName}.git`,
     projectPath: `team/${repoName}`,
     projectId,
-    registryId: registry.id,
+    registryId: options.registryId ?? registry.id,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const saved = await kiln.api('PUT', `/services/${created.body.id}/auto-ci`, {

@@ -18,6 +18,8 @@ export interface TestKiln {
   temporalAddress: string;
   /** The test database's URL (a fresh database per Kiln). */
   databaseUrl: string;
+  /** Everything Kiln's own logger wrote (JSON lines at LOG_LEVEL), to assert that no secret reaches it. */
+  serverLog(): string;
   /** A Temporal client on Kiln's namespace, connected on first use and closed by `stop()`. */
   temporal(): Promise<Client>;
   /** Calls the API as the admin; returns status and parsed JSON. */
@@ -50,7 +52,17 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
     LOG_LEVEL: 'warn',
     ...overrides,
   });
-  const kiln = await startKiln(env, createLogger(env.LOG_LEVEL));
+  let serverLog = '';
+  const kiln = await startKiln(
+    env,
+    createLogger(env.LOG_LEVEL, {
+      write(line: string) {
+        serverLog += line;
+        // Warnings and errors stay visible while a test runs; debug output is only kept.
+        if (/"level":(40|50|60)/.test(line)) process.stdout.write(line);
+      },
+    }),
+  );
   const adminToken = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
 
   const api: TestKiln['api'] = async (method, route, body) => {
@@ -82,6 +94,7 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
     temporalAddress: kiln.temporalAddress,
     databaseUrl: database.url,
     temporal,
+    serverLog: () => serverLog,
     api,
     async deliver(provider, body, headers) {
       const response = await fetch(`${kiln.url}/api/v1/webhook/${provider}`, { method: 'POST', headers, body });
