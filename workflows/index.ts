@@ -1,2 +1,3 @@
 // Every workflow the worker registers; the worker bundles this module.
 export { buildWorkflow } from './build';
+export { detectServiceWorkflow } from './detect';
