@@ -144,6 +144,11 @@ export function queryWorkflow(
   const NOT_OPEN = 2;
   if (req.queryRejectCondition === NOT_OPEN && isClosed(run))
     return Promise.resolve({ queryRejected: { status: run.status } });
+  if (isClosed(run) && run.lastCompletedStartedEventId === 0) {
+    const message =
+      'query cannot run: the workflow closed before any workflow task completed, so no worker has its state';
+    return Promise.reject(new GrpcError(GrpcStatus.FAILED_PRECONDITION, message));
+  }
   return new Promise((resolve, reject) => {
     const id = randomUUID();
     const timer = setTimeout(

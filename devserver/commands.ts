@@ -37,6 +37,46 @@ export const UNSUPPORTED_COMMANDS: Record<number, number> = {
   [C.CANCEL_NEXUS]: 34,
 };
 
+/** Why the real server would refuse these commands (failing the task with `cause`), or null when they are valid. */
+export function commandProblem(run: WorkflowRun, commands: Command[]): { cause: number; message: string } | null {
+  const timerIds = new Set(run.timers.keys());
+  const activityIds = new Set([...run.activities.values()].map((a) => a.activityId));
+  for (const cmd of commands) {
+    const type = cmd.commandType ?? 0;
+    if (UNSUPPORTED_COMMANDS[type])
+      return {
+        cause: UNSUPPORTED_COMMANDS[type],
+        message: `The Kiln devserver does not support command type ${type}.`,
+      };
+    const activity = cmd.scheduleActivityTaskCommandAttributes;
+    if (type === C.SCHEDULE_ACTIVITY) {
+      if (
+        !activity?.activityType?.name ||
+        !(toMs(activity.startToCloseTimeout) || toMs(activity.scheduleToCloseTimeout))
+      ) {
+        return {
+          cause: 2,
+          message: 'ScheduleActivityTask needs an activity type and a start-to-close or schedule-to-close timeout.',
+        };
+      }
+      if (activity.activityId && activityIds.has(activity.activityId))
+        return { cause: 22, message: `Activity id ${activity.activityId} is already in use.` };
+      if (activity.activityId) activityIds.add(activity.activityId);
+    }
+    if (type === C.START_TIMER) {
+      const timerId = cmd.startTimerCommandAttributes?.timerId ?? '';
+      if (!timerId || timerIds.has(timerId))
+        return { cause: 12, message: `Timer id "${timerId}" is missing or already in use.` };
+      timerIds.add(timerId);
+    }
+    const child = cmd.startChildWorkflowExecutionCommandAttributes;
+    if (type === C.START_CHILD && (!child?.workflowId || !child.workflowType?.name)) {
+      return { cause: 16, message: 'StartChildWorkflowExecution needs a workflow id and a workflow type.' };
+    }
+  }
+  return null;
+}
+
 /** Starts a user timer (TimerStarted) and arms its firing. */
 function startTimer(
   ctx: Ctx,

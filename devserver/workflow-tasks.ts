@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { TaskFailedCause } from './codes';
-import { applyCommands, CLOSING_COMMANDS, UNSUPPORTED_COMMANDS } from './commands';
+import { applyCommands, CLOSING_COMMANDS, commandProblem } from './commands';
 import type { Ctx, WorkflowQueueItem } from './context';
 import { GrpcError, taskNotFound } from './errors';
 import { append, flushBuffer, materializeTransient, runGroup, scheduleWorkflowTask, transientEvents } from './history';
@@ -160,20 +160,11 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
   const run = startedTaskOf(ctx, req.taskToken);
   const commands = (req.commands ?? []) as Command[];
   const identity = req.identity ?? '';
-  const unsupported = commands.find((c) => UNSUPPORTED_COMMANDS[c.commandType ?? 0]);
-  if (unsupported) {
-    failTask(
-      ctx,
-      run,
-      UNSUPPORTED_COMMANDS[unsupported.commandType ?? 0]!,
-      identity,
-      { message: 'unsupported command on the Kiln devserver' },
-      run.wft.attempt + 1,
-    );
-    throw new GrpcError(
-      GrpcStatus.INVALID_ARGUMENT,
-      `The Kiln devserver does not support command type ${unsupported.commandType}.`,
-    );
+  const problem = commandProblem(run, commands);
+  if (problem) {
+    // Checked before anything is written, so a refused task leaves no half-applied commands behind.
+    failTask(ctx, run, problem.cause, identity, { message: problem.message }, run.wft.attempt + 1);
+    throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, problem.message);
   }
   if (run.buffered.length > 0 && commands.some((c) => CLOSING_COMMANDS.includes(c.commandType ?? 0))) {
     // New events arrived while the task ran: the workflow must see them before it may close.

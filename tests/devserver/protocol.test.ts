@@ -95,6 +95,37 @@ describe('devserver conformance: protocol', () => {
     await h.replay(workflowId);
   });
 
+  it('fails the workflow task on an invalid command and writes none of its commands', async () => {
+    const taskQueue = `bad-command-${randomUUID()}`;
+    const workflowId = h.id('bad-command');
+    const handle = await h.temporal.client.workflow.start('greetWorkflow', { taskQueue, workflowId, args: ['x'] });
+    const task = await pollOnce(taskQueue);
+    const completion = service().respondWorkflowTaskCompleted({
+      namespace: h.temporal.namespace,
+      taskToken: task.taskToken,
+      identity: 'raw-test-poller',
+      commands: [
+        {
+          commandType: 3,
+          startTimerCommandAttributes: { timerId: 't1', startToFireTimeout: { seconds: Long.fromNumber(60) } },
+        },
+        {
+          commandType: 1,
+          scheduleActivityTaskCommandAttributes: {
+            activityId: '1',
+            activityType: { name: 'greet' },
+            taskQueue: { name: taskQueue },
+          },
+        },
+      ],
+    });
+    await expect(completion).rejects.toMatchObject({ code: 3 }); // INVALID_ARGUMENT: no activity timeout
+    const history = await handle.fetchHistory();
+    expect(history.events!.map((e) => Number(e.eventType))).toEqual([1, 5, 6, 9]);
+    expect(history.events![3]!.workflowTaskFailedEventAttributes?.cause).toBe(2); // BAD_SCHEDULE_ACTIVITY_ATTRIBUTES
+    await handle.terminate('test over');
+  });
+
   it('refuses to close a workflow while a signal is pending (UnhandledCommand) and redelivers it', async () => {
     const taskQueue = `unhandled-${randomUUID()}`;
     const workflowId = h.id('unhandled');
