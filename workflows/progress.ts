@@ -17,9 +17,14 @@ export function enterStep(current: BuildProgress, step: BuildStep): BuildProgres
   return { ...current, status: 'Building', step, percent: Math.max(current.percent, stepStartPercent[step]) };
 }
 
-/** A parent's progress: the mean of its sub-project builds'. */
+/**
+ * A parent's progress: the mean of its sub-project builds', drawn in the parent's own Build..Done span so the bar
+ * never falls back below the Build step the parent already reached when its children start at 0.
+ */
 export function aggregatePercent(children: Iterable<{ percent: number }>): number {
   const values = [...children].map((child) => child.percent);
-  if (values.length === 0) return 0;
-  return Math.round(values.reduce((sum, value) => sum + value, 0) / values.length);
+  if (values.length === 0) return stepStartPercent.Build;
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const span = stepStartPercent.Done - stepStartPercent.Build;
+  return Math.floor(stepStartPercent.Build + (span * mean) / 100);
 }
