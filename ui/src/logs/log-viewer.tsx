@@ -1,13 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useId, useRef, useState } from 'react';
 import type { LogLine } from '../api/types';
 import { CopyButton } from '../components/copy-button';
-import { decodeAnsi } from './ansi';
-import { filterLines, plainText } from './filter';
+import { plainText, useFilteredLines } from './filter';
+import { LOG_ROW_HEIGHT, LogRow } from './log-row';
 import { useFollowScroll } from './use-follow-scroll';
 
-/** Height of one log row in px; fixed so 100,000 lines need no measuring. */
-export const LOG_ROW_HEIGHT = 20;
+export { LOG_ROW_HEIGHT };
 
 interface LogViewerProps {
   lines: readonly LogLine[];
@@ -35,7 +34,8 @@ export function LogViewer({
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const searchId = useId();
-  const matches = useMemo(() => filterLines(lines, deferredQuery), [lines, deferredQuery]);
+  const matches = useFilteredLines(lines, deferredQuery);
+  const needle = matches ? deferredQuery.trim().toLowerCase() : '';
   const count = matches ? matches.length : lines.length;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -100,6 +100,7 @@ export function LogViewer({
                   number={index + 1}
                   top={item.start}
                   numberWidth={numberWidth}
+                  needle={needle}
                 />
               );
             })}
@@ -109,28 +110,3 @@ export function LogViewer({
     </div>
   );
 }
-
-const LogRow = memo(function LogRow({
-  line,
-  number,
-  top,
-  numberWidth,
-}: {
-  line: LogLine;
-  number: number;
-  top: number;
-  numberWidth: string;
-}) {
-  return (
-    <div
-      className={`log-line log-${line.stream}`}
-      style={{ transform: `translateY(${top}px)`, height: LOG_ROW_HEIGHT }}
-      data-line={number}
-    >
-      <span className="log-number" style={{ width: numberWidth }}>
-        {number}
-      </span>
-      <span className="log-text">{decodeAnsi(line.text).nodes}</span>
-    </div>
-  );
-});
