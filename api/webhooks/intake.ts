@@ -14,8 +14,13 @@ import {
   MAX_WEBHOOK_BYTES,
   type IncomingDelivery,
 } from './read-delivery';
-import { recordDelivery } from './record-delivery';
-import { startServiceBuilds, type ServiceOutcome } from './start-service-builds';
+import { recordDelivery, updateDeliveryOutcome } from './record-delivery';
+import {
+  recordServiceBuilds,
+  startPendingBuilds,
+  type PendingStart,
+  type ServiceOutcome,
+} from './start-service-builds';
 
 /** The HTTP answer to a delivery, plus the delivery record ids written for it. */
 export interface IntakeResult {
@@ -29,6 +34,8 @@ interface Evaluation {
   body: Record<string, unknown>;
   services: { serviceId?: string; buildId?: string }[];
   authenticated: boolean;
+  /** Recorded builds whose workflows start while the delivery is being recorded. */
+  pending?: PendingStart[];
 }
 
 const reply = (status: Evaluation['status'], message: string, extra: Record<string, unknown> = {}): Evaluation => ({
@@ -42,8 +49,10 @@ const reply = (status: Evaluation['status'], message: string, extra: Record<stri
 export function createWebhookIntake(deps: AppDeps) {
   const now = () => deps.clock?.() ?? new Date();
 
+  // The delivery record is written while the workflows start (both must finish before the answer); when a start
+  // fails the record is corrected to the 503 the provider receives.
   async function finish(delivery: IncomingDelivery, started: number, evaluation: Evaluation, redeliveryOf?: string) {
-    const recordIds = await recordDelivery(deps.db, {
+    const record = recordDelivery(deps.db, {
       delivery,
       event: eventOf(delivery),
       deliveryId: deliveryIdOf(delivery),
@@ -54,7 +63,11 @@ export function createWebhookIntake(deps: AppDeps) {
       redeliveryOf,
       durationMs: Math.round(performance.now() - started),
     });
-    return { status: evaluation.status, body: evaluation.body, recordIds };
+    const [recordIds, failure] = await Promise.all([record, startPendingBuilds(deps, evaluation.pending ?? [])]);
+    if (!failure) return { status: evaluation.status, body: evaluation.body, recordIds };
+    const body = { message: failure, builds: evaluation.body.builds };
+    await updateDeliveryOutcome(deps.db, recordIds, { statusCode: 503, response: body });
+    return { status: 503 as const, body, recordIds };
   }
 
   /** A delivery from GitLab/GitHub: authenticated with the secret of the service(s) it names. */
@@ -98,8 +111,8 @@ export function createWebhookIntake(deps: AppDeps) {
     if (auth.services.length === 0) return rejected(candidates, auth.stale);
     if (quiet) return acknowledge(parsed.intent, auth.services);
     const intent = parsed.intent as BuildOrSkip;
-    const outcomes = await startServiceBuilds(deps, delivery, intent, auth.services, parsed.project?.id);
-    return summarize(outcomes);
+    const { outcomes, pending } = await recordServiceBuilds(deps, delivery, intent, auth.services, parsed.project?.id);
+    return { ...summarize(outcomes), pending };
   }
 
   return { receive, redeliver };
@@ -132,15 +145,6 @@ function rejected(candidates: WebhookService[], stale: boolean): Evaluation {
 
 function summarize(outcomes: ServiceOutcome[]): Evaluation {
   const services = outcomes.map((o) => ({ serviceId: o.serviceId, buildId: o.build?.buildId }));
-  const failed = outcomes.find((o) => o.error);
-  if (failed) {
-    return {
-      status: 503,
-      body: { message: failed.error, builds: outcomes.flatMap((o) => (o.build ? [o.build] : [])) },
-      services,
-      authenticated: true,
-    };
-  }
   const builds = outcomes.flatMap((o) =>
     o.build ? [{ serviceId: o.serviceId, service: o.serviceName, ...o.build }] : [],
   );

@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { webhookDeliveries } from '../../db/schema';
 import type { IncomingDelivery } from './read-delivery';
@@ -38,4 +39,14 @@ export async function recordDelivery(db: Database, record: DeliveryRecord): Prom
   }));
   const inserted = await db.insert(webhookDeliveries).values(rows).returning({ id: webhookDeliveries.id });
   return inserted.map((row) => row.id);
+}
+
+/** Replaces the outcome of recorded delivery rows (a build that was recorded but could not be started). */
+export async function updateDeliveryOutcome(
+  db: Database,
+  ids: string[],
+  outcome: { statusCode: number; response: Record<string, unknown> },
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(webhookDeliveries).set(outcome).where(inArray(webhookDeliveries.id, ids));
 }

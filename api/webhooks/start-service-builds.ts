@@ -1,49 +1,85 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
 import { buildLogLines, builds, services } from '../../db/schema';
 import { webhookBuildWorkflowId } from '../../workflows/names';
-import { startBuildWorkflow } from '../builds/start-build';
+import { startBuildWorkflow, type BuildRow } from '../builds/start-build';
 import type { AppDeps } from '../deps';
 import type { BuildCandidate, DeliveryIntent, SkipReason } from './delivery-event';
 import { decideForService } from './decide';
 import type { WebhookService } from './find-services';
 import { deliveryIdOf, eventOf, type IncomingDelivery } from './read-delivery';
-import { and, eq, isNull } from 'drizzle-orm';
 
-/** What happened for one service of a verified delivery. */
+/** What a verified delivery means for one service. */
 export interface ServiceOutcome {
   serviceId: string;
   serviceName: string;
   build?: { buildId: string; workflowId: string; status: string; duplicate: boolean };
   skip?: { reason: SkipReason; message: string };
-  error?: string;
 }
 
-/** Decides and, where due, starts one build per service; the delivery id makes the workflow id. */
-export async function startServiceBuilds(
+/** Build rows recorded for a delivery whose workflows still have to be started. */
+export interface PendingStart {
+  row: BuildRow;
+  /** True when this delivery inserted the row (a duplicate reuses the first delivery's row). */
+  inserted: boolean;
+  text: string;
+}
+
+/**
+ * Decides per service and records one build row for each service that builds. The workflow id comes from the
+ * delivery id, so concurrent or repeated deliveries share one row; `startPendingBuilds` then starts them.
+ */
+export async function recordServiceBuilds(
   deps: AppDeps,
   delivery: IncomingDelivery,
   intent: Extract<DeliveryIntent, { kind: 'build' | 'skip' }>,
-  services: WebhookService[],
+  targets: WebhookService[],
   projectId?: string,
-): Promise<ServiceOutcome[]> {
-  return Promise.all(
-    services.map(async (service): Promise<ServiceOutcome> => {
+): Promise<{ outcomes: ServiceOutcome[]; pending: PendingStart[] }> {
+  const pending: PendingStart[] = [];
+  const outcomes = await Promise.all(
+    targets.map(async (service): Promise<ServiceOutcome> => {
       const base = { serviceId: service.id, serviceName: service.name };
       await rememberProjectId(deps, service, projectId);
       const decision = decideForService(intent, service);
       if (decision.kind === 'skip') return { ...base, skip: { reason: decision.reason, message: decision.message } };
+      const start = await recordOne(deps, delivery, service, decision.candidate);
+      pending.push(start);
+      const { row } = start;
+      return {
+        ...base,
+        build: { buildId: row.id, workflowId: row.workflowId, status: row.status, duplicate: !start.inserted },
+      };
+    }),
+  );
+  return { outcomes, pending };
+}
+
+/** Starts the workflows of recorded builds; returns why one could not be started, or undefined when all run. Never throws. */
+export async function startPendingBuilds(deps: AppDeps, pending: PendingStart[]): Promise<string | undefined> {
+  const results = await Promise.all(
+    pending.map(async ({ row, inserted, text }) => {
+      // The first log line is only for display, so it is written while the workflow starts.
+      const firstLine = inserted ? writeFirstLine(deps, row.id, text) : Promise.resolve();
       try {
-        return { ...base, build: await startOne(deps, delivery, service, decision.candidate) };
+        await Promise.all([startBuildWorkflow(deps.temporal, row), firstLine]);
+        return undefined;
       } catch (error) {
-        if (error instanceof HTTPException) return { ...base, error: error.message };
-        throw error;
+        if (error instanceof HTTPException) return error.message;
+        return `Build ${row.id} is recorded but could not be started (${(error as Error).message}); redeliver the webhook.`;
       }
     }),
   );
+  return results.find((message) => message !== undefined);
 }
 
-async function startOne(deps: AppDeps, delivery: IncomingDelivery, service: WebhookService, candidate: BuildCandidate) {
+async function recordOne(
+  deps: AppDeps,
+  delivery: IncomingDelivery,
+  service: WebhookService,
+  candidate: BuildCandidate,
+): Promise<PendingStart> {
   const deliveryId = deliveryIdOf(delivery);
   const workflowId = webhookBuildWorkflowId(delivery.provider, deliveryId, service.id);
   const [inserted] = await deps.db
@@ -67,21 +103,20 @@ async function startOne(deps: AppDeps, delivery: IncomingDelivery, service: Webh
     // A concurrent or repeated delivery inserts nothing and continues with the first one's row.
     .onConflictDoNothing({ target: builds.workflowId })
     .returning();
-  const build = inserted ?? (await deps.db.select().from(builds).where(eq(builds.workflowId, workflowId)))[0]!;
+  const row = inserted ?? (await deps.db.select().from(builds).where(eq(builds.workflowId, workflowId)))[0]!;
   const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
-  // The first log line is written while the workflow starts: it is not needed for durability, only for display.
-  const firstLine = inserted
-    ? deps.db
-        .insert(buildLogLines)
-        .values({ buildId: build.id, seq: 0, stream: 'system', text, at: new Date() })
-        .onConflictDoNothing()
-        .then(
-          () => undefined,
-          (err: unknown) => deps.logger?.warn({ err, buildId: build.id }, 'could not write the first build log line'),
-        )
-    : Promise.resolve();
-  await Promise.all([startBuildWorkflow(deps.temporal, build), firstLine]);
-  return { buildId: build.id, workflowId, status: build.status, duplicate: !inserted };
+  return { row, inserted: Boolean(inserted), text };
+}
+
+async function writeFirstLine(deps: AppDeps, buildId: string, text: string): Promise<void> {
+  try {
+    await deps.db
+      .insert(buildLogLines)
+      .values({ buildId, seq: 0, stream: 'system', text, at: new Date() })
+      .onConflictDoNothing();
+  } catch (err) {
+    deps.logger?.warn({ err, buildId }, 'could not write the first build log line');
+  }
 }
 
 // Services registered by path learn the provider's numeric id from their first verified delivery, so they

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
 import { buildLogLines, builds, webhookDeliveries } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -329,6 +331,27 @@ describe('exactly once', () => {
     expect(res.body.builds[0]).toMatchObject({ buildId: orphan!.id, duplicate: true });
     const described = await temporal.client.workflow.getHandle(workflowId).describe();
     expect(described.workflowId).toBe(workflowId);
+  });
+});
+
+describe('when Temporal is unreachable', () => {
+  it('answers 503, records it, and the redelivery starts the recorded build', async () => {
+    const broken = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '300ms' }) });
+    const config = { publicUrl: 'https://kiln.example.com', temporalNamespace: 'default' };
+    const down = createApp({ db: api.db, temporal: broken, cipher: api.cipher, config });
+    const delivery = randomUUID();
+    const body = JSON.stringify(githubPush(gh, { message: 'during outage' }));
+    const headers = githubHeaders('push', body, githubService.secret, delivery);
+    const failed = await down.request('/api/v1/webhook/github', { method: 'POST', headers, body });
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as JsonBody).message).toMatch(/redeliver/);
+    const [record] = await api.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, delivery));
+    expect(record!.statusCode).toBe(503);
+    const [row] = await api.db.select().from(builds).where(eq(builds.deliveryId, delivery));
+    const again = await post('github', headers, body);
+    expect(again.status).toBe(200);
+    expect(again.body.builds[0]).toMatchObject({ buildId: row!.id, duplicate: true });
+    await temporal.client.workflow.getHandle(row!.workflowId).describe();
   });
 });
 
