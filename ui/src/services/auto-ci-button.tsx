@@ -14,9 +14,10 @@ export function AutoCiButton({
   enabled: boolean;
   onOpen: () => void;
 }) {
-  const blocked = missing.length > 0;
+  // Already-enabled Auto CI stays reachable (e.g. to switch it off) even if a prerequisite went away since.
+  const blocked = missing.length > 0 && !enabled;
   return (
-    <Tooltip label={blocked ? missingSentence(missing) : enabled ? 'Auto CI (on)' : 'Auto CI'}>
+    <Tooltip label={missing.length > 0 ? missingSentence(missing) : enabled ? 'Auto CI (on)' : 'Auto CI'}>
       {(describedBy) => (
         <button
           type="button"

@@ -12,7 +12,7 @@ export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi:
   const missing = missingForAutoCi(service, providers.data?.items);
   const latestBuild = useLatestBuilds(service.id);
   const open = (stage: Stage) => {
-    if (stage === 'build' && missing.length === 0) onAutoCi(service);
+    if (stage === 'build' && (missing.length === 0 || service.autoCiEnabled)) onAutoCi(service);
     else if (stage === 'source' || stage === 'deploy' || stage === 'build')
       navigate('services', service.id, 'settings');
     else navigate('services', service.id, 'builds');

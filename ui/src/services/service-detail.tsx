@@ -36,7 +36,7 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
       {(svc) => {
         const missing = missingForAutoCi(svc, providers.data?.items);
         const open = (stage: Stage) => {
-          if (stage === 'build' && missing.length === 0) setAutoCiOpen(true);
+          if (stage === 'build' && (missing.length === 0 || svc.autoCiEnabled)) setAutoCiOpen(true);
           else navigate('services', svc.id, stage === 'operate' ? 'builds' : 'settings');
         };
         return (
