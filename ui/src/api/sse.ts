@@ -54,10 +54,11 @@ export function useEventStream(path: string | null, onEvent: (event: SseEvent) =
       for (let attempt = 0; !controller.signal.aborted; attempt++) {
         try {
           await readStream(path, lastId, controller.signal, (event) => {
+            attempt = 0; // a stream that delivered events was healthy: back off from scratch after a drop
             if (event.id !== undefined) lastId = event.id;
             if (handler.current(event) === true) controller.abort();
           });
-          // The server closed the stream: the resource finished; do not hammer it.
+          // Closed without an end event (proxy timeout, restart): reconnect after a pause, resuming at lastId.
           if (!controller.signal.aborted) await sleep(3000, controller.signal);
         } catch {
           if (!controller.signal.aborted) await sleep(Math.min(1000 * 2 ** attempt, 10_000), controller.signal);
