@@ -29,7 +29,7 @@ function timerKey(act: ActivityState, what: string): string {
 
 /** Decides whether a failed attempt is retried: the delay in ms, or the retry state that ends it. */
 export function retryDecision(
-  act: ActivityState,
+  act: Pick<ActivityState, 'attempt' | 'scheduleToCloseDeadline'>,
   policy: RetryPolicy,
   failure: Failure | null,
   now = Date.now(),

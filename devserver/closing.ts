@@ -5,10 +5,11 @@ import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
 import type { Ctx } from './context';
 import { alreadyCompleted } from './errors';
 import { addEvent, append, flushBuffer, materializeTransient, runGroup } from './history';
-import { toMs, type AttrsOf, type Command, type EventName } from './proto';
+import { toMs, type AttrsOf, type Command, type EventName, type Failure } from './proto';
 import { dispatchQueries } from './queries';
 import { createRun, requestCancelRun, type StartParams } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
+import { retryStartParams, workflowRetryPlan } from './workflow-retry';
 
 type CloseName =
   | 'WorkflowExecutionCompleted'
@@ -41,6 +42,7 @@ function forceCloseTask(run: WorkflowRun): void {
 
 /** Writes the close event, stops every deadline of the run, tells the parent and applies parent-close policies. */
 export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: N, attrs: AttrsOf<N>): void {
+  const retry = planRetry(run, name, attrs as Record<string, unknown>);
   append(run, name, attrs);
   run.status = STATUS_OF[name];
   run.closeTime = Date.now();
@@ -49,10 +51,30 @@ export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: 
   run.activities.clear();
   run.timers.clear();
   ctx.scheduler.cancelGroup(runGroup(run));
-  if (name !== 'WorkflowExecutionContinuedAsNew') notifyParent(ctx, run, name, attrs as Record<string, unknown>);
+  if (name !== 'WorkflowExecutionContinuedAsNew' && !retry)
+    notifyParent(ctx, run, name, attrs as Record<string, unknown>);
   applyParentClosePolicies(ctx, run);
   ctx.changed(run);
   dispatchQueries(ctx, run);
+  if (retry) startRun(ctx, retry);
+}
+
+/** For a failed or timed-out run with a retry policy: the next attempt, announced in the close event's attrs. */
+function planRetry(run: WorkflowRun, name: CloseName, attrs: Record<string, unknown>): StartParams | null {
+  if (name !== 'WorkflowExecutionFailed' && name !== 'WorkflowExecutionTimedOut') return null;
+  const failure = (attrs.failure as Failure | null) ?? {
+    message: 'workflow run timed out',
+    timeoutFailureInfo: { timeoutType: 1 },
+  };
+  const plan = workflowRetryPlan(run, failure);
+  if (!('delayMs' in plan)) {
+    if (run.history[0]?.workflowExecutionStartedEventAttributes?.retryPolicy) attrs.retryState = plan.state;
+    return null;
+  }
+  const params = retryStartParams(run, failure, plan.delayMs);
+  attrs.retryState = RetryState.IN_PROGRESS;
+  attrs.newExecutionRunId = params.runId;
+  return params;
 }
 
 const CHILD_EVENT: Record<Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>, EventName> = {

@@ -58,7 +58,8 @@ export function addEvents(ctx: Ctx, run: WorkflowRun, items: BufferedEvent[]): v
     run.buffered.push(...items);
   } else {
     for (const item of items) writeBuffered(run, item);
-    if (run.wft.state === 'none') scheduleWorkflowTask(ctx, run, 1);
+    // A retry still in its backoff gets its first task when the backoff ends, whatever arrives meanwhile.
+    if (run.wft.state === 'none' && run.firstTaskAt === 0) scheduleWorkflowTask(ctx, run, 1);
   }
   ctx.changed(run);
 }

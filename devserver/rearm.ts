@@ -3,11 +3,13 @@ import { armActivity } from './activity-outcomes';
 import { armRunTimeout } from './closing';
 import { armTimer } from './commands';
 import { queueKey, type Ctx } from './context';
+import { armFirstTask } from './runs';
 import { isClosed, type WorkflowRun } from './state';
 import { armWorkflowTaskTimeout } from './workflow-tasks';
 
 function rearmRun(ctx: Ctx, run: WorkflowRun): void {
   armRunTimeout(ctx, run);
+  if (run.firstTaskAt > 0) armFirstTask(ctx, run);
   for (const timer of run.timers.values()) armTimer(ctx, run, timer);
   for (const act of run.activities.values()) {
     armActivity(ctx, run, act);

@@ -35,6 +35,8 @@ export interface StartParams {
   attempt?: number;
   /** SignalWithStart's signal, written between WorkflowExecutionStarted and the first WorkflowTaskScheduled. */
   signal?: { signalName: string; input?: Payloads | null; identity?: string; header?: unknown } | null;
+  /** Backoff before the first workflow task (workflow retries). */
+  firstTaskDelayMs?: number;
   /** Preset run id (continue-as-new announces it before the run exists). */
   runId?: string;
 }
@@ -96,6 +98,7 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
     cancelRequested: false,
     queries: [],
     newExecutionRunId: '',
+    firstTaskAt: p.firstTaskDelayMs ? now + p.firstTaskDelayMs : 0,
   };
   if (run.runDeadline > 0 && executionDeadline > 0) run.runDeadline = Math.min(run.runDeadline, executionDeadline);
   append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
@@ -109,8 +112,17 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
   }
   ctx.state.runs.set(runId, run);
   ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), runId);
-  scheduleWorkflowTask(ctx, run, 1);
+  if (run.firstTaskAt > 0) armFirstTask(ctx, run);
+  else scheduleWorkflowTask(ctx, run, 1);
   return run;
+}
+
+/** Schedules the first workflow task once a retry's backoff has passed (also after a restart). */
+export function armFirstTask(ctx: Ctx, run: WorkflowRun): void {
+  ctx.scheduler.at(run.runId, 'first-task', run.firstTaskAt, () => {
+    run.firstTaskAt = 0;
+    if (run.status === 1 && run.wft.state === 'none') scheduleWorkflowTask(ctx, run, 1);
+  });
 }
 
 function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; task: number; execution: number }) {
@@ -140,7 +152,7 @@ function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; t
     parentWorkflowExecution: parent ? { workflowId: parent.workflowId, runId: parent.runId } : null,
     parentInitiatedEventId: parent?.initiatedEventId ?? 0,
     workflowId: run.workflowId,
-    firstWorkflowTaskBackoff: duration(0),
+    firstWorkflowTaskBackoff: duration(p.firstTaskDelayMs ?? 0),
   };
 }
 

@@ -126,6 +126,8 @@ export interface WorkflowRun {
   cancelRequested: boolean;
   /** Queries are in memory only: a restarted server has no callers waiting for them. */
   queries: PendingQuery[];
+  /** When a retry's first workflow task is due (its backoff); 0 once scheduled. */
+  firstTaskAt: number;
   /** Run id of the run this one continued as, once closed by ContinueAsNew. */
   newExecutionRunId: string;
 }

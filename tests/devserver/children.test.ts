@@ -107,6 +107,39 @@ describe('devserver conformance: children and continue-as-new', () => {
     await h.replay(workflowId);
   });
 
+  it('retries a failing workflow per its retry policy, and stops at maximum attempts', async () => {
+    const workflowId = h.id('wf-retry');
+    const retry = { initialInterval: '100ms', maximumAttempts: 4 };
+    const handle = await h.temporal.client.workflow.start('retriedWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [2],
+      retry,
+    });
+    expect(await handle.result()).toBe(3);
+    const first = await h.temporal.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
+    const closed = first.events!.at(-1)!.workflowExecutionFailedEventAttributes;
+    expect(closed?.newExecutionRunId).toBeTruthy();
+    expect(closed?.retryState).toBe(1); // IN_PROGRESS
+    await h.replay(workflowId);
+    await h.replay(workflowId, handle.firstExecutionRunId);
+
+    const exhaustedId = h.id('wf-retry-exhausted');
+    const err = await h.temporal.client.workflow
+      .execute('retriedWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId: exhaustedId,
+        args: [10],
+        retry: { initialInterval: '50ms', maximumAttempts: 2 },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).retryState).toBe('MAXIMUM_ATTEMPTS_REACHED');
+  });
+
   it('keeps counting signals across continue-as-new runs', async () => {
     const workflowId = h.id('pings');
     const handle = await h.temporal.client.workflow.start('pingCounterWorkflow', {

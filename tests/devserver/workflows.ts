@@ -204,3 +204,10 @@ export async function asyncCompletionWorkflow(key: string): Promise<string> {
   const { completeLater } = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '30s' });
   return await completeLater(key);
 }
+
+/** Fails its first `failures` attempts (workflow-level retry policy), then returns its attempt number. */
+export async function retriedWorkflow(failures: number): Promise<number> {
+  const { attempt } = workflowInfo();
+  if (attempt <= failures) throw ApplicationFailure.retryable(`attempt ${attempt} failed`, 'Transient');
+  return attempt;
+}
