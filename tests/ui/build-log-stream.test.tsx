@@ -32,7 +32,12 @@ function streamingFetch() {
   });
   vi.stubGlobal('fetch', fetchMock);
   const encoder = new TextEncoder();
-  return { requests, push: (text: string) => controller.enqueue(encoder.encode(text)), fetchMock };
+  return {
+    requests,
+    push: (text: string) => controller.enqueue(encoder.encode(text)),
+    close: () => controller.close(),
+    fetchMock,
+  };
 }
 
 describe('SSE parsing', () => {
@@ -72,5 +77,20 @@ describe('Build log streaming', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The end event closes the stream for good: no reconnect.
     expect(stream.fetchMock.mock.calls.filter(([url]) => String(url).includes('/logs/stream'))).toHaveLength(1);
+  });
+
+  it('reconnects after a dropped stream and resumes after the last line it saw', async () => {
+    const stream = streamingFetch();
+    const build = aBuild({ status: 'Building' });
+    renderWithApp(<BuildLog build={build} />);
+    await waitFor(() => expect(stream.requests).toHaveLength(1));
+    stream.push(logEvent(0, 'first') + logEvent(1, 'second'));
+    expect(await screen.findByText('second')).toBeInTheDocument();
+    stream.close();
+    await waitFor(() => expect(stream.requests).toHaveLength(2), { timeout: 6_000 });
+    expect(stream.requests[1]!.headers.get('last-event-id')).toBe('1');
+    stream.push(logEvent(2, 'third'));
+    expect(await screen.findByText('third')).toBeInTheDocument();
+    expect(screen.getByText('3 lines')).toBeInTheDocument();
   });
 });
