@@ -62,7 +62,8 @@ describe('devserver conformance: durability', () => {
         try {
           const timerHandle = temporal2.client.workflow.getHandle(timerId);
           expect(await timerHandle.result()).toBe('woke up');
-          expect(await temporal2.client.workflow.getHandle(retryId).result()).toBe(3);
+          // An attempt running while the first worker shut down may fail with the shutdown, so "at least 3".
+          expect(await temporal2.client.workflow.getHandle(retryId).result()).toBeGreaterThanOrEqual(3);
           await harness2.replay(timerId);
           await harness2.replay(retryId);
         } finally {
