@@ -3,7 +3,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { parseImageReference } from '../image-names';
 import type { ClusterAccess } from '../kubernetes/client';
 import { loadKubeConfig } from '../kubernetes/client';
-import { isNotFound, kubeCall } from '../kubernetes/errors';
+import { createFresh } from '../kubernetes/create-fresh';
+import { isNotFound } from '../kubernetes/errors';
 import { buildObjectNames, buildPodManifest } from '../kubernetes/manifests';
 import { buildSecretManifest } from '../kubernetes/secret-manifests';
 import { getManifestDigest } from '../registry';
@@ -89,8 +90,11 @@ async function createBuildObjects(
   pod: V1Pod,
 ): Promise<void> {
   const { namespace, gitUsername } = settings;
-  const created = await kubeCall({ verb: 'create', resource: 'pods', namespace }, () =>
-    core.createNamespacedPod({ namespace, body: pod }),
+  const name = pod.metadata?.name ?? '';
+  const created = await createFresh(
+    { verb: 'create', resource: 'pods', namespace },
+    () => core.createNamespacedPod({ namespace, body: pod }),
+    () => core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }),
   );
   const owner = { name: created.metadata?.name ?? '', uid: created.metadata?.uid ?? '' };
   const { token } = request.source;
@@ -102,8 +106,10 @@ async function createBuildObjects(
     registry: request.registry,
     owner,
   });
-  await kubeCall({ verb: 'create', resource: 'secrets', namespace }, () =>
-    core.createNamespacedSecret({ namespace, body: secret }),
+  await createFresh(
+    { verb: 'create', resource: 'secrets', namespace },
+    () => core.createNamespacedSecret({ namespace, body: secret }),
+    () => core.deleteNamespacedSecret({ namespace, name: secret.metadata?.name ?? '' }),
   );
 }
 

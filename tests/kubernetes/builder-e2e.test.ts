@@ -100,7 +100,7 @@ describe('Kubernetes builder end to end: git → BuildKit pod (buildah in the fa
     expect(spec).not.toContain(gitToken);
     expect(spec).not.toContain(registryPassword);
     expect(lines.join('\n')).not.toContain(gitToken);
-    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length, { timeout: 10_000 }).toBe(0);
     expect(cluster.store.list('secrets', 'kiln-builds')).toEqual([]);
 
     // Deploy without the registry Secret: the kubelet cannot pull the private image (the guide's common mistake).
@@ -128,7 +128,7 @@ describe('Kubernetes builder end to end: git → BuildKit pod (buildah in the fa
       registry: registry.auth,
     });
     const status = () => getDeploymentStatus({ kubeconfig: cluster.kubeconfig, namespace: 'shop', serviceName: 'web' });
-    await expect.poll(async () => (await status()).state, { timeout: 5000 }).toBe('Available');
+    await expect.poll(async () => (await status()).state, { timeout: 10_000 }).toBe('Available');
     expect(await deployService(deploy)).toMatchObject({ image, availableReplicas: 1 });
   });
 
@@ -148,6 +148,6 @@ describe('Kubernetes builder end to end: git → BuildKit pod (buildah in the fa
     expect(error).toMatchObject({ type: 'RegistryAuthFailed' });
     expect(error.message).toContain('Registry authentication failed');
     expect(error.message).not.toContain('not-the-password');
-    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length, { timeout: 10_000 }).toBe(0);
   });
 });

@@ -39,7 +39,7 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     ...overrides,
   });
   const builder = (options: Partial<Parameters<typeof createKubernetesBuilder>[0]> = {}) =>
-    createKubernetesBuilder({ access: cluster.kubeconfig, pendingTimeoutMs: 400, ...options });
+    createKubernetesBuilder({ access: cluster.kubeconfig, pendingTimeoutMs: 20_000, ...options });
 
   beforeAll(async () => {
     git = await startGitServer({ username: 'oauth2', password: token });
@@ -52,9 +52,10 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
   });
   afterEach(async () => {
     // Every path must leave the builds namespace empty: no pods, no credential Secrets.
-    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length, { timeout: 10_000 }).toBe(0);
     expect(cluster.store.list('secrets', 'kiln-builds')).toEqual([]);
     cluster.rbac.allowAll();
+    cluster.kubelet.clearPlans();
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -89,6 +90,23 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     expect(text()).not.toContain(token);
   });
 
+  it('replaces a pod and Secret left behind by an earlier attempt of the same build', async () => {
+    const leftover = request();
+    cluster.kubelet.plan({ kind: 'hang' }, isBuildPod);
+    const names = { pod: `kiln-build-${leftover.buildId}`, secret: `kiln-build-${leftover.buildId}-creds` };
+    cluster.store.create('pods', 'kiln-builds', {
+      metadata: { name: names.pod, namespace: 'kiln-builds', labels: { 'app.kubernetes.io/component': 'build' } },
+      spec: { containers: [{ name: 'buildkit', image: 'old' }] },
+    });
+    cluster.store.create('secrets', 'kiln-builds', {
+      metadata: { name: names.secret, namespace: 'kiln-builds' },
+      data: {},
+    });
+    cluster.kubelet.plan({ kind: 'oomKilled' }, isBuildPod);
+    const error = await failureOf(builder().build(leftover, recordingContext().context));
+    expect(error).toMatchObject({ type: 'BuildOutOfMemory' });
+  });
+
   it('maps ImagePullBackOff of a builder image to a clear error', async () => {
     cluster.kubelet.plan({ kind: 'imagePullBackOff' }, isBuildPod);
     const error = await failureOf(
@@ -106,7 +124,7 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
       isBuildPod,
     );
     const error = await failureOf(
-      builder().build(
+      builder({ pendingTimeoutMs: 400 }).build(
         request({ resources: { profile: '4x-large', cpu: 16, memoryMiB: 65536, timeoutSeconds: 600 } }),
         recordingContext().context,
       ),
@@ -136,7 +154,8 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     const cancel = new AbortController();
     const { context, lines } = recordingContext(cancel.signal);
     const running = builder().build(request(), context);
-    await expect.poll(() => lines.some((l) => l.line === 'Building with BuildKit…')).toBe(true);
+    running.catch(() => undefined); // asserted below; never left unhandled if an earlier step fails
+    await expect.poll(() => lines.some((l) => l.line === 'Building with BuildKit…'), { timeout: 10_000 }).toBe(true);
     // The credentials Secret is owned by the pod, so it cannot outlive it even if this worker dies.
     const [pod] = cluster.store.list('pods', 'kiln-builds');
     const [secret] = cluster.store.list('secrets', 'kiln-builds');

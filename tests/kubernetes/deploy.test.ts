@@ -66,11 +66,13 @@ describe('deployService', () => {
     expect(second).toMatchObject({ action: 'updated', service: 'updated', generation: 2, image: `${repo}@${digestB}` });
     expect((cluster.store.get('services', 'shop', 'web')!.spec as { clusterIP: string }).clusterIP).toBe(clusterIp);
     await expect
-      .poll(() =>
-        cluster.store
-          .list('pods', 'shop')
-          .filter(isWebPod)
-          .map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image),
+      .poll(
+        () =>
+          cluster.store
+            .list('pods', 'shop')
+            .filter(isWebPod)
+            .map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image),
+        { timeout: 10_000 },
       )
       .toEqual([`${repo}@${digestB}`]);
   });

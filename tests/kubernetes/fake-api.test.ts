@@ -116,7 +116,9 @@ describe('fake Kubernetes API server', () => {
       body: { metadata: { name: 'talker' }, spec: { restartPolicy: 'Never', containers: [container] } },
     });
     await expect
-      .poll(async () => (await core.readNamespacedPod({ namespace: 'team', name: 'talker' })).status?.phase)
+      .poll(async () => (await core.readNamespacedPod({ namespace: 'team', name: 'talker' })).status?.phase, {
+        timeout: 10_000,
+      })
       .not.toBe('Pending');
     let text = '';
     await new Promise<void>((resolve) => {
@@ -150,14 +152,14 @@ describe('watchNamed', () => {
       onError: (error) => errors.push(error),
     });
     try {
-      await expect.poll(() => seen).toEqual(['0']);
+      await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['0']);
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await core.replaceNamespacedSecret({
         namespace: 'team',
         name: 'quiet',
         body: { metadata: { name: 'quiet' }, stringData: { n: '1' } },
       });
-      await expect.poll(() => seen).toEqual(['0', '1']);
+      await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['0', '1']);
       expect(errors).toEqual([]);
       expect(cluster.requests.filter((r) => r.includes('watch=true')).length).toBeGreaterThanOrEqual(3);
     } finally {

@@ -130,7 +130,7 @@ describe('deploy/kubernetes/rbac.yaml', () => {
       context,
     );
     expect(await failureOf(build)).toMatchObject({ type: 'BuildOutOfMemory' });
-    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length).toBe(0);
+    await expect.poll(() => cluster.store.list('pods', 'kiln-builds').length, { timeout: 10_000 }).toBe(0);
     expect(cluster.store.list('secrets', 'kiln-builds')).toEqual([]);
 
     const granted = new Set(

@@ -37,7 +37,7 @@ export interface ContainerRuntime {
 /** A long-running server process: stays up until the pod is deleted. */
 const serveForever: ContainerRuntime = {
   matches: () => true,
-  run: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(137), { once: true })),
+  run: ({ signal }) => waitForAbort(signal).then(() => 137),
 };
 
 /** Decides whether an image can be pulled for a pod; a string is the pull error. */
@@ -67,6 +67,11 @@ export class FakeKubelet {
   /** The next pod `match` accepts (default: any) follows `scenario`. */
   plan(scenario: PodScenario, match: (pod: KubeObject) => boolean = () => true): void {
     this.plans.push({ scenario, match });
+  }
+
+  /** Forgets plans no pod has used (so one test's leftovers cannot leak into the next). */
+  clearPlans(): void {
+    this.plans.length = 0;
   }
 
   /** Resolves when every pod the kubelet started has stopped. */
@@ -107,6 +112,7 @@ export class FakeKubelet {
     const status = new PodStatusWriter(this.store, namespace, pod.metadata.name);
     const spec = pod.spec as PodSpec;
     await tick();
+    if (signal.aborted) return;
     if (scenario.kind === 'unschedulable') {
       const message =
         scenario.message ??
@@ -167,7 +173,7 @@ export class FakeKubelet {
       const init = spec.initContainers?.includes(container) ?? false;
       if (reported !== message) status.container(container, init, { waiting: { reason: 'ImagePullBackOff', message } });
       reported = message;
-      await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, this.pullBackoffMs))]);
+      await sleepUnlessAborted(this.pullBackoffMs, stop);
       if (stop.aborted) return 'waiting';
     }
     // A Secret the pod mounts may be created after the pod: the kubelet keeps retrying the mount.
@@ -182,7 +188,7 @@ export class FakeKubelet {
           status.container(c, false, { waiting: { reason: 'ContainerCreating', message: volumes } });
       }
       reported = true;
-      await Promise.race([waitForAbort(stop), new Promise((resolve) => setTimeout(resolve, 50))]);
+      await sleepUnlessAborted(50, stop);
       if (stop.aborted) return 'waiting';
     }
     for (const container of spec.initContainers ?? []) {
@@ -272,4 +278,18 @@ function tick(): Promise<void> {
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind either way. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

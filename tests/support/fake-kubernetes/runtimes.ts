@@ -12,7 +12,8 @@ function execute(command: string, args: string[], run: ContainerRun, env: Record
     child.stdout.on('data', (chunk: Buffer) => run.log(chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => run.log(chunk.toString('utf8')));
     const kill = () => child.kill('SIGKILL');
-    run.signal.addEventListener('abort', kill, { once: true });
+    if (run.signal.aborted) kill();
+    else run.signal.addEventListener('abort', kill, { once: true });
     child.on('error', (err) => {
       run.log(`${err.message}\n`);
       resolve(127);
