@@ -54,6 +54,9 @@ describe.runIf(ready)('Kiln UI end to end', () => {
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
+    });
 
     // Sign in with the admin token Kiln wrote on first start.
     await page.goto(stack.url);

@@ -58,7 +58,7 @@ export function ServiceForm({
         required
         value={form.name}
         onChange={(e) => set('name', e.target.value)}
-        pattern="[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+        pattern="[a-z0-9]([a-z0-9\-]*[a-z0-9])?"
         title="Lower-case letters, digits and dashes (it names images and Kubernetes objects)"
       />
       <label htmlFor="svc-provider">Git provider</label>
