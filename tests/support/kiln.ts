@@ -1,12 +1,22 @@
 // Starts a whole Kiln (devserver or TEMPORAL_ADDRESS, API, worker) on a fresh PostgreSQL database, for end-to-end tests.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'vitest';
+import type { Logger } from 'pino';
+import { createApp } from '../../api/app';
+import { startEngine } from '../../server/engine';
 import { serverEnvSchema } from '../../server/env';
+import type { ServerEnv } from '../../server/env';
 import { createLogger } from '../../server/logger';
+import { appConfigFrom, openKilnDatabase } from '../../server/setup';
 import { startKiln } from '../../server/start';
+import type { RunningKiln } from '../../server/start';
 import type { JsonBody } from './api-client';
 import { createTestDatabase } from './database';
 
@@ -38,7 +48,38 @@ export interface TestKiln {
 /** Environment variables a test sets for Kiln, as strings, exactly as a user would. */
 export type KilnOverrides = Record<string, string>;
 
-export async function startTestKiln(overrides: KilnOverrides = {}): Promise<TestKiln> {
+/** How the worker runs: inside the Kiln process (`npm start`), or as separate processes the test starts and kills. */
+export interface TestKilnOptions {
+  worker?: 'in-process' | 'separate';
+}
+
+/** A Kiln worker running as its own process (`worker/main.ts`). */
+export interface WorkerProcess {
+  pid: number;
+  /** Everything it printed. */
+  output(): string;
+  /** Resolves once its log says it polls for work. */
+  ready: Promise<void>;
+  /** SIGKILL: no graceful shutdown, as when a machine dies. */
+  kill(): Promise<void>;
+}
+
+/** A Kiln whose API runs in this process while workers run as separate processes. */
+export interface TestKilnWithWorkers extends TestKiln {
+  startWorker(): WorkerProcess;
+}
+
+/** Starts Kiln as `npm start` does (API, worker and devserver in this process). */
+export async function startTestKiln(overrides?: KilnOverrides): Promise<TestKiln>;
+/** Starts the API and devserver in this process; workers are started by the test with `startWorker()`. */
+export async function startTestKiln(
+  overrides: KilnOverrides,
+  options: { worker: 'separate' },
+): Promise<TestKilnWithWorkers>;
+export async function startTestKiln(
+  overrides: KilnOverrides = {},
+  options: TestKilnOptions = {},
+): Promise<TestKiln | TestKilnWithWorkers> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kiln-data-'));
   const env = serverEnvSchema.parse({
@@ -53,16 +94,14 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
     ...overrides,
   });
   let serverLog = '';
-  const kiln = await startKiln(
-    env,
-    createLogger(env.LOG_LEVEL, {
-      write(line: string) {
-        serverLog += line;
-        // Warnings and errors stay visible while a test runs; debug output is only kept.
-        if (/"level":(40|50|60)/.test(line)) process.stdout.write(line);
-      },
-    }),
-  );
+  const logger = createLogger(env.LOG_LEVEL, {
+    write(line: string) {
+      serverLog += line;
+      // Warnings and errors stay visible while a test runs; debug output is only kept.
+      if (/"level":(40|50|60)/.test(line)) process.stdout.write(line);
+    },
+  });
+  const kiln = options.worker === 'separate' ? await startApiOnly(env, logger) : await startKiln(env, logger);
   const adminToken = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
 
   const api: TestKiln['api'] = async (method, route, body) => {
@@ -87,7 +126,22 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
     return (await client).client;
   };
 
+  const workers: WorkerProcess[] = [];
+  const startWorker = () => {
+    const worker = spawnWorker({
+      TEMPORAL_ADDRESS: kiln.temporalAddress,
+      TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+      DATABASE_URL: database.url,
+      KILN_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...overrides,
+    });
+    workers.push(worker);
+    return worker;
+  };
+
   return {
+    startWorker,
     url: kiln.url,
     dataDir,
     adminToken,
@@ -111,10 +165,70 @@ export async function startTestKiln(overrides: KilnOverrides = {}): Promise<Test
       }
     },
     async stop() {
+      for (const worker of workers) await worker.kill();
       if (client) await (await client).connection.close();
       await kiln.stop();
       await database.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The API (and the embedded devserver, unless TEMPORAL_ADDRESS is set) without any worker. */
+async function startApiOnly(env: ServerEnv, logger: Logger): Promise<RunningKiln> {
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of stack.reverse()) await close();
+  };
+  const engine = await startEngine({
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    dataDir: env.KILN_DATA_DIR,
+    devserverPort: env.KILN_DEVSERVER_PORT,
+  });
+  stack.push(() => engine.stop());
+  const { database, cipher } = await openKilnDatabase(env, logger);
+  stack.push(() => database.close());
+  const connection = await Connection.connect({ address: engine.address });
+  stack.push(() => connection.close());
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const app = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, temporalAddress: engine.address, stop };
+}
+
+const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Runs `worker/main.ts` in its own process with exactly the environment an operator would give it. */
+function spawnWorker(env: Record<string, string | undefined>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output}`)));
+  });
+  ready.catch(() => undefined);
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes('Kiln worker running')) markReady();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    output: () => output,
+    ready,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
