@@ -14,6 +14,13 @@ export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
   const resolved = typeof access === 'string' ? { kubeconfig: access } : access;
   if ('inCluster' in resolved) {
     kc.loadFromCluster();
+    // Outside a pod the service-host variables are missing and client-node builds `https://undefined:undefined`.
+    if (kc.getCurrentCluster()?.server.includes('undefined')) {
+      throw buildFailure(
+        BuildErrorType.ConfigurationError,
+        'In-cluster access only works when Kiln runs inside a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set). Use a kubeconfig for this runtime environment instead.',
+      );
+    }
     return kc;
   }
   try {

@@ -38,6 +38,14 @@ describe('cluster access', () => {
     );
   });
 
+  it('explains that in-cluster access needs Kiln to run inside a pod', async () => {
+    expect(process.env.KUBERNETES_SERVICE_HOST).toBeUndefined();
+    expect(await checkClusterConnectivity({ inCluster: true })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('In-cluster access only works when Kiln runs inside a Kubernetes pod'),
+    });
+  });
+
   it('reports a kubeconfig that does not parse or has no cluster', async () => {
     expect(await checkClusterConnectivity('clusters: [oops')).toMatchObject({
       ok: false,
