@@ -50,6 +50,7 @@ function startParams(
     memo: req.memo?.fields ?? null,
     searchAttributes: req.searchAttributes?.indexedFields ?? null,
     header: req.header ?? null,
+    firstTaskDelayMs: toMs(req.workflowStartDelay),
   };
 }
 

@@ -224,6 +224,20 @@ describe('devserver conformance: core', () => {
     await h.replay(workflowId);
   });
 
+  it('honours a start delay before the first workflow task', async () => {
+    const workflowId = h.id('delayed');
+    const started = Date.now();
+    const result = await h.temporal.client.workflow.execute('greetWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: ['later'],
+      startDelay: '700ms',
+    });
+    expect(result).toBe('Hello, later!');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(650);
+    await h.replay(workflowId);
+  });
+
   it('logged no SDK warnings or errors (no rejected histories)', () => {
     expect(sdkLogProblems().filter((e) => /nondetermin|unexpected|history/i.test(e.message))).toEqual([]);
   });
