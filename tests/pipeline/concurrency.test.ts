@@ -67,8 +67,7 @@ describe('concurrent builds', () => {
     expect(newer.sha).toBe(newSha);
   }, 60_000);
 
-  // Waits for supersedeRunning in the Auto CI API schema (PUT /services/:id/auto-ci).
-  it.skip('with supersedeRunning off both builds of the branch run to the end', async () => {
+  it('with supersedeRunning off both builds of the branch run to the end', async () => {
     const firstSha = (await world.git.createRepository('patient', repoFiles(world.busybox, 4))).sha;
     const service = await registerService(kiln, world, 'patient', { supersedeRunning: false });
     const firstId = await pushWebhook(kiln, service, firstSha);
