@@ -126,6 +126,25 @@ describe('devserver conformance: protocol', () => {
     await handle.terminate('test over');
   });
 
+  it('buffers a cancel request that arrives during a workflow task and delivers it in the next one', async () => {
+    const taskQueue = `buffered-cancel-${randomUUID()}`;
+    const workflowId = h.id('buffered-cancel');
+    const handle = await h.temporal.client.workflow.start('approvalWorkflow', { taskQueue, workflowId });
+    const task = await pollOnce(taskQueue);
+    await handle.cancel();
+    expect(await eventTypes(workflowId)).toEqual([1, 5, 6]); // nothing written while the task runs
+    await service().respondWorkflowTaskCompleted({
+      namespace: h.temporal.namespace,
+      taskToken: task.taskToken,
+      identity: 'raw-test-poller',
+      commands: [],
+    });
+    expect(await eventTypes(workflowId)).toEqual([1, 5, 6, 7, 20, 5]); // Completed, CancelRequested, next task
+    await h.startWorker(taskQueue);
+    await expect(handle.result()).rejects.toThrow(/cancel/i);
+    await h.replay(workflowId);
+  });
+
   it('refuses to close a workflow while a signal is pending (UnhandledCommand) and redelivers it', async () => {
     const taskQueue = `unhandled-${randomUUID()}`;
     const workflowId = h.id('unhandled');
