@@ -76,6 +76,9 @@ async function describe(db: Database, service: ServiceRow, settings: Settings) {
     imageName,
     imagePrefix: settings.imagePrefix,
     subprojects: settings.subprojects,
+    buildChangedOnly: settings.buildChangedOnly,
+    supersedeRunning: settings.supersedeRunning,
+    submodules: settings.submodules,
     registry: registry
       ? { id: registry.id, name: registry.name, kind: registry.kind, url: registry.url, project: registry.project }
       : null,

@@ -42,6 +42,11 @@ export const autoCiInput = z
       .array(subprojectSchema)
       .max(50)
       .refine((list) => new Set(list.map((s) => s.name)).size === list.length, 'sub-project names must be unique'),
+    buildChangedOnly: z
+      .boolean()
+      .openapi({ description: 'Monorepo: build only the sub-projects a push changed (all when unknown)' }),
+    supersedeRunning: z.boolean().openapi({ description: 'A newer build of the same branch cancels the running one' }),
+    submodules: z.boolean().openapi({ description: 'Clone git submodules too' }),
   })
   .partial()
   .openapi('AutoCiSettingsInput');
@@ -58,6 +63,9 @@ export const autoCiSchema = z
     imageName: z.string().openapi({ description: 'Defaults to the service name' }),
     imagePrefix: z.string().nullable(),
     subprojects: z.array(subprojectSchema),
+    buildChangedOnly: z.boolean(),
+    supersedeRunning: z.boolean(),
+    submodules: z.boolean(),
     registry: z
       .object({ id: z.string(), name: z.string(), kind: z.string(), url: z.string(), project: z.string() })
       .nullable(),

@@ -67,7 +67,7 @@ export function detectRouter({ db, temporal }: AppDeps) {
       return c.json(result, 200);
     } catch (error) {
       if (error instanceof WorkflowFailedError) {
-        const cause: Error | undefined = error.cause?.cause ?? error.cause;
+        const cause = (error.cause?.cause ?? error.cause) as Error | undefined;
         throw apiError(422, cause?.message ?? 'Detection failed; see the worker log.');
       }
       throw error;

@@ -22,6 +22,7 @@ export const serviceSchema = z
     registryId: z.string().uuid().nullable(),
     clusterId: z.string().uuid().nullable(),
     deployNamespace: z.string().openapi({ description: 'Defaults to the service name' }),
+    deployPort: z.number().nullable().openapi({ description: 'Container port; deploys also create a Service for it' }),
     autoCiEnabled: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -48,6 +49,7 @@ export const serviceInput = z.object({
   registryId: z.string().uuid().nullable().optional(),
   clusterId: z.string().uuid().nullable().optional(),
   deployNamespace: dnsLabel.nullable().optional(),
+  deployPort: z.number().int().min(1).max(65535).nullable().optional(),
 });
 
 export const servicePatch = serviceInput

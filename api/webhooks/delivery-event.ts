@@ -16,6 +16,8 @@ export interface BuildCandidate {
   commitAuthor?: string;
   /** Branch matched against the Auto CI filter (the pushed branch, or an MR's target); tags are not filtered. */
   filterBranch?: string;
+  /** Every path the pushed commits touched; absent when the payload cannot list them all (then all sub-projects build). */
+  changedPaths?: string[];
 }
 
 /** Why a verified delivery does not build, in words for the provider's "Recent deliveries" view. */
@@ -53,4 +55,25 @@ export function splitRef(ref: string): { branch?: string; tag?: string } {
   if (ref.startsWith('refs/heads/')) return { branch: ref.slice('refs/heads/'.length) };
   if (ref.startsWith('refs/tags/')) return { tag: ref.slice('refs/tags/'.length) };
   return {};
+}
+
+/** The files a commit added, modified or removed, as GitLab and GitHub list them in push payloads. */
+export interface CommitFiles {
+  added?: string[];
+  modified?: string[];
+  removed?: string[];
+}
+
+/**
+ * Paths touched by a push, or undefined when the payload does not list every commit (GitLab lists at most 20;
+ * new branches and force pushes compare against an unknown base), so a partial list never skips a sub-project.
+ */
+export function changedPathsOf(commits: CommitFiles[], complete: boolean): string[] | undefined {
+  if (!complete || commits.length === 0) return undefined;
+  const paths = new Set<string>();
+  for (const commit of commits) {
+    for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])])
+      paths.add(path);
+  }
+  return [...paths].sort();
 }

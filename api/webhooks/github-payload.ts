@@ -1,11 +1,22 @@
 import { z } from 'zod';
-import { splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+import { changedPathsOf, splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
 
 const repository = z.object({ id: z.union([z.number(), z.string()]).optional(), full_name: z.string().optional() });
 const pushSchema = z.object({
   ref: z.string().min(1),
   after: z.string().min(1),
   deleted: z.boolean().optional(),
+  created: z.boolean().optional(),
+  forced: z.boolean().optional(),
+  commits: z
+    .array(
+      z.object({
+        added: z.array(z.string()).optional(),
+        modified: z.array(z.string()).optional(),
+        removed: z.array(z.string()).optional(),
+      }),
+    )
+    .default([]),
   repository,
   pusher: z.object({ name: z.string().optional() }).optional(),
   head_commit: z
@@ -59,6 +70,8 @@ function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
       commitMessage: head?.message,
       commitAuthor: head?.author?.name ?? head?.author?.username ?? push.pusher?.name,
       filterBranch: branch,
+      // GitHub lists up to 2048 commits; a new branch or a force push has no reliable base to compare with.
+      changedPaths: changedPathsOf(push.commits, !push.created && !push.forced && push.commits.length < 2048),
     },
   };
 }

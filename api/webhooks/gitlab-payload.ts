@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+import { changedPathsOf, splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
 
 const project = z.object({
   id: z.union([z.number(), z.string()]).optional(),
@@ -9,6 +9,9 @@ const commit = z.object({
   id: z.string(),
   message: z.string().optional(),
   author: z.object({ name: z.string().optional() }).partial().optional(),
+  added: z.array(z.string()).optional(),
+  modified: z.array(z.string()).optional(),
+  removed: z.array(z.string()).optional(),
 });
 const pushSchema = z.object({
   object_kind: z.enum(['push', 'tag_push']).optional(),
@@ -20,6 +23,7 @@ const pushSchema = z.object({
   project_id: z.union([z.number(), z.string()]).optional(),
   project: project.optional(),
   commits: z.array(commit).default([]),
+  total_commits_count: z.number().optional(),
 });
 const mergeRequestSchema = z.object({
   object_kind: z.literal('merge_request').optional(),
@@ -97,6 +101,7 @@ function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
       commitMessage: head?.message,
       commitAuthor: head?.author?.name ?? push.user_name,
       filterBranch: branch,
+      changedPaths: changedPathsOf(push.commits, gitlabPushIsComplete(push)),
     },
   };
 }
@@ -122,4 +127,10 @@ function mergeRequestIntent(mr: z.infer<typeof mergeRequestSchema>): DeliveryInt
       filterBranch: attrs.target_branch,
     },
   };
+}
+
+// GitLab lists at most 20 commits; a new branch (before = zeros) has no base to compare with.
+function gitlabPushIsComplete(push: z.infer<typeof pushSchema>): boolean {
+  const total = push.total_commits_count ?? push.commits.length;
+  return total === push.commits.length && !ZERO_SHA.test(push.before ?? '');
 }

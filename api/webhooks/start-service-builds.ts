@@ -98,6 +98,7 @@ async function recordOne(
       sha: candidate.sha,
       commitMessage: candidate.commitMessage?.trim() ?? null,
       commitAuthor: candidate.commitAuthor ?? null,
+      changedPaths: candidate.changedPaths ?? null,
       workflowId,
     })
     // A concurrent or repeated delivery inserts nothing and continues with the first one's row.

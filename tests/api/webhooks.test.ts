@@ -222,6 +222,42 @@ describe('GitLab webhooks', () => {
   });
 });
 
+describe('changed paths', () => {
+  const changedOf = async (buildId: string) =>
+    (await api.db.select().from(builds).where(eq(builds.id, buildId)))[0]!.changedPaths;
+
+  it('records every path a GitLab push touched, so a monorepo builds only what changed', async () => {
+    const payload = gitlabPush(gl, { message: 'touch two apps' });
+    payload.commits = payload.commits.map((commit, index) => ({
+      ...commit,
+      added: index === 0 ? ['apps/web/new.ts'] : [],
+      modified: index === 0 ? ['README.md'] : ['apps/api/index.ts', 'apps/web/new.ts'],
+      removed: index === 1 ? ['apps/old/gone.ts'] : [],
+    }));
+    const res = await gitlab('Push Hook', payload);
+    expect(res.status).toBe(200);
+    expect(await changedOf(res.body.builds[0].buildId)).toEqual([
+      'README.md',
+      'apps/api/index.ts',
+      'apps/old/gone.ts',
+      'apps/web/new.ts',
+    ]);
+  });
+
+  it('records no paths when GitLab listed only part of the commits, so nothing is skipped', async () => {
+    const payload = { ...gitlabPush(gl, { message: 'big push' }), total_commits_count: 42 };
+    const res = await gitlab('Push Hook', payload);
+    expect(await changedOf(res.body.builds[0].buildId)).toBeNull();
+  });
+
+  it('records no paths for a new GitHub branch, whose base is unknown', async () => {
+    const payload = { ...githubPush(gh, { message: 'new branch' }), created: true };
+    payload.commits = payload.commits.map((commit) => ({ ...commit, added: ['apps/web/x.ts'] }));
+    const res = await github('push', payload);
+    expect(await changedOf(res.body.builds[0].buildId)).toBeNull();
+  });
+});
+
 describe('GitHub webhooks', () => {
   it('builds pushes of branches (JSON and form-encoded) and tags with the exact sha', async () => {
     const payload = githubPush(gh, { ref: 'refs/heads/release/1.2', message: 'release' });
