@@ -1,11 +1,9 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { CoreV1Api } from '@kubernetes/client-node';
 import type { BuildContext, BuildRequest } from '../builders/builder';
 import type { BuildPodOutcome } from './build-pod-outcome';
 import { classifyBuildPod, pendingFailure } from './build-pod-outcome';
-import { translateKubernetesError } from './errors';
 import { followContainerLog } from './pod-logs';
-import { watchNamed } from './watch';
+import { PodTracker } from './pod-tracker';
 
 export interface WatchBuildPodInput {
   kc: KubeConfig;
@@ -31,109 +29,83 @@ function notStarted(pod: V1Pod | undefined): boolean {
   return pod?.status?.phase === 'Pending' && !containers.some((name) => containerStarted(pod, name));
 }
 
+/** What the log followers and the outcome share while one build pod runs. */
+interface RunState {
+  output: string;
+  decided: boolean;
+  pendingExpired: boolean;
+}
+
+/**
+ * Streams the clone, then the BuildKit container's log into the build log as each starts; keeps the tail of
+ * BuildKit's output for error messages and reports the Push step when BuildKit starts pushing.
+ */
+async function followBuildLogs(input: WatchBuildPodInput, tracker: PodTracker, state: RunState, stop: AbortSignal) {
+  const { kc, namespace, request, context } = input;
+  let pushing = false;
+  for (const container of containers) {
+    const isOver = (pod: V1Pod | undefined) =>
+      state.decided || classifyBuildPod(pod, request, state.output).state === 'failed';
+    const ready = await tracker
+      .until((pod) =>
+        containerStarted(pod, container) ? true : isOver(pod) || pod?.status?.phase === 'Succeeded' ? false : undefined,
+      )
+      .catch(() => false);
+    if (!ready) return;
+    context.log.write(
+      'system',
+      container === 'clone' ? `Cloning ${request.source.sha.slice(0, 12)}…` : 'Building with BuildKit…',
+    );
+    const onLine = (line: string) => {
+      context.log.write('stdout', line);
+      if (container !== 'buildkit') return;
+      state.output = `${state.output}${line}\n`.slice(-outputKeptChars);
+      if (!pushing && /\bpushing\b/.test(line)) {
+        pushing = true;
+        context.phase?.('push');
+      }
+    };
+    await followContainerLog(kc, { namespace, pod: input.pod, container }, onLine, stop).catch(() => undefined);
+  }
+}
+
 /**
  * Follows a build pod until it succeeds (resolves) or fails (throws the mapped build error): one watch on the
- * pod drives everything, the clone and BuildKit logs are streamed into the build log line by line, a pod that
- * stays Pending too long fails, and the user's cancel (context.signal) throws its reason.
+ * pod drives everything, the logs are streamed line by line, a pod that stays Pending too long fails, and the
+ * user's cancel (context.signal) throws its reason.
  */
 export async function watchBuildPod(input: WatchBuildPodInput): Promise<void> {
-  const { kc, namespace, request, context } = input;
-  const core = kc.makeApiClient(CoreV1Api);
+  const { request, context } = input;
   const started = Date.now();
-  let latest: V1Pod | undefined;
-  let seen = false;
-  let watchError: unknown;
-  let pendingExpired = false;
-  let output = '';
-  const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((check) => check());
-
-  const until = <R>(decide: (pod: V1Pod | undefined) => R | undefined): Promise<R> =>
-    new Promise<R>((resolve, reject) => {
-      const check = () => {
-        let result: R | undefined;
-        if (context.signal.aborted) reject(context.signal.reason ?? new Error('Build cancelled'));
-        else if (watchError)
-          reject(translateKubernetesError(watchError, { verb: 'watch', resource: 'pods', namespace }));
-        else if (seen && (result = decide(latest)) !== undefined) resolve(result);
-        else return;
-        listeners.delete(check);
-      };
-      listeners.add(check);
-      check();
-    });
-
-  const stopWatch = watchNamed<V1Pod>(kc, {
-    path: `/api/v1/namespaces/${namespace}/pods`,
-    name: input.pod,
-    list: () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${input.pod}` }),
-    onObject(pod) {
-      latest = pod;
-      seen = true;
-      context.heartbeat({ pod: input.pod, phase: pod?.status?.phase });
-      notify();
-    },
-    onError(error) {
-      watchError = error;
-      notify();
-    },
-  });
-  const logsAbort = new AbortController();
+  const state: RunState = { output: '', decided: false, pendingExpired: false };
+  const heartbeat = (pod: V1Pod | undefined) => context.heartbeat({ pod: input.pod, phase: pod?.status?.phase });
+  const tracker = new PodTracker(input.kc, input.namespace, input.pod, context.signal, heartbeat);
   const pendingTimer = setTimeout(() => {
-    pendingExpired = true;
-    notify();
+    state.pendingExpired = true;
+    tracker.notify();
   }, input.pendingTimeoutMs);
-  context.signal.addEventListener('abort', notify, { once: true });
-  let pushing = false;
-  let decided = false;
-
-  const followLogs = async () => {
-    for (const container of containers) {
-      const ready = await until((pod) =>
-        containerStarted(pod, container) ? true : decided || isOver(pod) ? false : undefined,
-      ).catch(() => false);
-      if (!ready) return;
-      context.log.write(
-        'system',
-        container === 'clone' ? `Cloning ${request.source.sha.slice(0, 12)}…` : 'Building with BuildKit…',
-      );
-      const onLine = (line: string) => {
-        context.log.write('stdout', line);
-        if (container === 'buildkit') output = `${output}${line}\n`.slice(-outputKeptChars);
-        if (container === 'buildkit' && !pushing && /\bpushing\b/.test(line)) {
-          pushing = true;
-          context.phase?.('push');
-        }
-      };
-      await followContainerLog(kc, { namespace, pod: input.pod, container }, onLine, logsAbort.signal).catch(
-        () => undefined,
-      );
-    }
-  };
-  const isOver = (pod: V1Pod | undefined) =>
-    ['succeeded', 'failed'].includes(classifyBuildPod(pod, request, output).state);
-
-  const logs = followLogs();
+  const logsAbort = new AbortController();
+  const logs = followBuildLogs(input, tracker, state, logsAbort.signal);
   try {
-    const outcome = await until<BuildPodOutcome>((pod) => {
-      const current = classifyBuildPod(pod, request, output);
+    const outcome = await tracker.until<BuildPodOutcome>((pod) => {
+      const current = classifyBuildPod(pod, request, state.output);
       if (current.state === 'succeeded' || current.state === 'failed') return current;
-      if (pendingExpired && notStarted(pod))
+      if (state.pendingExpired && notStarted(pod)) {
         return { state: 'failed', error: pendingFailure(pod, Math.round((Date.now() - started) / 1000)) };
+      }
       return undefined;
     });
     // The log streams end with the containers; wait for them so the last lines (and the error) are seen.
-    decided = true;
-    notify();
+    state.decided = true;
+    tracker.notify();
     await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, drainLogsMs))]);
     if (outcome.state === 'failed') {
-      const final = latest ? classifyBuildPod(latest, request, output) : outcome;
+      const final = tracker.latest ? classifyBuildPod(tracker.latest, request, state.output) : outcome;
       throw final.state === 'failed' ? final.error : outcome.error;
     }
   } finally {
     clearTimeout(pendingTimer);
-    context.signal.removeEventListener('abort', notify);
-    stopWatch();
+    tracker.stop();
     logsAbort.abort();
   }
 }
