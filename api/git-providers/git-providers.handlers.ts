@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { gitProviders } from '../../db/schema';
 import { organizationForCreate, requireAdmin } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { verifyProviderToken } from '../provider-checks/verify-token';
 import { found } from '../errors';
 import { listScope, visibleTo } from '../scope';
 import type * as routes from './git-providers.routes';
@@ -18,6 +19,12 @@ const view = (row: Row) => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/** What the token check found (never the token), or null when it was skipped. */
+function checkView(check: Awaited<ReturnType<typeof verifyProviderToken>> | null) {
+  if (!check) return null;
+  return { identity: check.identity, scopes: check.scopes, expiresAt: check.expiresAt, warnings: check.warnings };
+}
 
 /** Handlers for `/git-providers`. */
 export function createGitProviderHandlers({ db, cipher }: AppDeps) {
@@ -37,16 +44,19 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const user = c.get('user');
     requireAdmin(user, 'connect Git providers');
     const input = c.req.valid('json');
+    const baseUrl = input.baseUrl ?? defaultBaseUrl[input.kind];
+    // A token that cannot work is refused with the provider's reason before anything is stored.
+    const check = input.verify ? await verifyProviderToken({ kind: input.kind, baseUrl, token: input.token }) : null;
     const [row] = await db
       .insert(gitProviders)
       .values({
         organizationId: organizationForCreate(user, input.organizationId),
         kind: input.kind,
-        baseUrl: input.baseUrl ?? defaultBaseUrl[input.kind],
+        baseUrl,
         tokenEnc: cipher.encrypt(input.token),
       })
       .returning();
-    return c.json(view(row!), 201);
+    return c.json({ ...view(row!), check: checkView(check) }, 201);
   };
   const get: RouteHandler<typeof routes.getGitProvider, AppEnv> = async (c) =>
     c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
@@ -54,7 +64,15 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const user = c.get('user');
     requireAdmin(user, 'change Git providers');
     const current = await load(c.req.valid('param').id, user);
-    const { baseUrl, token } = c.req.valid('json');
+    const { baseUrl, token, verify } = c.req.valid('json');
+    const check =
+      verify && (token || baseUrl)
+        ? await verifyProviderToken({
+            kind: current.kind,
+            baseUrl: baseUrl ?? current.baseUrl,
+            token: token ?? cipher.decrypt(current.tokenEnc),
+          })
+        : null;
     const [row] = await db
       .update(gitProviders)
       .set({
@@ -64,7 +82,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       })
       .where(eq(gitProviders.id, current.id))
       .returning();
-    return c.json(view(row!), 200);
+    return c.json({ ...view(row!), check: checkView(check) }, 200);
   };
   const remove: RouteHandler<typeof routes.deleteGitProvider, AppEnv> = async (c) => {
     const user = c.get('user');

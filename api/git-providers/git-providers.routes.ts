@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { gitProviderKinds } from '../../db/schema';
 import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { createGitProviderHandlers } from './git-providers.handlers';
 
 export const gitProviderSchema = z
@@ -15,17 +15,44 @@ export const gitProviderSchema = z
     updatedAt: z.string(),
   })
   .openapi('GitProvider');
+
+const tokenCheckSchema = z
+  .object({
+    identity: z.string(),
+    scopes: z.array(z.string()).nullable(),
+    expiresAt: z.string().nullable(),
+    warnings: z.array(z.string()),
+  })
+  .nullable()
+  .openapi('TokenCheck', { description: 'What the token check found; null when verify was false' });
+const checkedProviderSchema = gitProviderSchema.extend({ check: tokenCheckSchema });
+const tokenRejected = {
+  422: jsonResponse(errorSchema, 'The provider is unreachable or rejected the token (the reason says which)'),
+};
 const baseUrl = z
   .string()
   .url()
   .transform((url) => url.replace(/\/+$/, ''));
+const verifyFlag = z
+  .boolean()
+  .default(true)
+  .openapi({
+    description:
+      "Check the token with the provider's API before storing it (reachable, accepted, scopes). Turn off only for a " +
+      'Git server without the GitLab/GitHub API, such as a plain git mirror.',
+  });
 export const gitProviderInput = z.object({
   organizationId: z.string().uuid().optional(),
   kind: z.enum(gitProviderKinds),
   baseUrl: baseUrl.optional().openapi({ description: 'Defaults to https://gitlab.com or https://github.com' }),
   token: z.string().trim().min(1).openapi({ description: 'Personal/project access token with read_repository' }),
+  verify: verifyFlag,
 });
-export const gitProviderPatch = z.object({ baseUrl: baseUrl.optional(), token: z.string().trim().min(1).optional() });
+export const gitProviderPatch = z.object({
+  baseUrl: baseUrl.optional(),
+  token: z.string().trim().min(1).optional(),
+  verify: verifyFlag,
+});
 
 const base = { tags: ['Git providers'], security: bearerSecurity };
 const listQuery = z.object({ organizationId: z.string().uuid().optional() });
@@ -43,7 +70,7 @@ export const createGitProvider = createRoute({
   path: '/',
   summary: 'Connect GitLab or GitHub for an organization (admin); every service uses it',
   request: jsonBody(gitProviderInput),
-  responses: { 201: jsonResponse(gitProviderSchema, 'Created'), ...commonErrors },
+  responses: { 201: jsonResponse(checkedProviderSchema, 'Created'), ...commonErrors, ...tokenRejected },
 });
 export const getGitProvider = createRoute({
   ...base,
@@ -58,7 +85,7 @@ export const updateGitProvider = createRoute({
   path: '/{id}',
   summary: 'Change the base URL or replace the token (admin)',
   request: { params: uuidParam, ...jsonBody(gitProviderPatch) },
-  responses: { 200: jsonResponse(gitProviderSchema, 'Updated'), ...commonErrors },
+  responses: { 200: jsonResponse(checkedProviderSchema, 'Updated'), ...commonErrors, ...tokenRejected },
 });
 export const deleteGitProvider = createRoute({
   ...base,

@@ -24,7 +24,7 @@ describe('embedded driver (PGlite)', () => {
   it('runs services, webhooks with duplicate deliveries, builds and logs', async () => {
     const org = await createOrgWithMember(api, 'embedded');
     await api.request('POST', '/git-providers', {
-      body: { organizationId: org.organizationId, kind: 'gitlab', token: 't' },
+      body: { organizationId: org.organizationId, kind: 'gitlab', token: 't', verify: false },
     });
     const registry = await api.request('POST', '/registries', {
       token: org.token,

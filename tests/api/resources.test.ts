@@ -51,7 +51,7 @@ describe('organization resources', () => {
     });
     expect(denied.status).toBe(403);
     const created = await api.request('POST', '/git-providers', {
-      body: { organizationId: a.organizationId, kind: 'gitlab', token: 'glpat-abc123' },
+      body: { organizationId: a.organizationId, kind: 'gitlab', token: 'glpat-abc123', verify: false },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: 'gitlab', baseUrl: 'https://gitlab.com', hasToken: true });
@@ -163,7 +163,7 @@ describe('services', () => {
     const reg = await registryFor(b.token, 'web-reg');
     await api.request('PATCH', `/services/${svc.body.id}`, { token: b.token, body: { registryId: reg.id } });
     await api.request('POST', '/git-providers', {
-      body: { organizationId: b.organizationId, kind: 'github', token: 'ghp_x' },
+      body: { organizationId: b.organizationId, kind: 'github', token: 'ghp_x', verify: false },
     });
     const saved = await api.request('PUT', url, {
       token: b.token,

@@ -75,7 +75,7 @@ beforeAll(async () => {
   org = await createOrgWithMember(api, 'acme');
   for (const kind of ['gitlab', 'github']) {
     await api.request('POST', '/git-providers', {
-      body: { organizationId: org.organizationId, kind, token: `${kind}-token` },
+      body: { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false },
     });
   }
   gitlabService = await createService('api', 'gitlab', 'https://gitlab.example.com/team/api.git', {

@@ -59,7 +59,7 @@ describe('POST /services/:id/detect', () => {
     await world.git.createRepository('private', { Dockerfile: 'FROM scratch\n' });
     const service = await registerService(kiln, world, 'private');
     const provider = (await kiln.api('GET', '/git-providers')).body.items[0];
-    await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: 'glpat-wrong-token-value' });
+    await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: 'glpat-wrong-token-value', verify: false });
     try {
       const { status, body } = await kiln.api('POST', `/services/${service.id}/detect`, {});
       expect(status).toBe(422);
@@ -67,7 +67,7 @@ describe('POST /services/:id/detect', () => {
       expect(JSON.stringify(body)).not.toContain('glpat-wrong-token-value');
       expect(JSON.stringify(body)).not.toContain(gitToken);
     } finally {
-      await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: gitToken });
+      await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: gitToken, verify: false });
     }
   });
 });

@@ -19,11 +19,30 @@ describe.runIf(ready)('Kiln UI end to end', () => {
   let stack: KilnStack;
   let browser: Browser;
   let baseImageRoot: string;
+  let registryId: string;
 
   beforeAll(async () => {
     await buildUi();
     [stack, browser] = await Promise.all([startKilnStack(), launchChromium()]);
     baseImageRoot = await mkdtemp(path.join(os.tmpdir(), 'kiln-e2e-base-'));
+    // The organization's GitHub connection (a token for the local git server) and a registry, as an admin sets them up.
+    await stack.api('POST', '/git-providers', {
+      kind: 'github',
+      baseUrl: stack.git.baseUrl,
+      token: stack.gitToken,
+      verify: false,
+    });
+    registryId = (
+      await stack.api<{ id: string }>('POST', '/registries', {
+        name: 'local',
+        kind: 'oci',
+        url: stack.registry.host,
+        project: 'e2e',
+        username: 'kiln',
+        password: 'registry-pass',
+        insecure: true,
+      })
+    ).id;
   }, 180_000);
 
   afterAll(async () => {
@@ -34,16 +53,6 @@ describe.runIf(ready)('Kiln UI end to end', () => {
 
   it('creates a service, enables Auto CI, builds from a signed push, streams and searches the log, cancels a build', async () => {
     const { registry, git } = stack;
-    await stack.api('POST', '/git-providers', { kind: 'github', baseUrl: git.baseUrl, token: stack.gitToken });
-    await stack.api('POST', '/registries', {
-      name: 'local',
-      kind: 'oci',
-      url: registry.host,
-      project: 'e2e',
-      username: 'kiln',
-      password: 'registry-pass',
-      insecure: true,
-    });
     const repo = await git.createRepository('team/shop', {
       Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n',
       'hello.txt': 'hello from kiln\n',
@@ -162,11 +171,62 @@ describe.runIf(ready)('Kiln UI end to end', () => {
     await page.locator('li.build-row').first().waitFor();
     await screenshot(page, '10-builds-phone');
 
-    const builds = await stack.api<{ items: { status: string; commitMessage: string | null }[] }>('GET', '/builds');
+    const builds = await stack.api<{ items: { status: string; commitMessage: string | null }[] }>(
+      'GET',
+      `/builds?serviceId=${page.url().match(/services\/([0-9a-f-]{36})/)![1]}`,
+    );
     expect(builds.items.map((b) => b.status).sort()).toEqual(['Cancelled', 'Succeeded']);
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 480_000);
+
+  it('shows a monorepo build with its sub-project builds', async () => {
+    const { git } = stack;
+    const repo = await git.createRepository('team/mono', {
+      'web/Dockerfile': 'FROM scratch\nCOPY index.html /index.html\n',
+      'web/index.html': '<h1>web</h1>\n',
+      'api/Dockerfile': 'FROM scratch\nCOPY app.txt /app.txt\n',
+      'api/app.txt': 'api\n',
+    });
+    const service = await stack.api<{ id: string }>('POST', '/services', {
+      name: 'mono',
+      gitProvider: 'github',
+      repoUrl: repo.url,
+      registryId,
+    });
+    await stack.api('PUT', `/services/${service.id}/auto-ci`, {
+      imagePrefix: 'mono-',
+      subprojects: [
+        { name: 'web', path: 'web', dockerfilePath: 'web/Dockerfile' },
+        { name: 'api', path: 'api', dockerfilePath: 'api/Dockerfile' },
+      ],
+    });
+    const build = await stack.api<{ id: string }>('POST', `/services/${service.id}/builds`, { branch: 'main' });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(stack.url);
+    await page.getByLabel('API token').fill(stack.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Services' }).waitFor();
+    await page.goto(`${stack.url}/#/services/${service.id}/builds/${build.id}`);
+    await page.locator('li.build-row[data-status="Succeeded"]').first().waitFor({ timeout: BUILD_TIMEOUT });
+    const subs = page.getByRole('list', { name: 'Sub-project builds' });
+    for (const name of ['web', 'api']) {
+      await subs.locator('li', { hasText: name }).getByText('Succeeded').waitFor({ timeout: 30_000 });
+    }
+    await page.locator('li.build-row').first().locator('.build-meta', { hasText: '2 sub-projects' }).waitFor();
+    // Each sub-project has its own log, and the card's Operate stage shows the image the children pushed.
+    await subs.getByRole('button', { name: 'Show log of sub-project web' }).click();
+    await subs.locator('.log-line', { hasText: 'COPY index.html /index.html' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, '11-monorepo-build');
+    await page.getByRole('link', { name: 'Services', exact: true }).first().click();
+    await page
+      .getByRole('article', { name: 'mono' })
+      .getByRole('button', { name: /^Operate: Image / })
+      .waitFor();
+    await context.close();
+  }, 300_000);
 });
 
 function clipboard(page: Page): Promise<string> {

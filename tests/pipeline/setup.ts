@@ -3,11 +3,13 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { bundleKilnWorkflows } from '../../worker/bundle';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import { startGitServer } from '../support/git-server';
 import type { GitServer } from '../support/git-server';
 import type { TestKiln } from '../support/kiln';
 import { startRegistry } from '../support/registry';
+import { replayWorkflow } from '../support/temporal';
 import type { TestRegistry } from '../support/registry';
 import { gitlabHeaders, gitlabPush } from '../support/webhook-payloads';
 
@@ -62,6 +64,8 @@ export async function registerService(
     kind: 'gitlab',
     baseUrl: world.git.baseUrl,
     token: gitToken,
+    // The test git server speaks git over HTTP only, not the GitLab API the token check calls.
+    verify: false,
   });
   expect([201, 409]).toContain(providerStatus);
   const registries = await kiln.api('GET', '/registries');
@@ -176,4 +180,15 @@ export async function processesMatching(...parts: string[]): Promise<number[]> {
     if (text && parts.every((part) => text.includes(part))) found.push(Number(entry));
   }
   return found;
+}
+
+/** Replays the history of every build this Kiln ran (children included) against today's workflow code. */
+export async function replayEveryBuild(kiln: TestKiln): Promise<number> {
+  const { body } = await kiln.api('GET', '/builds?includeChildren=true&pageSize=100');
+  const workflowIds: string[] = body.items.map((build: { workflowId: string }) => build.workflowId);
+  expect(workflowIds.length).toBeGreaterThan(0);
+  const workflowBundle = await bundleKilnWorkflows();
+  const client = await kiln.temporal();
+  for (const workflowId of workflowIds) await replayWorkflow(client, { workflowBundle }, workflowId);
+  return workflowIds.length;
 }
