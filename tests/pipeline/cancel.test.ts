@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiln } from '../support/kiln';
 import type { TestKiln } from '../support/kiln';
-import { buildLog, eventually, processesMatching, pushWebhook, registerService, startPipelineWorld } from './setup';
+import {
+  buildLog,
+  eventually,
+  processesMatching,
+  pushWebhook,
+  registerService,
+  startPipelineWorld,
+  replayEveryBuild,
+} from './setup';
 import type { PipelineWorld, RegisteredService } from './setup';
 
 let world: PipelineWorld;
@@ -90,5 +98,9 @@ describe('cancelling a running build', () => {
       retryOf: cancelledBuildId,
     });
     expect((await kiln.api('GET', `/builds/${cancelledBuildId}`)).body.status).toBe('Cancelled');
+  }, 60_000);
+
+  it("every build's history replays cleanly against the current workflow code", async () => {
+    expect(await replayEveryBuild(kiln)).toBeGreaterThan(0);
   }, 60_000);
 });

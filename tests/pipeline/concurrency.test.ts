@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiln } from '../support/kiln';
 import type { TestKiln } from '../support/kiln';
-import { buildLog, eventually, pushWebhook, registerService, startPipelineWorld } from './setup';
+import { buildLog, eventually, pushWebhook, registerService, startPipelineWorld, replayEveryBuild } from './setup';
 import type { PipelineWorld } from './setup';
 
 let world: PipelineWorld;
@@ -81,5 +81,9 @@ describe('concurrent builds', () => {
       ['Succeeded', secondSha],
     ]);
     expect(await buildLog(kiln, firstId)).toContain('tick 4');
+  }, 60_000);
+
+  it("every build's history replays cleanly against the current workflow code", async () => {
+    expect(await replayEveryBuild(kiln)).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiln } from '../support/kiln';
 import type { TestKiln } from '../support/kiln';
-import { buildLog, pushWebhook, registerService, registryDigest, startPipelineWorld } from './setup';
+import { buildLog, pushWebhook, registerService, registryDigest, startPipelineWorld, replayEveryBuild } from './setup';
 import type { PipelineWorld, RegisteredService } from './setup';
 
 let world: PipelineWorld;
@@ -127,5 +127,9 @@ describe('a monorepo with three selected sub-projects', () => {
 
     expect(parent.status, parent.error ?? '').toBe('Succeeded');
     expect(parent.children.map((child) => child.subproject).sort()).toEqual(selected);
+  }, 60_000);
+
+  it("every build's history replays cleanly against the current workflow code", async () => {
+    expect(await replayEveryBuild(kiln)).toBeGreaterThan(0);
   }, 60_000);
 });
