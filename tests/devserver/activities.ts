@@ -44,6 +44,17 @@ export function createConformanceActivities(probe: ActivityProbe) {
         throw err;
       }
     },
+    /** Heartbeats progress, fails once, and on the retry resumes from the last heartbeat it recorded. */
+    async resumeFromHeartbeat(key: string): Promise<string> {
+      count(key);
+      const { attempt, heartbeatDetails } = Context.current().info;
+      if (attempt === 1) {
+        Context.current().heartbeat({ step: 'cloned' });
+        await sleep(50);
+        throw ApplicationFailure.retryable('network blip', 'Flaky');
+      }
+      return `resumed after ${(heartbeatDetails as { step?: string } | undefined)?.step ?? 'nothing'}`;
+    },
     /** Leaves completion to the client (async completion by workflow id + activity id). */
     async completeLater(key: string): Promise<string> {
       count(key);

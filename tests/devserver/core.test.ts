@@ -57,6 +57,17 @@ describe('devserver conformance: core', () => {
     await h.replay(workflowId);
   });
 
+  it('hands the last heartbeat details to the next attempt of a failed activity', async () => {
+    const workflowId = h.id('heartbeat-resume');
+    const result = await h.temporal.client.workflow.execute('heartbeatResumeWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [workflowId],
+    });
+    expect(result).toBe('resumed after cloned');
+    await h.replay(workflowId);
+  });
+
   it('surfaces a non-retryable activity failure as WorkflowFailedError with an ApplicationFailure cause', async () => {
     const workflowId = h.id('reject');
     const err = await failureOf(

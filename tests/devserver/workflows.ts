@@ -211,3 +211,13 @@ export async function retriedWorkflow(failures: number): Promise<number> {
   if (attempt <= failures) throw ApplicationFailure.retryable(`attempt ${attempt} failed`, 'Transient');
   return attempt;
 }
+
+/** Runs an activity that resumes from its previous attempt's heartbeat. */
+export async function heartbeatResumeWorkflow(key: string): Promise<string> {
+  const { resumeFromHeartbeat } = proxyActivities<ConformanceActivities>({
+    startToCloseTimeout: '10s',
+    heartbeatTimeout: '5s',
+    retry: { initialInterval: '50ms' },
+  });
+  return await resumeFromHeartbeat(key);
+}
