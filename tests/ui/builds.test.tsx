@@ -133,10 +133,13 @@ describe('Builds panel', () => {
     expect(within(subs).getByText('frontend')).toBeInTheDocument();
     expect(within(subs).getByText('backend')).toBeInTheDocument();
     expect(within(subs).getByRole('button', { name: /Retry/ })).toBeInTheDocument();
+    expect(within(subs).getByRole('listitem', { name: 'Sub-project backend, Failed' })).toBeInTheDocument();
+    await userEvent.setup().click(within(subs).getByRole('button', { name: 'Show log of sub-project backend' }));
+    expect(within(subs).getByRole('log', { name: 'Log of sub-project backend' })).toBeInTheDocument();
     expect(within(list).getByRole('link', { name: /Workflow of Monorepo change/ })).toHaveAttribute(
       'href',
       parent.temporalUrl,
     );
-    expect(within(list).getByRole('log', { name: /Build log/ })).toBeInTheDocument();
+    expect(within(list).getByRole('log', { name: 'Build log of Monorepo change' })).toBeInTheDocument();
   });
 });

@@ -1,16 +1,16 @@
 import type { Build } from '../api/types';
 import { LogViewer } from '../logs/log-viewer';
-import { isActive } from './format';
+import { buildTitle, isActive } from './format';
 import { useRefreshBuilds } from './queries';
 import { useBuildLog } from './use-build-log';
 
 /** The live log of one build. */
-export function BuildLog({ build }: { build: Build }) {
+export function BuildLog({ build, label = `Build log of ${buildTitle(build)}` }: { build: Build; label?: string }) {
   const { lines } = useBuildLog(build.id, useRefreshBuilds(build.serviceId));
   return (
     <LogViewer
       lines={lines}
-      label={`Build log of ${build.id.slice(0, 8)}`}
+      label={label}
       live={isActive(build)}
       height={360}
       emptyText={isActive(build) ? 'Waiting for the first log line…' : 'This build wrote no log.'}

@@ -1,9 +1,11 @@
 import type { Build } from '../api/types';
-import { ChevronIcon, ExternalIcon } from '../components/icons';
+import { ChevronIcon } from '../components/icons';
 import { StatusBadge } from '../components/status-badge';
+import { BuildActions } from './build-actions';
 import { BuildLog } from './build-log';
 import { BuildProgress } from './build-progress';
-import { buildDuration, buildRef, buildTitle, formatDuration, isActive, timeAgo, triggerText } from './format';
+import { SubBuilds } from './sub-builds';
+import { buildDuration, buildRef, buildTitle, formatDuration, timeAgo, triggerText } from './format';
 
 interface BuildRowProps {
   build: Build;
@@ -72,73 +74,11 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
             </p>
           )}
           {subBuilds.length > 0 && (
-            <ul className="children" aria-label="Sub-project builds">
-              {subBuilds.map((child) => (
-                <li key={child.id} className="build-summary">
-                  <span aria-hidden="true" />
-                  <div className="build-title">{child.subproject ?? buildTitle(child)}</div>
-                  <StatusBadge status={child.status} />
-                  <div className="build-meta">{formatDuration(buildDuration(child, now))}</div>
-                  <BuildProgress build={child} />
-                  <BuildActions build={child} onCancel={onCancel} onRetry={onRetry} busy={busy} />
-                </li>
-              ))}
-            </ul>
+            <SubBuilds builds={subBuilds} now={now} onCancel={onCancel} onRetry={onRetry} busy={busy} />
           )}
           <BuildLog build={build} />
         </div>
       )}
     </li>
-  );
-}
-
-function BuildActions({
-  build,
-  onCancel,
-  onRetry,
-  busy,
-}: {
-  build: Build;
-  onCancel: (id: string) => void;
-  onRetry: (id: string) => void;
-  busy: boolean;
-}) {
-  const name = buildTitle(build);
-  return (
-    <div className="build-actions">
-      {isActive(build) && (
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          onClick={() => onCancel(build.id)}
-          aria-label={`Cancel ${name}`}
-        >
-          Cancel
-        </button>
-      )}
-      {(build.status === 'Failed' || build.status === 'Cancelled') && (
-        <button
-          type="button"
-          className="secondary"
-          disabled={busy}
-          onClick={() => onRetry(build.id)}
-          aria-label={`Retry ${name}`}
-        >
-          Retry
-        </button>
-      )}
-      {build.temporalUrl && (
-        <a
-          className="button secondary-link"
-          href={build.temporalUrl}
-          target="_blank"
-          rel="noreferrer"
-          aria-label={`Workflow of ${name} in Temporal Web UI`}
-        >
-          Workflow <ExternalIcon size={14} />
-        </a>
-      )}
-    </div>
   );
 }

@@ -29,8 +29,8 @@ export function useRefreshBuilds(serviceId: string) {
   );
 }
 
-/** The newest top-level build and the newest succeeded one, for a card's Build and Operate stages. */
-export function useLatestBuilds(serviceId: string): { latest: Build | undefined; lastSucceeded: Build | undefined } {
+/** The newest top-level build and the newest built image (monorepo children included), for a card's stages. */
+export function useLatestBuilds(serviceId: string): { latest: Build | undefined; lastImage: string | undefined } {
   const query = useQuery({
     queryKey: buildsKey(serviceId),
     queryFn: () => kiln.listBuilds(serviceId),
@@ -38,7 +38,8 @@ export function useLatestBuilds(serviceId: string): { latest: Build | undefined;
     retry: false,
   });
   const top = query.data?.items.filter((b) => b.parentBuildId == null) ?? [];
-  return { latest: top[0], lastSucceeded: top.find((b) => b.status === 'Succeeded') };
+  const built = query.data?.items.find((b) => b.status === 'Succeeded' && b.images.length > 0);
+  return { latest: top[0], lastImage: built?.images[0] };
 }
 
 /** Trigger, cancel and retry, each refreshing the list and reporting the outcome. */

@@ -2,10 +2,10 @@ import type { ReactNode } from 'react';
 import type { Build, Service } from '../api/types';
 import { BuildIcon, DeployIcon, OperateIcon, SourceIcon } from '../components/icons';
 
-/** The newest build and the newest succeeded one (whose image is what runs). */
+/** The newest build and the newest image a build pushed (what runs, or would run, after deploy). */
 export interface LatestBuilds {
   latest: Build | undefined;
-  lastSucceeded: Build | undefined;
+  lastImage: string | undefined;
 }
 
 /** The four stages a service card shows, in order. */
@@ -33,7 +33,7 @@ export function stageViews(service: Service, missing: string[], builds: LatestBu
         : build.status === 'Cancelled'
           ? 'idle'
           : 'active';
-  const image = builds.lastSucceeded?.images[0];
+  const image = builds.lastImage;
   const tag = image?.split(':').at(-1)?.slice(0, 12);
   return [
     {
