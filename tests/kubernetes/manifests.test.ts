@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../activities/builders/builder';
 import { deploymentManifest, pinnedImage, serviceManifest } from '../../activities/kubernetes/deploy-manifests';
-import { buildObjectNames, buildPodManifest, buildctlArgs } from '../../activities/kubernetes/manifests';
+import { buildctlArgs } from '../../activities/kubernetes/build-containers';
+import { buildObjectNames, buildPodManifest } from '../../activities/kubernetes/manifests';
 import { buildSecretManifest, imagePullSecretManifest } from '../../activities/kubernetes/secret-manifests';
 
 const token = 'ghp_supersecrettoken';
