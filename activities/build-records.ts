@@ -143,6 +143,9 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       if (!build) return;
       const finishedAt = now();
       const succeeded = input.status === 'Succeeded';
+      const tookMs = finishedAt.getTime() - (build.startedAt ?? build.createdAt).getTime();
+      // The closing line goes first: whoever sees the final status (UI, API, log stream) finds the whole log.
+      await writeSystemLines(db, input.buildId, 'finish', [closingLine(input.status, tookMs, input.error?.message)]);
       await updateBuildProgress(db, input.buildId, {
         status: input.status,
         error: input.error?.message ?? null,
@@ -150,8 +153,6 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
         finishedAt,
         ...(succeeded ? { percent: 100, step: 'Done' } : {}),
       });
-      const tookMs = finishedAt.getTime() - (build.startedAt ?? build.createdAt).getTime();
-      await writeSystemLines(db, input.buildId, 'finish', [closingLine(input.status, tookMs, input.error?.message)]);
     },
   };
 }

@@ -11,8 +11,9 @@ export interface OutputWatchdog {
 }
 
 /**
- * Stops a build that printed nothing for `idleTimeoutMs`, whatever the driver: the local driver also limits each
- * buildah run, but BuildKit pods only report through their log, so the rule lives here once for both.
+ * Stops a build whose builder printed nothing for `idleTimeoutMs`, whatever the driver: the local driver also limits
+ * each buildah run, but BuildKit pods only report through their log, so the rule lives here once for both. The clock
+ * starts with the builder's first line: waiting for a pod to be scheduled is the driver's pending limit, not silence.
  */
 export function startOutputWatchdog(cancel: AbortSignal, idleTimeoutMs: number): OutputWatchdog {
   const controller = new AbortController();
@@ -24,12 +25,11 @@ export function startOutputWatchdog(cancel: AbortSignal, idleTimeoutMs: number):
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(silence(idleTimeoutMs)), idleTimeoutMs);
   };
-  arm();
   return {
     signal: controller.signal,
     watch: (log) => ({
       write(stream, line) {
-        arm();
+        if (stream !== 'system') arm();
         log.write(stream, line);
       },
       flush: () => log.flush(),
@@ -43,7 +43,8 @@ export function startOutputWatchdog(cancel: AbortSignal, idleTimeoutMs: number):
 
 function silence(idleTimeoutMs: number) {
   const seconds = Math.round(idleTimeoutMs / 1000);
-  const limit = seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  const limit =
+    idleTimeoutMs < 1000 ? `${idleTimeoutMs} ms` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
   return buildFailure(
     BuildErrorType.BuildNoOutput,
     `Build stalled: the builder printed nothing for ${limit} and was stopped. Check the Dockerfile for a step waiting on input or the network, then retry.`,
