@@ -7,6 +7,7 @@ import { openBuildLog } from './build-log';
 import { BuildErrorType, buildFailure } from './errors';
 import type { ClusterAccess } from './kubernetes/client';
 import { deployService } from './kubernetes/deploy';
+import { pinnedImage } from './kubernetes/deploy-manifests';
 import { ensureImagePullSecret } from './kubernetes/pull-secret';
 
 export interface DeployDeps {
@@ -49,7 +50,7 @@ export function createDeployActivities({ db, cipher }: DeployDeps) {
       try {
         log.write(
           'system',
-          `Deploying ${image.split(':')[0]}@${digest} to namespace ${service.deployNamespace} on ${cluster.name}`,
+          `Deploying ${pinnedImage(image, digest)} to namespace ${service.deployNamespace} on ${cluster.name}`,
         );
         const auth = {
           host: registry.host,

@@ -106,8 +106,14 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme, params };
 }
 
+// Docker Hub's images are named `docker.io/…` but its v2 API answers at registry-1.docker.io.
+const apiHosts: Record<string, string> = {
+  'docker.io': 'registry-1.docker.io',
+  'index.docker.io': 'registry-1.docker.io',
+};
+
 function baseUrl(registry: RegistryAuth): string {
-  return `${registry.insecure ? 'http' : 'https'}://${registry.host}`;
+  return `${registry.insecure ? 'http' : 'https'}://${apiHosts[registry.host] ?? registry.host}`;
 }
 
 function basic(registry: RegistryAuth): string {

@@ -12,6 +12,7 @@ import { registriesRouter } from './registries/registries.routes';
 import { clustersRouter } from './clusters/clusters.routes';
 import { servicesRouter } from './services/services.routes';
 import { autoCiRouter } from './services/auto-ci.routes';
+import { kubernetesRouter } from './kubernetes/kubernetes.routes';
 import { detectRouter } from './services/detect.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
 import { deliveriesRouter } from './webhooks/deliveries.routes';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     .route('/services', autoCiRouter(deps))
     .route('/services', webhookInfoRouter(deps))
     .route('/services', detectRouter(deps))
+    .route('/', kubernetesRouter(deps))
     .route('/services', deliveriesRouter(deps))
     .route('/', buildsRouter(deps))
     .route('/', buildLogsRouter(deps))

@@ -5,6 +5,7 @@ import { organizationForCreate } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
 import { listScope, refuseWhileUsed, visibleTo } from '../scope';
+import { syncPullSecret } from '../kubernetes/cluster-access';
 import type * as routes from './registries.routes';
 
 type Row = typeof registries.$inferSelect;
@@ -54,7 +55,13 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
       .set({ ...changes, ...(password ? { passwordEnc: cipher.encrypt(password) } : {}), updatedAt: new Date() })
       .where(eq(registries.id, current.id))
       .returning();
-    return c.json(view(row!), 200);
+    // New credentials reach every deployed service's image-pull Secret in place, so pulls keep working.
+    const credentialsChanged = Boolean(password) || changes.username !== undefined || changes.url !== undefined;
+    const users = credentialsChanged ? await db.select().from(services).where(eq(services.registryId, current.id)) : [];
+    const pullSecrets = await Promise.all(
+      users.map(async (service) => ({ serviceId: service.id, ...(await syncPullSecret(db, cipher, service)) })),
+    );
+    return c.json({ ...view(row!), pullSecrets: pullSecrets.filter((sync) => sync.state !== 'skipped') }, 200);
   };
   const remove: RouteHandler<typeof routes.deleteRegistry, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));

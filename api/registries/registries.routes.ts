@@ -76,7 +76,17 @@ export const updateRegistry = createRoute({
   method: 'patch',
   path: '/{id}',
   request: { params: uuidParam, ...jsonBody(registryPatch) },
-  responses: { 200: jsonResponse(registrySchema, 'Updated'), ...commonErrors },
+  responses: {
+    200: jsonResponse(
+      registrySchema.extend({
+        pullSecrets: z
+          .array(z.object({ serviceId: z.string(), state: z.string(), message: z.string().optional() }))
+          .openapi({ description: "Services' image-pull Secrets refreshed because the credentials changed" }),
+      }),
+      'Updated',
+    ),
+    ...commonErrors,
+  },
 });
 export const deleteRegistry = createRoute({
   ...base,

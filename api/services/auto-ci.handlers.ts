@@ -4,6 +4,7 @@ import { imageRepository } from '../../activities/image-names';
 import type { Database } from '../../db/client';
 import { autoCiSettings, gitProviders, registries } from '../../db/schema';
 import type { AppDeps, AppEnv } from '../deps';
+import { syncPullSecret } from '../kubernetes/cluster-access';
 import { apiError } from '../errors';
 import type * as routes from './auto-ci.routes';
 import { loadVisibleService, type ServiceRow } from './load-service';
@@ -11,7 +12,7 @@ import { loadVisibleService, type ServiceRow } from './load-service';
 type Settings = typeof autoCiSettings.$inferSelect;
 
 /** Handlers for `GET/PUT /services/{id}/auto-ci`. */
-export function createAutoCiHandlers({ db }: AppDeps) {
+export function createAutoCiHandlers({ db, cipher }: AppDeps) {
   const get: RouteHandler<typeof routes.getAutoCi, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     return c.json(await describe(db, service, await loadSettings(db, service.id)), 200);
@@ -30,7 +31,9 @@ export function createAutoCiHandlers({ db }: AppDeps) {
       .values({ ...values, serviceId: service.id, updatedAt: new Date() })
       .onConflictDoUpdate({ target: autoCiSettings.serviceId, set: { ...values, updatedAt: new Date() } })
       .returning();
-    return c.json(await describe(db, service, saved!), 200);
+    // Saving is what creates the image-pull Secret (the guide's Step 4); a failure is reported, not fatal.
+    const pullSecret = await syncPullSecret(db, cipher, service);
+    return c.json({ ...(await describe(db, service, saved!)), pullSecret }, 200);
   };
   return { get, put };
 }
