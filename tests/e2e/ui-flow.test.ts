@@ -180,7 +180,7 @@ describe.runIf(ready)('Kiln UI end to end', () => {
     await context.close();
   }, 480_000);
 
-  it('shows a monorepo build with its sub-project builds', async () => {
+  it('detects a monorepo in the Auto CI modal, builds its selected sub-projects and shows each one', async () => {
     const { git } = stack;
     const repo = await git.createRepository('team/mono', {
       'web/Dockerfile': 'FROM scratch\nCOPY index.html /index.html\n',
@@ -194,22 +194,32 @@ describe.runIf(ready)('Kiln UI end to end', () => {
       repoUrl: repo.url,
       registryId,
     });
-    await stack.api('PUT', `/services/${service.id}/auto-ci`, {
-      imagePrefix: 'mono-',
-      subprojects: [
-        { name: 'web', path: 'web', dockerfilePath: 'web/Dockerfile' },
-        { name: 'api', path: 'api', dockerfilePath: 'api/Dockerfile' },
-      ],
-    });
-    const build = await stack.api<{ id: string }>('POST', `/services/${service.id}/builds`, { branch: 'main' });
-
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await context.newPage();
     await page.goto(stack.url);
     await page.getByLabel('API token').fill(stack.adminToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Services' }).waitFor();
-    await page.goto(`${stack.url}/#/services/${service.id}/builds/${build.id}`);
+
+    // Detect Services finds both sub-projects; pick them, set a prefix, save, trigger a build.
+    await page.goto(`${stack.url}/#/services/${service.id}`);
+    await page.getByRole('button', { name: 'Auto CI for mono' }).click();
+    const modal = page.getByRole('dialog', { name: 'Auto CI — mono' });
+    await modal.getByLabel('Image prefix (monorepos)').fill('mono-');
+    await modal.getByRole('tab', { name: 'Detect Services' }).click();
+    await modal.getByRole('button', { name: 'Detect Services' }).click();
+    await modal.getByText('Mono-repo').waitFor({ timeout: 60_000 });
+    const table = modal.getByRole('table');
+    await table.getByRole('checkbox', { name: 'Build web' }).check();
+    await table.getByRole('checkbox', { name: 'Build api' }).check();
+    expect(await table.getByLabel('Dockerfile path of web').inputValue()).toBe('web/Dockerfile');
+    await table.getByText('mono-web').waitFor();
+    await screenshot(page, '10b-detect-services');
+    await modal.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Auto CI settings have been saved').waitFor();
+    await modal.getByRole('button', { name: 'Close dialog' }).click();
+    await page.getByRole('button', { name: 'Trigger Build' }).click();
+    await page.getByRole('dialog', { name: 'Trigger build' }).getByRole('button', { name: 'Start build' }).click();
     await page.locator('li.build-row[data-status="Succeeded"]').first().waitFor({ timeout: BUILD_TIMEOUT });
     const subs = page.getByRole('list', { name: 'Sub-project builds' });
     for (const name of ['web', 'api']) {

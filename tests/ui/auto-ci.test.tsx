@@ -51,6 +51,7 @@ describe('Auto CI modal', () => {
     await user.type(within(dialog).getByLabelText('Build argument 1 name'), 'NODE_ENV');
     await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'production');
     await user.click(within(dialog).getByRole('checkbox', { name: /Auto-deploy/ }));
+    await user.click(within(dialog).getByRole('checkbox', { name: /cancels the running build/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Auto CI settings have been saved')).toBeInTheDocument();
     expect(puts().at(-1)?.body).toEqual({
@@ -63,6 +64,9 @@ describe('Auto CI modal', () => {
       imageName: null,
       imagePrefix: null,
       subprojects: [],
+      buildChangedOnly: false,
+      supersedeRunning: true,
+      submodules: false,
     });
   });
 

@@ -67,6 +67,9 @@ export function someAutoCi(service: Service, patch: Partial<AutoCiSettings> = {}
     imageName: service.name,
     imagePrefix: null,
     subprojects: [],
+    buildChangedOnly: false,
+    supersedeRunning: false,
+    submodules: false,
     registry: {
       id: service.registryId ?? 'r',
       name: 'harbor',

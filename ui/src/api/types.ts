@@ -78,6 +78,12 @@ export interface AutoCiInput {
   imageName: string | null;
   imagePrefix: string | null;
   subprojects: SubprojectSetting[];
+  /** Monorepos: build only the sub-projects a push changed (all when unknown). */
+  buildChangedOnly: boolean;
+  /** A newer build of the same branch cancels the running one. */
+  supersedeRunning: boolean;
+  /** Clone git submodules too. */
+  submodules: boolean;
 }
 
 /** Auto CI settings as the server describes them, with the registry and what is still missing. */

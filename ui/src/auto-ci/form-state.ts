@@ -17,6 +17,9 @@ export interface AutoCiForm {
   imageName: string;
   imagePrefix: string;
   subprojects: SubprojectSetting[];
+  buildChangedOnly: boolean;
+  supersedeRunning: boolean;
+  submodules: boolean;
 }
 
 /** Build profiles from smallest to largest, as the product page lists them. */
@@ -42,6 +45,9 @@ export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiFor
     imageName: settings.imageName === serviceName ? '' : settings.imageName,
     imagePrefix: settings.imagePrefix ?? '',
     subprojects: settings.subprojects,
+    buildChangedOnly: settings.buildChangedOnly ?? false,
+    supersedeRunning: settings.supersedeRunning ?? false,
+    submodules: settings.submodules ?? false,
   };
 }
 
@@ -72,6 +78,9 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
       imageName: form.imageName.trim() || null,
       imagePrefix: form.imagePrefix.trim() || null,
       subprojects: form.subprojects,
+      buildChangedOnly: form.buildChangedOnly,
+      supersedeRunning: form.supersedeRunning,
+      submodules: form.submodules,
     },
   };
 }

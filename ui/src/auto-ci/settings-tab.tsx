@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AutoCiSettings, Service } from '../api/types';
 import { href } from '../router';
 import { BuildArgsEditor } from './build-args-editor';
@@ -136,6 +137,15 @@ function BuildSection({ service, form, set }: SettingsTabProps) {
         </div>
       </div>
       <BuildArgsEditor rows={form.args} onChange={(rows) => set('args', rows)} />
+      <Toggle id="autoci-changed-only" checked={form.buildChangedOnly} onChange={(v) => set('buildChangedOnly', v)}>
+        Monorepos: build only the sub-projects a push changed
+      </Toggle>
+      <Toggle id="autoci-supersede" checked={form.supersedeRunning} onChange={(v) => set('supersedeRunning', v)}>
+        A newer push to the same branch cancels the running build
+      </Toggle>
+      <Toggle id="autoci-submodules" checked={form.submodules} onChange={(v) => set('submodules', v)}>
+        Clone git submodules
+      </Toggle>
       <label className="check">
         <input
           type="checkbox"
@@ -152,5 +162,14 @@ function BuildSection({ service, form, set }: SettingsTabProps) {
         Saving also creates the image-pull Secret {service.name}-registry-cred.
       </p>
     </>
+  );
+}
+
+function Toggle(props: { id: string; checked: boolean; onChange: (value: boolean) => void; children: ReactNode }) {
+  return (
+    <label className="check" htmlFor={props.id}>
+      <input id={props.id} type="checkbox" checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} />
+      {props.children}
+    </label>
   );
 }
