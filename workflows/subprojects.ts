@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   condition,
   executeChild,
@@ -67,17 +68,18 @@ export async function runSubprojectBuilds(run: SubprojectRun): Promise<void> {
           args: [{ buildId: child.buildId }],
         });
       } catch (error) {
-        if (!(error instanceof ChildWorkflowFailure)) throw error;
+        // The parent was cancelled: its children were cancelled with it, which is no sub-project's failure.
+        if (!(error instanceof ChildWorkflowFailure) || CancellationScope.current().consideredCancelled) throw error;
         failures.push(`${child.name}: ${describeBuildError(error, 'Build').message}`);
       }
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(run.maxParallel, children.length) }, lane));
-  } finally {
-    done = true;
-    await reporter;
-  }
+  // Every lane runs to its end (each waits for its child's cancellation) before the parent reports its outcome.
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(run.maxParallel, children.length) }, lane));
+  done = true;
+  await reporter;
+  const stopped = lanes.find((result) => result.status === 'rejected');
+  if (stopped) throw stopped.reason;
   if (failures.length > 0) {
     const summary = `${failures.length} of ${children.length} sub-project builds failed — ${failures.join('; ')}`;
     throw ApplicationFailure.nonRetryable(summary, 'SubprojectsFailed');

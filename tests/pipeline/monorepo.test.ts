@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiln } from '../support/kiln';
 import type { TestKiln } from '../support/kiln';
-import { buildLog, pushWebhook, registerService, registryDigest, startPipelineWorld, replayEveryBuild } from './setup';
+import {
+  buildLog,
+  eventually,
+  processesMatching,
+  pushWebhook,
+  registerService,
+  registryDigest,
+  startPipelineWorld,
+  replayEveryBuild,
+} from './setup';
 import type { PipelineWorld, RegisteredService } from './setup';
 
 let world: PipelineWorld;
@@ -127,6 +136,28 @@ describe('a monorepo with three selected sub-projects', () => {
 
     expect(parent.status, parent.error ?? '').toBe('Succeeded');
     expect(parent.children.map((child) => child.subproject).sort()).toEqual(selected);
+  }, 60_000);
+
+  it('cancelling the parent stops its running sub-project builds within 5 s', async () => {
+    const slowApi = { 'api/Dockerfile': `FROM ${world.busybox}\nRUN echo napping && sleep 39\n` };
+    const sha = await world.git.commit('mono', { ...files, ...slowApi }, 'api: slow');
+    const parentId = await pushWebhook(kiln, service, sha, { modified: ['api/Dockerfile'] });
+    await eventually(
+      'the api sub-project to be sleeping',
+      async () => (await processesMatching('sleep', '39')).length > 0,
+    );
+
+    const requestedAt = Date.now();
+    expect((await kiln.api('POST', `/builds/${parentId}/cancel`)).status).toBe(202);
+    const parent = await kiln.waitForBuild(parentId, undefined, 10_000);
+    const child = await kiln.waitForBuild(parent.children[0].id, undefined, 10_000);
+    expect(Date.now() - requestedAt).toBeLessThan(5000);
+    expect([parent.status, child.status]).toEqual(['Cancelled', 'Cancelled']);
+    await eventually(
+      'the RUN step to be gone',
+      async () => (await processesMatching('sleep', '39')).length === 0,
+      5000,
+    );
   }, 60_000);
 
   it("every build's history replays cleanly against the current workflow code", async () => {
