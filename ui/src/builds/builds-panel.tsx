@@ -24,19 +24,26 @@ export function BuildsPanel({ service, openBuildId }: { service: Service; openBu
       </div>
       <QueryState query={builds} what="builds">
         {(page) => (
-          <BuildList
-            items={page.items}
-            now={now}
-            openBuildId={openBuildId}
-            onToggle={(id) =>
-              id === openBuildId
-                ? navigate('services', service.id, 'builds')
-                : navigate('services', service.id, 'builds', id)
-            }
-            onCancel={(id) => actions.cancel.mutate(id)}
-            onRetry={(id) => actions.retry.mutate(id)}
-            busy={actions.cancel.isPending || actions.retry.isPending}
-          />
+          <>
+            <BuildList
+              items={page.items}
+              now={now}
+              openBuildId={openBuildId}
+              onToggle={(id) =>
+                id === openBuildId
+                  ? navigate('services', service.id, 'builds')
+                  : navigate('services', service.id, 'builds', id)
+              }
+              onCancel={(id) => actions.cancel.mutate(id)}
+              onRetry={(id) => actions.retry.mutate(id)}
+              busy={actions.cancel.isPending || actions.retry.isPending}
+            />
+            {page.total != null && page.total > page.items.length && (
+              <p className="help">
+                Showing the newest {page.items.length} of {page.total} builds and sub-project builds.
+              </p>
+            )}
+          </>
         )}
       </QueryState>
       {triggering && (
