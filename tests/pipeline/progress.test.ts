@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSteps, progressQuery } from '../../workflows/messages';
 import type { BuildProgress } from '../../workflows/messages';
@@ -72,6 +73,17 @@ describe('build progress', () => {
     );
     expect(midBuild.some((s) => s.api.progress === s.query.percent)).toBe(true);
     expect(samples.some((s) => s.query.step === 'Push' || s.api.currentStep === 'Push')).toBe(true);
+
+    // Every step the workflow entered was persisted, in order: the recordProgress calls in its history.
+    const history = await handle.fetchHistory();
+    const persisted = (history.events ?? [])
+      .map((event) => event.activityTaskScheduledEventAttributes)
+      .filter((attrs) => attrs?.activityType?.name === 'recordProgress')
+      .map((attrs) =>
+        defaultPayloadConverter.fromPayload<{ step: string; percent: number }>(attrs!.input!.payloads![0]!),
+      );
+    expect(persisted.map((p) => p.step)).toEqual(['Clone', 'Detect', 'Profile', 'Build']);
+    expectForwardOnly(persisted);
   }, 90_000);
 
   it("every build's history replays cleanly against the current workflow code", async () => {
