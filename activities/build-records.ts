@@ -7,6 +7,7 @@ import { builds } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
 import type { BuildStatus, BuildStep } from '../workflows/messages';
 import { writeSystemLines } from './build-log';
+import { closingLine, commitLine, describeProject, describeTimeout, isText, triggerLine } from './build-log-lines';
 import { buildProfileNames } from './builders/builder';
 import type { BuildProfileName, BuildResources } from './builders/builder';
 import { selectSubprojectsForChanges } from './detect';
@@ -201,12 +202,6 @@ function capTimeout(resources: BuildResources, maxSeconds: number | undefined): 
   return { ...resources, timeoutSeconds: maxSeconds };
 }
 
-function describeTimeout(resources: BuildResources, maxSeconds: number | undefined): string {
-  const seconds = resources.timeoutSeconds;
-  const limit = seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-  return seconds === maxSeconds ? `${limit} timeout, the worker's KILN_MAX_BUILD_SECONDS cap` : `${limit} timeout`;
-}
-
 function profileName(value: string): 'auto' | BuildProfileName {
   return (buildProfileNames as readonly string[]).includes(value) ? (value as BuildProfileName) : 'auto';
 }
@@ -215,40 +210,4 @@ function pickDockerfile(configured: string, detected: string | null): string {
   // The default path yields to a Dockerfile detection found elsewhere; a path the user typed is used as given.
   if (configured === 'Dockerfile' && detected) return detected;
   return configured;
-}
-
-function describeProject(project: { language: string | null; framework: string | null }): string {
-  return [project.language, project.framework].filter(isText).join(' / ') || 'an unrecognised project';
-}
-
-function triggerLine(build: BuildRow): string {
-  if (build.trigger === 'webhook') {
-    const what =
-      build.event === 'tag'
-        ? `tag ${build.tag}`
-        : build.event === 'merge_request'
-          ? `merge request into ${build.branch}`
-          : `push to ${build.branch ?? build.ref}`;
-    return `Triggered by Webhook (${build.provider ?? 'git'} ${what})`;
-  }
-  if (build.trigger === 'retry')
-    return `Triggered by retry${build.retryOfBuildId ? ` of build ${build.retryOfBuildId}` : ''}`;
-  return `Triggered by API (${build.branch ?? build.ref})`;
-}
-
-function commitLine(build: BuildRow): string | undefined {
-  if (!build.sha) return undefined;
-  const message = build.commitMessage?.split('\n')[0];
-  return `Commit ${build.sha.slice(0, 8)}${message ? `: ${message}` : ''}${build.commitAuthor ? ` (${build.commitAuthor})` : ''}`;
-}
-
-function closingLine(status: BuildStatus, durationMs: number, error?: string): string {
-  const took = `${(durationMs / 1000).toFixed(1)} s`;
-  if (status === 'Succeeded') return `Build succeeded in ${took}`;
-  if (status === 'Cancelled') return `Build cancelled after ${took}${error ? `: ${error}` : ''}`;
-  return `Build failed after ${took}: ${error ?? 'see the lines above'}`;
-}
-
-function isText(value: string | null | undefined): value is string {
-  return typeof value === 'string' && value.length > 0;
 }
