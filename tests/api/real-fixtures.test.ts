@@ -59,7 +59,9 @@ describe.skipIf(!existsSync(fixtures))('shared provider fixtures', () => {
     api = await createTestApi({ temporal: temporal.client });
     const org = await createOrgWithMember(api, 'fixtures');
     for (const kind of ['gitlab', 'github']) {
-      await api.request('POST', '/git-providers', { body: { organizationId: org.organizationId, kind, token: 't', verify: false } });
+      await api.request('POST', '/git-providers', {
+        body: { organizationId: org.organizationId, kind, token: 't', verify: false },
+      });
     }
     const registry = await api.request('POST', '/registries', {
       token: org.token,
