@@ -56,6 +56,12 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
       const log = watchdog.watch(
         trackSteps(openBuildLog(deps.db, input.buildId, 'build', loaded.secrets), reporter.report),
       );
+      if (ctx.info.attempt > 1) {
+        log.write(
+          'system',
+          `Builder attempt ${ctx.info.attempt}: the previous attempt did not finish (its worker was lost or hit a passing error); building again.`,
+        );
+      }
       // Every heartbeat carries the latest details: a later beat must not erase the record of a finished push.
       let details: BuildHeartbeat = {};
       const beat = setInterval(() => ctx.heartbeat(details), 1000);

@@ -103,6 +103,9 @@ describe('a worker killed in the middle of a build', () => {
     expect(manifestPushes).toHaveLength(1);
     const log = await buildLog(kiln, buildId);
     expect(log.filter((line) => line === 'tick 6')).toHaveLength(1);
+    expect(log).toContain(
+      'Builder attempt 2: the previous attempt did not finish (its worker was lost or hit a passing error); building again.',
+    );
     expect(log.at(-1)).toMatch(/^Build succeeded in/);
   }, 120_000);
 });
