@@ -45,6 +45,24 @@ describe('Services page', () => {
     expect(within(stages).getByRole('button', { name: 'Deploy: No cluster' })).toBeInTheDocument();
   });
 
+  it('shows the Deploy and Operate stages from the cluster: rollout state and ready replicas', async () => {
+    const deployed = aService({ name: 'deployed', clusterId: 'c1' });
+    const failing = aService({ name: 'failing', clusterId: 'c1' });
+    api.on('GET', '/services', () => ({ items: [deployed, failing] }));
+    api.on('GET', '/git-providers', () => gitlabConnected);
+    api.on('GET', '/services/:id/deployment', (req) =>
+      req.params[0] === deployed.id
+        ? { state: 'Available', availableReplicas: 2, replicas: 2, image: 'h/p/deployed@sha256:abc' }
+        : { state: 'Failed', availableReplicas: 0, replicas: 1, message: 'ImagePullBackOff' },
+    );
+    renderWithApp(<ServicesPage creating={false} />);
+    const ok = within(await screen.findByRole('article', { name: 'deployed' }));
+    expect(await ok.findByRole('button', { name: 'Deploy: Deployed' })).toBeInTheDocument();
+    expect(ok.getByRole('button', { name: 'Operate: 2/2 ready' })).toBeInTheDocument();
+    const bad = within(screen.getByRole('article', { name: 'failing' }));
+    expect(await bad.findByRole('button', { name: 'Deploy: Deploy failed' })).toBeInTheDocument();
+  });
+
   it('disables Auto CI and names what is missing (registry, Git token)', async () => {
     const user = userEvent.setup();
     const noRegistry = aService({ name: 'no-registry', registryId: null });

@@ -12,6 +12,7 @@ import type {
   Me,
   Page,
   Service,
+  DeploymentStatus,
   ServiceInput,
   WebhookInfo,
 } from './types';
@@ -33,6 +34,7 @@ export const kiln = {
   saveAutoCi: (id: string, settings: Partial<AutoCiInput>) =>
     api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`, { method: 'PUT', body: settings }),
   detect: (id: string) => api<DetectionResult>(`/services/${enc(id)}/detect`, { method: 'POST' }),
+  getDeployment: (id: string) => api<DeploymentStatus>(`/services/${enc(id)}/deployment`),
   getWebhook: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook`),
   rotateWebhookToken: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook/rotate`, { method: 'POST' }),
   /** Newest builds with their monorepo sub-project builds (grouped by the UI under their parent). */

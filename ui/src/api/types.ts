@@ -187,3 +187,13 @@ export interface Page<T> {
   page?: number;
   pageSize?: number;
 }
+
+/** `GET /services/:id/deployment`: what the Deploy and Operate stages show. */
+export interface DeploymentStatus {
+  state: 'NotConfigured' | 'NotDeployed' | 'Progressing' | 'Available' | 'Failed';
+  image?: string;
+  availableReplicas: number;
+  replicas: number;
+  message?: string;
+  namespace?: string;
+}

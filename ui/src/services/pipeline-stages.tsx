@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Build, Service } from '../api/types';
+import type { Build, DeploymentStatus, Service } from '../api/types';
 import { BuildIcon, DeployIcon, OperateIcon, SourceIcon } from '../components/icons';
 
 /** The newest build and the newest image a build pushed (what runs, or would run, after deploy). */
@@ -20,8 +20,30 @@ interface StageView {
   icon: ReactNode;
 }
 
-/** Works out each stage's status from the service and its latest build. */
-export function stageViews(service: Service, missing: string[], builds: LatestBuilds): StageView[] {
+/** The Deploy stage from the cluster's own answer, when the service has a cluster and Kiln could ask it. */
+function deployView(service: Service, deployment: DeploymentStatus | undefined): { status: string; tone: Tone } {
+  if (!service.clusterId) return { status: 'No cluster', tone: 'idle' };
+  switch (deployment?.state) {
+    case 'Available':
+      return { status: 'Deployed', tone: 'ok' };
+    case 'Progressing':
+      return { status: 'Rolling out', tone: 'active' };
+    case 'Failed':
+      return { status: 'Deploy failed', tone: 'fail' };
+    case 'NotDeployed':
+      return { status: 'Not deployed', tone: 'idle' };
+    default:
+      return { status: 'Cluster connected', tone: 'ok' };
+  }
+}
+
+/** Works out each stage's status from the service, its latest build and (with a cluster) its Deployment. */
+export function stageViews(
+  service: Service,
+  missing: string[],
+  builds: LatestBuilds,
+  deployment?: DeploymentStatus,
+): StageView[] {
   const build = builds.latest;
   const noToken = missing.some((m) => m.toLowerCase().includes('git'));
   const buildTone: Tone = !build
@@ -56,18 +78,16 @@ export function stageViews(service: Service, missing: string[], builds: LatestBu
       tone: buildTone,
       icon: <BuildIcon />,
     },
-    {
-      stage: 'deploy',
-      label: 'Deploy',
-      status: service.clusterId ? 'Cluster connected' : 'No cluster',
-      tone: service.clusterId ? 'ok' : 'idle',
-      icon: <DeployIcon />,
-    },
+    { stage: 'deploy', label: 'Deploy', ...deployView(service, deployment), icon: <DeployIcon /> },
     {
       stage: 'operate',
       label: 'Operate',
-      status: image ? `Image ${tag ?? ''}` : 'No image yet',
-      tone: image ? 'ok' : 'idle',
+      ...(deployment?.state === 'Available' || deployment?.state === 'Progressing'
+        ? {
+            status: `${deployment.availableReplicas}/${deployment.replicas} ready`,
+            tone: deployment.availableReplicas > 0 ? ('ok' as const) : ('warn' as const),
+          }
+        : { status: image ? `Image ${tag ?? ''}` : 'No image yet', tone: image ? ('ok' as const) : ('idle' as const) }),
       icon: <OperateIcon />,
     },
   ];
@@ -78,16 +98,18 @@ export function PipelineStages({
   service,
   missing,
   latestBuild,
+  deployment,
   onOpen,
 }: {
   service: Service;
   missing: string[];
   latestBuild: LatestBuilds;
+  deployment?: DeploymentStatus;
   onOpen: (stage: Stage) => void;
 }) {
   return (
     <ol className="pipeline" aria-label={`${service.name} pipeline`}>
-      {stageViews(service, missing, latestBuild).map((view) => (
+      {stageViews(service, missing, latestBuild, deployment).map((view) => (
         <li key={view.stage}>
           <button
             type="button"

@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+import { kiln } from '../api/endpoints';
 import type { Service } from '../api/types';
 import { href, navigate } from '../router';
 import { AutoCiButton } from './auto-ci-button';
@@ -11,6 +13,14 @@ export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi:
   const providers = useGitProviders();
   const missing = missingForAutoCi(service, providers.data?.items);
   const latestBuild = useLatestBuilds(service.id);
+  // Only a service with a cluster has a Deployment to ask about; the cluster answers, not Kiln's records.
+  const deployment = useQuery({
+    queryKey: ['deployment', service.id],
+    queryFn: () => kiln.getDeployment(service.id),
+    enabled: service.clusterId != null,
+    refetchInterval: 15_000,
+    retry: false,
+  });
   const open = (stage: Stage) => {
     if (stage === 'build' && (missing.length === 0 || service.autoCiEnabled)) onAutoCi(service);
     else if (stage === 'source' || stage === 'deploy' || stage === 'build')
@@ -35,7 +45,13 @@ export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi:
           onOpen={() => onAutoCi(service)}
         />
       </header>
-      <PipelineStages service={service} missing={missing} latestBuild={latestBuild} onOpen={open} />
+      <PipelineStages
+        service={service}
+        missing={missing}
+        latestBuild={latestBuild}
+        deployment={deployment.data}
+        onOpen={open}
+      />
     </article>
   );
 }
