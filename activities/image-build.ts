@@ -15,6 +15,7 @@ import { BuildErrorType, buildFailure } from './errors';
 import { imageReferences, imageRepository, parseImageReference } from './image-names';
 import type { LogSink, LogStream } from './log-sink';
 import { startOutputWatchdog } from './output-watchdog';
+import { ensureHarborProject } from './harbor';
 import { getManifestDigest } from './registry';
 
 export interface ImageBuildDeps {
@@ -66,6 +67,7 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
       let details: BuildHeartbeat = {};
       const beat = setInterval(() => ctx.heartbeat(details), 1000);
       try {
+        await ensureRegistryProject(loaded, log);
         const output = await deps.driver.build(request, {
           log,
           signal: watchdog.signal,
@@ -188,4 +190,25 @@ function trackSteps(log: LogSink, report: (progress: BuilderProgress) => void): 
     },
     flush: () => log.flush(),
   };
+}
+
+/** Harbor refuses pushes into a project that does not exist, so Kiln creates it first (a no-op when it exists). */
+async function ensureRegistryProject(loaded: BuildForWorkflow, log: LogSink): Promise<void> {
+  const registry = loaded.registry;
+  if (registry?.kind !== 'harbor') return;
+  const project = registry.project.split('/')[0]!;
+  try {
+    const result = await ensureHarborProject({
+      url: `${registry.insecure ? 'http' : 'https'}://${registry.host}`,
+      project,
+      auth: { username: registry.username, password: registry.password },
+    });
+    if (result.created) log.write('system', `Created Harbor project ${result.project}`);
+  } catch (error) {
+    // Robot accounts may push without being allowed to read projects: the push itself has the last word.
+    log.write(
+      'system',
+      `Could not make sure Harbor project ${project} exists (${(error as Error).message}); pushing anyway.`,
+    );
+  }
 }

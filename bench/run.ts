@@ -1,12 +1,14 @@
 // `npm run bench [-- <name>…]`: Kiln's performance figures, each a ratio against a baseline measured in the same run.
 import { benchBuildOverhead } from './build-overhead';
 import { benchDevserver } from './devserver';
+import { benchPipeline } from './pipeline';
 import { benchWebhooks } from './webhooks';
 
 const benches: Record<string, () => Promise<void>> = {
   devserver: benchDevserver,
   webhooks: benchWebhooks,
   'build-overhead': benchBuildOverhead,
+  pipeline: benchPipeline,
 };
 
 const wanted = process.argv.slice(2);

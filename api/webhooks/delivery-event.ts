@@ -70,6 +70,8 @@ export interface CommitFiles {
  */
 export function changedPathsOf(commits: CommitFiles[], complete: boolean): string[] | undefined {
   if (!complete || commits.length === 0) return undefined;
+  // A payload without file lists says nothing about what changed: unknown, not "nothing".
+  if (!commits.some((commit) => commit.added || commit.modified || commit.removed)) return undefined;
   const paths = new Set<string>();
   for (const commit of commits) {
     for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])])
