@@ -5,6 +5,7 @@ import { BuildErrorType, buildFailure } from '../errors';
 import type { RunProcessResult } from '../process';
 import { authFailure } from '../registry';
 import type { BuildResources, RegistryAuth } from './builder';
+import { buildTimeoutFailure, formatLimit } from './timeout';
 
 /**
  * Global buildah flags for one storage root: vfs (works without fuse or overlay privileges) with the image
@@ -38,22 +39,13 @@ export async function writeAuthFile(registry: RegistryAuth): Promise<AuthFile> {
   return { path: file, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** `N min` for whole minutes, `N s` otherwise (tests use second-long limits). */
-export function formatLimit(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-}
-
 /** The user-facing failure for a buildah run that did not succeed (not for a cancel). */
 export function buildahFailure(
   result: RunProcessResult,
   context: { step: 'build' | 'push'; registry: RegistryAuth; resources: BuildResources; idleTimeoutMs: number },
 ) {
   if (result.stoppedBy === 'timeout') {
-    return buildFailure(
-      BuildErrorType.BuildTimeout,
-      `Build timeout: the build exceeded the ${context.resources.profile} profile's limit of ${formatLimit(context.resources.timeoutSeconds * 1000)}. Move up to a larger build profile or optimise the Dockerfile.`,
-    );
+    return buildTimeoutFailure(context.resources);
   }
   if (result.stoppedBy === 'idle') {
     return buildFailure(

@@ -2,6 +2,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { BuildRequest } from '../builders/builder';
 import { BuildErrorType, buildFailure } from '../errors';
+import { buildTimeoutFailure } from '../builders/timeout';
 import { authFailure } from '../registry';
 
 /** Where a build pod stands: still going, done, or failed with the error the user sees. */
@@ -56,12 +57,9 @@ export function classifyBuildPod(pod: V1Pod | undefined, request: BuildRequest, 
       BuildErrorType.BuildFailed,
       'Build failed: the build pod was deleted before it finished (by someone else or by the cluster). Start the build again.',
     );
-  const { timeoutSeconds, memoryMiB, profile } = request.resources;
+  const { memoryMiB, profile } = request.resources;
   if (pod.status?.phase === 'Failed' && pod.status.reason === 'DeadlineExceeded') {
-    return failed(
-      BuildErrorType.BuildTimeout,
-      `Build timeout: the build ran longer than its ${timeoutSeconds}s limit (profile ${profile}). Move up to a larger build profile or optimize the Dockerfile.`,
-    );
+    return { state: 'failed', error: buildTimeoutFailure(request.resources) };
   }
   const { init, main } = statuses(pod);
   for (const status of [...init, ...main]) {

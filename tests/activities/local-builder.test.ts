@@ -213,7 +213,7 @@ describe('local builder (buildah)', () => {
     );
     expect(error.type).toBe('BuildTimeout');
     expect(error.message).toBe(
-      "Build timeout: the build exceeded the small profile's limit of 3 s. Move up to a larger build profile or optimise the Dockerfile.",
+      "Build timeout: the build exceeded the worker's build time limit of 3 s (KILN_MAX_BUILD_SECONDS), shorter than the small profile's. Optimise the Dockerfile or ask the operator to raise the limit.",
     );
     expect(Date.now() - started).toBeLessThan(10_000);
   });

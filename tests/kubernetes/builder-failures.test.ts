@@ -145,7 +145,7 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
     );
     expect(error).toMatchObject({ type: 'BuildTimeout' });
     expect(error.message).toBe(
-      'Build timeout: the build ran longer than its 1s limit (profile small). Move up to a larger build profile or optimize the Dockerfile.',
+      "Build timeout: the build exceeded the worker's build time limit of 1 s (KILN_MAX_BUILD_SECONDS), shorter than the small profile's. Optimise the Dockerfile or ask the operator to raise the limit.",
     );
   });
 
