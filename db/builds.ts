@@ -66,6 +66,21 @@ export async function updateBuildProgress(
   return rows.length > 0;
 }
 
+/** The outcome fields of a build that has not run yet, for rows copied from another build (children, retries). */
+export const freshBuildState = {
+  status: 'Pending',
+  progress: 0,
+  currentStep: 'Queued',
+  error: null,
+  errorType: null,
+  images: [],
+  digest: null,
+  digests: {},
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+} satisfies Partial<typeof builds.$inferInsert>;
+
 /** Creates (once) the child build of a monorepo sub-project; repeated calls return the same child. */
 export async function ensureChildBuild(db: Database, parent: BuildRow, subproject: string): Promise<BuildRow> {
   const id = randomUUID();
@@ -77,17 +92,7 @@ export async function ensureChildBuild(db: Database, parent: BuildRow, subprojec
       id,
       parentBuildId: parent.id,
       subproject,
-      status: 'Pending',
-      progress: 0,
-      currentStep: 'Queued',
-      error: null,
-      errorType: null,
-      images: [],
-      digest: null,
-      digests: {},
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
+      ...freshBuildState,
       workflowId: buildWorkflowId(id),
     })
     .onConflictDoNothing()

@@ -5,9 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
-import { createBuilderQueueActivities, createBuildQueueActivities } from '../worker/activities';
-import { bundleKilnWorkflows } from '../worker/bundle';
-import { createKilnWorkers } from '../worker/worker';
+import { startKilnWorkers } from '../worker/worker';
 import { startEngine } from './engine';
 import type { ServerEnv } from './env';
 import { createLogger, installTemporalLogging } from './logger';
@@ -50,14 +48,7 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     stack.push(() => nativeConnection.close());
     const publicUrl = appConfigFrom(env).publicUrl;
     const activityDeps = { db: database.db, cipher, temporal, logger, env, publicUrl };
-    const workers = await createKilnWorkers({
-      connection: nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      workflowBundle: await bundleKilnWorkflows(),
-      activities: createBuildQueueActivities(activityDeps),
-      builderActivities: createBuilderQueueActivities(activityDeps),
-      maxConcurrentBuilds: env.KILN_MAX_CONCURRENT_BUILDS,
-    });
+    const workers = await startKilnWorkers(nativeConnection, activityDeps);
     const running = workers.run().catch((err) => logger.fatal({ err }, 'Kiln worker stopped unexpectedly'));
     stack.push(async () => {
       await workers.shutdown();

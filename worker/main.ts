@@ -3,10 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, installTemporalLogging } from '../server/logger';
 import { openKilnDatabase } from '../server/setup';
-import { createBuilderQueueActivities, createBuildQueueActivities } from './activities';
-import { bundleKilnWorkflows } from './bundle';
 import { loadWorkerEnv } from './env';
-import { createKilnWorkers } from './worker';
+import { startKilnWorkers } from './worker';
 
 const env = loadWorkerEnv();
 const logger = createLogger(env.LOG_LEVEL);
@@ -23,14 +21,7 @@ const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const publicUrl = env.KILN_PUBLIC_URL ?? 'http://localhost:8080';
 const deps = { db: database.db, cipher, temporal, logger, env, publicUrl };
-const workers = await createKilnWorkers({
-  connection: nativeConnection,
-  namespace: env.TEMPORAL_NAMESPACE,
-  workflowBundle: await bundleKilnWorkflows(),
-  activities: createBuildQueueActivities(deps),
-  builderActivities: createBuilderQueueActivities(deps),
-  maxConcurrentBuilds: env.KILN_MAX_CONCURRENT_BUILDS,
-});
+const workers = await startKilnWorkers(nativeConnection, deps);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void workers.shutdown());
 logger.info(
   { temporal: env.TEMPORAL_ADDRESS, maxConcurrentBuilds: env.KILN_MAX_CONCURRENT_BUILDS },

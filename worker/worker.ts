@@ -1,6 +1,9 @@
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { BUILDER_TASK_QUEUE, BUILD_TASK_QUEUE } from '../workflows/names';
+import { createBuilderQueueActivities, createBuildQueueActivities } from './activities';
+import type { ActivityDeps } from './activities';
+import { bundleKilnWorkflows } from './bundle';
 
 /** What the two Kiln workers need; activities come from the factories in `activities/`. */
 export interface KilnWorkerOptions {
@@ -61,4 +64,16 @@ export async function createKilnWorkers(options: KilnWorkerOptions): Promise<Kil
       await running;
     },
   };
+}
+
+/** Kiln's workers with every activity built from `deps` and the bundled workflows: what each process runs. */
+export async function startKilnWorkers(connection: NativeConnection, deps: ActivityDeps): Promise<KilnWorkers> {
+  return createKilnWorkers({
+    connection,
+    namespace: deps.env.TEMPORAL_NAMESPACE,
+    workflowBundle: await bundleKilnWorkflows(),
+    activities: createBuildQueueActivities(deps),
+    builderActivities: createBuilderQueueActivities(deps),
+    maxConcurrentBuilds: deps.env.KILN_MAX_CONCURRENT_BUILDS,
+  });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
-import { listChildBuilds } from '../../db/builds';
+import { freshBuildState, listChildBuilds } from '../../db/builds';
 import { buildLogLines, builds, services } from '../../db/schema';
 import { cancelBuildSignal } from '../../workflows/messages';
 import { buildWorkflowId } from '../../workflows/names';
@@ -128,17 +128,7 @@ export function createBuildHandlers(deps: AppDeps) {
         trigger: 'retry',
         retryOfBuildId: old.id,
         triggeredByUserId: user.id,
-        status: 'Pending',
-        progress: 0,
-        currentStep: 'Queued',
-        error: null,
-        errorType: null,
-        images: [],
-        digest: null,
-        digests: {},
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
+        ...freshBuildState,
       },
       `Retry of build ${old.id} by ${user.name} (${old.ref} @ ${old.sha?.slice(0, 12) ?? 'branch head'})`,
     );

@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKiln } from '../support/kiln';
-import type { TestKiln } from '../support/kiln';
-import { gitToken, registerService, startPipelineWorld } from '../pipeline/setup';
-import type { PipelineWorld } from '../pipeline/setup';
+import { describe, expect, it } from 'vitest';
+import { gitToken, registerService, useKilnWorld } from '../pipeline/setup';
 
-let world: PipelineWorld;
-let kiln: TestKiln;
-
-beforeAll(async () => {
-  world = await startPipelineWorld();
-  kiln = await startTestKiln();
-}, 180_000);
-
-afterAll(async () => {
-  await kiln?.stop();
-  await world?.stop();
-});
+const env = useKilnWorld();
 
 describe('POST /services/:id/detect', () => {
   it('shows a monorepo with its sub-projects, their Dockerfiles and what each is', async () => {
-    const { sha } = await world.git.createRepository('shop', {
+    const { sha } = await env.world.git.createRepository('shop', {
       'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['apps/*'] }),
       'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { next: '15.0.0', react: '19.0.0' } }),
       'apps/web/tsconfig.json': '{}',
@@ -29,9 +15,9 @@ describe('POST /services/:id/detect', () => {
       'worker/go.mod': 'module example.com/worker\n\ngo 1.22\n',
       'worker/Dockerfile': 'FROM scratch\n',
     });
-    const service = await registerService(kiln, world, 'shop');
+    const service = await registerService(env.kiln, env.world, 'shop');
 
-    const { status, body } = await kiln.api('POST', `/services/${service.id}/detect`, {});
+    const { status, body } = await env.kiln.api('POST', `/services/${service.id}/detect`, {});
 
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({
@@ -56,18 +42,18 @@ describe('POST /services/:id/detect', () => {
   });
 
   it('answers 422 with "Git clone failed" and never the token when the repository cannot be read', async () => {
-    await world.git.createRepository('private', { Dockerfile: 'FROM scratch\n' });
-    const service = await registerService(kiln, world, 'private');
-    const provider = (await kiln.api('GET', '/git-providers')).body.items[0];
-    await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: 'glpat-wrong-token-value', verify: false });
+    await env.world.git.createRepository('private', { Dockerfile: 'FROM scratch\n' });
+    const service = await registerService(env.kiln, env.world, 'private');
+    const provider = (await env.kiln.api('GET', '/git-providers')).body.items[0];
+    await env.kiln.api('PATCH', `/git-providers/${provider.id}`, { token: 'glpat-wrong-token-value', verify: false });
     try {
-      const { status, body } = await kiln.api('POST', `/services/${service.id}/detect`, {});
+      const { status, body } = await env.kiln.api('POST', `/services/${service.id}/detect`, {});
       expect(status).toBe(422);
       expect(body.message).toMatch(/^Git clone failed: .*read_repository/);
       expect(JSON.stringify(body)).not.toContain('glpat-wrong-token-value');
       expect(JSON.stringify(body)).not.toContain(gitToken);
     } finally {
-      await kiln.api('PATCH', `/git-providers/${provider.id}`, { token: gitToken, verify: false });
+      await env.kiln.api('PATCH', `/git-providers/${provider.id}`, { token: gitToken, verify: false });
     }
   });
 });

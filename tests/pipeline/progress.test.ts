@@ -1,24 +1,10 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildSteps, progressQuery } from '../../workflows/messages';
 import type { BuildProgress } from '../../workflows/messages';
-import { startTestKiln } from '../support/kiln';
-import type { TestKiln } from '../support/kiln';
-import { pushWebhook, registerService, replayEveryBuild, startPipelineWorld } from './setup';
-import type { PipelineWorld } from './setup';
+import { pushWebhook, registerService, replayEveryBuild, useKilnWorld } from './setup';
 
-let world: PipelineWorld;
-let kiln: TestKiln;
-
-beforeAll(async () => {
-  world = await startPipelineWorld();
-  kiln = await startTestKiln();
-}, 180_000);
-
-afterAll(async () => {
-  await kiln?.stop();
-  await world?.stop();
-});
+const env = useKilnWorld();
 
 interface Sample {
   query: BuildProgress;
@@ -36,9 +22,9 @@ function expectForwardOnly(points: { step: string; percent: number }[]) {
 
 describe('build progress', () => {
   it('the progress query and GET /builds/:id show the same step, rising to 100 through Build and Push', async () => {
-    const { sha } = await world.git.createRepository('steps', {
+    const { sha } = await env.world.git.createRepository('steps', {
       Dockerfile: [
-        `FROM ${world.busybox}`,
+        `FROM ${env.world.busybox}`,
         'RUN echo one && sleep 1',
         'RUN echo two && sleep 1',
         'RUN echo three && sleep 1',
@@ -47,16 +33,16 @@ describe('build progress', () => {
         '',
       ].join('\n'),
     });
-    const service = await registerService(kiln, world, 'steps');
-    const buildId = await pushWebhook(kiln, service, sha);
-    const { body: created } = await kiln.api('GET', `/builds/${buildId}`);
-    const handle = (await kiln.temporal()).workflow.getHandle(created.workflowId);
+    const service = await registerService(env.kiln, env.world, 'steps');
+    const buildId = await pushWebhook(env.kiln, service, sha);
+    const { body: created } = await env.kiln.api('GET', `/builds/${buildId}`);
+    const handle = (await env.kiln.temporal()).workflow.getHandle(created.workflowId);
 
     const samples: Sample[] = [];
     for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       const [query, { body: api }] = await Promise.all([
         handle.query(progressQuery),
-        kiln.api('GET', `/builds/${buildId}`),
+        env.kiln.api('GET', `/builds/${buildId}`),
       ]);
       samples.push({ query, api });
       if (['Succeeded', 'Failed', 'Cancelled'].includes(api.status) && query.status === api.status) break;
@@ -87,6 +73,6 @@ describe('build progress', () => {
   }, 90_000);
 
   it("every build's history replays cleanly against the current workflow code", async () => {
-    expect(await replayEveryBuild(kiln)).toBeGreaterThan(0);
+    expect(await replayEveryBuild(env.kiln)).toBeGreaterThan(0);
   }, 60_000);
 });

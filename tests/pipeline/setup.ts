@@ -2,12 +2,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { bundleKilnWorkflows } from '../../worker/bundle';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import { startGitServer } from '../support/git-server';
 import type { GitServer } from '../support/git-server';
-import type { TestKiln } from '../support/kiln';
+import { startTestKiln } from '../support/kiln';
+import type { KilnOverrides, TestKiln } from '../support/kiln';
 import { startRegistry } from '../support/registry';
 import { replayWorkflow } from '../support/temporal';
 import type { TestRegistry } from '../support/registry';
@@ -40,6 +41,26 @@ export async function startPipelineWorld(): Promise<PipelineWorld> {
       await rm(storage, { recursive: true, force: true }).catch(() => undefined);
     },
   };
+}
+
+/** A test file's git server, registry and Kiln, started before its tests and stopped after them. */
+export interface KilnWorld {
+  world: PipelineWorld;
+  kiln: TestKiln;
+}
+
+/** Registers beforeAll/afterAll hooks that start and stop a whole Kiln with its git server and registry. */
+export function useKilnWorld(overrides: KilnOverrides = {}): KilnWorld {
+  const env = {} as KilnWorld;
+  beforeAll(async () => {
+    env.world = await startPipelineWorld();
+    env.kiln = await startTestKiln(overrides);
+  }, 180_000);
+  afterAll(async () => {
+    await env.kiln?.stop();
+    await env.world?.stop();
+  });
+  return env;
 }
 
 export interface RegisteredService {
