@@ -24,7 +24,7 @@ export function clusterAccess(cluster: NonNullable<BuildForWorkflow['cluster']>)
       `Cluster ${cluster.name} has no kubeconfig: add one in Runtime Environments.`,
     );
   }
-  return { kubeconfig: cluster.kubeconfig };
+  return { kubeconfig: cluster.kubeconfig, context: cluster.context };
 }
 
 /** The Deploy step: refreshes the image-pull Secret and rolls the service's Deployment to the pushed digest. */

@@ -6,7 +6,7 @@ import { kubeStatus } from './errors';
  * How Kiln reaches one cluster: a kubeconfig (stored encrypted, decrypted by the caller just before use) or the
  * in-cluster service account when Kiln's worker runs inside the target cluster.
  */
-export type ClusterAccess = { kubeconfig: string } | { inCluster: true };
+export type ClusterAccess = { kubeconfig: string; context?: string | null } | { inCluster: true };
 
 /** Builds a KubeConfig; a kubeconfig that does not parse or names no cluster is a ConfigurationError. */
 export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
@@ -25,6 +25,11 @@ export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
   }
   try {
     kc.loadFromString(resolved.kubeconfig);
+    // The runtime environment may name a context other than the file's current-context.
+    if (resolved.context) {
+      if (!kc.getContextObject(resolved.context)) throw new Error(`it has no context named "${resolved.context}"`);
+      kc.setCurrentContext(resolved.context);
+    }
   } catch (error) {
     throw buildFailure(
       BuildErrorType.ConfigurationError,

@@ -12,7 +12,7 @@ type ClusterRow = typeof clusters.$inferSelect;
 /** How to reach a runtime environment: its stored kubeconfig (decrypted just now) or in-cluster. */
 export function accessOf(cluster: ClusterRow, cipher: SecretCipher): ClusterAccess {
   if (cluster.mode === 'in-cluster' || !cluster.kubeconfigEnc) return { inCluster: true };
-  return { kubeconfig: cipher.decrypt(cluster.kubeconfigEnc) };
+  return { kubeconfig: cipher.decrypt(cluster.kubeconfigEnc), context: cluster.context };
 }
 
 /** The cluster a service deploys to, or undefined when it has none. */

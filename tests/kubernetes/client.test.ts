@@ -53,4 +53,20 @@ describe('cluster access', () => {
     });
     expect(() => loadKubeConfig('apiVersion: v1\nkind: Config\n')).toThrow(/current-context names no cluster/);
   });
+  it("uses the context the runtime environment names, not only the file's current-context", async () => {
+    const { parse, stringify } = await import('yaml');
+    const config = parse(cluster.kubeconfig);
+    // A second context pointing at an address nothing listens on becomes the file's current-context.
+    config.clusters.push({ name: 'dead', cluster: { server: 'https://127.0.0.1:1' } });
+    config.contexts.push({ name: 'dead', context: { cluster: 'dead', user: config.users[0].name } });
+    const fake = config['current-context'];
+    config['current-context'] = 'dead';
+    const kubeconfig = stringify(config);
+    expect((await checkClusterConnectivity({ kubeconfig })).ok).toBe(false);
+    expect((await checkClusterConnectivity({ kubeconfig, context: fake })).ok).toBe(true);
+    expect(await checkClusterConnectivity({ kubeconfig, context: 'missing' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no context named "missing"'),
+    });
+  });
 });
