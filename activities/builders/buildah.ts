@@ -55,6 +55,13 @@ export function buildahFailure(
   }
   const said = result.stderrTail.join('\n');
   if (/unauthorized|authentication required|denied: requested access|invalid username\/password/i.test(said)) {
+    const refused = otherRegistryRefused(said, context.registry.host);
+    if (refused) {
+      return buildFailure(
+        BuildErrorType.RegistryAuthFailed,
+        `Registry authentication failed: ${refused.host} refused the base image ${refused.image}. Kiln logs in only to ${context.registry.host}; make that image public or move it to ${context.registry.host}.`,
+      );
+    }
     return authFailure(context.registry);
   }
   const lastError = [...result.stderrTail].reverse().find((line) => /error/i.test(line)) ?? result.stderrTail.at(-1);
@@ -63,4 +70,11 @@ export function buildahFailure(
     BuildErrorType.BuildFailed,
     `${what}: ${lastError?.trim() || `buildah exited with code ${result.exitCode}`}. See the build log for the failing step.`,
   );
+}
+
+/** The registry that refused a pull, when it is not the one Kiln pushes to (a base image from elsewhere). */
+function otherRegistryRefused(said: string, pushHost: string): { host: string; image: string } | undefined {
+  const match = /docker:\/\/(([^/\s]+)\/[^\s:@]+(?:[:@][^\s:]+)?)/.exec(said);
+  if (!match || match[2] === pushHost) return undefined;
+  return { host: match[2]!, image: match[1]! };
 }
