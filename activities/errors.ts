@@ -29,3 +29,8 @@ export type BuildErrorType = (typeof BuildErrorType)[keyof typeof BuildErrorType
 export function buildFailure(type: BuildErrorType, message: string, cause?: Error): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, cause });
 }
+
+/** A fault that may pass (a registry or provider briefly unreachable): Temporal retries the step before giving up. */
+export function transientFailure(type: BuildErrorType, message: string, cause?: Error): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: false, cause });
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RegistryAuth } from './builders/builder';
-import { BuildErrorType, buildFailure } from './errors';
+import { BuildErrorType, buildFailure, transientFailure } from './errors';
 
 /** Manifest media types we accept, so the registry answers with the digest of what was pushed. */
 export const manifestMediaTypes = [
@@ -89,7 +89,8 @@ async function send(registry: RegistryAuth, url: string, init: RequestInit): Pro
     return await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(requestTimeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw buildFailure(
+    // An unreachable registry may be back in a moment: the build step is retried before the build fails.
+    throw transientFailure(
       BuildErrorType.RegistryUnavailable,
       `Registry unavailable: could not reach ${registry.host} (${cause}). Check the registry URL and that the registry is up.`,
     );

@@ -102,6 +102,8 @@ describe('registry v2 client', () => {
     const error = await rejectionOf(checkRegistryLogin(gone));
     expect(error.type).toBe('RegistryUnavailable');
     expect(error.message).toContain('ECONNREFUSED');
+    // A registry that is down for a moment must not fail the build for good: the step is retried.
+    expect(error.nonRetryable).toBe(false);
   });
 
   it('says so when the tag does not exist', async () => {
