@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Modal } from '../components/modal';
+import { RefDialog } from '../components/ref-dialog';
 
 /** Asks for the branch to build (defaults to `main` or the service's default branch). */
 export function TriggerBuildDialog(props: {
@@ -9,35 +8,16 @@ export function TriggerBuildDialog(props: {
   onSubmit: (branch: string) => void;
   onClose: () => void;
 }) {
-  const [branch, setBranch] = useState(props.defaultBranch || 'main');
+  const { defaultBranch, ...rest } = props;
   return (
-    <Modal title="Trigger build" onClose={props.onClose}>
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          props.onSubmit(branch.trim());
-        }}
-      >
-        <label htmlFor="trigger-branch">Branch</label>
-        <input id="trigger-branch" required autoFocus value={branch} onChange={(e) => setBranch(e.target.value)} />
-        <p className="help">
-          Kiln clones this branch, builds the image, pushes it and deploys it if auto-deploy is on.
-        </p>
-        {props.error && (
-          <p className="field-error" role="alert">
-            {props.error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={props.busy || !branch.trim()}>
-            {props.busy ? 'Starting…' : 'Start build'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <RefDialog
+      {...rest}
+      defaultRef={defaultBranch}
+      title="Trigger build"
+      label="Branch"
+      inputId="trigger-branch"
+      submit="Start build"
+      help="Kiln clones this branch, builds the image, pushes it and deploys it if auto-deploy is on."
+    />
   );
 }

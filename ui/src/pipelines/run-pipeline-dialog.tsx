@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Modal } from '../components/modal';
+import { RefDialog } from '../components/ref-dialog';
 
 /** Asks for the branch or tag to run a GitLab pipeline on. */
 export function RunPipelineDialog(props: {
@@ -9,32 +8,7 @@ export function RunPipelineDialog(props: {
   onSubmit: (ref: string) => void;
   onClose: () => void;
 }) {
-  const [ref, setRef] = useState(props.defaultRef || 'main');
   return (
-    <Modal title="Run pipeline" onClose={props.onClose}>
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          props.onSubmit(ref.trim());
-        }}
-      >
-        <label htmlFor="pipeline-ref">Branch or tag</label>
-        <input id="pipeline-ref" required autoFocus value={ref} onChange={(e) => setRef(e.target.value)} />
-        {props.error && (
-          <p className="field-error" role="alert">
-            {props.error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={props.busy || !ref.trim()}>
-            {props.busy ? 'Starting…' : 'Run pipeline'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <RefDialog {...props} title="Run pipeline" label="Branch or tag" inputId="pipeline-ref" submit="Run pipeline" />
   );
 }
