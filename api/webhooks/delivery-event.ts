@@ -79,3 +79,20 @@ export function changedPathsOf(commits: CommitFiles[], complete: boolean): strin
   }
   return [...paths].sort();
 }
+
+/**
+ * Why a push of `ref` builds nothing before any settings are read: the branch or tag was deleted, or the ref is
+ * neither. Undefined when it may build. Shared by both providers' parsers so the answers read the same.
+ */
+export function pushRefSkip(ref: string, deleted: boolean): Extract<DeliveryIntent, { kind: 'skip' }> | undefined {
+  const { branch, tag } = splitRef(ref);
+  if (deleted) {
+    return tag !== undefined
+      ? { kind: 'skip', reason: 'tag_deleted', message: `Tag ${tag} was deleted; nothing to build.` }
+      : { kind: 'skip', reason: 'branch_deleted', message: `Branch ${branch ?? ref} was deleted; nothing to build.` };
+  }
+  if (branch === undefined && tag === undefined) {
+    return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${ref} is not a branch or tag.` };
+  }
+  return undefined;
+}

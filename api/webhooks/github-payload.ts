@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { changedPathsOf, splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+import {
+  changedPathsOf,
+  pushRefSkip,
+  splitRef,
+  ZERO_SHA,
+  type DeliveryIntent,
+  type ParsedDelivery,
+} from './delivery-event';
 
 const repository = z.object({ id: z.union([z.number(), z.string()]).optional(), full_name: z.string().optional() });
 const pushSchema = z.object({
@@ -46,18 +53,8 @@ export function parseGithubDelivery(eventHeader: string, body: unknown): ParsedD
 
 function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
   const { branch, tag } = splitRef(push.ref);
-  if (push.deleted || ZERO_SHA.test(push.after)) {
-    return tag !== undefined
-      ? { kind: 'skip', reason: 'tag_deleted', message: `Tag ${tag} was deleted; nothing to build.` }
-      : {
-          kind: 'skip',
-          reason: 'branch_deleted',
-          message: `Branch ${branch ?? push.ref} was deleted; nothing to build.`,
-        };
-  }
-  if (branch === undefined && tag === undefined) {
-    return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${push.ref} is not a branch or tag.` };
-  }
+  const skip = pushRefSkip(push.ref, push.deleted || ZERO_SHA.test(push.after));
+  if (skip) return skip;
   const head = push.head_commit;
   return {
     kind: 'build',

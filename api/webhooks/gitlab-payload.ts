@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { changedPathsOf, splitRef, ZERO_SHA, type DeliveryIntent, type ParsedDelivery } from './delivery-event';
+import {
+  changedPathsOf,
+  pushRefSkip,
+  splitRef,
+  ZERO_SHA,
+  type DeliveryIntent,
+  type ParsedDelivery,
+} from './delivery-event';
 
 const project = z.object({
   id: z.union([z.number(), z.string()]).optional(),
@@ -75,18 +82,8 @@ function readProject(body: unknown): ParsedDelivery['project'] {
 
 function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
   const { branch, tag } = splitRef(push.ref);
-  if (ZERO_SHA.test(push.after)) {
-    return tag !== undefined
-      ? { kind: 'skip', reason: 'tag_deleted', message: `Tag ${tag} was deleted; nothing to build.` }
-      : {
-          kind: 'skip',
-          reason: 'branch_deleted',
-          message: `Branch ${branch ?? push.ref} was deleted; nothing to build.`,
-        };
-  }
-  if (branch === undefined && tag === undefined) {
-    return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${push.ref} is not a branch or tag.` };
-  }
+  const skip = pushRefSkip(push.ref, ZERO_SHA.test(push.after));
+  if (skip) return skip;
   const sha = push.checkout_sha || push.after;
   // GitLab lists commits oldest first; the pushed head is the one whose id is the new sha.
   const head = push.commits.find((c) => c.id === sha) ?? push.commits.at(-1);
