@@ -42,17 +42,17 @@ export function bearerAuth(db: Database): MiddlewareHandler<AppEnv> {
 
 /** Throws 403 unless the caller is an admin. */
 export function requireAdmin(user: AuthUser, action: string): void {
-  if (user.role !== 'admin') throw apiError(403, `Only admins can ${action}.`);
+  if (user.role === 'member') throw apiError(403, `Only admins can ${action}.`);
 }
 
 /** The organization an object is created in: admins may name any, members only their own. */
 export function organizationForCreate(user: AuthUser, requested?: string): string {
   if (!requested || requested === user.organizationId) return user.organizationId;
-  if (user.role !== 'admin') throw apiError(403, 'Members can only create objects in their own organization.');
+  if (user.role !== 'instance_admin') throw apiError(403, 'Members can only create objects in their own organization.');
   return requested;
 }
 
 /** True when the caller may see an object of `organizationId` (admins see every organization). */
 export function canSee(user: AuthUser, organizationId: string): boolean {
-  return user.role === 'admin' || user.organizationId === organizationId;
+  return user.role === 'instance_admin' || user.organizationId === organizationId;
 }

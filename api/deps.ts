@@ -2,6 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
+import type { userRoles } from '../db/schema';
+
+/** Instance admin, organization admin or member. */
+export type UserRole = (typeof userRoles)[number];
 
 /** What the API needs from the outside world; built once by server/start.ts (or a test). */
 export interface AppDeps {
@@ -28,7 +32,7 @@ export interface AppConfig {
 export interface AuthUser {
   id: string;
   organizationId: string;
-  role: 'admin' | 'member';
+  role: UserRole;
   name: string;
 }
 

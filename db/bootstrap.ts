@@ -28,7 +28,7 @@ export async function ensureBootstrap(db: Database, options: { dataDir: string }
     const [org] = await tx.insert(organizations).values({ name: 'default' }).returning();
     const [admin] = await tx
       .insert(users)
-      .values({ organizationId: org!.id, name: 'admin', role: 'admin' })
+      .values({ organizationId: org!.id, name: 'admin', role: 'instance_admin' })
       .returning();
     await tx.insert(apiTokens).values({ userId: admin!.id, name: 'bootstrap', tokenHash: hashApiToken(token) });
     return true;

@@ -22,7 +22,12 @@ const id = () =>
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-export const userRoles = ['admin', 'member'] as const;
+/**
+ * `instance_admin`: the bootstrap user; creates organizations and may act in any (every such action is audited).
+ * `org_admin`: users, tokens, Git connections, registries, clusters and webhook secrets of their organization.
+ * `member`: services, Auto CI settings, builds, logs and deliveries of their organization.
+ */
+export const userRoles = ['instance_admin', 'org_admin', 'member'] as const;
 export const gitProviderKinds = ['gitlab', 'github'] as const;
 export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
 export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
@@ -178,6 +183,10 @@ export const autoCiSettings = pgTable('auto_ci_settings', {
   supersedeRunning: boolean('supersede_running').notNull().default(true),
   /** Clone git submodules too. */
   submodules: boolean('submodules').notNull().default(false),
+  /** Build merge requests whose source project is a fork (untrusted code; never deployed either way). */
+  buildForkMergeRequests: boolean('build_fork_merge_requests').notNull().default(false),
+  /** Secret build arguments: encrypted JSON `{ name: value }`, passed to builds as build secrets, never as ARGs. */
+  secretBuildArgsEnc: text('secret_build_args_enc'),
   updatedAt: updatedAt(),
 });
 
@@ -200,6 +209,8 @@ export const builds = pgTable(
     ref: text('ref').notNull(),
     branch: text('branch'),
     tag: text('tag'),
+    /** Merge request iid of a merge-request build: its images are tagged `mr-<iid>`, never with a branch name. */
+    mergeRequestIid: integer('merge_request_iid'),
     /** Exact commit to build; null for manual builds until the clone resolves the branch. */
     sha: text('sha'),
     commitMessage: text('commit_message'),
@@ -270,4 +281,40 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_service_created_idx').on(t.serviceId, t.createdAt),
     index('webhook_deliveries_delivery_idx').on(t.deliveryId),
   ],
+);
+
+/** Unauthenticated webhook deliveries (wrong secret, unknown repository): a bounded, rate-limited record for admins. */
+export const webhookRejections = pgTable(
+  'webhook_rejections',
+  {
+    id: id(),
+    provider: text('provider', { enum: gitProviderKinds }).notNull(),
+    /** Organization of the service the delivery named, when one matched; only its admins see the record. */
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    event: text('event'),
+    /** Repository the payload named, truncated. */
+    repository: text('repository'),
+    reason: text('reason').notNull(),
+    /** A few request headers, each value truncated. */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_rejections_created_idx').on(t.createdAt)],
+);
+
+/** What an instance admin did inside an organization other than their own. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    actorUserId: uuid('actor_user_id'),
+    actorName: text('actor_name').notNull(),
+    /** The organization acted in. */
+    organizationId: uuid('organization_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    statusCode: integer('status_code').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_events_org_created_idx').on(t.organizationId, t.createdAt)],
 );

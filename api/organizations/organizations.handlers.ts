@@ -18,7 +18,7 @@ export function createOrganizationHandlers({ db }: AppDeps) {
   const list: RouteHandler<typeof routes.listOrganizations, AppEnv> = async (c) => {
     const user = c.get('user');
     const query = db.select().from(organizations).orderBy(organizations.name);
-    const rows = user.role === 'admin' ? await query : await query.where(eq(organizations.id, user.organizationId));
+    const rows = user.role === 'instance_admin' ? await query : await query.where(eq(organizations.id, user.organizationId));
     return c.json({ items: rows.map(view) }, 200);
   };
   const create: RouteHandler<typeof routes.createOrganization, AppEnv> = async (c) => {

@@ -52,7 +52,7 @@ export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
     const urls: { environment: 'production' | 'local'; url: string }[] = [
       { environment: 'production', url: `${config.publicUrl.replace(/\/+$/, '')}${path}` },
     ];
-    if (user.role === 'admin' && config.localUrl) {
+    if (user.role !== 'member' && config.localUrl) {
       urls.push({ environment: 'local', url: `${config.localUrl.replace(/\/+$/, '')}${path}` });
     }
     return {

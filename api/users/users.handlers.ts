@@ -33,7 +33,7 @@ export function createUserHandlers({ db }: AppDeps) {
   // Only admins and the user themself manage a user's tokens.
   const loadSelfOrAdmin = async (id: string, caller: AuthUser) => {
     const user = await load(id, caller);
-    if (caller.role !== 'admin' && caller.id !== user.id)
+    if (caller.role === 'member' && caller.id !== user.id)
       throw apiError(403, "Only admins manage other users' tokens.");
     return user;
   };
@@ -51,7 +51,7 @@ export function createUserHandlers({ db }: AppDeps) {
   const list: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
     const caller = c.get('user');
     const { organizationId } = c.req.valid('query');
-    const orgId = caller.role === 'admin' ? organizationId : caller.organizationId;
+    const orgId = caller.role === 'instance_admin' ? organizationId : caller.organizationId;
     const query = db.select().from(users).orderBy(users.name);
     const rows = orgId ? await query.where(eq(users.organizationId, orgId)) : await query;
     return c.json({ items: rows.map(view) }, 200);

@@ -42,7 +42,7 @@ describe('authentication', () => {
 
   it('identifies the bootstrap admin', async () => {
     const me = await api.request('GET', '/me');
-    expect(me.body).toMatchObject({ name: 'admin', role: 'admin' });
+    expect(me.body).toMatchObject({ name: 'admin', role: 'instance_admin' });
   });
 
   it('answers unknown routes and invalid bodies with JSON 4xx', async () => {

@@ -13,5 +13,5 @@ export function useMe(): Me {
 
 /** True for admins. */
 export function useIsAdmin(): boolean {
-  return useMe().role === 'admin';
+  return useMe().role !== 'member';
 }

@@ -9,7 +9,7 @@ export const adminMe: Me = {
   id: '00000000-0000-4000-8000-000000000001',
   organizationId: '00000000-0000-4000-8000-0000000000aa',
   name: 'admin',
-  role: 'admin',
+  role: 'instance_admin',
 };
 export const memberMe: Me = { ...adminMe, id: '00000000-0000-4000-8000-000000000002', name: 'dev', role: 'member' };
 

@@ -1,6 +1,6 @@
 // Shapes of the Kiln REST API (`/api/v1`) as the UI reads them; they mirror db/schema.ts with ISO date strings.
 
-export type Role = 'admin' | 'member';
+export type Role = 'instance_admin' | 'org_admin' | 'member';
 export type GitProviderKind = 'gitlab' | 'github';
 export type BuildStatus = 'Pending' | 'Building' | 'Succeeded' | 'Failed' | 'Cancelled';
 export type BuildProfile = 'auto' | 'small' | 'medium' | 'large' | 'extra-large' | '2x-large' | '4x-large';
