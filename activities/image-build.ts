@@ -63,6 +63,13 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
           `Builder attempt ${ctx.info.attempt}: the previous attempt did not finish (its worker was lost or hit a passing error); building again.`,
         );
       }
+      const withheld = loaded.autoCi.withheldSecretBuildArgs;
+      if (withheld.length > 0) {
+        log.write(
+          'system',
+          `Secret build args ${withheld.join(', ')} are not given to merge-request builds (their code is not trusted yet); RUN --mount=type=secret steps find no file.`,
+        );
+      }
       // Every heartbeat carries the latest details: a later beat must not erase the record of a finished push.
       let details: BuildHeartbeat = {};
       const beat = setInterval(() => ctx.heartbeat(details), 1000);
@@ -122,6 +129,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
     contextPath: input.contextPath,
     dockerfilePath: input.dockerfilePath,
     buildArgs: autoCi.buildArgs,
+    secretBuildArgs: autoCi.secretBuildArgs,
     images: imageReferences({
       ...naming,
       sha: build.sha,

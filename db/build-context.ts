@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from './client';
 import type { SecretCipher } from './crypto';
+import { openSecretBuildArgs, receivesSecretBuildArgs, secretBuildArgRedactions } from './secret-build-args';
 import { autoCiSettings, builds, clusters, gitProviders, registries, services, type SubprojectSetting } from './schema';
 
 type BuildRow = typeof builds.$inferSelect;
@@ -44,6 +45,10 @@ export interface BuildForWorkflow {
     buildProfile: string;
     dockerfilePath: string;
     buildArgs: Record<string, string>;
+    /** Secret build args (decrypted), passed as build secrets; empty for builds that may not receive them. */
+    secretBuildArgs: Record<string, string>;
+    /** Names of secret build args this build does not receive (a merge-request build), for the build log. */
+    withheldSecretBuildArgs: string[];
     autoDeploy: boolean;
     /** Defaults to the service name. */
     imageName: string;
@@ -76,10 +81,14 @@ export async function loadBuildForWorkflow(
   const git = await gitConnection(db, cipher, service);
   const password = registry ? cipher.decrypt(registry.passwordEnc) : undefined;
   const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
+  // Every secret value is redacted, also in builds that do not receive them (a Dockerfile may print an old copy).
+  const storedSecretArgs = openSecretBuildArgs(cipher, settings?.secretBuildArgsEnc);
+  const secretBuildArgs = receivesSecretBuildArgs(build) ? storedSecretArgs : {};
   const secrets = [
     git?.token,
     password,
     registry && password && Buffer.from(`${registry.username}:${password}`).toString('base64'),
+    ...secretBuildArgRedactions(storedSecretArgs),
   ];
   return {
     build,
@@ -115,6 +124,8 @@ export async function loadBuildForWorkflow(
       buildProfile: settings?.buildProfile ?? 'auto',
       dockerfilePath: settings?.dockerfilePath ?? 'Dockerfile',
       buildArgs: settings?.buildArgs ?? {},
+      secretBuildArgs,
+      withheldSecretBuildArgs: Object.keys(storedSecretArgs).filter((name) => !(name in secretBuildArgs)),
       autoDeploy: settings?.autoDeploy ?? false,
       imageName: settings?.imageName ?? service.name,
       imagePrefix: settings?.imagePrefix ?? '',

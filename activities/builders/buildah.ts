@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from '../errors';
@@ -37,6 +37,24 @@ export async function writeAuthFile(registry: RegistryAuth): Promise<AuthFile> {
   const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
   await writeFile(file, JSON.stringify({ auths: { [registry.host]: { auth } } }), { mode: 0o600 });
   return { path: file, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Secret build args as buildah flags: each value in its own 0600 file under `dir` (a per-build folder the caller
+ * removes), handed over as `--secret id=NAME,src=FILE`, so values reach neither argv, env nor the image.
+ */
+export async function writeBuildSecretFiles(dir: string, secrets: Record<string, string>): Promise<string[]> {
+  const entries = Object.entries(secrets);
+  if (entries.length === 0) return [];
+  const folder = path.join(dir, 'build-secrets');
+  await mkdir(folder, { mode: 0o700 });
+  const argv: string[] = [];
+  for (const [name, value] of entries) {
+    const file = path.join(folder, name);
+    await writeFile(file, value, { mode: 0o600, flag: 'wx' });
+    argv.push('--secret', `id=${name},src=${file}`);
+  }
+  return argv;
 }
 
 /** The user-facing failure for a buildah run that did not succeed (not for a cancel). */

@@ -39,6 +39,11 @@ export interface BuildRequest {
   /** Dockerfile path relative to the repository root. */
   dockerfilePath: string;
   buildArgs: Record<string, string>;
+  /**
+   * Secret build args: given to the build as build secrets (`RUN --mount=type=secret,id=NAME` reads
+   * `/run/secrets/NAME`), never as ARGs, so they stay out of the image config and history.
+   */
+  secretBuildArgs?: Record<string, string>;
   /** Full references to push, e.g. `127.0.0.1:5055/team/kiln-api:3f2c1ab`; the first is the canonical one. */
   images: string[];
   /** Registry reference used as layer cache between builds (e.g. `…/kiln-api:buildcache`). */

@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { secretBuildArgRedactions } from '../../db/secret-build-args';
 import { createCloneActivities } from '../clone';
 import { parseImageReference } from '../image-names';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
 import { checkRegistryLogin, getManifestDigest } from '../registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
-import { buildahFailure, buildahStorageArgs, writeAuthFile } from './buildah';
+import { buildahFailure, buildahStorageArgs, writeAuthFile, writeBuildSecretFiles } from './buildah';
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 
 export interface LocalBuilderOptions {
@@ -84,9 +85,10 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       // relaxes TLS for base images pulled during that build; only use `insecure` for local registries.
       const tls = request.registry.insecure ? ['--tls-verify=false'] : [];
       const buildArgs = buildArgsFor(request.buildArgs);
+      const secrets = await writeBuildSecretFiles(job.tmpDir, request.secretBuildArgs ?? {});
       const tags = request.images.flatMap((image) => ['--tag', image]);
       const bud = ['bud', '--isolation', 'chroot', '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
-      await run('build', [...bud, ...buildArgs.argv, ...tags, contextDir], job, buildArgs.env);
+      await run('build', [...bud, ...buildArgs.argv, ...secrets, ...tags, contextDir], job, buildArgs.env);
       ctx.phase?.('push');
       for (const image of request.images) {
         await run('push', ['push', '--authfile', auth.path, ...tls, image, `docker://${image}`], job);
@@ -103,7 +105,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
   return {
     name: 'local',
     async build(request: BuildRequest, ctx: BuildContext): Promise<BuildOutput> {
-      validateBuildArgs(request.buildArgs);
+      validateBuildArgs(request.buildArgs, request.secretBuildArgs);
       await mkdir(path.join(options.storageRoot, 'tmp'), { recursive: true });
       // buildah's temp files (layer blobs during push) go to a per-build folder removed afterwards.
       const tmpDir = await mkdtemp(path.join(options.storageRoot, 'tmp', 'build-'));
@@ -114,7 +116,11 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
         ctx,
         tmpDir,
         deadline: Date.now() + request.resources.timeoutSeconds * 1000,
-        secrets: [request.registry.password, request.source.token],
+        secrets: [
+          request.registry.password,
+          request.source.token,
+          ...secretBuildArgRedactions(request.secretBuildArgs ?? {}),
+        ],
       };
       const clone = createCloneActivities({ workspaceRoot });
       try {

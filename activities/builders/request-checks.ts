@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from '../errors';
 import { childEnv, scrubSecrets } from '../process';
+import { buildArgNamePattern } from '../../db/secret-build-args';
 import type { BuildRequest } from './builder';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
@@ -47,15 +48,25 @@ export function assertImagesOnRegistry(request: BuildRequest): void {
   }
 }
 
-/** Refuses build-arg names that are not plain variable names. */
-export function validateBuildArgs(buildArgs: Record<string, string>): void {
-  for (const key of Object.keys(buildArgs)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+/** Refuses build-arg names that are not plain variable names, and a name that is both plain and secret. */
+export function validateBuildArgs(
+  buildArgs: Record<string, string>,
+  secretBuildArgs: Record<string, string> = {},
+): void {
+  for (const key of [...Object.keys(buildArgs), ...Object.keys(secretBuildArgs)]) {
+    if (!buildArgNamePattern.test(key)) {
       throw buildFailure(
         BuildErrorType.ConfigurationError,
         `Build arg name ${JSON.stringify(key)} is not a valid variable name.`,
       );
     }
+  }
+  const both = Object.keys(secretBuildArgs).filter((key) => key in buildArgs);
+  if (both.length > 0) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Build arg ${both.join(', ')} is both a plain and a secret build arg; keep one in Auto CI settings.`,
+    );
   }
 }
 
