@@ -4,6 +4,7 @@ import { bearerAuth } from './auth';
 import type { AppDeps } from './deps';
 import { docsRouter } from './docs';
 import { errorBody } from './errors';
+import { inputGuard } from './input-guard';
 import { createRouter } from './openapi';
 import { organizationsRouter } from './organizations/organizations.routes';
 import { usersRouter } from './users/users.routes';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
   // Webhooks authenticate with their own secrets; health and docs are public; everything else needs a token.
   const auth = bearerAuth(deps.db);
   app.use('*', (c, next) => (isPublicPath(c.req.path) ? next() : auth(c, next)));
+  app.use('*', inputGuard({ skipBody: (path) => path.startsWith(`${API_PREFIX}/webhook/`) }));
   const routes = app
     .route('/', usersRouter(deps))
     .route('/organizations', organizationsRouter(deps))

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { gitProviderKinds } from '../../db/schema';
+import { assertStorableJson, assertStorableText } from '../input-guard';
 
 export type Provider = (typeof gitProviderKinds)[number];
 
@@ -58,14 +59,24 @@ export function deliveryIdOf(delivery: IncomingDelivery): string {
   return `sha256-${createHash('sha256').update(source).digest('hex').slice(0, 40)}`;
 }
 
-/** Decodes the JSON payload: the whole body, or GitHub's form-encoded `payload=<json>`. Throws on bad input. */
+/**
+ * Decodes the JSON payload: the whole body, or GitHub's form-encoded `payload=<json>`. Throws on bad input,
+ * including a 400 HTTPException naming the first field PostgreSQL could not store (NUL, lone surrogate).
+ */
 export function decodePayload(delivery: IncomingDelivery): unknown {
   const text = Buffer.from(delivery.rawBody).toString('utf8');
+  // The raw body is stored with the delivery, so it must be storable too (a form body may hide a NUL).
+  assertStorableText('Field', '(body)', text);
   const contentType = delivery.headers['content-type'] ?? '';
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     const payload = new URLSearchParams(text).get('payload');
     if (payload === null) throw new SyntaxError('form-encoded body has no "payload" field');
-    return JSON.parse(payload);
+    return storable(JSON.parse(payload));
   }
-  return JSON.parse(text);
+  return storable(JSON.parse(text));
+}
+
+function storable(payload: unknown): unknown {
+  assertStorableJson(payload);
+  return payload;
 }
