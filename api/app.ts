@@ -1,5 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { auditCrossOrganization } from './audit';
+import { auditEventsRouter } from './audit-events/audit-events.routes';
 import { bearerAuth } from './auth';
 import type { AppDeps } from './deps';
 import { docsRouter } from './docs';
@@ -17,6 +19,7 @@ import { kubernetesRouter } from './kubernetes/kubernetes.routes';
 import { detectRouter } from './services/detect.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
 import { deliveriesRouter } from './webhooks/deliveries.routes';
+import { webhookRejectionsRouter } from './webhooks/rejections.routes';
 import { webhooksRouter } from './webhooks/webhooks.routes';
 import { buildsRouter } from './builds/builds.routes';
 import { buildLogsRouter } from './builds/logs.routes';
@@ -38,10 +41,13 @@ export function createApp(deps: AppDeps) {
   // Webhooks authenticate with their own secrets; health and docs are public; everything else needs a token.
   const auth = bearerAuth(deps.db);
   app.use('*', (c, next) => (isPublicPath(c.req.path) ? next() : auth(c, next)));
+  // After the response is ready: records an instance admin's actions in other organizations.
+  app.use('*', auditCrossOrganization(deps.db, deps.logger));
   app.use('*', inputGuard({ skipBody: (path) => path.startsWith(`${API_PREFIX}/webhook/`) }));
   const routes = app
     .route('/', usersRouter(deps))
     .route('/organizations', organizationsRouter(deps))
+    .route('/audit-events', auditEventsRouter(deps))
     .route('/git-providers', gitProvidersRouter(deps))
     .route('/registries', registriesRouter(deps))
     .route('/clusters', clustersRouter(deps))
@@ -51,6 +57,7 @@ export function createApp(deps: AppDeps) {
     .route('/services', detectRouter(deps))
     .route('/', kubernetesRouter(deps))
     .route('/services', deliveriesRouter(deps))
+    .route('/', webhookRejectionsRouter(deps))
     .route('/', buildsRouter(deps))
     .route('/', buildLogsRouter(deps))
     .route('/services', pipelinesRouter(deps))

@@ -3,7 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../db/client';
 import { apiTokens, users } from '../db/schema';
 import { hashApiToken } from '../db/tokens';
-import type { AppEnv, AuthUser } from './deps';
+import { noteOrganization } from './audit';
+import type { AppEnv, AuthUser, UserRole } from './deps';
 import { apiError } from './errors';
 
 /** Resolves `Authorization: Bearer <token>` to the caller; everything behind it requires a valid token. */
@@ -40,19 +41,68 @@ export function bearerAuth(db: Database): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Throws 403 unless the caller is an admin. */
-export function requireAdmin(user: AuthUser, action: string): void {
-  if (user.role === 'member') throw apiError(403, `Only admins can ${action}.`);
+const rank: Record<UserRole, number> = { member: 0, org_admin: 1, instance_admin: 2 };
+const plural: Record<UserRole, string> = {
+  member: 'members',
+  org_admin: 'organization admins',
+  instance_admin: 'instance admins',
+};
+
+/** True when the caller holds `role` or a higher one. */
+export function hasRole(user: AuthUser, role: UserRole): boolean {
+  return rank[user.role] >= rank[role];
 }
 
-/** The organization an object is created in: admins may name any, members only their own. */
+/** Throws 403 unless the caller holds at least `role`; `action` completes "Only organization admins can …". */
+export function requireRole(user: AuthUser, role: UserRole, action: string): void {
+  if (!hasRole(user, role)) throw apiError(403, `Only ${plural[role]} can ${action}; ask one to do it.`);
+}
+
+/** Throws 403 when the caller would give someone a role above their own (creating, promoting). */
+export function requireAssignableRole(user: AuthUser, role: UserRole): void {
+  if (rank[role] > rank[user.role])
+    throw apiError(403, `You cannot give the role ${role}: it is above your own (${user.role}).`);
+}
+
+/**
+ * Throws 403 unless the caller may manage `target` (change, delete, mint or revoke tokens): organization admins
+ * and above, and never a user of a higher role. The caller's own tokens need no admin role: `self` allows them.
+ * That `target` is in the caller's reach (their organization) is checked by the lookup that found it.
+ */
+export function requireManageable(
+  user: AuthUser,
+  target: { id: string; role: UserRole },
+  action: string,
+  options: { self?: boolean } = {},
+): void {
+  if (options.self && target.id === user.id) return;
+  requireRole(user, 'org_admin', action);
+  if (rank[target.role] > rank[user.role])
+    throw apiError(
+      403,
+      `This user is ${target.role}, above your role (${user.role}); only ${plural[target.role]} can manage them.`,
+    );
+}
+
+/** Clusters are organization-admin business, except in-cluster mode: it acts with Kiln's own service account. */
+export function requireClusterRole(user: AuthUser, mode: 'kubeconfig' | 'in-cluster', verb: string): void {
+  if (mode === 'in-cluster')
+    requireRole(user, 'instance_admin', `${verb} in-cluster environments (they act with Kiln's own service account)`);
+  else requireRole(user, 'org_admin', `${verb} clusters`);
+}
+
+/**
+ * The organization an object is created in: instance admins may name any (the action is audited), everyone
+ * else only their own; another organization answers 404, as if it did not exist.
+ */
 export function organizationForCreate(user: AuthUser, requested?: string): string {
   if (!requested || requested === user.organizationId) return user.organizationId;
-  if (user.role !== 'instance_admin') throw apiError(403, 'Members can only create objects in their own organization.');
+  if (user.role !== 'instance_admin') throw apiError(404, `Organization ${requested} not found.`);
+  noteOrganization(user, requested);
   return requested;
 }
 
-/** True when the caller may see an object of `organizationId` (admins see every organization). */
+/** True when the caller may see an object of `organizationId`: their own organization; instance admins all. */
 export function canSee(user: AuthUser, organizationId: string): boolean {
   return user.role === 'instance_admin' || user.organizationId === organizationId;
 }

@@ -2,19 +2,41 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { services } from '../db/schema';
+import { noteOrganization } from './audit';
+import { canSee } from './auth';
 import { apiError } from './errors';
 import type { AuthUser } from './deps';
 
-/** The filter that limits a query to what the caller may see: admins everything, members their organization. */
+/** The filter that limits a query to what the caller may see: instance admins everything, others their org. */
 export function visibleTo(user: AuthUser, organizationColumn: PgColumn, extra?: SQL): SQL | undefined {
   if (user.role === 'instance_admin') return extra;
   return and(eq(organizationColumn, user.organizationId), extra);
 }
 
-/** List filter: members always their organization; admins an optional `organizationId` query. */
+/**
+ * List filter: everyone but instance admins sees their own organization (naming another answers 404, as if it
+ * did not exist); instance admins all, or the `organizationId` they ask for (audited when not their own).
+ */
 export function listScope(user: AuthUser, organizationColumn: PgColumn, organizationId?: string): SQL | undefined {
-  if (user.role === 'instance_admin') return organizationId ? eq(organizationColumn, organizationId) : undefined;
-  return eq(organizationColumn, user.organizationId);
+  if (organizationId && !canSee(user, organizationId)) throw apiError(404, `Organization ${organizationId} not found.`);
+  if (user.role !== 'instance_admin') return eq(organizationColumn, user.organizationId);
+  if (!organizationId) return undefined;
+  noteOrganization(user, organizationId);
+  return eq(organizationColumn, organizationId);
+}
+
+/**
+ * The object when the caller may reach it, else 404 (other organizations' objects look absent). Every lookup by
+ * id goes through here, which is also what records an instance admin's cross-organization action.
+ */
+export function withinReach<T extends { organizationId: string }>(
+  user: AuthUser,
+  row: T | undefined | null,
+  what: string,
+): T {
+  if (!row || !canSee(user, row.organizationId)) throw apiError(404, `${what} not found.`);
+  noteOrganization(user, row.organizationId);
+  return row;
 }
 
 /** 409 when services still point at the registry/cluster being deleted, naming them so the user can fix it. */

@@ -7,8 +7,8 @@ import { buildLogLines, builds, services } from '../../db/schema';
 import { cancelBuildSignal } from '../../workflows/messages';
 import { buildWorkflowId } from '../../workflows/names';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
-import { apiError, found } from '../errors';
-import { visibleTo } from '../scope';
+import { apiError } from '../errors';
+import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
 import type * as routes from './builds.routes';
 import { buildView, type buildListQuery } from './builds.schemas';
@@ -31,7 +31,7 @@ export function createBuildHandlers(deps: AppDeps) {
       .from(builds)
       .innerJoin(services, eq(services.id, builds.serviceId))
       .where(visibleTo(user, builds.organizationId, eq(builds.id, id)));
-    return found(row, `Build ${id}`);
+    return withinReach(user, row && { ...row, organizationId: row.build.organizationId }, `Build ${id}`);
   };
 
   const page = async (user: AuthUser, query: Partial<ListQuery> & { page: number; pageSize: number }) => {

@@ -5,9 +5,8 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { onBuildLogAppended, readBuildLogLines, type BuildLogLine } from '../../db/build-logs';
 import { builds } from '../../db/schema';
 import type { AppDeps, AppEnv } from '../deps';
-import { found } from '../errors';
 import { bearerSecurity, commonErrors, createRouter, jsonResponse, uuidParam } from '../openapi';
-import { visibleTo } from '../scope';
+import { visibleTo, withinReach } from '../scope';
 
 const lineSchema = z
   .object({ seq: z.number(), stream: z.enum(['stdout', 'stderr', 'system']), text: z.string(), at: z.string() })
@@ -64,7 +63,7 @@ export function buildLogsRouter({ db }: AppDeps, options: { pollMs?: number; kee
       .select()
       .from(builds)
       .where(visibleTo(user, builds.organizationId, eq(builds.id, id)));
-    return found(row, `Build ${id}`);
+    return withinReach(user, row, `Build ${id}`);
   };
 
   const logs: RouteHandler<typeof logsRoute, AppEnv> = async (c) => {

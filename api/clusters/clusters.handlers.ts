@@ -2,10 +2,10 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { SecretCipher } from '../../db/crypto';
 import { clusters, services } from '../../db/schema';
-import { organizationForCreate } from '../auth';
+import { organizationForCreate, requireClusterRole, requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
-import { apiError, found } from '../errors';
-import { listScope, refuseWhileUsed, visibleTo } from '../scope';
+import { apiError } from '../errors';
+import { listScope, refuseWhileUsed, visibleTo, withinReach } from '../scope';
 import type * as routes from './clusters.routes';
 import { inspectKubeconfig } from './kubeconfig';
 
@@ -36,7 +36,7 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
       .select()
       .from(clusters)
       .where(visibleTo(user, clusters.organizationId, eq(clusters.id, id)));
-    return found(row, `Cluster ${id}`);
+    return withinReach(user, row, `Cluster ${id}`);
   };
   const list: RouteHandler<typeof routes.listClusters, AppEnv> = async (c) => {
     const where = listScope(c.get('user'), clusters.organizationId, c.req.valid('query').organizationId);
@@ -45,6 +45,7 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
   };
   const create: RouteHandler<typeof routes.createCluster, AppEnv> = async (c) => {
     const { organizationId, kubeconfig, ...input } = c.req.valid('json');
+    requireClusterRole(c.get('user'), input.mode, 'register');
     if (input.mode === 'kubeconfig') checkKubeconfig(kubeconfig!, input.context);
     const [row] = await db
       .insert(clusters)
@@ -60,6 +61,7 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
     c.json(view(await load(c.req.valid('param').id, c.get('user')), cipher), 200);
   const update: RouteHandler<typeof routes.updateCluster, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    requireClusterRole(c.get('user'), current.mode, 'change');
     const { kubeconfig, ...changes } = c.req.valid('json');
     if (kubeconfig && current.mode === 'in-cluster')
       throw apiError(400, 'An in-cluster environment has no kubeconfig.');
@@ -75,6 +77,7 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
   };
   const remove: RouteHandler<typeof routes.deleteCluster, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    requireRole(c.get('user'), 'org_admin', 'delete clusters');
     await refuseWhileUsed(db, services.clusterId, current.id, 'cluster');
     await db.delete(clusters).where(eq(clusters.id, current.id));
     return c.body(null, 204);

@@ -1,11 +1,11 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { gitProviders } from '../../db/schema';
-import { organizationForCreate, requireAdmin } from '../auth';
+import { connectionOrigin } from '../../domain/credentials';
+import { organizationForCreate, requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
 import { verifyProviderToken } from '../provider-checks/verify-token';
-import { found } from '../errors';
-import { listScope, visibleTo } from '../scope';
+import { listScope, visibleTo, withinReach } from '../scope';
 import type * as routes from './git-providers.routes';
 
 type Row = typeof gitProviders.$inferSelect;
@@ -33,7 +33,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       .select()
       .from(gitProviders)
       .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
-    return found(row, `Git provider ${id}`);
+    return withinReach(user, row, `Git provider ${id}`);
   };
   const list: RouteHandler<typeof routes.listGitProviders, AppEnv> = async (c) => {
     const where = listScope(c.get('user'), gitProviders.organizationId, c.req.valid('query').organizationId);
@@ -42,7 +42,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
   };
   const create: RouteHandler<typeof routes.createGitProvider, AppEnv> = async (c) => {
     const user = c.get('user');
-    requireAdmin(user, 'connect Git providers');
+    requireRole(user, 'org_admin', 'connect Git providers');
     const input = c.req.valid('json');
     const baseUrl = input.baseUrl ?? defaultBaseUrl[input.kind];
     // A token that cannot work is refused with the provider's reason before anything is stored.
@@ -62,22 +62,24 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
   const update: RouteHandler<typeof routes.updateGitProvider, AppEnv> = async (c) => {
     const user = c.get('user');
-    requireAdmin(user, 'change Git providers');
     const current = await load(c.req.valid('param').id, user);
+    requireRole(user, 'org_admin', 'change Git providers');
     const { baseUrl, token, verify } = c.req.valid('json');
+    const nextUrl = baseUrl ?? current.baseUrl;
+    // A token belongs to one origin: a new origin without a new token clears it, and the old one is never
+    // sent there, not even to check it.
+    const moved = connectionOrigin({ kind: current.kind, baseUrl: nextUrl }) !== connectionOrigin(current);
+    const kept = moved || current.tokenEnc === '' ? undefined : cipher.decrypt(current.tokenEnc);
+    const checkToken = token ?? kept;
     const check =
-      verify && (token || baseUrl)
-        ? await verifyProviderToken({
-            kind: current.kind,
-            baseUrl: baseUrl ?? current.baseUrl,
-            token: token ?? cipher.decrypt(current.tokenEnc),
-          })
+      verify && (token || baseUrl) && checkToken
+        ? await verifyProviderToken({ kind: current.kind, baseUrl: nextUrl, token: checkToken })
         : null;
     const [row] = await db
       .update(gitProviders)
       .set({
-        baseUrl: baseUrl ?? current.baseUrl,
-        tokenEnc: token ? cipher.encrypt(token) : current.tokenEnc,
+        baseUrl: nextUrl,
+        tokenEnc: token ? cipher.encrypt(token) : moved ? '' : current.tokenEnc,
         updatedAt: new Date(),
       })
       .where(eq(gitProviders.id, current.id))
@@ -86,8 +88,8 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
   };
   const remove: RouteHandler<typeof routes.deleteGitProvider, AppEnv> = async (c) => {
     const user = c.get('user');
-    requireAdmin(user, 'remove Git providers');
     const current = await load(c.req.valid('param').id, user);
+    requireRole(user, 'org_admin', 'remove Git providers');
     await db.delete(gitProviders).where(eq(gitProviders.id, current.id));
     return c.body(null, 204);
   };

@@ -5,9 +5,10 @@ import { checkClusterConnectivity, requiredPermissions } from '../../activities/
 import { getDeploymentStatus, rollbackService } from '../../activities/kubernetes/deploy';
 import { builds, clusters } from '../../db/schema';
 import type { AppDeps, AppEnv } from '../deps';
-import { apiError, found } from '../errors';
+import { requireRole } from '../auth';
+import { apiError } from '../errors';
 import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonResponse, uuidParam } from '../openapi';
-import { visibleTo } from '../scope';
+import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
 import { accessOf, serviceCluster } from './cluster-access';
 
@@ -38,7 +39,7 @@ const checkCluster = createRoute({
   security: bearerSecurity,
   method: 'post',
   path: '/clusters/{id}/check',
-  summary: 'Can Kiln reach this cluster and do what builds and deploys need?',
+  summary: 'Can Kiln reach this cluster and do what builds and deploys need? (organization admin)',
   request: { params: uuidParam },
   responses: {
     200: jsonResponse(connectivitySchema, 'Reachability, version and missing permissions'),
@@ -50,7 +51,7 @@ const deploymentStatus = createRoute({
   security: bearerSecurity,
   method: 'get',
   path: '/services/{id}/deployment',
-  summary: "The service's Deployment as the Deploy and Operate stages show it",
+  summary: "The service's Deployment as the Deploy and Operate stages show it (member)",
   request: { params: uuidParam },
   responses: { 200: jsonResponse(deploymentSchema, 'Deployment status'), ...commonErrors },
 });
@@ -59,7 +60,7 @@ const rollback = createRoute({
   security: bearerSecurity,
   method: 'post',
   path: '/services/{id}/rollback',
-  summary: 'Redeploy the previous successful image (by digest) and wait for the rollout',
+  summary: 'Redeploy the previous successful image (by digest) and wait for the rollout (member)',
   request: { params: uuidParam },
   responses: {
     200: jsonResponse(rollbackSchema, 'Rolled back'),
@@ -77,8 +78,9 @@ export function kubernetesRouter({ db, cipher }: AppDeps) {
       .select()
       .from(clusters)
       .where(visibleTo(c.get('user'), clusters.organizationId, eq(clusters.id, id)));
-    const found_ = found(cluster, `Cluster ${id}`);
-    return c.json(await checkClusterConnectivity(accessOf(found_, cipher), requiredPermissions('kiln-builds')), 200);
+    const target = withinReach(c.get('user'), cluster, `Cluster ${id}`);
+    requireRole(c.get('user'), 'org_admin', 'check clusters');
+    return c.json(await checkClusterConnectivity(accessOf(target, cipher), requiredPermissions('kiln-builds')), 200);
   };
   const status: RouteHandler<typeof deploymentStatus, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);

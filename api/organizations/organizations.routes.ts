@@ -16,7 +16,7 @@ export const listOrganizations = createRoute({
   path: '/',
   tags,
   security: bearerSecurity,
-  summary: 'Organizations the caller can see (admins: all; members: their own)',
+  summary: 'Organizations the caller can see (member; instance admins see all, everyone else their own)',
   responses: { 200: jsonResponse(z.object({ items: z.array(organizationSchema) }), 'Organizations'), ...commonErrors },
 });
 export const createOrganization = createRoute({
@@ -24,7 +24,7 @@ export const createOrganization = createRoute({
   path: '/',
   tags,
   security: bearerSecurity,
-  summary: 'Create an organization (admin)',
+  summary: 'Create an organization (instance admin); then create its first admin with POST /users',
   request: jsonBody(organizationInput),
   responses: { 201: jsonResponse(organizationSchema, 'Created'), ...commonErrors },
 });
@@ -33,6 +33,7 @@ export const getOrganization = createRoute({
   path: '/{id}',
   tags,
   security: bearerSecurity,
+  summary: 'One organization (member of it; instance admin)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(organizationSchema, 'Organization'), ...commonErrors },
 });
@@ -41,7 +42,7 @@ export const updateOrganization = createRoute({
   path: '/{id}',
   tags,
   security: bearerSecurity,
-  summary: 'Rename an organization (admin)',
+  summary: 'Rename an organization (organization admin of it; instance admin)',
   request: { params: uuidParam, ...jsonBody(organizationInput) },
   responses: { 200: jsonResponse(organizationSchema, 'Updated'), ...commonErrors },
 });
@@ -50,7 +51,7 @@ export const deleteOrganization = createRoute({
   path: '/{id}',
   tags,
   security: bearerSecurity,
-  summary: 'Delete an organization and everything in it (admin)',
+  summary: 'Delete an organization and everything in it (instance admin; not their own)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });

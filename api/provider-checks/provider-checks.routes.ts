@@ -5,11 +5,11 @@ import { loadProviderConnection } from '../../activities/providers/connection';
 import { webhookUrl } from '../../activities/providers/links';
 import { registerWebhook } from '../../activities/providers/webhook-registration';
 import { gitProviderKinds, gitProviders } from '../../db/schema';
-import { requireAdmin } from '../auth';
+import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
-import { apiError, found } from '../errors';
+import { apiError } from '../errors';
 import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { visibleTo } from '../scope';
+import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
 import { viaProvider } from '../pipelines/provider-failure';
 import { verifyProviderToken } from './verify-token';
@@ -56,7 +56,7 @@ export const checkNewToken = createRoute({
   ...base,
   method: 'post',
   path: '/provider-checks',
-  summary: 'Check a token before registering it: reachable, accepted, scopes (admin)',
+  summary: 'Check a token before registering it: reachable, accepted, scopes (organization admin)',
   request: jsonBody(tokenCheckInput),
   responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
 });
@@ -64,7 +64,7 @@ export const checkStoredToken = createRoute({
   ...base,
   method: 'post',
   path: '/provider-checks/{id}',
-  summary: "Re-check a registered Git provider's token (admin)",
+  summary: "Re-check a registered Git provider's token (organization admin)",
   request: { params: uuidParam },
   responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
 });
@@ -73,7 +73,8 @@ export const registerServiceWebhook = createRoute({
   security: bearerSecurity,
   method: 'post',
   path: '/services/{id}/webhook/register',
-  summary: 'One-click: create the Kiln webhook in the GitLab project / GitHub repository (idempotent; admin)',
+  summary:
+    'One-click: create the Kiln webhook in the GitLab project / GitHub repository (idempotent; organization admin)',
   request: { params: uuidParam, ...jsonBody(registrationInput) },
   responses: {
     200: jsonResponse(registrationSchema, 'Registered (or already there)'),
@@ -86,26 +87,26 @@ export const registerServiceWebhook = createRoute({
 /** Token checks and one-click webhook registration; mount with `.route('/', providerChecksRouter(deps))`. */
 export function providerChecksRouter({ db, cipher, config }: AppDeps) {
   const checkNew: RouteHandler<typeof checkNewToken, AppEnv> = async (c) => {
-    requireAdmin(c.get('user'), 'check Git provider tokens');
+    requireRole(c.get('user'), 'org_admin', 'check Git provider tokens');
     const { kind, baseUrl, token } = c.req.valid('json');
     return c.json(await verifyProviderToken({ kind, baseUrl: baseUrl ?? defaultBaseUrl[kind], token }), 200);
   };
   const checkStored: RouteHandler<typeof checkStoredToken, AppEnv> = async (c) => {
     const user = c.get('user');
-    requireAdmin(user, 'check Git provider tokens');
     const { id } = c.req.valid('param');
     const [row] = await db
       .select()
       .from(gitProviders)
       .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
-    const provider = found(row, `Git provider ${id}`);
+    const provider = withinReach(user, row, `Git provider ${id}`);
+    requireRole(user, 'org_admin', 'check Git provider tokens');
     const token = cipher.decrypt(provider.tokenEnc);
     return c.json(await verifyProviderToken({ kind: provider.kind, baseUrl: provider.baseUrl, token }), 200);
   };
   const register: RouteHandler<typeof registerServiceWebhook, AppEnv> = async (c) => {
     const user = c.get('user');
-    requireAdmin(user, 'register webhooks in Git projects');
     const service = await loadVisibleService(db, user, c.req.valid('param').id);
+    requireRole(user, 'org_admin', 'register webhooks in Git projects');
     const result = await loadProviderConnection(db, cipher, service);
     if (!result.ok) throw apiError(409, result.message);
     const registration = await viaProvider(() =>

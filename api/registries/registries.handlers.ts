@@ -1,10 +1,11 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { registries, services } from '../../db/schema';
-import { organizationForCreate } from '../auth';
+import { originOf } from '../../domain/credentials';
+import { organizationForCreate, requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
-import { apiError, found } from '../errors';
-import { listScope, refuseWhileUsed, visibleTo } from '../scope';
+import { apiError } from '../errors';
+import { listScope, refuseWhileUsed, visibleTo, withinReach } from '../scope';
 import { syncPullSecret } from '../kubernetes/cluster-access';
 import type * as routes from './registries.routes';
 
@@ -16,6 +17,12 @@ const view = ({ passwordEnc, createdAt, updatedAt, ...rest }: Row) => ({
   updatedAt: updatedAt.toISOString(),
 });
 
+/** Where a registry's password is sent: scheme (insecure means http) and host[:port], lower case. */
+function registryOrigin(url: string, insecure: boolean): string | null {
+  const host = url.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';
+  return originOf(`${insecure ? 'http' : 'https'}://${host}`);
+}
+
 /** Handlers for `/registries`. */
 export function createRegistryHandlers({ db, cipher }: AppDeps) {
   const load = async (id: string, user: AuthUser) => {
@@ -23,7 +30,7 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
       .select()
       .from(registries)
       .where(visibleTo(user, registries.organizationId, eq(registries.id, id)));
-    return found(row, `Registry ${id}`);
+    return withinReach(user, row, `Registry ${id}`);
   };
   const list: RouteHandler<typeof routes.listRegistries, AppEnv> = async (c) => {
     const where = listScope(c.get('user'), registries.organizationId, c.req.valid('query').organizationId);
@@ -31,6 +38,7 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
     return c.json({ items: rows.map(view) }, 200);
   };
   const create: RouteHandler<typeof routes.createRegistry, AppEnv> = async (c) => {
+    requireRole(c.get('user'), 'org_admin', 'register registries');
     const { organizationId, password, url, ...input } = c.req.valid('json');
     const resolvedUrl = url ?? (input.kind === 'dockerhub' ? 'docker.io' : undefined);
     if (!resolvedUrl) throw apiError(400, `A ${input.kind} registry needs its url (host[:port]).`);
@@ -49,10 +57,16 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
     c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
   const update: RouteHandler<typeof routes.updateRegistry, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    requireRole(c.get('user'), 'org_admin', 'change registries');
     const { password, ...changes } = c.req.valid('json');
+    // A password belongs to one host: moving the registry clears it unless this request brings the new one.
+    const moved =
+      registryOrigin(changes.url ?? current.url, changes.insecure ?? current.insecure) !==
+      registryOrigin(current.url, current.insecure);
+    const passwordEnc = password ? cipher.encrypt(password) : moved ? '' : undefined;
     const [row] = await db
       .update(registries)
-      .set({ ...changes, ...(password ? { passwordEnc: cipher.encrypt(password) } : {}), updatedAt: new Date() })
+      .set({ ...changes, ...(passwordEnc === undefined ? {} : { passwordEnc }), updatedAt: new Date() })
       .where(eq(registries.id, current.id))
       .returning();
     // New credentials reach every deployed service's image-pull Secret in place, so pulls keep working.
@@ -65,6 +79,7 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
   };
   const remove: RouteHandler<typeof routes.deleteRegistry, AppEnv> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
+    requireRole(c.get('user'), 'org_admin', 'delete registries');
     await refuseWhileUsed(db, services.registryId, current.id, 'registry');
     await db.delete(registries).where(eq(registries.id, current.id));
     return c.body(null, 204);

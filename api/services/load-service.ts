@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { clusters, registries, services } from '../../db/schema';
 import type { AuthUser } from '../deps';
-import { apiError, found } from '../errors';
-import { visibleTo } from '../scope';
+import { apiError } from '../errors';
+import { visibleTo, withinReach } from '../scope';
 
 export type ServiceRow = typeof services.$inferSelect;
 
@@ -13,7 +13,7 @@ export async function loadVisibleService(db: Database, user: AuthUser, id: strin
     .select()
     .from(services)
     .where(visibleTo(user, services.organizationId, eq(services.id, id)));
-  return found(row, `Service ${id}`);
+  return withinReach(user, row, `Service ${id}`);
 }
 
 /** Checks that a referenced registry/cluster exists in the service's organization. */

@@ -3,7 +3,8 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { services } from '../../db/schema';
 import { generateWebhookSecret } from '../../db/tokens';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { requireRole } from '../auth';
+import type { AppDeps, AppEnv } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, jsonResponse, uuidParam } from '../openapi';
 import { loadVisibleService, type ServiceRow } from './load-service';
 
@@ -26,7 +27,7 @@ const getWebhookInfo = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/webhook',
-  summary: 'Webhook URL(s) and secret to paste into GitLab/GitHub (Local URL for admins only)',
+  summary: 'Webhook URL(s) and secret to paste into GitLab/GitHub (organization admin)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(webhookInfoSchema, 'Webhook settings'), ...commonErrors },
 });
@@ -34,7 +35,8 @@ const rotateWebhookSecret = createRoute({
   ...base,
   method: 'post',
   path: '/{id}/webhook/rotate',
-  summary: 'Replace the webhook secret; deliveries signed with the old one are rejected from now on',
+  summary:
+    'Replace the webhook secret; deliveries signed with the old one are rejected from now on (organization admin)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(webhookInfoSchema, 'New webhook settings'), ...commonErrors },
 });
@@ -46,13 +48,14 @@ const events = {
 
 /** `/services/{id}/webhook` router. */
 export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
-  const view = (service: ServiceRow, user: AuthUser) => {
+  // Only organization admins reach this view (the secret is theirs), so the Local URL is always shown.
+  const view = (service: ServiceRow) => {
     const secret = cipher.decrypt(service.webhookSecretEnc);
     const path = `/api/v1/webhook/${service.gitProvider}`;
     const urls: { environment: 'production' | 'local'; url: string }[] = [
       { environment: 'production', url: `${config.publicUrl.replace(/\/+$/, '')}${path}` },
     ];
-    if (user.role !== 'member' && config.localUrl) {
+    if (config.localUrl) {
       urls.push({ environment: 'local', url: `${config.localUrl.replace(/\/+$/, '')}${path}` });
     }
     return {
@@ -66,16 +69,18 @@ export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
   };
   const get: RouteHandler<typeof getWebhookInfo, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
-    return c.json(view(service, c.get('user')), 200);
+    requireRole(c.get('user'), 'org_admin', 'see webhook secrets');
+    return c.json(view(service), 200);
   };
   const rotate: RouteHandler<typeof rotateWebhookSecret, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    requireRole(c.get('user'), 'org_admin', 'rotate webhook secrets');
     const [row] = await db
       .update(services)
       .set({ webhookSecretEnc: cipher.encrypt(generateWebhookSecret()), webhookSecretRotatedAt: new Date() })
       .where(eq(services.id, service.id))
       .returning();
-    return c.json(view(row!, c.get('user')), 200);
+    return c.json(view(row!), 200);
   };
   return createRouter().openapi(getWebhookInfo, get).openapi(rotateWebhookSecret, rotate);
 }

@@ -1,10 +1,12 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
 import { apiTokens, organizations, users } from '../../db/schema';
 import { generateApiToken, hashApiToken } from '../../db/tokens';
-import { canSee, organizationForCreate, requireAdmin } from '../auth';
+import { organizationForCreate, requireAssignableRole, requireManageable, requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
+import { listScope, withinReach } from '../scope';
 import type * as routes from './users.routes';
 
 type User = typeof users.$inferSelect;
@@ -24,17 +26,16 @@ const tokenView = (t: Token) => ({
   lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
 });
 
-/** Handlers for `/me` and `/users`. */
+/** Handlers for `/me` and `/users`; who may do what is decided by the rules in api/auth.ts. */
 export function createUserHandlers({ db }: AppDeps) {
   const load = async (id: string, caller: AuthUser) => {
     const [user] = await db.select().from(users).where(eq(users.id, id));
-    return found(user && canSee(caller, user.organizationId) ? user : undefined, `User ${id}`);
+    return withinReach(caller, user, `User ${id}`);
   };
-  // Only admins and the user themself manage a user's tokens.
-  const loadSelfOrAdmin = async (id: string, caller: AuthUser) => {
+  // A user's tokens: their own, or those of a user an organization admin may manage.
+  const loadTokenOwner = async (id: string, caller: AuthUser) => {
     const user = await load(id, caller);
-    if (caller.role === 'member' && caller.id !== user.id)
-      throw apiError(403, "Only admins manage other users' tokens.");
+    requireManageable(caller, user, "manage other users' tokens", { self: true });
     return user;
   };
   const issueToken = async (userId: string, name: string) => {
@@ -50,16 +51,16 @@ export function createUserHandlers({ db }: AppDeps) {
     c.json(view(await load(c.get('user').id, c.get('user'))), 200);
   const list: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
     const caller = c.get('user');
-    const { organizationId } = c.req.valid('query');
-    const orgId = caller.role === 'instance_admin' ? organizationId : caller.organizationId;
-    const query = db.select().from(users).orderBy(users.name);
-    const rows = orgId ? await query.where(eq(users.organizationId, orgId)) : await query;
+    requireRole(caller, 'org_admin', 'list users');
+    const where = listScope(caller, users.organizationId, c.req.valid('query').organizationId);
+    const rows = await db.select().from(users).where(where).orderBy(users.name);
     return c.json({ items: rows.map(view) }, 200);
   };
   const create: RouteHandler<typeof routes.createUser, AppEnv> = async (c) => {
     const caller = c.get('user');
-    requireAdmin(caller, 'create users');
+    requireRole(caller, 'org_admin', 'create users');
     const input = c.req.valid('json');
+    requireAssignableRole(caller, input.role);
     const organizationId = organizationForCreate(caller, input.organizationId);
     const [org] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
     found(org, `Organization ${organizationId}`);
@@ -70,35 +71,43 @@ export function createUserHandlers({ db }: AppDeps) {
     const { token } = await issueToken(user!.id, 'initial');
     return c.json({ ...view(user!), token }, 201);
   };
-  const get: RouteHandler<typeof routes.getUser, AppEnv> = async (c) =>
-    c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
+  const get: RouteHandler<typeof routes.getUser, AppEnv> = async (c) => {
+    const caller = c.get('user');
+    const user = await load(c.req.valid('param').id, caller);
+    if (user.id !== caller.id) requireRole(caller, 'org_admin', 'see other users');
+    return c.json(view(user), 200);
+  };
   const update: RouteHandler<typeof routes.updateUser, AppEnv> = async (c) => {
     const caller = c.get('user');
-    requireAdmin(caller, 'change users');
     const user = await load(c.req.valid('param').id, caller);
-    const [row] = await db.update(users).set(c.req.valid('json')).where(eq(users.id, user.id)).returning();
-    return c.json(view(row!), 200);
+    requireManageable(caller, user, 'change users');
+    const changes = c.req.valid('json');
+    if (changes.role) requireAssignableRole(caller, changes.role);
+    const row = await keepingAnInstanceAdmin(db, user, changes.role !== undefined && changes.role !== user.role, (tx) =>
+      tx.update(users).set(changes).where(eq(users.id, user.id)).returning(),
+    );
+    return c.json(view(row[0]!), 200);
   };
   const remove: RouteHandler<typeof routes.deleteUser, AppEnv> = async (c) => {
     const caller = c.get('user');
-    requireAdmin(caller, 'delete users');
     const user = await load(c.req.valid('param').id, caller);
+    requireManageable(caller, user, 'delete users');
     if (user.id === caller.id) throw apiError(409, 'You cannot delete yourself.');
-    await db.delete(users).where(eq(users.id, user.id));
+    await keepingAnInstanceAdmin(db, user, true, (tx) => tx.delete(users).where(eq(users.id, user.id)));
     return c.body(null, 204);
   };
   const listTokens: RouteHandler<typeof routes.listTokens, AppEnv> = async (c) => {
-    const user = await loadSelfOrAdmin(c.req.valid('param').id, c.get('user'));
+    const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
     const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(apiTokens.createdAt);
     return c.json({ items: rows.map(tokenView) }, 200);
   };
   const createToken: RouteHandler<typeof routes.createToken, AppEnv> = async (c) => {
-    const user = await loadSelfOrAdmin(c.req.valid('param').id, c.get('user'));
+    const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
     return c.json(await issueToken(user.id, c.req.valid('json').name), 201);
   };
   const deleteToken: RouteHandler<typeof routes.deleteToken, AppEnv> = async (c) => {
     const { id, tokenId } = c.req.valid('param');
-    const user = await loadSelfOrAdmin(id, c.get('user'));
+    const user = await loadTokenOwner(id, c.get('user'));
     const deleted = await db
       .delete(apiTokens)
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, user.id)))
@@ -107,4 +116,30 @@ export function createUserHandlers({ db }: AppDeps) {
     return c.body(null, 204);
   };
   return { me, list, create, get, update, remove, listTokens, createToken, deleteToken };
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * Runs `change` (a demotion or deletion of `user` when `losesRole`) unless it would leave Kiln without an
+ * instance admin. Serialised by an advisory lock so two admins demoting each other cannot both succeed.
+ */
+async function keepingAnInstanceAdmin<T>(
+  db: Database,
+  user: User,
+  losesRole: boolean,
+  change: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    if (losesRole && user.role === 'instance_admin') {
+      await tx.execute(sql`select pg_advisory_xact_lock(7406115)`);
+      const [others] = await tx
+        .select({ n: count() })
+        .from(users)
+        .where(and(eq(users.role, 'instance_admin'), ne(users.id, user.id)));
+      if ((others?.n ?? 0) === 0)
+        throw apiError(409, `${user.name} is the last instance admin; make another user instance admin first.`);
+    }
+    return change(tx);
+  });
 }

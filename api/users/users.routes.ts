@@ -44,13 +44,14 @@ export const me = createRoute({
   ...base,
   method: 'get',
   path: '/me',
-  summary: 'The caller',
+  summary: 'The caller (any role)',
   responses: { 200: jsonResponse(userSchema, 'The signed-in user'), ...commonErrors },
 });
 export const listUsers = createRoute({
   ...base,
   method: 'get',
   path: '/users',
+  summary: 'Users of your organization (organization admin; instance admins: all, or ?organizationId=)',
   request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(userSchema) }), 'Users'), ...commonErrors },
 });
@@ -58,7 +59,10 @@ export const createUser = createRoute({
   ...base,
   method: 'post',
   path: '/users',
-  summary: 'Create a user with a first API token (admin)',
+  summary: 'Create a user with a first API token (organization admin)',
+  description:
+    'Organization admins create users in their own organization; instance admins in any (`organizationId`). ' +
+    'Nobody can give a role above their own.',
   request: jsonBody(userInput),
   responses: { 201: jsonResponse(userSchema.extend({ token: z.string() }), 'Created'), ...commonErrors },
 });
@@ -66,6 +70,7 @@ export const getUser = createRoute({
   ...base,
   method: 'get',
   path: '/users/{id}',
+  summary: 'A user (yourself; organization admin: users of their organization)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(userSchema, 'User'), ...commonErrors },
 });
@@ -73,7 +78,10 @@ export const updateUser = createRoute({
   ...base,
   method: 'patch',
   path: '/users/{id}',
-  summary: 'Change name, email or role (admin)',
+  summary: 'Change name, email or role (organization admin)',
+  description:
+    'Organization admins change users of their organization whose role is not above theirs; nobody can give a ' +
+    'role above their own, and the last instance admin cannot be demoted.',
   request: { params: uuidParam, ...jsonBody(userPatch) },
   responses: { 200: jsonResponse(userSchema, 'Updated'), ...commonErrors },
 });
@@ -81,6 +89,7 @@ export const deleteUser = createRoute({
   ...base,
   method: 'delete',
   path: '/users/{id}',
+  summary: 'Delete a user (organization admin; same limits as PATCH, never yourself or the last instance admin)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
@@ -88,6 +97,7 @@ export const listTokens = createRoute({
   ...base,
   method: 'get',
   path: '/users/{id}/tokens',
+  summary: "A user's API tokens, never the secret (yourself; organization admin: users they may manage)",
   request: { params: uuidParam },
   responses: {
     200: jsonResponse(z.object({ items: z.array(tokenSchema) }), 'Tokens (never the secret)'),
@@ -98,6 +108,7 @@ export const createToken = createRoute({
   ...base,
   method: 'post',
   path: '/users/{id}/tokens',
+  summary: 'Mint an API token (yourself; organization admin: users of their organization not above their role)',
   request: { params: uuidParam, ...jsonBody(z.object({ name: z.string().trim().min(1).max(100) })) },
   responses: { 201: jsonResponse(newTokenSchema, 'Created; the token is shown once'), ...commonErrors },
 });
@@ -105,6 +116,7 @@ export const deleteToken = createRoute({
   ...base,
   method: 'delete',
   path: '/users/{id}/tokens/{tokenId}',
+  summary: 'Revoke an API token (yourself; organization admin: users they may manage)',
   request: { params: tokenParams },
   responses: { 204: { description: 'Revoked' }, ...commonErrors },
 });

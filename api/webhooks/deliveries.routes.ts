@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { and, count, desc, eq } from 'drizzle-orm';
 import { webhookDeliveries } from '../../db/schema';
-import { requireAdmin } from '../auth';
+import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
 import { apiError, found } from '../errors';
 import { bearerSecurity, commonErrors, createRouter, jsonResponse, uuidParam } from '../openapi';
@@ -60,7 +60,7 @@ const listRoute = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/webhook/deliveries',
-  summary: "The service's recent webhook deliveries, newest first (like the providers' Recent Deliveries)",
+  summary: "The service's recent webhook deliveries, newest first, like the providers' Recent Deliveries (member)",
   request: { params: uuidParam, query: page },
   responses: {
     200: jsonResponse(
@@ -74,7 +74,7 @@ const getRoute = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/webhook/deliveries/{deliveryId}',
-  summary: 'One delivery with its headers (no secrets) and payload',
+  summary: 'One delivery with its headers (no secrets) and payload (member)',
   request: { params: deliveryParams },
   responses: { 200: jsonResponse(deliveryDetailSchema, 'Delivery'), ...commonErrors },
 });
@@ -82,7 +82,8 @@ const redeliverRoute = createRoute({
   ...base,
   method: 'post',
   path: '/{id}/webhook/deliveries/{deliveryId}/redeliver',
-  summary: 'Process a stored delivery again with the same delivery id (admin); an already started build is reused',
+  summary:
+    'Process a stored delivery again with the same delivery id (organization admin); an already started build is reused',
   request: { params: deliveryParams },
   responses: {
     200: jsonResponse(deliverySchema, 'The new delivery record'),
@@ -123,9 +124,9 @@ export function deliveriesRouter(deps: AppDeps) {
     return c.json({ ...view(row), headers: row.headers, payload: row.payload }, 200);
   };
   const redeliver: RouteHandler<typeof redeliverRoute, AppEnv> = async (c) => {
-    requireAdmin(c.get('user'), 'redeliver webhooks');
     const { id, deliveryId } = c.req.valid('param');
     const service = await loadVisibleService(db, c.get('user'), id);
+    requireRole(c.get('user'), 'org_admin', 'redeliver webhooks');
     const row = await loadDelivery(service.id, deliveryId);
     if (row.payload === null)
       throw apiError(409, 'This delivery was rejected, so its payload was not kept; send it again from the provider.');
