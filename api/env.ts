@@ -18,6 +18,8 @@ const apiEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   KILN_TEMPORAL_UI_URL: optionalUrl,
+  /** Seconds between checks for recorded builds whose workflow Temporal does not have (they are started again). */
+  KILN_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
 });
 
 /** Validated configuration of the API process. */

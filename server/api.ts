@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { createApp } from '../api/app';
 import { loadApiEnv } from '../api/env';
 import { createLogger } from './logger';
+import { startBuildReconciler } from './reconcile-builds';
 import { appConfigFrom, openKilnDatabase } from './setup';
 import { staticUi } from './static-ui';
 
@@ -13,6 +14,7 @@ const logger = createLogger('info');
 const { database, cipher } = await openKilnDatabase(env, logger);
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+startBuildReconciler({ db: database.db, temporal, logger, intervalSeconds: env.KILN_RECONCILE_INTERVAL_SECONDS });
 const api = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
 const http = new Hono().route('/', api).route('/', staticUi());
 const server = serve({ fetch: http.fetch, port: env.PORT }, () =>

@@ -14,6 +14,8 @@ export const serverEnvSchema = workerEnvSchema.extend({
   KILN_TEMPORAL_UI_URL: optionalUrl,
   /** Port of the embedded Temporal devserver (when TEMPORAL_ADDRESS is unset); 0 picks a free one. */
   KILN_DEVSERVER_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  /** Seconds between checks for recorded builds whose workflow Temporal does not have (they are started again). */
+  KILN_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
 });
 
 /** Configuration of `npm start`: API, worker and (unless TEMPORAL_ADDRESS is set) the devserver in one process. */

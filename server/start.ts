@@ -9,6 +9,7 @@ import { startKilnWorkers } from '../worker/worker';
 import { startEngine } from './engine';
 import type { ServerEnv } from './env';
 import { createLogger, installTemporalLogging } from './logger';
+import { startBuildReconciler } from './reconcile-builds';
 import { appConfigFrom, openKilnDatabase } from './setup';
 import { staticUi } from './static-ui';
 
@@ -54,6 +55,14 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
       await workers.shutdown();
       await running;
     });
+
+    const reconciler = startBuildReconciler({
+      db: database.db,
+      temporal,
+      logger,
+      intervalSeconds: env.KILN_RECONCILE_INTERVAL_SECONDS,
+    });
+    stack.push(() => reconciler.stop());
 
     const api = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
     const http = new Hono().route('/', api).route('/', staticUi());
