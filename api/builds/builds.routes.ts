@@ -10,7 +10,7 @@ export const listBuilds = createRoute({
   ...base,
   method: 'get',
   path: '/builds',
-  summary: 'Builds, newest first, filtered by service, status, branch, trigger or event',
+  summary: 'Builds, newest first, filtered by service, status, branch, trigger or event (member)',
   request: { query: buildListQuery },
   responses: { 200: jsonResponse(buildPage, 'A page of builds'), ...commonErrors },
 });
@@ -18,6 +18,7 @@ export const listServiceBuilds = createRoute({
   ...base,
   method: 'get',
   path: '/services/{id}/builds',
+  summary: "A service's builds, newest first (member)",
   request: { params: uuidParam, query: buildListQuery.omit({ serviceId: true }) },
   responses: { 200: jsonResponse(buildPage, 'A page of builds'), ...commonErrors },
 });
@@ -25,7 +26,7 @@ export const triggerBuild = createRoute({
   ...base,
   method: 'post',
   path: '/services/{id}/builds',
-  summary: 'Trigger a build of a branch (default: the service’s default branch, main)',
+  summary: 'Trigger a build of a branch (default: the service’s default branch, main) (member)',
   request: { params: uuidParam, body: { content: { 'application/json': { schema: triggerInput } }, required: false } },
   responses: { 201: jsonResponse(buildSchema, 'Build started'), ...commonErrors, ...conflict },
 });
@@ -33,6 +34,7 @@ export const getBuild = createRoute({
   ...base,
   method: 'get',
   path: '/builds/{id}',
+  summary: 'A build with its sub-project builds (member)',
   request: { params: uuidParam },
   responses: {
     200: jsonResponse(buildSchema.extend({ children: z.array(buildSchema) }), 'Build with its sub-project builds'),
@@ -43,7 +45,7 @@ export const cancelBuild = createRoute({
   ...base,
   method: 'post',
   path: '/builds/{id}/cancel',
-  summary: 'Ask a Pending or Building build to stop; it ends as Cancelled',
+  summary: 'Ask a Pending or Building build to stop; it ends as Cancelled (member)',
   request: {
     params: uuidParam,
     body: {
@@ -61,7 +63,7 @@ export const retryBuild = createRoute({
   ...base,
   method: 'post',
   path: '/builds/{id}/retry',
-  summary: 'Start a new build with the same ref and commit as a Failed or Cancelled one',
+  summary: 'Start a new build with the same ref and commit as a Failed or Cancelled one (member)',
   request: { params: uuidParam },
   responses: { 201: jsonResponse(buildSchema, 'New build started'), ...commonErrors, ...conflict },
 });

@@ -40,6 +40,7 @@ export const listClusters = createRoute({
   ...base,
   method: 'get',
   path: '/',
+  summary: 'Runtime environments of your organization, never the kubeconfigs (member: read)',
   request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(clusterSchema) }), 'Clusters'), ...commonErrors },
 });
@@ -47,7 +48,7 @@ export const createCluster = createRoute({
   ...base,
   method: 'post',
   path: '/',
-  summary: 'Register a Kubernetes cluster (kubeconfig or in-cluster)',
+  summary: 'Register a Kubernetes cluster (organization admin; in-cluster mode: instance admin)',
   request: jsonBody(clusterInput),
   responses: { 201: jsonResponse(clusterSchema, 'Created'), ...commonErrors },
 });
@@ -55,6 +56,7 @@ export const getCluster = createRoute({
   ...base,
   method: 'get',
   path: '/{id}',
+  summary: 'A runtime environment, never the kubeconfig (member: read)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(clusterSchema, 'Cluster'), ...commonErrors },
 });
@@ -62,6 +64,7 @@ export const updateCluster = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
+  summary: 'Change a runtime environment (organization admin; in-cluster mode: instance admin)',
   request: { params: uuidParam, ...jsonBody(clusterPatch) },
   responses: { 200: jsonResponse(clusterSchema, 'Updated'), ...commonErrors },
 });
@@ -69,6 +72,7 @@ export const deleteCluster = createRoute({
   ...base,
   method: 'delete',
   path: '/{id}',
+  summary: 'Remove a runtime environment no service uses (organization admin)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });

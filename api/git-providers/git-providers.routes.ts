@@ -60,7 +60,7 @@ export const listGitProviders = createRoute({
   ...base,
   method: 'get',
   path: '/',
-  summary: 'Organization Git connections (tokens are never returned)',
+  summary: 'Organization Git connections, never the tokens (member: read)',
   request: { query: listQuery },
   responses: { 200: jsonResponse(z.object({ items: z.array(gitProviderSchema) }), 'Connections'), ...commonErrors },
 });
@@ -68,7 +68,7 @@ export const createGitProvider = createRoute({
   ...base,
   method: 'post',
   path: '/',
-  summary: 'Connect GitLab or GitHub for an organization (admin); every service uses it',
+  summary: 'Connect GitLab or GitHub for an organization (organization admin); every service uses it',
   request: jsonBody(gitProviderInput),
   responses: { 201: jsonResponse(checkedProviderSchema, 'Created'), ...commonErrors, ...tokenRejected },
 });
@@ -76,6 +76,7 @@ export const getGitProvider = createRoute({
   ...base,
   method: 'get',
   path: '/{id}',
+  summary: 'A Git connection, never the token (member: read)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(gitProviderSchema, 'Connection'), ...commonErrors },
 });
@@ -83,7 +84,7 @@ export const updateGitProvider = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
-  summary: 'Change the base URL or replace the token (admin)',
+  summary: 'Change the base URL or replace the token (organization admin)',
   request: { params: uuidParam, ...jsonBody(gitProviderPatch) },
   responses: { 200: jsonResponse(checkedProviderSchema, 'Updated'), ...commonErrors, ...tokenRejected },
 });
@@ -91,6 +92,7 @@ export const deleteGitProvider = createRoute({
   ...base,
   method: 'delete',
   path: '/{id}',
+  summary: 'Remove a Git connection (organization admin)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });

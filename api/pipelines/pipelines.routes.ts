@@ -30,7 +30,7 @@ export const listPipelines = createRoute({
   method: 'get',
   path: '/{id}/pipelines',
   summary:
-    "The service's GitLab pipelines, newest first (linked: false with a how-to message when no project is linked)",
+    "The service's GitLab pipelines, newest first (linked: false with a how-to message when no project is linked) (member)",
   request: { params: uuidParam, query: listQuery },
   responses: { 200: jsonResponse(pipelineListSchema, 'Pipelines'), ...commonErrors, ...providerErrors },
 });
@@ -38,7 +38,7 @@ export const runPipeline = createRoute({
   ...base,
   method: 'post',
   path: '/{id}/pipelines',
-  summary: 'Run a pipeline on a branch or tag',
+  summary: 'Run a pipeline on a branch or tag (member)',
   request: { params: uuidParam, ...jsonBody(runPipelineInput) },
   responses: { 201: jsonResponse(pipelineSchema, 'Started'), ...commonErrors, ...providerErrors },
 });
@@ -46,7 +46,7 @@ export const getPipeline = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/pipelines/{pipelineId}',
-  summary: 'A pipeline with its jobs grouped by stage, in stage order',
+  summary: 'A pipeline with its jobs grouped by stage, in stage order (member)',
   request: { params: pipelineParams },
   responses: { 200: jsonResponse(pipelineDetailSchema, 'Pipeline'), ...commonErrors, ...providerErrors },
 });
@@ -54,7 +54,7 @@ export const cancelPipeline = createRoute({
   ...base,
   method: 'post',
   path: '/{id}/pipelines/{pipelineId}/cancel',
-  summary: 'Cancel a running or pending pipeline (409 otherwise)',
+  summary: 'Cancel a running or pending pipeline (409 otherwise) (member)',
   request: { params: pipelineParams },
   responses: { 200: jsonResponse(pipelineSchema, 'Cancelled'), ...commonErrors, ...providerErrors },
 });
@@ -62,7 +62,7 @@ export const retryPipeline = createRoute({
   ...base,
   method: 'post',
   path: '/{id}/pipelines/{pipelineId}/retry',
-  summary: 'Retry a failed or canceled pipeline on the same ref (409 otherwise)',
+  summary: 'Retry a failed or canceled pipeline on the same ref (409 otherwise) (member)',
   request: { params: pipelineParams },
   responses: { 200: jsonResponse(pipelineSchema, 'Retried'), ...commonErrors, ...providerErrors },
 });
@@ -70,7 +70,7 @@ export const getJobLog = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/jobs/{jobId}/log',
-  summary: "A GitLab job's log: numbered lines with ANSI colours kept, sections, heuristic stderr marks",
+  summary: "A GitLab job's log: numbered lines with ANSI colours kept, sections, heuristic stderr marks (member)",
   request: { params: jobParams, query: logQuery },
   responses: { 200: jsonResponse(jobLogSchema, 'Job log'), ...commonErrors, ...providerErrors },
 });

@@ -53,6 +53,7 @@ export const listRegistries = createRoute({
   ...base,
   method: 'get',
   path: '/',
+  summary: 'Registries of your organization, never the passwords (member: read)',
   request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(registrySchema) }), 'Registries'), ...commonErrors },
 });
@@ -60,7 +61,7 @@ export const createRegistry = createRoute({
   ...base,
   method: 'post',
   path: '/',
-  summary: 'Add a Harbor, Docker Hub or other OCI registry',
+  summary: 'Add a Harbor, Docker Hub or other OCI registry (organization admin)',
   request: jsonBody(registryInput),
   responses: { 201: jsonResponse(registrySchema, 'Created'), ...commonErrors },
 });
@@ -68,6 +69,7 @@ export const getRegistry = createRoute({
   ...base,
   method: 'get',
   path: '/{id}',
+  summary: 'A registry, never the password (member: read)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(registrySchema, 'Registry'), ...commonErrors },
 });
@@ -75,6 +77,7 @@ export const updateRegistry = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
+  summary: 'Change a registry (organization admin)',
   request: { params: uuidParam, ...jsonBody(registryPatch) },
   responses: {
     200: jsonResponse(
@@ -92,6 +95,7 @@ export const deleteRegistry = createRoute({
   ...base,
   method: 'delete',
   path: '/{id}',
+  summary: 'Remove a registry no service uses (organization admin)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });

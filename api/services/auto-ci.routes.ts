@@ -20,7 +20,7 @@ export const getAutoCi = createRoute({
   ...base,
   method: 'get',
   path: '/{id}/auto-ci',
-  summary: 'Auto CI settings of a service, with what is still missing before it can run',
+  summary: 'Auto CI settings of a service, with what is still missing before it can run (member)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(autoCiSchema, 'Settings'), ...commonErrors },
 });
@@ -28,7 +28,7 @@ export const putAutoCi = createRoute({
   ...base,
   method: 'put',
   path: '/{id}/auto-ci',
-  summary: 'Save Auto CI settings (fields left out keep their value)',
+  summary: 'Save Auto CI settings (fields left out keep their value) (member)',
   description:
     'Enabling needs a registry on the service and a Git connection for the organization; auto-deploy needs a cluster.',
   request: { params: uuidParam, ...jsonBody(autoCiInput) },

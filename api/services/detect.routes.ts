@@ -41,7 +41,8 @@ const detectRoute = createRoute({
   security: bearerSecurity,
   method: 'post',
   path: '/{id}/detect',
-  summary: 'Detect language, framework, package manager, Dockerfile and monorepo sub-projects of the repository',
+  summary:
+    'Detect language, framework, package manager, Dockerfile and monorepo sub-projects of the repository (member)',
   request: { params: uuidParam, body: { content: { 'application/json': { schema: detectInput } }, required: false } },
   responses: {
     200: jsonResponse(detectionSchema, 'What the repository is'),

@@ -9,6 +9,7 @@ export const listServices = createRoute({
   ...base,
   method: 'get',
   path: '/',
+  summary: 'Services of your organization (member; instance admins: all, or ?organizationId=)',
   request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(serviceSchema) }), 'Services'), ...commonErrors },
 });
@@ -16,7 +17,7 @@ export const createService = createRoute({
   ...base,
   method: 'post',
   path: '/',
-  summary: 'Register a service (Git repository + registry + cluster); a webhook secret is generated',
+  summary: 'Register a service (Git repository + registry + cluster); a webhook secret is generated (member)',
   request: jsonBody(serviceInput),
   responses: { 201: jsonResponse(serviceSchema, 'Created'), ...commonErrors },
 });
@@ -24,6 +25,7 @@ export const getService = createRoute({
   ...base,
   method: 'get',
   path: '/{id}',
+  summary: 'A service (member)',
   request: { params: uuidParam },
   responses: { 200: jsonResponse(serviceSchema, 'Service'), ...commonErrors },
 });
@@ -31,6 +33,7 @@ export const updateService = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
+  summary: 'Change a service (member)',
   request: { params: uuidParam, ...jsonBody(servicePatch) },
   responses: { 200: jsonResponse(serviceSchema, 'Updated'), ...commonErrors },
 });
@@ -38,7 +41,7 @@ export const deleteService = createRoute({
   ...base,
   method: 'delete',
   path: '/{id}',
-  summary: 'Delete a service with its settings, builds and deliveries',
+  summary: 'Delete a service with its settings, builds and deliveries (member)',
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
