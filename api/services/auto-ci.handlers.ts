@@ -2,12 +2,14 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { imageRepository } from '../../activities/image-names';
 import type { Database } from '../../db/client';
+import type { SecretCipher } from '../../db/crypto';
 import { autoCiSettings, gitProviders, registries } from '../../db/schema';
 import type { AppDeps, AppEnv } from '../deps';
 import { syncPullSecret } from '../kubernetes/cluster-access';
 import { apiError } from '../errors';
 import type * as routes from './auto-ci.routes';
 import { loadVisibleService, type ServiceRow } from './load-service';
+import { nextSecretBuildArgs, secretBuildArgNames } from './secret-build-args';
 
 type Settings = typeof autoCiSettings.$inferSelect;
 
@@ -15,12 +17,18 @@ type Settings = typeof autoCiSettings.$inferSelect;
 export function createAutoCiHandlers({ db, cipher }: AppDeps) {
   const get: RouteHandler<typeof routes.getAutoCi, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
-    return c.json(await describe(db, service, await loadSettings(db, service.id)), 200);
+    return c.json(await describe(db, cipher, service, await loadSettings(db, service.id)), 200);
   };
   const put: RouteHandler<typeof routes.putAutoCi, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const current = await loadSettings(db, service.id);
-    const next = { ...current, ...c.req.valid('json') };
+    const { secretBuildArgs, ...input } = c.req.valid('json');
+    const next = { ...current, ...input };
+    next.secretBuildArgsEnc = nextSecretBuildArgs(cipher, {
+      sealed: current.secretBuildArgsEnc,
+      buildArgs: next.buildArgs,
+      changes: secretBuildArgs,
+    });
     const missing = await missingPrerequisites(db, service, next);
     if (next.enabled && missing.length > 0) {
       throw apiError(400, `Auto CI cannot be enabled yet: ${missing.join('; ')}.`);
@@ -33,7 +41,7 @@ export function createAutoCiHandlers({ db, cipher }: AppDeps) {
       .returning();
     // Saving is what creates the image-pull Secret (the guide's Step 4); a failure is reported, not fatal.
     const pullSecret = await syncPullSecret(db, cipher, service);
-    return c.json({ ...(await describe(db, service, saved!)), pullSecret }, 200);
+    return c.json({ ...(await describe(db, cipher, service, saved!)), pullSecret }, 200);
   };
   return { get, put };
 }
@@ -60,7 +68,7 @@ async function missingPrerequisites(db: Database, service: ServiceRow, settings:
   return missing;
 }
 
-async function describe(db: Database, service: ServiceRow, settings: Settings) {
+async function describe(db: Database, cipher: SecretCipher, service: ServiceRow, settings: Settings) {
   const [registry] = service.registryId
     ? await db.select().from(registries).where(eq(registries.id, service.registryId))
     : [];
@@ -75,6 +83,7 @@ async function describe(db: Database, service: ServiceRow, settings: Settings) {
     buildProfile: settings.buildProfile,
     dockerfilePath: settings.dockerfilePath,
     buildArgs: settings.buildArgs,
+    secretBuildArgNames: secretBuildArgNames(cipher, settings.secretBuildArgsEnc),
     autoDeploy: settings.autoDeploy,
     imageName,
     imagePrefix: settings.imagePrefix,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { buildProfiles } from '../../db/schema';
+import { buildArgNamePattern } from '../../db/secret-build-args';
 import { normalizeBranchFilter } from '../webhooks/branch-filter';
 import { dnsLabel } from './services.schemas';
 
@@ -20,6 +21,26 @@ const branchFilter = z
   .refine((f) => f.every((b) => !/[\s~^:\\]|\.\./.test(b)), 'branch names cannot contain spaces, ~ ^ : \\ or ".."')
   .openapi({ description: 'One branch, a list, glob patterns, or "*"', example: ['main', 'release/*'] });
 
+const secretBuildArgValue = z
+  .string()
+  .min(4, 'secret build args need at least 4 characters (shorter values cannot be redacted from build logs)')
+  .max(65_536, 'secret build args hold at most 64 KiB');
+
+/** `{ NAME: value }` with every name checked, the bad one named in the error (zod alone says "Invalid key"). */
+function buildArgMap<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((map, ctx) => {
+    for (const name of Object.keys(map)) {
+      if (!buildArgNamePattern.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'build arg names are identifiers (letters, digits and _, not starting with a digit)',
+        });
+      }
+    }
+  });
+}
+
 export const subprojectSchema = z
   .object({ name: dnsLabel, path: relativePath, dockerfilePath: relativePath })
   .openapi('AutoCiSubproject');
@@ -30,7 +51,12 @@ export const autoCiInput = z
     branchFilter,
     buildProfile: z.enum(buildProfiles),
     dockerfilePath: relativePath,
-    buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are identifiers'), z.string()),
+    buildArgs: buildArgMap(z.string()),
+    secretBuildArgs: buildArgMap(secretBuildArgValue.nullable()).openapi({
+      description:
+        'Secret build args, given to builds as build secrets (`RUN --mount=type=secret,id=NAME` reads /run/secrets/NAME), never as ARGs. A value sets or replaces one, null deletes it, names left out (or the whole field) keep theirs. Never returned.',
+      example: { NPM_TOKEN: 'npm_…', OLD_TOKEN: null },
+    }),
     autoDeploy: z.boolean(),
     imageName: imageName.nullable(),
     imagePrefix: z
@@ -59,6 +85,9 @@ export const autoCiSchema = z
     buildProfile: z.enum(buildProfiles),
     dockerfilePath: z.string(),
     buildArgs: z.record(z.string(), z.string()),
+    secretBuildArgNames: z
+      .array(z.string())
+      .openapi({ description: 'Names of the secret build args that are set; their values are never returned' }),
     autoDeploy: z.boolean(),
     imageName: z.string().openapi({ description: 'Defaults to the service name' }),
     imagePrefix: z.string().nullable(),
