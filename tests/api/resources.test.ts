@@ -65,14 +65,19 @@ describe('organization resources', () => {
   });
 
   it('stores registry passwords encrypted and hides them', async () => {
-    const reg = await registryFor(a.token);
+    const byMember = await api.request('POST', '/registries', {
+      token: a.token,
+      body: { name: 'm', kind: 'harbor', url: 'harbor.example.com', project: 'p', username: 'u', password: 'p' },
+    });
+    expect(byMember.status).toBe(403);
+    const reg = await registryFor(a.adminToken);
     expect(reg).toMatchObject({ hasPassword: true, organizationId: a.organizationId, url: 'harbor.example.com' });
     expect(JSON.stringify(reg)).not.toContain('harbor-pw');
     const [row] = await api.db.select().from(registries).where(eq(registries.id, reg.id));
     expect(row!.passwordEnc).not.toContain('harbor-pw');
     expect((await api.request('DELETE', `/registries/${reg.id}`, { token: b.token })).status).toBe(404);
     const bad = await api.request('POST', '/registries', {
-      token: a.token,
+      token: a.adminToken,
       body: { name: 'x', kind: 'harbor', url: 'not a host!', project: 'p', username: 'u', password: 'p' },
     });
     expect(bad.status).toBe(400);
@@ -81,15 +86,18 @@ describe('organization resources', () => {
 
   it('validates kubeconfigs and never returns them', async () => {
     const bad = await api.request('POST', '/clusters', {
-      token: a.token,
+      token: a.adminToken,
       body: { name: 'bad', mode: 'kubeconfig', kubeconfig: 'just: text' },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/no clusters/);
-    const missing = await api.request('POST', '/clusters', { token: a.token, body: { name: 'm', mode: 'kubeconfig' } });
+    const missing = await api.request('POST', '/clusters', {
+      token: a.adminToken,
+      body: { name: 'm', mode: 'kubeconfig' },
+    });
     expect(missing.status).toBe(400);
     const ok = await api.request('POST', '/clusters', {
-      token: a.token,
+      token: a.adminToken,
       body: { name: 'dev', mode: 'kubeconfig', kubeconfig },
     });
     expect(ok.status).toBe(201);
@@ -97,18 +105,25 @@ describe('organization resources', () => {
     expect(JSON.stringify(ok.body)).not.toContain('kube-secret-token');
     const [row] = await api.db.select().from(clusters).where(eq(clusters.id, ok.body.id));
     expect(row!.kubeconfigEnc).not.toContain('kube-secret-token');
-    const inCluster = await api.request('POST', '/clusters', {
-      token: a.token,
+    // In-cluster mode acts with Kiln's own service account: only an instance admin may register it.
+    const byOrgAdmin = await api.request('POST', '/clusters', {
+      token: a.adminToken,
       body: { name: 'here', mode: 'in-cluster' },
     });
-    expect(inCluster.body).toMatchObject({ hasKubeconfig: false, server: null });
+    expect(byOrgAdmin.status).toBe(403);
+    expect(byOrgAdmin.body.message).toMatch(/instance admins/);
+    const inCluster = await api.request('POST', '/clusters', {
+      body: { organizationId: a.organizationId, name: 'here', mode: 'in-cluster' },
+    });
+    expect(inCluster.status).toBe(201);
+    expect(inCluster.body).toMatchObject({ hasKubeconfig: false, server: null, organizationId: a.organizationId });
   });
 });
 
 describe('services', () => {
   it('creates a service with defaults and isolates it from other organizations', async () => {
-    const reg = await registryFor(a.token, 'svc-reg');
-    const foreign = await registryFor(b.token, 'beta-reg');
+    const reg = await registryFor(a.adminToken, 'svc-reg');
+    const foreign = await registryFor(b.adminToken, 'beta-reg');
     const body = { name: 'api', gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/Team/API.git' };
     const crossOrg = await api.request('POST', '/services', {
       token: a.token,
@@ -160,7 +175,7 @@ describe('services', () => {
     expect(early.body.message).toMatch(/github/);
     expect((await api.request('GET', url, { token: b.token })).body.enabled).toBe(false);
 
-    const reg = await registryFor(b.token, 'web-reg');
+    const reg = await registryFor(b.adminToken, 'web-reg');
     await api.request('PATCH', `/services/${svc.body.id}`, { token: b.token, body: { registryId: reg.id } });
     await api.request('POST', '/git-providers', {
       body: { organizationId: b.organizationId, kind: 'github', token: 'ghp_x', verify: false },
@@ -196,26 +211,30 @@ describe('services', () => {
     });
     expect(mono.body.imageRepositories).toEqual(['harbor.example.com/team/kiwi-backend']);
     expect((await api.request('GET', url, { token: a.token })).status).toBe(404);
-    const inUse = await api.request('DELETE', `/registries/${reg.id}`, { token: b.token });
+    const inUse = await api.request('DELETE', `/registries/${reg.id}`, { token: b.adminToken });
     expect(inUse.status).toBe(409);
     expect(inUse.body.message).toMatch(/web/);
   });
 
-  it('shows the webhook URL and secret; Local URL only to admins; rotation replaces the secret', async () => {
+  it('shows the webhook URL and secret to organization admins only; rotation replaces the secret', async () => {
     const svc = await api.request('POST', '/services', {
       token: a.token,
       body: { name: 'hooks', gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/team/hooks.git' },
     });
     const url = `/services/${svc.body.id}/webhook`;
     const member = await api.request('GET', url, { token: a.token });
-    expect(member.body.urls).toEqual([
+    expect(member.status).toBe(403);
+    expect(JSON.stringify(member.body)).not.toMatch(/[0-9a-f]{48}/);
+    const admin = await api.request('GET', url, { token: a.adminToken });
+    expect(admin.body.urls).toEqual([
       { environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' },
+      { environment: 'local', url: 'https://tunnel.example.dev/api/v1/webhook/gitlab' },
     ]);
-    expect(member.body.secretToken).toMatch(/^[0-9a-f]{48}$/);
-    const admin = await api.request('GET', url);
-    expect(admin.body.urls.map((u: { environment: string }) => u.environment)).toEqual(['production', 'local']);
-    const rotated = await api.request('POST', `${url}/rotate`, { token: a.token });
-    expect(rotated.body.secretToken).not.toBe(member.body.secretToken);
+    expect(admin.body.secretToken).toMatch(/^[0-9a-f]{48}$/);
+    expect((await api.request('POST', `${url}/rotate`, { token: a.token })).status).toBe(403);
+    expect((await api.request('GET', url, { token: a.adminToken })).body.secretToken).toBe(admin.body.secretToken);
+    const rotated = await api.request('POST', `${url}/rotate`, { token: a.adminToken });
+    expect(rotated.body.secretToken).not.toBe(admin.body.secretToken);
     expect((await api.request('GET', url, { token: b.token })).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import type { AppDeps } from '../../api/deps';
+import type { AppDeps, UserRole } from '../../api/deps';
 import { ensureBootstrap } from '../../db/bootstrap';
 import { createSecretCipher, type SecretCipher } from '../../db/crypto';
 import { createDb, type Database } from '../../db/client';
@@ -77,13 +77,29 @@ export async function createTestApi(
   };
 }
 
-/** Creates an organization with one member (and its token); returns their ids. */
+/**
+ * Creates an organization (as the instance admin) with one member and one organization admin, each with a
+ * token; `token` is the member's. Tests that configure registries, clusters or Git connections use `adminToken`.
+ */
 export async function createOrgWithMember(api: TestApi, name: string) {
   const org = await api.request('POST', '/organizations', { body: { name } });
-  const user = await api.request('POST', '/users', {
-    body: { organizationId: org.body.id, name: `${name}-dev`, role: 'member' },
-  });
-  return { organizationId: org.body.id as string, userId: user.body.id as string, token: user.body.token as string };
+  if (org.status !== 201) throw new Error(`creating organization ${name}: ${org.status} ${JSON.stringify(org.body)}`);
+  const member = await createUserIn(api, org.body.id, `${name}-dev`, 'member');
+  const admin = await createUserIn(api, org.body.id, `${name}-admin`, 'org_admin');
+  return {
+    organizationId: org.body.id as string,
+    userId: member.id,
+    token: member.token,
+    adminId: admin.id,
+    adminToken: admin.token,
+  };
+}
+
+/** Creates a user of `role` in an organization (as the instance admin) and returns its id and first token. */
+export async function createUserIn(api: TestApi, organizationId: string, name: string, role: UserRole) {
+  const user = await api.request('POST', '/users', { body: { organizationId, name, role } });
+  if (user.status !== 201) throw new Error(`creating user ${name}: ${user.status} ${JSON.stringify(user.body)}`);
+  return { id: user.body.id as string, token: user.body.token as string };
 }
 
 async function createEmbeddedDatabase() {
