@@ -44,13 +44,14 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const user = c.get('user');
     requireRole(user, 'org_admin', 'connect Git providers');
     const input = c.req.valid('json');
+    const organizationId = organizationForCreate(user, input.organizationId);
     const baseUrl = input.baseUrl ?? defaultBaseUrl[input.kind];
     // A token that cannot work is refused with the provider's reason before anything is stored.
     const check = input.verify ? await verifyProviderToken({ kind: input.kind, baseUrl, token: input.token }) : null;
     const [row] = await db
       .insert(gitProviders)
       .values({
-        organizationId: organizationForCreate(user, input.organizationId),
+        organizationId,
         kind: input.kind,
         baseUrl,
         tokenEnc: cipher.encrypt(input.token),

@@ -1,0 +1,418 @@
+import { asc } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema';
+import { createOrgWithMember, createTestApi, createUserIn, type TestApi } from '../support/api-client';
+
+// Two organizations, each with an organization admin and a member. Organization B's people attack everything
+// organization A owns; nothing of A may be read, changed, minted or deleted, and the database must not change.
+
+const kubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+  - name: dev
+    cluster: { server: 'https://10.0.0.1:6443' }
+contexts:
+  - name: dev
+    context: { cluster: dev, user: dev }
+current-context: dev
+users:
+  - name: dev
+    user: { token: kube-secret-token }
+`;
+
+type Org = Awaited<ReturnType<typeof createOrgWithMember>>;
+let api: TestApi;
+let a: Org;
+let b: Org;
+const ids = {} as Record<'gitProvider' | 'registry' | 'cluster' | 'service' | 'build' | 'delivery' | 'token', string>;
+
+beforeAll(async () => {
+  api = await createTestApi();
+  a = await createOrgWithMember(api, 'alpha');
+  b = await createOrgWithMember(api, 'beta');
+  const as = (path: string, body: unknown) => created(api.request('POST', path, { token: a.adminToken, body }));
+  ids.gitProvider = await as('/git-providers', { kind: 'gitlab', token: 'glpat-alpha-secret', verify: false });
+  ids.registry = await as('/registries', {
+    name: 'harbor',
+    kind: 'harbor',
+    url: 'harbor.alpha.example.com',
+    project: 'alpha',
+    username: 'robot$alpha',
+    password: 'alpha-registry-password',
+  });
+  ids.cluster = await as('/clusters', { name: 'prod', mode: 'kubeconfig', kubeconfig });
+  ids.service = await as('/services', {
+    name: 'api',
+    gitProvider: 'gitlab',
+    repoUrl: 'https://gitlab.com/alpha/api.git',
+    registryId: ids.registry,
+    clusterId: ids.cluster,
+  });
+  ids.token = await as(`/users/${a.adminId}/tokens`, { name: 'ci' });
+  const [build] = await api.db
+    .insert(schema.builds)
+    .values({
+      serviceId: ids.service,
+      organizationId: a.organizationId,
+      trigger: 'api',
+      event: 'manual',
+      ref: 'refs/heads/main',
+      branch: 'main',
+      status: 'Failed',
+      workflowId: 'build-alpha-1',
+    })
+    .returning();
+  ids.build = build!.id;
+  await api.db
+    .insert(schema.buildLogLines)
+    .values({ buildId: ids.build, seq: 0, stream: 'stdout', text: 'alpha build output', at: new Date() });
+  const [delivery] = await api.db
+    .insert(schema.webhookDeliveries)
+    .values({
+      provider: 'gitlab',
+      event: 'Push Hook',
+      serviceId: ids.service,
+      statusCode: 202,
+      response: { status: 'started' },
+      payload: '{"object_kind":"push"}',
+      payloadBytes: 22,
+    })
+    .returning();
+  ids.delivery = delivery!.id;
+});
+afterAll(async () => api?.close());
+
+async function created(response: Promise<{ status: number; body: { id: string } }>): Promise<string> {
+  const res = await response;
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id;
+}
+
+/** Every row of every table an attacker could try to change (token use times aside: they change on each call). */
+async function snapshot() {
+  const { db } = api;
+  const all = async <T extends { id: string }>(rows: Promise<T[]>) =>
+    (await rows).sort((x, y) => x.id.localeCompare(y.id));
+  return {
+    organizations: await all(db.select().from(schema.organizations)),
+    users: await all(db.select().from(schema.users)),
+    tokens: await all(
+      db
+        .select({ id: schema.apiTokens.id, userId: schema.apiTokens.userId, hash: schema.apiTokens.tokenHash })
+        .from(schema.apiTokens),
+    ),
+    gitProviders: await all(db.select().from(schema.gitProviders)),
+    registries: await all(db.select().from(schema.registries)),
+    clusters: await all(db.select().from(schema.clusters)),
+    services: await all(db.select().from(schema.services)),
+    autoCi: await db.select().from(schema.autoCiSettings).orderBy(asc(schema.autoCiSettings.serviceId)),
+    builds: await all(db.select().from(schema.builds)),
+    logLines: await db.select().from(schema.buildLogLines).orderBy(asc(schema.buildLogLines.seq)),
+    deliveries: await all(db.select().from(schema.webhookDeliveries)),
+    auditEvents: await all(db.select().from(schema.auditEvents)),
+  };
+}
+
+interface Attack {
+  method: string;
+  path: () => string;
+  body?: () => unknown;
+  /** Status for organization B's admin and member; 404 (looks absent) unless the role is refused first. */
+  admin?: number;
+  member?: number;
+}
+
+const svc = () => `/services/${ids.service}`;
+const attacks: Attack[] = [
+  { method: 'GET', path: () => `/organizations/${a.organizationId}` },
+  { method: 'PATCH', path: () => `/organizations/${a.organizationId}`, body: () => ({ name: 'pwned' }) },
+  { method: 'DELETE', path: () => `/organizations/${a.organizationId}`, admin: 404, member: 404 },
+  { method: 'POST', path: () => '/organizations', body: () => ({ name: 'mine' }), admin: 403, member: 403 },
+  { method: 'GET', path: () => `/users?organizationId=${a.organizationId}`, member: 403 },
+  {
+    method: 'POST',
+    path: () => '/users',
+    body: () => ({ organizationId: a.organizationId, name: 'mole', role: 'org_admin' }),
+    member: 403,
+  },
+  { method: 'GET', path: () => `/users/${a.adminId}` },
+  { method: 'PATCH', path: () => `/users/${a.adminId}`, body: () => ({ role: 'member' }) },
+  { method: 'PATCH', path: () => `/users/${a.userId}`, body: () => ({ role: 'org_admin' }) },
+  { method: 'DELETE', path: () => `/users/${a.userId}` },
+  { method: 'GET', path: () => `/users/${a.adminId}/tokens` },
+  { method: 'POST', path: () => `/users/${a.adminId}/tokens`, body: () => ({ name: 'stolen' }) },
+  { method: 'DELETE', path: () => `/users/${a.adminId}/tokens/${ids.token}` },
+  { method: 'GET', path: () => `/git-providers?organizationId=${a.organizationId}` },
+  {
+    method: 'POST',
+    path: () => '/git-providers',
+    body: () => ({ organizationId: a.organizationId, kind: 'github', token: 'ghp_x', verify: false }),
+    member: 403,
+  },
+  { method: 'GET', path: () => `/git-providers/${ids.gitProvider}` },
+  {
+    method: 'PATCH',
+    path: () => `/git-providers/${ids.gitProvider}`,
+    body: () => ({ token: 'glpat-mine', verify: false }),
+  },
+  { method: 'DELETE', path: () => `/git-providers/${ids.gitProvider}` },
+  { method: 'POST', path: () => `/provider-checks/${ids.gitProvider}` },
+  { method: 'GET', path: () => `/registries?organizationId=${a.organizationId}` },
+  {
+    method: 'POST',
+    path: () => '/registries',
+    body: () => ({
+      organizationId: a.organizationId,
+      name: 'evil',
+      kind: 'oci',
+      url: 'evil.example.com',
+      project: 'p',
+      username: 'u',
+      password: 'p',
+    }),
+    member: 403,
+  },
+  { method: 'GET', path: () => `/registries/${ids.registry}` },
+  { method: 'PATCH', path: () => `/registries/${ids.registry}`, body: () => ({ url: 'evil.example.com' }) },
+  { method: 'DELETE', path: () => `/registries/${ids.registry}` },
+  { method: 'GET', path: () => `/clusters?organizationId=${a.organizationId}` },
+  {
+    method: 'POST',
+    path: () => '/clusters',
+    body: () => ({ organizationId: a.organizationId, name: 'evil', mode: 'kubeconfig', kubeconfig }),
+    member: 403,
+  },
+  { method: 'GET', path: () => `/clusters/${ids.cluster}` },
+  { method: 'PATCH', path: () => `/clusters/${ids.cluster}`, body: () => ({ name: 'renamed' }) },
+  { method: 'DELETE', path: () => `/clusters/${ids.cluster}` },
+  { method: 'POST', path: () => `/clusters/${ids.cluster}/check` },
+  { method: 'GET', path: () => `/services?organizationId=${a.organizationId}` },
+  {
+    method: 'POST',
+    path: () => '/services',
+    body: () => ({ organizationId: a.organizationId, name: 'evil', gitProvider: 'gitlab', repoUrl: 'https://x.y/a/b' }),
+  },
+  { method: 'GET', path: svc },
+  { method: 'PATCH', path: svc, body: () => ({ repoUrl: 'https://evil.example.com/a/api.git' }) },
+  { method: 'DELETE', path: svc },
+  { method: 'GET', path: () => `${svc()}/auto-ci` },
+  { method: 'PUT', path: () => `${svc()}/auto-ci`, body: () => ({ buildArgs: { EVIL: '1' } }) },
+  { method: 'GET', path: () => `${svc()}/webhook` },
+  { method: 'POST', path: () => `${svc()}/webhook/rotate` },
+  { method: 'POST', path: () => `${svc()}/webhook/register`, body: () => ({ force: true }) },
+  { method: 'POST', path: () => `${svc()}/detect` },
+  { method: 'GET', path: () => `${svc()}/deployment` },
+  { method: 'POST', path: () => `${svc()}/rollback` },
+  { method: 'GET', path: () => `${svc()}/webhook/deliveries` },
+  { method: 'GET', path: () => `${svc()}/webhook/deliveries/${ids.delivery}` },
+  { method: 'POST', path: () => `${svc()}/webhook/deliveries/${ids.delivery}/redeliver` },
+  { method: 'GET', path: () => `${svc()}/builds` },
+  { method: 'POST', path: () => `${svc()}/builds`, body: () => ({ branch: 'main' }) },
+  { method: 'GET', path: () => `/builds/${ids.build}` },
+  { method: 'POST', path: () => `/builds/${ids.build}/cancel` },
+  { method: 'POST', path: () => `/builds/${ids.build}/retry` },
+  { method: 'GET', path: () => `/builds/${ids.build}/logs` },
+  { method: 'GET', path: () => `/builds/${ids.build}/logs/stream` },
+  { method: 'GET', path: () => `${svc()}/pipelines` },
+  { method: 'POST', path: () => `${svc()}/pipelines`, body: () => ({ ref: 'main' }) },
+  { method: 'GET', path: () => `${svc()}/pipelines/1` },
+  { method: 'POST', path: () => `${svc()}/pipelines/1/cancel` },
+  { method: 'POST', path: () => `${svc()}/pipelines/1/retry` },
+  { method: 'GET', path: () => `${svc()}/jobs/1/log` },
+  { method: 'GET', path: () => `/audit-events?organizationId=${a.organizationId}`, member: 403 },
+];
+
+describe("another organization's admin and member", () => {
+  for (const who of ['admin', 'member'] as const) {
+    it(`cannot read, act on, mint or delete anything of organization A (as B's ${who})`, async () => {
+      const token = who === 'admin' ? b.adminToken : b.token;
+      const before = await snapshot();
+      const outcomes = [];
+      for (const attack of attacks) {
+        const res = await api.request(attack.method, attack.path(), { token, body: attack.body?.() });
+        outcomes.push({ route: `${attack.method} ${attack.path()}`, status: res.status, body: res.body });
+      }
+      const expected = attacks.map((attack, i) => ({
+        route: outcomes[i]!.route,
+        status: attack[who] ?? 404,
+      }));
+      expect(outcomes.map(({ route, status }) => ({ route, status }))).toEqual(expected);
+      // Nothing of A leaks through an error message either.
+      const leaked = JSON.stringify(outcomes);
+      for (const secret of ['glpat-alpha-secret', 'alpha-registry-password', 'kube-secret-token', 'alpha build output'])
+        expect(leaked).not.toContain(secret);
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+
+  it('sees none of organization A in its lists', async () => {
+    for (const token of [b.adminToken, b.token]) {
+      for (const path of ['/organizations', '/git-providers', '/registries', '/clusters', '/services', '/builds']) {
+        const res = await api.request('GET', path, { token });
+        expect(res.status, path).toBe(200);
+        expect(JSON.stringify(res.body), path).not.toContain(a.organizationId);
+      }
+    }
+    const users = await api.request('GET', '/users', { token: b.adminToken });
+    expect(users.body.items.map((u: { name: string }) => u.name).sort()).toEqual(['beta-admin', 'beta-dev']);
+  });
+});
+
+describe('roles inside one organization', () => {
+  it('lets a member work on services and builds but not on connections, registries, clusters or secrets', async () => {
+    const m = { token: a.token };
+    for (const path of ['/git-providers', '/registries', '/clusters', `${svc()}/auto-ci`, `${svc()}/builds`]) {
+      expect((await api.request('GET', path, m)).status, path).toBe(200);
+    }
+    expect((await api.request('GET', `${svc()}/webhook/deliveries/${ids.delivery}`, m)).status).toBe(200);
+    expect((await api.request('GET', `/builds/${ids.build}/logs`, m)).body.lines[0].text).toBe('alpha build output');
+    const before = await snapshot();
+    const refused: [string, string, unknown?][] = [
+      ['POST', '/git-providers', { kind: 'github', token: 'ghp_x', verify: false }],
+      ['PATCH', `/git-providers/${ids.gitProvider}`, { baseUrl: 'https://evil.example.com', verify: false }],
+      ['DELETE', `/git-providers/${ids.gitProvider}`],
+      ['POST', '/provider-checks', { kind: 'gitlab', token: 'glpat-x' }],
+      ['POST', `/provider-checks/${ids.gitProvider}`],
+      [
+        'POST',
+        '/registries',
+        { name: 'r2', kind: 'oci', url: 'e.example.com', project: 'p', username: 'u', password: 'p' },
+      ],
+      ['PATCH', `/registries/${ids.registry}`, { url: 'evil.example.com' }],
+      ['DELETE', `/registries/${ids.registry}`],
+      ['POST', '/clusters', { name: 'c2', mode: 'kubeconfig', kubeconfig }],
+      ['POST', '/clusters', { name: 'c3', mode: 'in-cluster' }],
+      ['PATCH', `/clusters/${ids.cluster}`, { kubeconfig }],
+      ['DELETE', `/clusters/${ids.cluster}`],
+      ['POST', `/clusters/${ids.cluster}/check`],
+      ['GET', `${svc()}/webhook`],
+      ['POST', `${svc()}/webhook/rotate`],
+      ['POST', `${svc()}/webhook/register`, { force: true }],
+      ['POST', `${svc()}/webhook/deliveries/${ids.delivery}/redeliver`],
+      ['GET', '/users'],
+      ['GET', `/users/${a.adminId}`],
+      ['GET', `/users/${a.adminId}/tokens`],
+      ['POST', `/users/${a.adminId}/tokens`, { name: 'mine-now' }],
+      ['DELETE', `/users/${a.adminId}/tokens/${ids.token}`],
+      ['POST', '/users', { name: 'friend', role: 'member' }],
+      ['PATCH', `/users/${a.adminId}`, { role: 'member' }],
+      ['DELETE', `/users/${a.adminId}`],
+      ['PATCH', `/organizations/${a.organizationId}`, { name: 'renamed' }],
+      ['GET', '/audit-events'],
+    ];
+    for (const [method, path, body] of refused) {
+      const res = await api.request(method, path, { ...m, body });
+      expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 403 });
+      expect(res.body.message).toMatch(/Only (organization|instance) admins can/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('lets an organization admin manage their organization, but not register an in-cluster environment', async () => {
+    const admin = { token: a.adminToken };
+    expect((await api.request('GET', `${svc()}/webhook`, admin)).body.secretToken).toMatch(/^[0-9a-f]{48}$/);
+    const minted = await api.request('POST', `/users/${a.userId}/tokens`, { ...admin, body: { name: 'for-dev' } });
+    expect(minted.status).toBe(201);
+    expect((await api.request('GET', '/me', { token: minted.body.token })).body.id).toBe(a.userId);
+    const inCluster = await api.request('POST', '/clusters', { ...admin, body: { name: 'here', mode: 'in-cluster' } });
+    expect(inCluster.status).toBe(403);
+    expect(inCluster.body.message).toMatch(/instance admins.*service account/);
+  });
+});
+
+describe('privilege escalation', () => {
+  it('refuses roles and tokens above the caller, and keeps the last instance admin', async () => {
+    const roleOf = async (id: string) => (await api.request('GET', `/users/${id}`)).body.role;
+    // A member cannot create users, promote themself, or mint tokens for anyone but themself.
+    expect(
+      (await api.request('POST', '/users', { token: a.token, body: { name: 'x', role: 'org_admin' } })).status,
+    ).toBe(403);
+    const selfPromote = await api.request('PATCH', `/users/${a.userId}`, {
+      token: a.token,
+      body: { role: 'org_admin' },
+    });
+    expect(selfPromote.status).toBe(403);
+    expect(await roleOf(a.userId)).toBe('member');
+    expect(
+      (await api.request('POST', `/users/${a.userId}/tokens`, { token: a.token, body: { name: 'own' } })).status,
+    ).toBe(201);
+
+    // An organization admin cannot hand out or take instance admin.
+    const asAdmin = { token: a.adminToken };
+    const create = await api.request('POST', '/users', { ...asAdmin, body: { name: 'boss', role: 'instance_admin' } });
+    expect(create.status).toBe(403);
+    expect(create.body.message).toMatch(/above your own/);
+    for (const id of [a.userId, a.adminId]) {
+      const res = await api.request('PATCH', `/users/${id}`, { ...asAdmin, body: { role: 'instance_admin' } });
+      expect(res.status).toBe(403);
+    }
+    expect(await roleOf(a.adminId)).toBe('org_admin');
+    expect(await roleOf(a.userId)).toBe('member');
+    const peer = await api.request('POST', '/users', { ...asAdmin, body: { name: 'alpha-ops', role: 'org_admin' } });
+    expect(peer.status).toBe(201);
+    expect(peer.body.organizationId).toBe(a.organizationId);
+
+    // An instance admin living in organization A is out of reach of A's organization admin.
+    const chief = await createUserIn(api, a.organizationId, 'alpha-chief', 'instance_admin');
+    const before = await snapshot();
+    expect((await api.request('PATCH', `/users/${chief.id}`, { ...asAdmin, body: { role: 'member' } })).status).toBe(
+      403,
+    );
+    expect((await api.request('DELETE', `/users/${chief.id}`, asAdmin)).status).toBe(403);
+    expect((await api.request('GET', `/users/${chief.id}/tokens`, asAdmin)).status).toBe(403);
+    const stolen = await api.request('POST', `/users/${chief.id}/tokens`, { ...asAdmin, body: { name: 'stolen' } });
+    expect(stolen.status).toBe(403);
+    expect(stolen.body).not.toHaveProperty('token');
+    expect(await snapshot()).toEqual(before);
+
+    // The bootstrap instance admin may remove the other one, but not demote the last instance admin (themself).
+    expect((await api.request('DELETE', `/users/${chief.id}`)).status).toBe(204);
+    const me = (await api.request('GET', '/me')).body;
+    const demote = await api.request('PATCH', `/users/${me.id}`, { body: { role: 'org_admin' } });
+    expect(demote.status).toBe(409);
+    expect(demote.body.message).toMatch(/last instance admin/);
+    expect(await roleOf(me.id)).toBe('instance_admin');
+  });
+});
+
+describe('audit log', () => {
+  it("records an instance admin's actions in another organization, visible to that organization's admin", async () => {
+    const own = await api.request('GET', '/services');
+    expect(own.status).toBe(200);
+    const read = await api.request('GET', `${svc()}/webhook`);
+    expect(read.status).toBe(200);
+    const refused = await api.request('DELETE', `/registries/${ids.registry}`);
+    expect(refused.status).toBe(409);
+    const mintedFor = await api.request('POST', `/users/${b.userId}/tokens`, { body: { name: 'support' } });
+    expect(mintedFor.status).toBe(201);
+
+    const alpha = await api.request('GET', '/audit-events', { token: a.adminToken });
+    expect(alpha.status).toBe(200);
+    const view = (items: { method: string; path: string; statusCode: number; actorName: string }[]) =>
+      items.map(({ method, path, statusCode, actorName }) => ({ method, path, statusCode, actorName }));
+    expect(view(alpha.body.items)).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', path: `/api/v1${svc()}/webhook`, statusCode: 200, actorName: 'admin' },
+        { method: 'DELETE', path: `/api/v1/registries/${ids.registry}`, statusCode: 409, actorName: 'admin' },
+      ]),
+    );
+    expect(alpha.body.items.every((e: { organizationId: string }) => e.organizationId === a.organizationId)).toBe(true);
+    const beta = await api.request('GET', '/audit-events', { token: b.adminToken });
+    expect(view(beta.body.items)).toContainEqual({
+      method: 'POST',
+      path: `/api/v1/users/${b.userId}/tokens`,
+      statusCode: 201,
+      actorName: 'admin',
+    });
+    expect(beta.body.items.every((e: { organizationId: string }) => e.organizationId === b.organizationId)).toBe(true);
+    expect(JSON.stringify(beta.body)).not.toContain(ids.service);
+    const filtered = await api.request('GET', `/audit-events?organizationId=${b.organizationId}`);
+    expect(filtered.body.items.map((e: { id: string }) => e.id)).toEqual(
+      beta.body.items.map((e: { id: string }) => e.id),
+    );
+    // Actions in the instance admin's own organization are not cross-organization and are not recorded.
+    const all = await api.request('GET', '/audit-events');
+    const home = (await api.request('GET', '/me')).body.organizationId;
+    expect(all.body.items.some((e: { organizationId: string }) => e.organizationId === home)).toBe(false);
+  });
+});
