@@ -10,6 +10,7 @@ import { buildSecretManifest } from '../kubernetes/secret-manifests';
 import { getManifestDigest } from '../registry';
 import { watchBuildPod } from '../kubernetes/build-pod-run';
 import type { BuildContext, BuildOutput, BuildRequest, BuilderDriver } from './builder';
+import { validateBuildArgs } from './request-checks';
 
 /** Cluster-wide settings of the Kubernetes builder, read once at worker start. */
 export interface KubernetesBuilderOptions {
@@ -50,6 +51,7 @@ export function createKubernetesBuilder(options: KubernetesBuilderOptions): Buil
   return {
     name: 'kubernetes',
     async build(original: BuildRequest, context: BuildContext): Promise<BuildOutput> {
+      validateBuildArgs(original.buildArgs, original.secretBuildArgs);
       const { request, gitUsername } = separateCredentials(original, settings.gitUsername);
       const { namespace } = settings;
       const names = buildObjectNames(request.buildId);
@@ -104,6 +106,7 @@ async function createBuildObjects(
     gitUsername,
     token,
     registry: request.registry,
+    secretBuildArgs: request.secretBuildArgs,
     owner,
   });
   await createFresh(

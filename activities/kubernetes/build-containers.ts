@@ -6,6 +6,9 @@ import { BuildErrorType, buildFailure } from '../errors';
 const workspace = '/workspace';
 const gitCredentialsDir = '/kiln/git';
 const dockerConfigDir = '/kiln/docker';
+const buildSecretsDir = '/kiln/build-secrets';
+/** Key of a secret build arg in the per-build Secret (prefixed so it cannot collide with the credentials). */
+export const buildSecretKey = (name: string) => `build-secret.${name}`;
 /** BuildKit's rootless image runs as uid/gid 1000 (`user`). */
 export const rootlessUser = 1000;
 const dropAll = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
@@ -61,6 +64,8 @@ export function buildctlArgs(request: BuildRequest): string[] {
     `filename=${path.posix.basename(request.dockerfilePath)}`,
   );
   for (const [key, value] of Object.entries(request.buildArgs)) args.push('--opt', `build-arg:${key}=${value}`);
+  // Secret build args are files of the mounted Secret: argv names only the path, never the value.
+  for (const name of secretNames(request)) args.push('--secret', `id=${name},src=${buildSecretsDir}/${name}`);
   args.push('--output', csv(['type=image', `name=${request.images.join(',')}`, 'push=true', ...insecure]));
   if (request.cacheRef) {
     args.push('--export-cache', csv(['type=registry', `ref=${request.cacheRef}`, 'mode=max', ...insecure]));
@@ -120,6 +125,9 @@ export function buildkitContainer(request: BuildRequest, image: string): V1Conta
       { name: 'workspace', mountPath: workspace, readOnly: true },
       { name: 'docker-config', mountPath: dockerConfigDir, readOnly: true },
       { name: 'buildkitd', mountPath: '/home/user/.local/share/buildkit' },
+      ...(secretNames(request).length > 0
+        ? [{ name: 'build-secrets', mountPath: buildSecretsDir, readOnly: true }]
+        : []),
     ],
   };
 }
@@ -141,7 +149,20 @@ export function buildVolumes(request: BuildRequest, secretName: string): V1Volum
         items: [{ key: 'config.json', path: 'config.json' }],
       },
     },
+    ...buildSecretVolume(request, secretName),
   ];
+}
+
+/** The secret build args as files for BuildKit only (a Secret volume with no items would mount every key). */
+function buildSecretVolume(request: BuildRequest, secretName: string): V1Volume[] {
+  const names = secretNames(request);
+  if (names.length === 0) return [];
+  const items = names.map((name) => ({ key: buildSecretKey(name), path: name }));
+  return [{ name: 'build-secrets', secret: { secretName, defaultMode: 0o440, items } }];
+}
+
+function secretNames(request: BuildRequest): string[] {
+  return Object.keys(request.secretBuildArgs ?? {});
 }
 
 function gitItems(request: BuildRequest): { key: string; path: string }[] {

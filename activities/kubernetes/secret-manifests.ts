@@ -1,5 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { RegistryAuth } from '../builders/builder';
+import { buildSecretKey } from './build-containers';
 import { buildIdLabel, buildObjectNames, labelValue, managedBy } from './manifests';
 
 /** Docker Hub's credentials live under its historic index URL in every docker config. */
@@ -39,13 +40,15 @@ export function imagePullSecretManifest(input: {
   };
 }
 
-/** The per-build Secret: the git token for the init container and registry auth for BuildKit's push. */
+/** The per-build Secret: the git token for the init container, registry auth and secret build args for BuildKit. */
 export function buildSecretManifest(input: {
   namespace: string;
   buildId: string;
   gitUsername: string;
   token?: string;
   registry: RegistryAuth;
+  /** Secret build args, mounted into the BuildKit container only. */
+  secretBuildArgs?: Record<string, string>;
   /** The build pod: the Secret is owned by it, so the garbage collector removes it with the pod. */
   owner?: { name: string; uid: string };
 }): V1Secret {
@@ -54,6 +57,7 @@ export function buildSecretManifest(input: {
     'git-username': input.gitUsername,
   };
   if (input.token) stringData['git-token'] = input.token;
+  for (const [name, value] of Object.entries(input.secretBuildArgs ?? {})) stringData[buildSecretKey(name)] = value;
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -26,6 +26,8 @@ export interface FakeKubernetes {
   rbac: Rbac;
   kubelet: FakeKubelet;
   deployments: FakeDeploymentController;
+  /** Where the emulated BuildKit (buildah) keeps its images: a base image built here needs no pull. */
+  buildkitStorageRoot: string;
   /** `VERB /path?query` of every request, in order. */
   requests: string[];
   /** Creates a namespace directly (what `kubectl create namespace` would have done before Kiln arrived). */
@@ -81,6 +83,7 @@ export async function startFakeKubernetes(options: { namespaces?: string[] } = {
     rbac,
     kubelet,
     deployments,
+    buildkitStorageRoot: storageRoot,
     requests,
     createNamespace,
     async stop() {

@@ -66,13 +66,15 @@ export interface BuildctlInvocation {
   output: Map<string, string>;
   exportCache?: Map<string, string>;
   importCache?: Map<string, string>;
+  /** `--secret id=NAME,src=PATH` (BuildKit build secrets), in order. */
+  secrets: Map<string, string>[];
 }
 
 export function parseBuildctlArgs(args: string[]): BuildctlInvocation {
   const locals = new Map<string, string>();
   const opts = new Map<string, string>();
   let output = new Map<string, string>();
-  const parsed: BuildctlInvocation = { locals, opts, output };
+  const parsed: BuildctlInvocation = { locals, opts, output, secrets: [] };
   for (let i = 1; i < args.length; i += 1) {
     const flag = args[i];
     const value = args[i + 1] ?? '';
@@ -82,6 +84,7 @@ export function parseBuildctlArgs(args: string[]): BuildctlInvocation {
     else if (flag === '--output') output = parsed.output = parseCsv(value);
     else if (flag === '--export-cache') parsed.exportCache = parseCsv(value);
     else if (flag === '--import-cache') parsed.importCache = parseCsv(value);
+    else if (flag === '--secret') parsed.secrets.push(parseCsv(value));
     else continue;
     i += 1;
   }
@@ -128,6 +131,11 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
       const buildArgs = [...invocation.opts]
         .filter(([k]) => k.startsWith('build-arg:'))
         .flatMap(([k, v]) => ['--build-arg', `${k.slice(10)}=${v}`]);
+      // BuildKit reads a build secret from a file in the container; buildah takes the same form with the host path.
+      const secrets = invocation.secrets.flatMap((secret) => [
+        '--secret',
+        `id=${secret.get('id') ?? ''},src=${hostPath(secret.get('src') ?? '')}`,
+      ]);
       // Registry cache is emulated: buildah's local layer cache stands in for the import, the export pushes the
       // image under the cache ref so the ref exists in the registry as it would after BuildKit.
       const cacheRef = invocation.exportCache?.get('ref');
@@ -136,7 +144,19 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
       const tags = names.flatMap((name) => ['--tag', name]);
       const built = await execute(
         'buildah',
-        [...storage, 'build', '--isolation', 'chroot', '--layers', '-f', dockerfile, ...buildArgs, ...tags, context],
+        [
+          ...storage,
+          'build',
+          '--isolation',
+          'chroot',
+          '--layers',
+          '-f',
+          dockerfile,
+          ...buildArgs,
+          ...secrets,
+          ...tags,
+          context,
+        ],
         run,
         env,
       );
