@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { builds } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
+import { isUntrustedChange } from '../domain/merge-request';
 import type { BuildStatus, BuildStep } from '../workflows/messages';
 import { writeSystemLines } from './build-log';
 import { closingLine, commitLine, describeProject, describeTimeout, isText, triggerLine } from './build-log-lines';
@@ -72,11 +73,12 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       await writeSystemLines(db, buildId, 'begin', [origin, commitLine(build)].filter(isText));
       return {
         isMonorepoParent: !build.parentBuildId && autoCi.subprojects.length > 0,
-        autoDeploy: autoCi.autoDeploy && cluster != null,
+        // Unmerged code (merge request builds, from forks or not) never reaches the cluster on its own.
+        autoDeploy: autoCi.autoDeploy && cluster != null && !isUntrustedChange(build),
         maxParallelSubprojects: deps.maxParallelSubprojects,
         pendingTimeoutSeconds: deps.pendingTimeoutSeconds,
         supersedes: autoCi.supersedeRunning ? await olderRunningBuilds(db, build) : [],
-        supersedeReason: `Superseded by a newer build of ${build.branch ?? build.ref} (${(build.sha ?? '').slice(0, 8)}).`,
+        supersedeReason: `Superseded by a newer build of ${supersedeScope(build)} (${(build.sha ?? '').slice(0, 8)}).`,
       };
     },
 
@@ -168,15 +170,25 @@ async function load(db: Database, cipher: SecretCipher, buildId: string): Promis
   }
 }
 
+// A merge request build replaces older builds of the same merge request only; a branch build only branch
+// builds: a fork's merge request from its own `main` must not cancel the real `main` builds.
+function supersedeScope(build: BuildRow): string {
+  return build.mergeRequestIid != null ? `merge request !${build.mergeRequestIid}` : (build.branch ?? build.ref);
+}
+
 async function olderRunningBuilds(db: Database, build: BuildRow): Promise<string[]> {
-  if (build.parentBuildId || !build.branch) return [];
+  if (build.parentBuildId || (!build.branch && build.mergeRequestIid == null)) return [];
+  const sameChange =
+    build.mergeRequestIid != null
+      ? eq(builds.mergeRequestIid, build.mergeRequestIid)
+      : and(eq(builds.branch, build.branch!), isNull(builds.mergeRequestIid), ne(builds.event, 'merge_request'));
   const rows = await db
     .select({ workflowId: builds.workflowId })
     .from(builds)
     .where(
       and(
         eq(builds.serviceId, build.serviceId),
-        eq(builds.branch, build.branch),
+        sameChange,
         isNull(builds.parentBuildId),
         inArray(builds.status, activeStatuses),
         lt(builds.createdAt, build.createdAt),

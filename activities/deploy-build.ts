@@ -3,6 +3,7 @@ import { loadBuildForWorkflow } from '../db/builds';
 import type { BuildForWorkflow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
+import { isUntrustedChange } from '../domain/merge-request';
 import { openBuildLog } from './build-log';
 import { BuildErrorType, buildFailure } from './errors';
 import type { ClusterAccess } from './kubernetes/client';
@@ -39,6 +40,12 @@ export function createDeployActivities({ db, cipher }: DeployDeps) {
         throw buildFailure(
           BuildErrorType.ConfigurationError,
           `Service ${service.name} needs a registry and a cluster to deploy.`,
+        );
+      }
+      if (isUntrustedChange(build)) {
+        throw buildFailure(
+          BuildErrorType.ConfigurationError,
+          'Merge request builds are never deployed: merge the change and deploy the build of the target branch.',
         );
       }
       const image = build.images[0];

@@ -135,11 +135,17 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
       sha: build.sha,
       branch: build.branch ?? undefined,
       tag: build.tag ?? undefined,
+      mergeRequestIid: build.mergeRequestIid,
     }),
-    cacheRef: `${imageRepository(naming)}:buildcache`,
+    cacheRef: `${imageRepository(naming)}:${cacheTag(build)}`,
     registry: auth,
     resources: input.resources,
   };
+}
+
+// Merge request builds keep their own layer cache, so unmerged code cannot seed the one branch builds reuse.
+function cacheTag(build: BuildForWorkflow['build']): string {
+  return build.mergeRequestIid != null ? `buildcache-mr-${build.mergeRequestIid}` : 'buildcache';
 }
 
 /** After a worker crash mid-build: if the previous attempt's push is on the registry, report it instead of rebuilding. */

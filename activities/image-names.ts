@@ -1,3 +1,5 @@
+import { mergeRequestImageTag } from '../domain/merge-request';
+
 export interface ImageNameInput {
   /** host[:port] of the registry, e.g. `harbor.example.com`. */
   registryHost: string;
@@ -13,17 +15,24 @@ export interface ImageNameInput {
   branch?: string;
   /** Git tag of a tag push (`v1.2.0`). */
   tag?: string;
+  /** Merge request iid: the image is tagged `mr-<iid>` and the sha only, never the (source) branch name. */
+  mergeRequestIid?: number | null;
 }
 
 const maxTagLength = 128;
 
 /**
  * Full image references to push: `<registry>/<project>/<prefix><name>:<sha>` first (the canonical one),
- * then the sanitized branch tag, then the git tag for tag pushes; duplicates dropped.
+ * then the sanitized branch tag, then the git tag for tag pushes; duplicates dropped. A merge request build gets
+ * `mr-<iid>` instead: a fork's `main` must never overwrite the real `:main`.
  */
 export function imageReferences(input: ImageNameInput): string[] {
   const repository = imageRepository(input);
-  const tags = [sanitizeTag(input.sha), input.branch && sanitizeTag(input.branch), input.tag && sanitizeTag(input.tag)];
+  const named =
+    input.mergeRequestIid != null
+      ? [mergeRequestImageTag(input.mergeRequestIid)]
+      : [input.branch && sanitizeTag(input.branch), input.tag && sanitizeTag(input.tag)];
+  const tags = [sanitizeTag(input.sha), ...named];
   const unique = [...new Set(tags.filter((tag): tag is string => typeof tag === 'string' && tag !== ''))];
   if (unique[0] !== sanitizeTag(input.sha) || unique[0] === '') {
     throw new Error(`Commit sha ${JSON.stringify(input.sha)} cannot be used as an image tag.`);

@@ -19,6 +19,7 @@ import { kubernetesRouter } from './kubernetes/kubernetes.routes';
 import { detectRouter } from './services/detect.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
 import { deliveriesRouter } from './webhooks/deliveries.routes';
+import { webhookRejectionsRouter } from './webhooks/rejections.routes';
 import { webhooksRouter } from './webhooks/webhooks.routes';
 import { buildsRouter } from './builds/builds.routes';
 import { buildLogsRouter } from './builds/logs.routes';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
     .route('/services', detectRouter(deps))
     .route('/', kubernetesRouter(deps))
     .route('/services', deliveriesRouter(deps))
+    .route('/', webhookRejectionsRouter(deps))
     .route('/', buildsRouter(deps))
     .route('/', buildLogsRouter(deps))
     .route('/services', pipelinesRouter(deps))

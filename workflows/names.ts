@@ -7,9 +7,12 @@ export const BUILD_TASK_QUEUE = 'kiln-builds-v1';
  */
 export const BUILDER_TASK_QUEUE = 'kiln-builders-v1';
 
-/** Workflow id of a build started by a webhook delivery: the delivery id makes redeliveries land on the same run. */
-export function webhookBuildWorkflowId(provider: 'github' | 'gitlab', deliveryId: string, serviceId: string): string {
-  return `build-${provider}-${deliveryId}-${serviceId}`;
+/**
+ * Workflow id of a build started by a webhook delivery: the delivery's build key (a signed delivery id, or the
+ * signed body's hash) makes redeliveries and replays land on the same run.
+ */
+export function webhookBuildWorkflowId(provider: 'github' | 'gitlab', buildKey: string, serviceId: string): string {
+  return `build-${provider}-${buildKey}-${serviceId}`;
 }
 
 /** Workflow id of a build started through the API, a retry, or a monorepo child: the build id is the business key. */

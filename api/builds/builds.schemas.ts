@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { buildEvents, buildStatuses, buildTriggers, type builds } from '../../db/schema';
+import { commitSha, gitRefName } from '../git-ref.schemas';
 
 export const buildSchema = z
   .object({
@@ -15,6 +16,9 @@ export const buildSchema = z
     ref: z.string(),
     branch: z.string().nullable(),
     tag: z.string().nullable(),
+    mergeRequestIid: z.number().nullable().openapi({
+      description: 'Merge request builds: tagged `mr-<iid>` and the sha (never a branch name), never deployed',
+    }),
     sha: z.string().nullable(),
     commitMessage: z.string().nullable(),
     commitAuthor: z.string().nullable(),
@@ -57,17 +61,8 @@ export const buildPage = z
 
 export const triggerInput = z
   .object({
-    branch: z
-      .string()
-      .trim()
-      .min(1)
-      .refine((b) => !/[\s~^:\\]|\.\./.test(b), 'not a valid branch name')
-      .optional()
-      .openapi({ description: "Defaults to the service's default branch (main)" }),
-    sha: z
-      .string()
-      .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full 40- or 64-character commit sha')
-      .optional(),
+    branch: gitRefName.optional().openapi({ description: "Defaults to the service's default branch (main)" }),
+    sha: commitSha.optional(),
   })
   .default({});
 

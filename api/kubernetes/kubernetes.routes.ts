@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import { checkClusterConnectivity, requiredPermissions } from '../../activities/kubernetes/client';
 import { getDeploymentStatus, rollbackService } from '../../activities/kubernetes/deploy';
 import { builds, clusters } from '../../db/schema';
@@ -118,6 +118,9 @@ export function kubernetesRouter({ db, cipher }: AppDeps) {
           eq(builds.status, 'Succeeded'),
           isNotNull(builds.digest),
           isNull(builds.parentBuildId),
+          // Merge request images are unmerged code: a rollback never deploys one.
+          isNull(builds.mergeRequestIid),
+          ne(builds.event, 'merge_request'),
         ),
       )
       .orderBy(desc(builds.finishedAt))

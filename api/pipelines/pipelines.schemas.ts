@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { gitRefName } from '../git-ref.schemas';
 import { pipelineStatusLabels } from '../../activities/providers/pipeline-view';
 
 const status = z
@@ -104,14 +105,8 @@ export const jobLogSchema = z
   })
   .openapi('JobLog');
 
-// Branch and tag names as git allows them (no spaces, control characters, "..", or leading "-").
-const gitRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what git refuses in refs
-  .regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f\x7f]+$/, 'a branch or tag name');
+// Branch and tag names as git allows them: the one rule in domain/git-ref.ts.
+const gitRef = gitRefName;
 
 export const runPipelineInput = z
   .object({

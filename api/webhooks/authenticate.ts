@@ -3,9 +3,21 @@ import type { WebhookService } from './find-services';
 import type { IncomingDelivery } from './read-delivery';
 import { verifyGithubSignature, verifyGitlabToken, verifyStandardWebhook } from './signatures';
 
-export type AuthResult = 'valid' | 'invalid' | 'stale';
+/** How a delivery proved it knows a service's secret: GitHub's body HMAC, GitLab's token, or a signed delivery. */
+export type AuthMethod = 'hmac' | 'token' | 'signature';
 
-/** Checks a delivery against one service's secret: GitHub HMAC, GitLab token, or GitLab's signed delivery. */
+export type AuthResult = { result: 'valid'; via: AuthMethod } | { result: 'invalid' | 'stale' };
+
+/** A service whose secret the delivery proves, and how. */
+export interface AuthenticatedService {
+  service: WebhookService;
+  via: AuthMethod;
+}
+
+/**
+ * Checks a delivery against one service's secret. A valid Standard Webhooks signature wins over the token, so the
+ * signed `webhook-id` (not an unsigned header) identifies the delivery whenever GitLab signs it.
+ */
 export function authenticateDelivery(
   delivery: IncomingDelivery,
   service: WebhookService,
@@ -15,12 +27,14 @@ export function authenticateDelivery(
   const secret = cipher.decrypt(service.webhookSecretEnc);
   const h = delivery.headers;
   if (delivery.provider === 'github') {
-    return verifyGithubSignature(secret, delivery.rawBody, h['x-hub-signature-256']) ? 'valid' : 'invalid';
+    const valid = verifyGithubSignature(secret, delivery.rawBody, h['x-hub-signature-256']);
+    return valid ? { result: 'valid', via: 'hmac' } : { result: 'invalid' };
   }
-  if (verifyGitlabToken(secret, h['x-gitlab-token'])) return 'valid';
-  if (!h['webhook-signature']) return 'invalid';
   const headers = { id: h['webhook-id'], timestamp: h['webhook-timestamp'], signature: h['webhook-signature'] };
-  return verifyStandardWebhook(secret, headers, delivery.rawBody, now);
+  const signed = headers.signature ? verifyStandardWebhook(secret, headers, delivery.rawBody, now) : 'invalid';
+  if (signed === 'valid') return { result: 'valid', via: 'signature' };
+  if (verifyGitlabToken(secret, h['x-gitlab-token'])) return { result: 'valid', via: 'token' };
+  return { result: signed };
 }
 
 /** Finds the services whose secret the delivery proves; `stale` when only an expired signature matched. */
@@ -29,13 +43,13 @@ export function authenticatedServices(
   candidates: WebhookService[],
   cipher: SecretCipher,
   now: Date,
-): { services: WebhookService[]; stale: boolean } {
+): { services: AuthenticatedService[]; stale: boolean } {
   const results = candidates.map((service) => ({
     service,
-    result: authenticateDelivery(delivery, service, cipher, now),
+    auth: authenticateDelivery(delivery, service, cipher, now),
   }));
   return {
-    services: results.filter((r) => r.result === 'valid').map((r) => r.service),
-    stale: results.some((r) => r.result === 'stale'),
+    services: results.flatMap(({ service, auth }) => (auth.result === 'valid' ? [{ service, via: auth.via }] : [])),
+    stale: results.some(({ auth }) => auth.result === 'stale'),
   };
 }

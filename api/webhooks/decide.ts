@@ -21,6 +21,16 @@ export function decideForService(
     };
   }
   const { candidate } = intent;
+  if (candidate.mergeRequest?.fromFork && !settings.buildForkMergeRequests) {
+    return {
+      kind: 'skip',
+      reason: 'fork_merge_request',
+      message:
+        `Merge request !${candidate.mergeRequest.iid} comes from a fork, so its code is not trusted and was not built. ` +
+        `To build such merge requests, enable "Build merge requests from forks" in the Auto CI settings of ${service.name} ` +
+        '(fork builds get no secret build args and are never deployed).',
+    };
+  }
   if (candidate.filterBranch !== undefined && !matchesBranchFilter(settings.branchFilter, candidate.filterBranch)) {
     return {
       kind: 'skip',

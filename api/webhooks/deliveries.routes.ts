@@ -136,7 +136,7 @@ export function deliveriesRouter(deps: AppDeps) {
       headers: row.headers,
       rawBody: new Uint8Array(Buffer.from(row.payload, 'utf8')),
     };
-    const result = await intake.redeliver(delivery, target, row.id);
+    const result = await intake.redeliver(delivery, target, row);
     const [created] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, result.recordIds[0]!));
     return c.json(view(created!), 200);
   };

@@ -1,3 +1,5 @@
+import { gitRefProblem, quoteForMessage, shaProblem } from '../../domain/git-ref';
+
 /** Identifies the repository a delivery is about; either field may be missing in older payloads. */
 export interface ProjectRef {
   id?: string;
@@ -18,6 +20,8 @@ export interface BuildCandidate {
   filterBranch?: string;
   /** Every path the pushed commits touched; absent when the payload cannot list them all (then all sub-projects build). */
   changedPaths?: string[];
+  /** Set for merge requests: its iid (images are tagged `mr-<iid>`) and whether the source project is a fork. */
+  mergeRequest?: { iid: number; fromFork: boolean };
 }
 
 /** Why a verified delivery does not build, in words for the provider's "Recent deliveries" view. */
@@ -28,7 +32,9 @@ export type SkipReason =
   | 'unsupported_ref'
   | 'auto_ci_disabled'
   | 'branch_not_in_filter'
-  | 'skip_ci';
+  | 'skip_ci'
+  | 'fork_merge_request'
+  | 'invalid_ref';
 
 /** What a delivery asks for, decided from the event header and body alone (before any service settings). */
 export type DeliveryIntent =
@@ -95,4 +101,26 @@ export function pushRefSkip(ref: string, deleted: boolean): Extract<DeliveryInte
     return { kind: 'skip', reason: 'unsupported_ref', message: `Ref ${ref} is not a branch or tag.` };
   }
   return undefined;
+}
+
+/**
+ * Why a delivery naming these refs cannot be built: a name git would refuse (`refs/heads/<branch>` for plain
+ * branch names). Checked at intake, so such a delivery never gets a "Build started" that fails later at clone.
+ */
+export function invalidRefSkip(refs: string[]): Extract<DeliveryIntent, { kind: 'skip' }> | undefined {
+  for (const ref of refs) {
+    const problem = gitRefProblem(ref);
+    if (problem) return invalidRef(`Ref ${quoteForMessage(ref)} is not a valid git ref name: ${problem}`);
+  }
+  return undefined;
+}
+
+/** Why the commit a delivery names cannot be built: not a full sha (40 or 64 lowercase hex digits). */
+export function invalidShaSkip(sha: string): Extract<DeliveryIntent, { kind: 'skip' }> | undefined {
+  const problem = shaProblem(sha);
+  return problem ? invalidRef(`Commit ${quoteForMessage(sha, 80)} is not a commit sha: ${problem}`) : undefined;
+}
+
+function invalidRef(what: string): Extract<DeliveryIntent, { kind: 'skip' }> {
+  return { kind: 'skip', reason: 'invalid_ref', message: `${what}. Nothing was built; push a valid branch or tag.` };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   changedPathsOf,
+  invalidRefSkip,
+  invalidShaSkip,
   pushRefSkip,
   splitRef,
   ZERO_SHA,
@@ -53,7 +55,10 @@ export function parseGithubDelivery(eventHeader: string, body: unknown): ParsedD
 
 function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
   const { branch, tag } = splitRef(push.ref);
-  const skip = pushRefSkip(push.ref, push.deleted || ZERO_SHA.test(push.after));
+  const skip =
+    invalidRefSkip([push.ref]) ??
+    pushRefSkip(push.ref, push.deleted || ZERO_SHA.test(push.after)) ??
+    invalidShaSkip(push.after);
   if (skip) return skip;
   const head = push.head_commit;
   return {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   changedPathsOf,
+  invalidRefSkip,
+  invalidShaSkip,
   pushRefSkip,
   splitRef,
   ZERO_SHA,
@@ -37,11 +39,14 @@ const mergeRequestSchema = z.object({
   project: project.optional(),
   user: z.object({ name: z.string().optional() }).optional(),
   object_attributes: z.object({
-    iid: z.number(),
+    iid: z.number().int().positive().max(2_147_483_647),
     action: z.string().optional(),
     source_branch: z.string().min(1),
     target_branch: z.string().min(1),
-    target_project_id: z.union([z.number(), z.string()]).optional(),
+    source_project_id: z.union([z.number(), z.string()]).nullable().optional(),
+    target_project_id: z.union([z.number(), z.string()]).nullable().optional(),
+    source: project.nullable().optional(),
+    target: project.nullable().optional(),
     oldrev: z.string().optional(),
     last_commit: commit,
   }),
@@ -82,9 +87,9 @@ function readProject(body: unknown): ParsedDelivery['project'] {
 
 function pushIntent(push: z.infer<typeof pushSchema>): DeliveryIntent {
   const { branch, tag } = splitRef(push.ref);
-  const skip = pushRefSkip(push.ref, ZERO_SHA.test(push.after));
-  if (skip) return skip;
   const sha = push.checkout_sha || push.after;
+  const skip = invalidRefSkip([push.ref]) ?? pushRefSkip(push.ref, ZERO_SHA.test(push.after)) ?? invalidShaSkip(sha);
+  if (skip) return skip;
   // GitLab lists commits oldest first; the pushed head is the one whose id is the new sha.
   const head = push.commits.find((c) => c.id === sha) ?? push.commits.at(-1);
   return {
@@ -112,18 +117,39 @@ function mergeRequestIntent(mr: z.infer<typeof mergeRequestSchema>): DeliveryInt
     const detail = action === 'update' ? 'update without new commits' : action;
     return { kind: 'skip', reason: 'merge_request_action', message: `Merge request ${detail}: no build.` };
   }
+  const ref = `refs/merge-requests/${attrs.iid}/head`;
+  const skip =
+    invalidRefSkip([ref, `refs/heads/${attrs.source_branch}`, `refs/heads/${attrs.target_branch}`]) ??
+    invalidShaSkip(attrs.last_commit.id);
+  if (skip) return skip;
   return {
     kind: 'build',
     candidate: {
       event: 'merge_request',
-      ref: `refs/merge-requests/${attrs.iid}/head`,
+      ref,
+      // Shown as "merge request from <branch>"; never used as an image tag or to supersede branch builds.
       branch: attrs.source_branch,
       sha: attrs.last_commit.id,
       commitMessage: attrs.last_commit.message,
       commitAuthor: attrs.last_commit.author?.name ?? mr.user?.name,
       filterBranch: attrs.target_branch,
+      mergeRequest: { iid: attrs.iid, fromFork: isFromFork(mr) },
     },
   };
+}
+
+/**
+ * True unless the payload shows that the merge request's source project is its target project (same id and, when
+ * both paths are given, the same path). A payload that leaves the source out counts as a fork: fail closed.
+ */
+function isFromFork(mr: z.infer<typeof mergeRequestSchema>): boolean {
+  const attrs = mr.object_attributes;
+  const sourceId = attrs.source_project_id ?? attrs.source?.id;
+  const targetId = attrs.target_project_id ?? attrs.target?.id ?? mr.project?.id;
+  if (sourceId == null || targetId == null || String(sourceId) !== String(targetId)) return true;
+  const sourcePath = attrs.source?.path_with_namespace;
+  const targetPath = attrs.target?.path_with_namespace;
+  return Boolean(sourcePath && targetPath && sourcePath.toLowerCase() !== targetPath.toLowerCase());
 }
 
 // GitLab lists at most 20 commits; a new branch (before = zeros) has no base to compare with.

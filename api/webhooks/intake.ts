@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from '../deps';
 import { authenticatedServices } from './authenticate';
 import type { DeliveryIntent, ParsedDelivery } from './delivery-event';
+import { deliveryIdentity, redeliveryIdentity } from './delivery-key';
 import { findServicesForProject, type WebhookService } from './find-services';
 import { parseGithubDelivery } from './github-payload';
 import { parseGitlabDelivery } from './gitlab-payload';
@@ -15,16 +16,18 @@ import {
   type IncomingDelivery,
 } from './read-delivery';
 import { recordDelivery, updateDeliveryOutcome } from './record-delivery';
+import { createRejectionRecorder, type Rejection, type RejectionReason } from './rejections';
 import {
   recordServiceBuilds,
   startPendingBuilds,
+  type BuildTarget,
   type PendingStart,
   type ServiceOutcome,
 } from './start-service-builds';
 
 /** The HTTP answer to a delivery, plus the delivery record ids written for it. */
 export interface IntakeResult {
-  status: 400 | 401 | 404 | 413 | 200 | 503;
+  status: 400 | 401 | 413 | 200 | 503;
   body: Record<string, unknown>;
   recordIds: string[];
 }
@@ -33,33 +36,53 @@ interface Evaluation {
   status: IntakeResult['status'];
   body: Record<string, unknown>;
   services: { serviceId?: string; buildId?: string }[];
-  authenticated: boolean;
+  /** Set when a service's secret vouched for the delivery: only then is it kept in that service's history. */
+  deliveryId?: string;
+  /** Why an unauthenticated delivery was refused, for the bounded rejection record. */
+  rejection?: Rejection;
   /** Recorded builds whose workflows start while the delivery is being recorded. */
   pending?: PendingStart[];
 }
 
-const reply = (status: Evaluation['status'], message: string, extra: Record<string, unknown> = {}): Evaluation => ({
+/** The one answer for an unknown repository and a wrong secret, so a caller learns nothing about either. */
+export const UNAUTHENTICATED_MESSAGE =
+  'No Kiln service accepts this delivery: the repository is not registered or the secret token / signature is ' +
+  'wrong. Copy the Secret token (or signing token) from the service’s webhook settings in Kiln.';
+const STALE_MESSAGE = 'Signature timestamp is more than 5 minutes away from Kiln’s clock; check the clocks and resend.';
+
+const refuse = (
+  status: Evaluation['status'],
+  message: string,
+  reason: RejectionReason,
+  rejection: Partial<Rejection> = {},
+): Evaluation => ({
   status,
-  body: { message, ...extra },
+  body: { message },
   services: [],
-  authenticated: false,
+  rejection: { reason, organizationIds: [], ...rejection },
 });
 
 /** Verifies, records and acts on webhook deliveries; a 200 means every build it reports is durably started. */
 export function createWebhookIntake(deps: AppDeps) {
   const now = () => deps.clock?.() ?? new Date();
+  const rejections = createRejectionRecorder(deps.db, now, deps.logger);
 
   // The delivery record is written while the workflows start (both must finish before the answer); when a start
-  // fails the record is corrected to the 503 the provider receives.
+  // fails the record is corrected to the 503 the provider receives. Unauthenticated deliveries go to the
+  // bounded rejection record instead, never into a service's history.
   async function finish(delivery: IncomingDelivery, started: number, evaluation: Evaluation, redeliveryOf?: string) {
+    if (evaluation.rejection && redeliveryOf === undefined) {
+      await rejections.record(delivery, evaluation.rejection);
+      return { status: evaluation.status, body: evaluation.body, recordIds: [] };
+    }
     const record = recordDelivery(deps.db, {
       delivery,
       event: eventOf(delivery),
-      deliveryId: deliveryIdOf(delivery),
+      deliveryId: evaluation.deliveryId ?? deliveryIdOf(delivery),
       statusCode: evaluation.status,
       response: evaluation.body,
       services: evaluation.services,
-      keepPayload: evaluation.authenticated,
+      keepPayload: evaluation.deliveryId !== undefined,
       redeliveryOf,
       durationMs: Math.round(performance.now() - started),
     });
@@ -77,42 +100,66 @@ export function createWebhookIntake(deps: AppDeps) {
   }
 
   /** An admin's redelivery of a stored delivery to one service: already authenticated, same delivery id. */
-  async function redeliver(delivery: IncomingDelivery, service: WebhookService, originalId: string) {
+  async function redeliver(
+    delivery: IncomingDelivery,
+    service: WebhookService,
+    original: { id: string; deliveryId: string | null },
+  ) {
     const started = performance.now();
-    return finish(delivery, started, await evaluate(delivery, service), originalId);
+    const target = { service, ...redeliveryIdentity(delivery, original.deliveryId) };
+    return finish(delivery, started, await evaluate(delivery, target), original.id);
   }
 
-  async function evaluate(delivery: IncomingDelivery, trusted?: WebhookService): Promise<Evaluation> {
-    if (bodyBytes(delivery) > MAX_WEBHOOK_BYTES) return reply(413, 'Payload is larger than 25 MB.');
+  async function evaluate(delivery: IncomingDelivery, trusted?: BuildTarget): Promise<Evaluation> {
+    if (bodyBytes(delivery) > MAX_WEBHOOK_BYTES) return refuse(413, 'Payload is larger than 25 MB.', 'too_large');
     const event = eventOf(delivery);
     const header = delivery.provider === 'github' ? 'X-GitHub-Event' : 'X-Gitlab-Event';
-    if (!event) return reply(400, `Missing ${header} header: is this a ${delivery.provider} webhook?`);
+    if (!event)
+      return refuse(400, `Missing ${header} header: is this a ${delivery.provider} webhook?`, 'missing_event');
     let parsed: ParsedDelivery;
     try {
       const body = decodePayload(delivery);
       parsed = delivery.provider === 'github' ? parseGithubDelivery(event, body) : parseGitlabDelivery(event, body);
     } catch (error) {
-      return reply(400, badBodyMessage(error));
+      return refuse(400, badBodyMessage(error), 'malformed');
     }
-    const quiet = parsed.intent.kind === 'ping' || parsed.intent.kind === 'not_processed';
-    const candidates = trusted
-      ? [trusted]
-      : parsed.project
-        ? await findServicesForProject(deps.db, delivery.provider, parsed.project)
-        : [];
-    if (candidates.length === 0) {
-      if (quiet) return acknowledge(parsed.intent, []);
-      const name = parsed.project?.path ?? parsed.project?.id ?? '(none named)';
-      return reply(404, `No Kiln service is registered for repository ${name}; register it as a service first.`);
+    const targets = trusted ? [trusted] : await verifiedTargets(delivery, parsed);
+    if (!Array.isArray(targets)) return targets;
+    if (parsed.intent.kind === 'ping' || parsed.intent.kind === 'not_processed') {
+      return {
+        ...acknowledge(parsed.intent),
+        services: targets.map((t) => ({ serviceId: t.service.id })),
+        deliveryId: targets[0]!.deliveryId,
+      };
     }
-    const auth = trusted
-      ? { services: [trusted], stale: false }
-      : authenticatedServices(delivery, candidates, deps.cipher, now());
-    if (auth.services.length === 0) return rejected(candidates, auth.stale);
-    if (quiet) return acknowledge(parsed.intent, auth.services);
     const intent = parsed.intent as BuildOrSkip;
-    const { outcomes, pending } = await recordServiceBuilds(deps, delivery, intent, auth.services, parsed.project?.id);
-    return { ...summarize(outcomes), pending };
+    const { outcomes, pending } = await recordServiceBuilds(deps, delivery, intent, targets, parsed.project?.id);
+    return { ...summarize(outcomes), deliveryId: targets[0]!.deliveryId, pending };
+  }
+
+  // The services whose secret the delivery proves, or the refusal. Pings and events Kiln ignores get the same
+  // 200 whether or not anything matched (they start nothing), so they cannot probe for registered repositories.
+  async function verifiedTargets(
+    delivery: IncomingDelivery,
+    parsed: ParsedDelivery,
+  ): Promise<BuildTarget[] | Evaluation> {
+    const quiet = parsed.intent.kind === 'ping' || parsed.intent.kind === 'not_processed';
+    const candidates = parsed.project ? await findServicesForProject(deps.db, delivery.provider, parsed.project) : [];
+    const repository = parsed.project?.path ?? parsed.project?.id;
+    const organizationIds = candidates.map((s) => s.organizationId);
+    const auth =
+      candidates.length > 0
+        ? authenticatedServices(delivery, candidates, deps.cipher, now())
+        : { services: [], stale: false };
+    if (auth.services.length > 0) {
+      return auth.services.map(({ service, via }) => ({ service, ...deliveryIdentity(delivery, via) }));
+    }
+    const reason: RejectionReason =
+      candidates.length === 0 ? 'unknown_repository' : auth.stale ? 'stale_signature' : 'invalid_secret';
+    const rejection = { reason, organizationIds, repository };
+    if (quiet) return { ...acknowledge(parsed.intent), services: [], rejection };
+    // Only a caller holding a correctly signed (but old) delivery learns that it is stale.
+    return { ...refuse(401, auth.stale ? STALE_MESSAGE : UNAUTHENTICATED_MESSAGE, reason), rejection };
   }
 
   return { receive, redeliver };
@@ -120,27 +167,8 @@ export function createWebhookIntake(deps: AppDeps) {
 
 type BuildOrSkip = Extract<DeliveryIntent, { kind: 'build' | 'skip' }>;
 
-function acknowledge(intent: DeliveryIntent, services: WebhookService[]): Evaluation {
-  const message = intent.kind === 'ping' ? 'pong' : 'Event type is not processed';
-  return {
-    status: 200,
-    body: { message },
-    services: services.map((s) => ({ serviceId: s.id })),
-    authenticated: services.length > 0,
-  };
-}
-
-// The same answer whichever service the repository belongs to, so a caller learns nothing about them.
-function rejected(candidates: WebhookService[], stale: boolean): Evaluation {
-  const message = stale
-    ? 'Signature timestamp is more than 5 minutes away from Kiln’s clock; check the clocks and resend.'
-    : 'Invalid webhook secret token or signature; copy the Secret token from Kiln’s webhook settings.';
-  return {
-    status: 401,
-    body: { message },
-    services: candidates.map((s) => ({ serviceId: s.id })),
-    authenticated: false,
-  };
+function acknowledge(intent: DeliveryIntent): Pick<Evaluation, 'status' | 'body'> {
+  return { status: 200, body: { message: intent.kind === 'ping' ? 'pong' : 'Event type is not processed' } };
 }
 
 function summarize(outcomes: ServiceOutcome[]): Evaluation {
@@ -156,7 +184,7 @@ function summarize(outcomes: ServiceOutcome[]): Evaluation {
       ? `Build started for ${builds.map((b) => b.service).join(', ')}`
       : skipped.map((s) => s.message).join(' ');
   const reason = builds.length === 0 && skipped.length === 1 ? { reason: skipped[0]!.reason } : {};
-  return { status: 200, body: { message, ...reason, builds, skipped }, services, authenticated: true };
+  return { status: 200, body: { message, ...reason, builds, skipped }, services };
 }
 
 function badBodyMessage(error: unknown): string {

@@ -7,8 +7,12 @@ import { startBuildWorkflow, type BuildRow } from '../builds/start-build';
 import type { AppDeps } from '../deps';
 import type { BuildCandidate, DeliveryIntent, SkipReason } from './delivery-event';
 import { decideForService } from './decide';
+import type { DeliveryIdentity } from './delivery-key';
 import type { WebhookService } from './find-services';
-import { deliveryIdOf, eventOf, type IncomingDelivery } from './read-delivery';
+import { eventOf, type IncomingDelivery } from './read-delivery';
+
+/** A service the delivery is verified for, with the delivery's identity as that service's secret vouches for it. */
+export type BuildTarget = DeliveryIdentity & { service: WebhookService };
 
 /** What a verified delivery means for one service. */
 export interface ServiceOutcome {
@@ -28,23 +32,25 @@ export interface PendingStart {
 
 /**
  * Decides per service and records one build row for each service that builds. The workflow id comes from the
- * delivery id, so concurrent or repeated deliveries share one row; `startPendingBuilds` then starts them.
+ * delivery's build key, so concurrent, repeated or replayed deliveries share one row; `startPendingBuilds` then
+ * starts them.
  */
 export async function recordServiceBuilds(
   deps: AppDeps,
   delivery: IncomingDelivery,
   intent: Extract<DeliveryIntent, { kind: 'build' | 'skip' }>,
-  targets: WebhookService[],
+  targets: BuildTarget[],
   projectId?: string,
 ): Promise<{ outcomes: ServiceOutcome[]; pending: PendingStart[] }> {
   const pending: PendingStart[] = [];
   const outcomes = await Promise.all(
-    targets.map(async (service): Promise<ServiceOutcome> => {
+    targets.map(async (target): Promise<ServiceOutcome> => {
+      const { service } = target;
       const base = { serviceId: service.id, serviceName: service.name };
       await rememberProjectId(deps, service, projectId);
       const decision = decideForService(intent, service);
       if (decision.kind === 'skip') return { ...base, skip: { reason: decision.reason, message: decision.message } };
-      const start = await recordOne(deps, delivery, service, decision.candidate);
+      const start = await recordOne(deps, delivery, target, decision.candidate);
       pending.push(start);
       const { row } = start;
       return {
@@ -77,11 +83,10 @@ export async function startPendingBuilds(deps: AppDeps, pending: PendingStart[])
 async function recordOne(
   deps: AppDeps,
   delivery: IncomingDelivery,
-  service: WebhookService,
+  { service, deliveryId, buildKey }: BuildTarget,
   candidate: BuildCandidate,
 ): Promise<PendingStart> {
-  const deliveryId = deliveryIdOf(delivery);
-  const workflowId = webhookBuildWorkflowId(delivery.provider, deliveryId, service.id);
+  const workflowId = webhookBuildWorkflowId(delivery.provider, buildKey, service.id);
   const [inserted] = await deps.db
     .insert(builds)
     .values({
@@ -95,6 +100,7 @@ async function recordOne(
       ref: candidate.ref,
       branch: candidate.branch ?? null,
       tag: candidate.tag ?? null,
+      mergeRequestIid: candidate.mergeRequest?.iid ?? null,
       sha: candidate.sha,
       commitMessage: candidate.commitMessage?.trim() ?? null,
       commitAuthor: candidate.commitAuthor ?? null,

@@ -27,10 +27,17 @@ const resultSchema = z
   .openapi('WebhookResult');
 
 const responses = {
-  200: jsonResponse(resultSchema, 'Processed: builds started (durably) or the reason none was'),
+  200: jsonResponse(
+    resultSchema,
+    'Processed: builds started (durably) or the reason none was (`reason`: e.g. fork_merge_request, invalid_ref). ' +
+      'Pings and ignored events get the same 200 whether or not the repository and secret matched.',
+  ),
   400: jsonResponse(resultSchema, 'Malformed body or missing event header'),
-  401: jsonResponse(resultSchema, 'Missing or wrong secret token / signature'),
-  404: jsonResponse(resultSchema, 'No service registered for the repository'),
+  401: jsonResponse(
+    resultSchema,
+    'Unknown repository or wrong secret token / signature: one answer for both. Not kept in any service history; ' +
+      'admins see it in GET /webhook-rejections',
+  ),
   413: jsonResponse(resultSchema, 'Payload over 25 MB'),
   503: jsonResponse(resultSchema, 'Recorded, but the build workflow could not be started; redeliver'),
 };

@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(fixtures))('shared provider fixtures', () => {
       });
     }
     const registry = await api.request('POST', '/registries', {
-      token: org.token,
+      token: org.adminToken,
       body: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'fx', username: 'u', password: 'p' },
     });
     const services: [string, string, string, string][] = [
@@ -77,7 +77,7 @@ describe.skipIf(!existsSync(fixtures))('shared provider fixtures', () => {
       ['drone-test', 'github', 'bradrydzewski/drone-test-go', '*'],
     ];
     for (const [name, provider, project, branch] of services) {
-      await register(org.token, registry.body.id, name, provider, project, branch);
+      await register(org.adminToken, registry.body.id, name, provider, project, branch);
     }
   });
   afterAll(async () => {

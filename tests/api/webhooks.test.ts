@@ -3,7 +3,9 @@ import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { buildLogLines, builds, webhookDeliveries } from '../../db/schema';
+import { deliveryIdentity } from '../../api/webhooks/delivery-key';
+import { buildLogLines, builds, webhookDeliveries, webhookRejections } from '../../db/schema';
+import { webhookBuildWorkflowId } from '../../workflows/names';
 import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import {
@@ -43,7 +45,7 @@ const buildsOf = (serviceId: string) => api.db.select().from(builds).where(eq(bu
 
 async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string, autoCi: object) {
   const registry = await api.request('POST', '/registries', {
-    token: org.token,
+    token: org.adminToken,
     body: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'team', username: 'u', password: 'p' },
   });
   const svc = await api.request('POST', '/services', {
@@ -61,7 +63,7 @@ async function createService(name: string, provider: 'gitlab' | 'github', repoUr
     body: { enabled: true, ...autoCi },
   });
   expect(saved.status).toBe(200);
-  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.token });
+  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken });
   return {
     id: svc.body.id as string,
     secret: info.body.secretToken as string,
@@ -115,7 +117,7 @@ describe('GitLab webhooks', () => {
     expect(line!.text).toMatch(/^Triggered by Webhook/);
   });
 
-  it('rejects a missing or wrong token with 401, records it and builds nothing', async () => {
+  it('rejects a missing or wrong token with 401, keeps it out of the service history and builds nothing', async () => {
     const before = (await buildsOf(gitlabService.id)).length;
     const wrong = await gitlab('Push Hook', gitlabPush(gl, { message: 'wrong' }), 'not-the-secret');
     expect(wrong.status).toBe(401);
@@ -123,9 +125,14 @@ describe('GitLab webhooks', () => {
     expect((await gitlab('Push Hook', gitlabPush(gl, { message: 'none' }), null)).status).toBe(401);
     expect(await buildsOf(gitlabService.id)).toHaveLength(before);
     const rows = await api.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.statusCode, 401));
-    expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(rows.every((r) => r.payload === null && r.buildId === null)).toBe(true);
-    expect(JSON.stringify(rows.map((r) => r.headers))).not.toContain('not-the-secret');
+    expect(rows).toEqual([]);
+    const rejected = await api.db
+      .select()
+      .from(webhookRejections)
+      .where(eq(webhookRejections.reason, 'invalid_secret'));
+    expect(rejected.length).toBeGreaterThanOrEqual(2);
+    expect(rejected.every((r) => r.organizationId === org.organizationId && r.repository === gl.path)).toBe(true);
+    expect(JSON.stringify(rejected.map((r) => r.headers))).not.toContain('not-the-secret');
   });
 
   it('accepts signed deliveries (Standard Webhooks) and rejects stale or tampered ones', async () => {
@@ -193,8 +200,8 @@ describe('GitLab webhooks', () => {
     expect(await buildsOf(gitlabService.id)).toHaveLength(before);
   });
 
-  it('answers 404 for unknown projects, 400 for bad bodies, 413 for huge ones, 200 for unhandled events', async () => {
-    expect((await gitlab('Push Hook', gitlabPush({ id: 999, path: 'nobody/else' }))).status).toBe(404);
+  it('answers 401 for unknown projects, 400 for bad bodies, 413 for huge ones, 200 for unhandled events', async () => {
+    expect((await gitlab('Push Hook', gitlabPush({ id: 999, path: 'nobody/else' }))).status).toBe(401);
     const headers = gitlabHeaders('Push Hook', gitlabService.secret);
     expect((await post('gitlab', headers, '{not json')).status).toBe(400);
     const noAfter = { ...gitlabPush(gl), after: undefined };
@@ -308,7 +315,11 @@ describe('GitHub webhooks', () => {
       status: 200,
       body: { message: 'Event type is not processed' },
     });
-    expect((await github('pull_request', githubPullRequest(gh), 'bad')).status).toBe(401);
+    // An ignored event starts nothing, so it gets the same answer whatever the secret: no probe for repositories.
+    expect(await github('pull_request', githubPullRequest(gh), 'bad')).toEqual({
+      status: 200,
+      body: { message: 'Event type is not processed' },
+    });
   });
 
   it('keeps receiving pushes after the repository is renamed, by the id learned from a verified delivery', async () => {
@@ -349,7 +360,10 @@ describe('exactly once', () => {
   it('starts the workflow of a build recorded before a crash when the delivery comes again', async () => {
     const delivery = randomUUID();
     const payload = githubPush(gh, { message: 'crash' });
-    const workflowId = `build-github-${delivery}-${githubService.id}`;
+    // GitHub builds are keyed by the signed body (X-GitHub-Delivery is not covered by the signature).
+    const rawBody = new Uint8Array(Buffer.from(JSON.stringify(payload)));
+    const { buildKey } = deliveryIdentity({ provider: 'github', headers: {}, rawBody }, 'hmac');
+    const workflowId = webhookBuildWorkflowId('github', buildKey, githubService.id);
     const [orphan] = await api.db
       .insert(builds)
       .values({

@@ -113,24 +113,40 @@ export function gitlabPush(project: GitlabProject, options: PushOptions = {}) {
   };
 }
 
-/** A GitLab Merge Request Hook payload. `oldrev` is present when an update pushed new commits. */
+/**
+ * A GitLab Merge Request Hook payload. `oldrev` is present when an update pushed new commits. `fork` names the
+ * source project of a merge request opened from a fork (another id and path); by default the source is the target.
+ */
 export function gitlabMergeRequest(
   project: GitlabProject,
-  options: { action: string; oldrev?: string; source?: string; target?: string; sha?: string; message?: string },
+  options: {
+    action: string;
+    oldrev?: string;
+    source?: string;
+    target?: string;
+    sha?: string;
+    message?: string;
+    iid?: number;
+    fork?: GitlabProject;
+  },
 ) {
-  const last = options.sha ?? sha(`mr-${options.action}-${options.oldrev}`);
+  const last = options.sha ?? sha(`mr-${options.action}-${options.oldrev}-${options.iid}-${options.fork?.path}`);
+  const source = options.fork ?? project;
   return {
     object_kind: 'merge_request',
     event_type: 'merge_request',
     user: { name: 'Grace Hopper', username: 'grace' },
     project: { id: project.id, path_with_namespace: project.path },
     object_attributes: {
-      iid: 12,
+      iid: options.iid ?? 12,
       action: options.action,
       state: 'opened',
       source_branch: options.source ?? 'feature/login',
       target_branch: options.target ?? 'main',
+      source_project_id: source.id,
       target_project_id: project.id,
+      source: { id: source.id, path_with_namespace: source.path },
+      target: { id: project.id, path_with_namespace: project.path },
       ...(options.oldrev ? { oldrev: options.oldrev } : {}),
       last_commit: {
         id: last,

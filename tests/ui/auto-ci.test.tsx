@@ -7,7 +7,7 @@ import type { WebhookInfo } from '../../ui/src/api/types';
 import { AutoCiModal } from '../../ui/src/auto-ci/auto-ci-modal';
 import { aService, someAutoCi } from './support/builders';
 import { installFakeApi } from './support/fake-api';
-import { memberMe, renderWithApp } from './support/render-app';
+import { memberMe, orgAdminMe, renderWithApp } from './support/render-app';
 
 let api: ReturnType<typeof installFakeApi>;
 beforeEach(() => {
@@ -168,16 +168,24 @@ describe('Auto CI modal', () => {
     await waitFor(() => expect(within(dialog).getByLabelText('Secret token')).toHaveValue('whs_rotated_456'));
   });
 
-  it('members see only the Production URL the server sends them', async () => {
+  it('does not offer members the Webhook tab: its secret is for organization admins', async () => {
+    serve();
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, memberMe);
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByRole('tab', { name: 'Settings' })).toBeInTheDocument();
+    expect(within(dialog).queryByRole('tab', { name: 'Webhook' })).not.toBeInTheDocument();
+    expect(api.calls.some((c) => c.path.endsWith('/webhook'))).toBe(false);
+  });
+
+  it('offers organization admins the Webhook tab', async () => {
     const user = userEvent.setup();
     serve();
     api.on('GET', '/services/:id/webhook', () =>
       webhook([{ environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' }]),
     );
-    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, memberMe);
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, orgAdminMe);
     const dialog = await screen.findByRole('dialog');
     await user.click(await within(dialog).findByRole('tab', { name: 'Webhook' }));
     expect(await within(dialog).findByLabelText('Production')).toBeInTheDocument();
-    expect(within(dialog).queryByLabelText('Local (admin only)')).not.toBeInTheDocument();
   });
 });

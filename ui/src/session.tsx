@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { Me } from './api/types';
 
-/** The signed-in user, for role-dependent UI (admins see the Local webhook URL and Redeliver). */
+/** The signed-in user, for role-dependent UI; the server enforces the same rules (api/auth.ts). */
 export const SessionContext = createContext<Me | null>(null);
 
 /** The signed-in user; only used below the sign-in gate. */
@@ -11,7 +11,12 @@ export function useMe(): Me {
   return me;
 }
 
-/** True for admins. */
+/** True for organization admins and instance admins: webhook secrets, Redeliver, connections, registries, clusters. */
 export function useIsAdmin(): boolean {
   return useMe().role !== 'member';
+}
+
+/** True for instance admins: other organizations and in-cluster environments. */
+export function useIsInstanceAdmin(): boolean {
+  return useMe().role === 'instance_admin';
 }

@@ -12,6 +12,12 @@ export const adminMe: Me = {
   role: 'instance_admin',
 };
 export const memberMe: Me = { ...adminMe, id: '00000000-0000-4000-8000-000000000002', name: 'dev', role: 'member' };
+export const orgAdminMe: Me = {
+  ...adminMe,
+  id: '00000000-0000-4000-8000-000000000003',
+  name: 'lead',
+  role: 'org_admin',
+};
 
 /** Renders UI with the providers the app wires up (fresh query cache each time, no retries). */
 export function renderWithApp(ui: ReactNode, me: Me = adminMe) {

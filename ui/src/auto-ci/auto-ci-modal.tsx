@@ -5,6 +5,7 @@ import type { AutoCiSettings, DetectionResult, Service } from '../api/types';
 import { Modal } from '../components/modal';
 import { QueryState } from '../components/query-state';
 import { useToast } from '../components/toast';
+import { useIsAdmin } from '../session';
 import { DetectTab } from './detect-tab';
 import { toForm, toInput } from './form-state';
 import type { AutoCiForm } from './form-state';
@@ -39,6 +40,8 @@ function AutoCiEditor({
   settings: AutoCiSettings;
   onClose: () => void;
 }) {
+  // The Webhook tab shows the secret, which only organization admins may read.
+  const visibleTabs = useIsAdmin() ? tabs : tabs.filter((t) => t.id !== 'webhook');
   const [tab, setTab] = useState<TabId>('settings');
   const [form, setForm] = useState<AutoCiForm>(() => toForm(settings, service.name));
   const [detection, setDetection] = useState<DetectionResult | null>(null);
@@ -69,7 +72,7 @@ function AutoCiEditor({
   return (
     <>
       <div className="tabs" role="tablist" aria-label="Auto CI sections">
-        {tabs.map((t) => (
+        {visibleTabs.map((t) => (
           <button
             key={t.id}
             type="button"
@@ -79,7 +82,7 @@ function AutoCiEditor({
             aria-controls={`autoci-panel-${t.id}`}
             className="tab"
             onClick={() => setTab(t.id)}
-            onKeyDown={(e) => onTabKey(e.key, tab, setTab)}
+            onKeyDown={(e) => onTabKey(e.key, visibleTabs, tab, setTab)}
             tabIndex={tab === t.id ? 0 : -1}
           >
             {t.label}
@@ -118,11 +121,11 @@ function AutoCiEditor({
 }
 
 /** Arrow keys move between tabs (WAI-ARIA tabs pattern). */
-function onTabKey(key: string, current: TabId, setTab: (t: TabId) => void) {
-  const index = tabs.findIndex((t) => t.id === current);
+function onTabKey(key: string, shown: readonly (typeof tabs)[number][], current: TabId, setTab: (t: TabId) => void) {
+  const index = shown.findIndex((t) => t.id === current);
   const next = key === 'ArrowRight' ? index + 1 : key === 'ArrowLeft' ? index - 1 : null;
   if (next === null) return;
-  const target = tabs[(next + tabs.length) % tabs.length]!;
+  const target = shown[(next + shown.length) % shown.length]!;
   setTab(target.id);
   document.getElementById(`autoci-tab-${target.id}`)?.focus();
 }
