@@ -18,8 +18,10 @@ export interface CloneInput {
   repositoryUrl: string;
   sha: string;
   ref: string;
-  /** Organization Git token; sent through askpass, never argv, URL or logs. */
+  /** Organization Git token; given by the credential helper to the repository's origin only, never argv, URL or logs. */
   token?: string | null;
+  /** A line for the build log before git runs (e.g. "No Git connection for …; cloning without credentials"). */
+  notice?: string | null;
   /** Recurse into submodules (off unless the service enables it). */
   submodules?: boolean;
 }
@@ -43,7 +45,7 @@ export interface ResolveCommitInput {
 export function createCloneActivities(deps: CloneDeps) {
   return {
     /**
-     * Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go through askpass, never argv.
+     * Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go to the repository's origin only, never argv.
      * Cancelled by the activity's cancellation, or by `options.signal` when called outside an activity.
      */
     async cloneRepository(input: CloneInput, options: { signal?: AbortSignal } = {}): Promise<CloneResult> {
@@ -53,6 +55,7 @@ export function createCloneActivities(deps: CloneDeps) {
       validateGitRef(input.ref);
       const remote = parseRemote(input.repositoryUrl, input.token, deps);
       const log = deps.openLog?.(input.buildId);
+      if (input.notice) log?.write('system', input.notice);
       const git = await openGitSession(remote, { ...deps, signal: options.signal, log });
       try {
         await rm(dir, { recursive: true, force: true });

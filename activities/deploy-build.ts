@@ -10,6 +10,7 @@ import type { ClusterAccess } from './kubernetes/client';
 import { deployService } from './kubernetes/deploy';
 import { pinnedImage } from './kubernetes/deploy-manifests';
 import { ensureImagePullSecret } from './kubernetes/pull-secret';
+import { requireRegistryPassword } from './registry';
 
 export interface DeployDeps {
   db: Database;
@@ -42,6 +43,7 @@ export function createDeployActivities({ db, cipher }: DeployDeps) {
           `Service ${service.name} needs a registry and a cluster to deploy.`,
         );
       }
+      requireRegistryPassword(registry);
       if (isUntrustedChange(build)) {
         throw buildFailure(
           BuildErrorType.ConfigurationError,

@@ -1,6 +1,7 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { BuildErrorType, buildFailure } from './errors';
-import { createAskpass, type GitCredentials } from './git-askpass';
+import { originOf } from '../domain/credentials';
+import { createCredentialHelper, type GitCredentials } from './git-credential-helper';
 import type { LogSink } from './log-sink';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from './process';
 
@@ -14,7 +15,7 @@ export interface GitRunnerOptions {
   idleTimeoutMs?: number;
 }
 
-/** A remote to talk to: its URL without credentials, and the credentials for askpass. */
+/** A remote to talk to: its URL without credentials, and the credentials bound to that URL's origin. */
 export interface GitRemote {
   url: string;
   credentials: GitCredentials | null;
@@ -30,14 +31,14 @@ export interface GitSession {
 
 export const cloneAdvice = "Check that the organization's Git token has read_repository access.";
 
-/** Starts a git session for `remote`: askpass credentials, hardened config, cancel and time limits. */
+/** Starts a git session for `remote`: origin-bound credentials, hardened config, cancel and time limits. */
 export async function openGitSession(
   remote: GitRemote,
   options: GitRunnerOptions & { signal?: AbortSignal; log?: LogSink },
 ): Promise<GitSession> {
-  const askpass = await createAskpass(remote.credentials);
+  const helper = await createCredentialHelper(remote.credentials, hardenedConfig);
   const signal = options.signal ?? asyncLocalStorage.getStore()?.cancellationSignal;
-  const env = childEnv({ ...gitEnv(allowedProtocols(options)), ...askpass.env });
+  const env = childEnv({ ...gitEnv(allowedProtocols(options)), ...helper.env });
   return {
     async run(args, cwd) {
       const stdoutLines: string[] = [];
@@ -58,7 +59,7 @@ export async function openGitSession(
       if (result.exitCode !== 0) throw gitFailure(result, args[0] ?? 'git', remote.secrets);
       return { ...result, stdoutLines };
     },
-    dispose: () => askpass.dispose(),
+    dispose: () => helper.dispose(),
   };
 }
 
@@ -66,20 +67,17 @@ function allowedProtocols(options: GitRunnerOptions): string[] {
   return (options.allowedProtocols ?? ['http', 'https']).map((p) => p.toLowerCase());
 }
 
-// Global and system config are ignored so a stray `url.insteadOf` or credential helper on the worker
-// cannot redirect or leak the fetch; only the allowed protocols may be used, for submodules too.
+// Global and system config are ignored so a stray `url.insteadOf`, `http.extraHeader` or credential helper on
+// the worker cannot redirect or leak the fetch; only the allowed protocols may be used, for submodules too.
 function gitEnv(protocols: string[]): Record<string, string> {
-  return {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ALLOW_PROTOCOL: protocols.join(':'),
-    GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: 'credential.helper',
-    GIT_CONFIG_VALUE_0: '',
-  };
+  return { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_ALLOW_PROTOCOL: protocols.join(':') };
 }
 
-/** Validates the URL and moves any userinfo out of it into askpass credentials; `token` wins over userinfo. */
+// Redirects are followed on the first request only (git's default, stated so no config can widen it): a
+// renamed project still clones, and a redirect to another origin gets no credentials from the helper.
+const hardenedConfig: Record<string, string> = { 'http.followRedirects': 'initial' };
+
+/** Validates the URL and moves any userinfo out of it into origin-bound credentials; `token` wins over userinfo. */
 export function parseRemote(
   repositoryUrl: string,
   token: string | null | undefined,
@@ -93,14 +91,23 @@ export function parseRemote(
   }
   const scheme = parsed.protocol.replace(/:$/, '');
   if (!allowedProtocols(options).includes(scheme)) throw gitInputFailure(`the URL scheme "${scheme}" is not allowed`);
-  let credentials: GitCredentials | null = null;
+  const origin = originOf(parsed.toString());
+  let credentials: Omit<GitCredentials, 'origin'> | null = null;
   if (parsed.password !== '') {
     credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
   }
   if (token) credentials = { username: options.tokenUsername ?? 'oauth2', password: token };
+  if (credentials && /[\0\r\n]/.test(credentials.username + credentials.password)) {
+    throw gitInputFailure('the credentials contain a line break or NUL');
+  }
   parsed.username = '';
   parsed.password = '';
-  return { url: parsed.toString(), credentials, secrets: [credentials?.password, token ?? undefined] };
+  return {
+    url: parsed.toString(),
+    // The helper gives them to this origin only: not to submodules on other hosts, nor after a redirect away.
+    credentials: credentials && origin ? { ...credentials, origin } : null,
+    secrets: [credentials?.password, token ?? undefined],
+  };
 }
 
 function gitInputFailure(problem: string) {

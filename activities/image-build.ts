@@ -16,7 +16,7 @@ import { imageReferences, imageRepository, parseImageReference } from './image-n
 import type { LogSink, LogStream } from './log-sink';
 import { startOutputWatchdog } from './output-watchdog';
 import { ensureHarborProject } from './harbor';
-import { getManifestDigest } from './registry';
+import { getManifestDigest, requireRegistryPassword } from './registry';
 
 export interface ImageBuildDeps {
   db: Database;
@@ -109,6 +109,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
     );
   }
   if (!build.sha) throw buildFailure(BuildErrorType.ConfigurationError, 'The build has no commit to build.');
+  requireRegistryPassword(registry);
   const name = build.subproject ?? autoCi.imageName;
   const naming = { registryHost: registry.host, project: registry.project, prefix: autoCi.imagePrefix, name };
   const auth: RegistryAuth = {

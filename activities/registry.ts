@@ -129,3 +129,15 @@ export function authFailure(registry: Pick<RegistryAuth, 'host' | 'username'>, d
     `Registry authentication failed: ${registry.host} refused the login (${what}). Re-check the registry username/password.`,
   );
 }
+
+/**
+ * Refuses a registry whose password was cleared because its URL changed (stored as ''): nothing is sent to the
+ * new host until an admin enters the password for it.
+ */
+export function requireRegistryPassword(registry: { name: string; host: string; password: string }): void {
+  if (registry.password !== '') return;
+  throw buildFailure(
+    BuildErrorType.RegistryAuthFailed,
+    `Registry authentication failed: registry ${registry.name} has no password since its URL changed to ${registry.host}; enter it again in the registry settings, then retry the build.`,
+  );
+}

@@ -40,6 +40,7 @@ export function createSourceActivities({ db, cipher, workspaceRoot }: SourceDeps
       sha,
       ref: build.ref,
       token,
+      notice: loaded.gitNotice,
       submodules,
     });
     return { checkoutDir: result.dir, sha: result.sha };

@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from './client';
 import type { SecretCipher } from './crypto';
+import { loadGitCredential } from './git-credentials';
 import { openSecretBuildArgs, receivesSecretBuildArgs, secretBuildArgRedactions } from './secret-build-args';
-import { autoCiSettings, builds, clusters, gitProviders, registries, services, type SubprojectSetting } from './schema';
+import { autoCiSettings, builds, clusters, registries, services, type SubprojectSetting } from './schema';
 
 type BuildRow = typeof builds.$inferSelect;
 
@@ -21,10 +22,13 @@ export interface BuildForWorkflow {
     deployNamespace: string;
     deployPort: number | null;
   };
-  /** The organization's connection for the service's provider (matched by host when there are several). */
+  /** The connection on the repository's exact origin (domain/credentials.ts); null means clone anonymously. */
   git: { baseUrl: string; token: string } | null;
+  /** Why `git` is null, for the build log ("No Git connection for https://host:port; cloning without credentials"). */
+  gitNotice: string | null;
   registry: {
     id: string;
+    name: string;
     kind: 'harbor' | 'dockerhub' | 'oci';
     /** host[:port] without scheme. */
     host: string;
@@ -78,8 +82,10 @@ export async function loadBuildForWorkflow(
     .where(eq(builds.id, buildId));
   if (!row) throw new Error(`Build ${buildId} does not exist (deleted with its service?).`);
   const { build, service, settings, registry, cluster } = row;
-  const git = await gitConnection(db, cipher, service);
-  const password = registry ? cipher.decrypt(registry.passwordEnc) : undefined;
+  const credential = await loadGitCredential(db, cipher, service);
+  const git = credential.found ? { baseUrl: credential.connection.baseUrl, token: credential.token } : null;
+  // '' is a password cleared by a URL change: the build refuses to push rather than send an old one anywhere.
+  const password = registry && registry.passwordEnc !== '' ? cipher.decrypt(registry.passwordEnc) : undefined;
   const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
   // Every secret value is redacted, also in builds that do not receive them (a Dockerfile may print an old copy).
   const storedSecretArgs = openSecretBuildArgs(cipher, settings?.secretBuildArgsEnc);
@@ -105,14 +111,16 @@ export async function loadBuildForWorkflow(
       deployPort: service.deployPort,
     },
     git,
+    gitNotice: credential.found ? null : credential.message,
     registry: registry
       ? {
           id: registry.id,
+          name: registry.name,
           kind: registry.kind,
           host: registry.url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''),
           project: registry.project,
           username: registry.username,
-          password: password!,
+          password: password ?? '',
           insecure: registry.insecure,
         }
       : null,
@@ -136,22 +144,4 @@ export async function loadBuildForWorkflow(
     },
     secrets: secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4),
   };
-}
-
-async function gitConnection(db: Database, cipher: SecretCipher, service: typeof services.$inferSelect) {
-  const rows = await db
-    .select()
-    .from(gitProviders)
-    .where(and(eq(gitProviders.organizationId, service.organizationId), eq(gitProviders.kind, service.gitProvider)));
-  const host = safeHost(service.repoUrl);
-  const match = rows.find((r) => safeHost(r.baseUrl) === host) ?? rows[0];
-  return match ? { baseUrl: match.baseUrl, token: cipher.decrypt(match.tokenEnc) } : null;
-}
-
-function safeHost(url: string): string | undefined {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }

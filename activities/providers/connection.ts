@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
-import { gitProviders } from '../../db/schema';
+import { loadGitCredential } from '../../db/git-credentials';
 import type { ProviderKind } from './errors';
 
 /** The service fields needed to reach its repository at the provider. */
@@ -29,25 +28,24 @@ export type ConnectionResult = { ok: true; connection: ProviderConnection } | { 
 const names: Record<ProviderKind, string> = { gitlab: 'GitLab', github: 'GitHub' };
 
 /**
- * Finds the organization's token for the service's provider. With several registered (e.g. gitlab.com and a
- * self-hosted GitLab), the one whose host matches the repository URL wins.
+ * The organization's token for the service's repository: only a connection on the repository's exact origin
+ * (scheme, host, port) qualifies; without one nothing is sent anywhere (commit statuses, pipelines, webhooks).
  */
 export async function loadProviderConnection(
   db: Database,
   cipher: SecretCipher,
   service: ServiceRef,
 ): Promise<ConnectionResult> {
-  const rows = await db
-    .select()
-    .from(gitProviders)
-    .where(and(eq(gitProviders.organizationId, service.organizationId), eq(gitProviders.kind, service.gitProvider)));
-  const repoHost = hostOf(service.repoUrl);
-  const row = rows.find((r) => sameHost(hostOf(r.baseUrl), repoHost)) ?? (rows.length === 1 ? rows[0] : undefined);
+  const credential = await loadGitCredential(db, cipher, service);
   const name = names[service.gitProvider];
-  if (!row) {
+  if (!credential.found) {
+    const where = credential.origin ?? 'this repository';
     return {
       ok: false,
-      message: `No ${name} token is registered for ${repoHost ?? 'this repository'}: an admin registers one in organization settings (Git providers).`,
+      message:
+        credential.reason === 'no-token'
+          ? `The ${name} connection for ${where} has no token since its URL changed: an organization admin enters it again in organization settings (Git providers).`
+          : `No ${name} token is registered for ${where}: an organization admin registers one for exactly this address (scheme, host and port) in organization settings (Git providers).`,
     };
   }
   const project = service.gitProvider === 'gitlab' ? (service.projectId ?? service.projectPath) : service.projectPath;
@@ -55,26 +53,10 @@ export async function loadProviderConnection(
     ok: true,
     connection: {
       kind: service.gitProvider,
-      baseUrl: row.baseUrl,
-      token: cipher.decrypt(row.tokenEnc),
+      baseUrl: credential.connection.baseUrl,
+      token: credential.token,
       project,
       projectPath: service.projectPath,
     },
   };
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    // scp-like git URLs: git@host:group/project.git
-    return /^[^@]+@([^:]+):/.exec(url)?.[1]?.toLowerCase();
-  }
-}
-
-// github.com repositories are served by the api.github.com API.
-function sameHost(providerHost: string | undefined, repoHost: string | undefined): boolean {
-  if (!providerHost || !repoHost) return false;
-  const strip = (host: string) => host.replace(/^api\./, '');
-  return strip(providerHost) === strip(repoHost);
 }

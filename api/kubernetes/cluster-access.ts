@@ -11,8 +11,10 @@ type ClusterRow = typeof clusters.$inferSelect;
 
 /** How to reach a runtime environment: its stored kubeconfig (decrypted just now) or in-cluster. */
 export function accessOf(cluster: ClusterRow, cipher: SecretCipher): ClusterAccess {
-  if (cluster.mode === 'in-cluster' || !cluster.kubeconfigEnc) return { inCluster: true };
-  return { kubeconfig: cipher.decrypt(cluster.kubeconfigEnc), context: cluster.context };
+  if (cluster.mode === 'in-cluster') return { inCluster: true };
+  // A kubeconfig environment without its kubeconfig is never silently the worker's own service account.
+  const kubeconfig = cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : '';
+  return { kubeconfig, context: cluster.context };
 }
 
 /** The cluster a service deploys to, or undefined when it has none. */
@@ -39,6 +41,12 @@ export async function syncPullSecret(db: Database, cipher: SecretCipher, service
   if (!service.registryId) return { state: 'skipped', reason: 'The service has no registry.' };
   const [registry] = await db.select().from(registries).where(eq(registries.id, service.registryId));
   if (!registry) return { state: 'skipped', reason: 'The service has no registry.' };
+  if (registry.passwordEnc === '') {
+    return {
+      state: 'skipped',
+      reason: `Registry ${registry.name} has no password since its URL changed; enter it again in the registry settings.`,
+    };
+  }
   try {
     const result = await ensureImagePullSecret({
       kubeconfig: accessOf(cluster, cipher),

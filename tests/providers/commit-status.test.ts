@@ -150,7 +150,7 @@ describe('reportCommitStatus', () => {
       'github',
       github.baseUrl,
       'ghp_repo',
-      'https://github.com/acme/shop.git',
+      `${github.baseUrl}/acme/shop.git`,
       'acme/shop',
     );
     const build = await seedBuild(service, { error: 'Dockerfile not found at ./Dockerfile' });
@@ -173,7 +173,7 @@ describe('reportCommitStatus', () => {
       'github',
       github.baseUrl,
       'ghp_repo',
-      'https://github.com/acme/shop.git',
+      `${github.baseUrl}/acme/shop.git`,
       'acme/shop',
     );
     const build = await seedBuild(service, { sha: 'd'.repeat(40) });
@@ -215,7 +215,7 @@ describe('reportCommitStatus', () => {
       ],
       [
         'warn',
-        'No GitLab token is registered for gitlab.example.com: an admin registers one in organization settings (Git providers).',
+        'No GitLab token is registered for https://gitlab.example.com: an organization admin registers one for exactly this address (scheme, host and port) in organization settings (Git providers).',
       ],
       [
         'warn',
@@ -233,7 +233,7 @@ describe('reportCommitStatus', () => {
       'github',
       github.baseUrl,
       'ghp_repo',
-      'https://github.com/acme/shop.git',
+      `${github.baseUrl}/acme/shop.git`,
       'acme/shop',
     );
     const before = github.repos.get('acme/shop')!.statuses.length;

@@ -1,0 +1,319 @@
+// Credentials bound to their hosts (issue 10, item 2), as an attacker would probe them: a member's repository on
+// a host they control, a .gitmodules URL on another host, a redirect away from the real host, a registry whose
+// URL was changed. A catcher server records every Authorization header it is sent; it must record none.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCloneActivities } from '../../activities/clone';
+import { createSourceActivities } from '../../activities/source';
+import { loadBuildForWorkflow } from '../../db/builds';
+import { readBuildLogLines } from '../../db/build-logs';
+import { autoCiSettings, builds, registries } from '../../db/schema';
+import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { startCredentialCatcher, type CredentialCatcher } from '../support/credential-catcher';
+import { startGitServer, type GitServer } from '../support/git-server';
+
+const token = 'glpat-org-token-must-not-leak-7f3a';
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+/** Authorization headers the catcher received after its `seen`-th request (each test looks at its own only). */
+const authorizationsSince = (catcher: CredentialCatcher, seen: number) =>
+  catcher.requests.slice(seen).flatMap((r) => (r.authorization == null ? [] : [r.authorization]));
+
+let git: GitServer;
+let catcher: CredentialCatcher;
+let root: string;
+let app: { url: string; sha: string };
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'kiln-credentials-'));
+  [git, catcher] = await Promise.all([
+    startGitServer({ username: 'oauth2', password: token }),
+    startCredentialCatcher(),
+  ]);
+  app = await git.createRepository('app', { Dockerfile: 'FROM scratch\n' });
+});
+afterAll(async () => {
+  await Promise.all([git?.stop(), catcher?.stop()]);
+  await rm(root, { recursive: true, force: true });
+});
+
+const clone = () => createCloneActivities({ workspaceRoot: path.join(root, 'ws') });
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error('expected a failure'),
+    (error: unknown) => error as Error,
+  );
+
+describe('git credentials go to their own origin only', () => {
+  it('the repository host still gets the token: a clone with it works', async () => {
+    const before = git.requests.length;
+    const result = await clone().cloneRepository({
+      buildId: `own-${randomUUID()}`,
+      repositoryUrl: app.url,
+      sha: app.sha,
+      ref: 'refs/heads/main',
+      token,
+    });
+    expect(result.sha).toBe(app.sha);
+    expect(git.requests.slice(before).map((r) => r.authorization)).toContain(basic('oauth2', token));
+  });
+
+  it('a .gitmodules URL on another host (same address, other port) gets no credentials', async () => {
+    const withSubmodule = await git.createRepository('with-sub', { Dockerfile: 'FROM scratch\n' });
+    const sha = await git.addSubmodule('with-sub', 'lib', `${catcher.baseUrl}/attacker/lib.git`, app.sha);
+    const seen = catcher.requests.length;
+    const error = await failureOf(
+      clone().cloneRepository({
+        buildId: `sub-${randomUUID()}`,
+        repositoryUrl: withSubmodule.url,
+        sha,
+        ref: 'refs/heads/main',
+        token,
+        submodules: true,
+      }),
+    );
+    expect(error.message).toMatch(/^Git clone failed/);
+    expect(error.message).not.toContain(token);
+    // git did go to the submodule host, anonymously, and gave up when asked for credentials.
+    expect(catcher.requests.length).toBeGreaterThan(seen);
+    expect(authorizationsSince(catcher, seen)).toEqual([]);
+  });
+
+  it('a redirect from the repository host to another host carries no credentials there', async () => {
+    const door = await startCredentialCatcher({ redirectTo: catcher.baseUrl, expect: basic('oauth2', token) });
+    const seen = catcher.requests.length;
+    try {
+      const error = await failureOf(
+        clone().cloneRepository({
+          buildId: `redirect-${randomUUID()}`,
+          repositoryUrl: `${door.baseUrl}/team/app.git`,
+          sha: app.sha,
+          ref: 'refs/heads/main',
+          token,
+        }),
+      );
+      expect(error.message).toMatch(/^Git clone failed/);
+      // The token went to the host it belongs to, which then sent git elsewhere.
+      expect(door.authorizations()).toContain(basic('oauth2', token));
+      expect(catcher.requests.slice(seen).some((r) => r.url.startsWith('/team/app.git'))).toBe(true);
+      expect(authorizationsSince(catcher, seen)).toEqual([]);
+    } finally {
+      await door.stop();
+    }
+  });
+});
+
+describe('a member cannot point a service at their own host and collect the organization token', () => {
+  let api: TestApi;
+  let member: Awaited<ReturnType<typeof createOrgWithMember>>;
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    member = await createOrgWithMember(api, 'acme');
+    const provider = await api.request('POST', '/git-providers', {
+      body: { organizationId: member.organizationId, kind: 'gitlab', baseUrl: git.baseUrl, token, verify: false },
+    });
+    expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+  });
+  afterAll(async () => api?.close());
+
+  async function serviceBuild(repoUrl: string, name: string) {
+    const service = await api.request('POST', '/services', {
+      token: member.token,
+      body: { name, gitProvider: 'gitlab', repoUrl, projectPath: 'team/app' },
+    });
+    expect(service.status, JSON.stringify(service.body)).toBe(201);
+    const [build] = await api.db
+      .insert(builds)
+      .values({
+        serviceId: service.body.id,
+        organizationId: member.organizationId,
+        trigger: 'api',
+        event: 'push',
+        ref: 'refs/heads/main',
+        branch: 'main',
+        sha: app.sha,
+        workflowId: `wf-${randomUUID()}`,
+      })
+      .returning();
+    return { serviceId: service.body.id as string, buildId: build!.id };
+  }
+  const cloneSource = (buildId: string) =>
+    new MockActivityEnvironment().run(() =>
+      createSourceActivities({ db: api.db, cipher: api.cipher, workspaceRoot: path.join(root, 'builds') }).cloneSource({
+        buildId,
+      }),
+    );
+  const logText = async (buildId: string) =>
+    (await readBuildLogLines(api.db, buildId, { afterSeq: 0, limit: 1000 })).map((l) => l.text).join('\n');
+
+  it('a repository on a host without a connection is cloned anonymously, and the log says so', async () => {
+    const { buildId } = await serviceBuild(`${catcher.baseUrl}/attacker/app.git`, 'foreign');
+    const seen = catcher.requests.length;
+    const loaded = await loadBuildForWorkflow(api.db, api.cipher, buildId);
+    expect(loaded.git).toBeNull();
+    expect(loaded.secrets).not.toContain(token);
+    const error = await failureOf(cloneSource(buildId));
+    expect(error.message).toMatch(/^Git clone failed/);
+    expect(catcher.requests.slice(seen).some((r) => r.url.startsWith('/attacker/app.git'))).toBe(true);
+    expect(authorizationsSince(catcher, seen)).toEqual([]);
+    expect(await logText(buildId)).toContain(`No Git connection for ${catcher.baseUrl}; cloning without credentials.`);
+  });
+
+  it('the same host spelled differently (upper case, default port) still gets its token', async () => {
+    const url = new URL(app.url);
+    const spelled = `http://${url.hostname.toUpperCase().replace('127.0.0.1', 'LOCALHOST')}`;
+    // 127.0.0.1 and localhost are different hosts: that spelling must get nothing.
+    const other = await serviceBuild(`${spelled}:${url.port}${url.pathname}`, 'localhost-spelling');
+    expect((await loadBuildForWorkflow(api.db, api.cipher, other.buildId)).git).toBeNull();
+    const same = await serviceBuild(`HTTP://127.0.0.1:${url.port}${url.pathname}`, 'upper-scheme');
+    expect((await loadBuildForWorkflow(api.db, api.cipher, same.buildId)).git?.token).toBe(token);
+    await expect(cloneSource(same.buildId)).resolves.toMatchObject({ sha: app.sha });
+  });
+
+  it('commit statuses and pipelines for the foreign repository answer with a clear message, nothing is sent', async () => {
+    const { serviceId } = await serviceBuild(`${catcher.baseUrl}/attacker/pipes.git`, 'foreign-pipelines');
+    const seen = catcher.requests.length;
+    const pipelines = await api.request('GET', `/services/${serviceId}/pipelines`, { token: member.token });
+    expect(pipelines.status).toBe(200);
+    expect(pipelines.body).toMatchObject({ linked: false, reason: 'no-token' });
+    expect(pipelines.body.message).toContain(`No GitLab token is registered for ${catcher.baseUrl}`);
+    const run = await api.request('POST', `/services/${serviceId}/pipelines`, {
+      token: member.token,
+      body: { ref: 'main' },
+    });
+    expect(run.status).toBe(409);
+    expect(catcher.requests.length).toBe(seen);
+  });
+
+  it('a submodule on another host gets no credentials in a real build clone', async () => {
+    const withSubmodule = await git.createRepository('build-sub', { Dockerfile: 'FROM scratch\n' });
+    const sha = await git.addSubmodule('build-sub', 'vendor', `${catcher.baseUrl}/attacker/vendor.git`, app.sha);
+    const { serviceId, buildId } = await serviceBuild(withSubmodule.url, 'submodules');
+    await api.db.update(builds).set({ sha }).where(eq(builds.id, buildId));
+    await api.db.update(autoCiSettings).set({ submodules: true }).where(eq(autoCiSettings.serviceId, serviceId));
+    const before = git.requests.length;
+    const seen = catcher.requests.length;
+    await expect(cloneSource(buildId)).rejects.toThrow(/^Git clone failed/);
+    expect(git.requests.slice(before).map((r) => r.authorization)).toContain(basic('oauth2', token));
+    expect(catcher.requests.length).toBeGreaterThan(seen);
+    expect(authorizationsSince(catcher, seen)).toEqual([]);
+  });
+});
+
+describe('a registry whose URL changed has no password until it is entered again', () => {
+  let api: TestApi;
+  let member: Awaited<ReturnType<typeof createOrgWithMember>>;
+  const password = 'registry-password-never-to-a-new-host';
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    member = await createOrgWithMember(api, 'shop');
+  });
+  afterAll(async () => api?.close());
+
+  it('PATCH url clears the password; PATCH url with a password keeps the new one', async () => {
+    const created = await api.request('POST', '/registries', {
+      body: {
+        organizationId: member.organizationId,
+        name: 'harbor',
+        kind: 'oci',
+        url: 'registry.acme.dev',
+        project: 'team',
+        username: 'robot',
+        password,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.hasPassword).toBe(true);
+    const moved = await api.request('PATCH', `/registries/${created.body.id}`, {
+      body: { url: catcher.baseUrl.replace('http://', '') },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.hasPassword).toBe(false);
+    expect(JSON.stringify(moved.body)).not.toContain(password);
+    const [row] = await api.db.select().from(registries).where(eq(registries.id, created.body.id));
+    expect(row!.passwordEnc).toBe('');
+    const renamed = await api.request('PATCH', `/registries/${created.body.id}`, { body: { name: 'harbor-2' } });
+    expect(renamed.body.hasPassword).toBe(false);
+    const again = await api.request('PATCH', `/registries/${created.body.id}`, {
+      body: { url: 'registry.acme.dev', password: 'a-new-password' },
+    });
+    expect(again.body.hasPassword).toBe(true);
+    const [after] = await api.db.select().from(registries).where(eq(registries.id, created.body.id));
+    expect(api.cipher.decrypt(after!.passwordEnc)).toBe('a-new-password');
+  });
+
+  it('a build of a service on the moved registry stops before sending anything, saying what to do', async () => {
+    const registry = await api.request('POST', '/registries', {
+      body: {
+        organizationId: member.organizationId,
+        name: 'moved',
+        kind: 'oci',
+        url: 'registry.acme.dev',
+        project: 'team',
+        username: 'robot',
+        password,
+        insecure: true,
+      },
+    });
+    await api.request('PATCH', `/registries/${registry.body.id}`, {
+      body: { url: catcher.baseUrl.replace('http://', '') },
+    });
+    const service = await api.request('POST', '/services', {
+      token: member.token,
+      body: {
+        name: 'moved-app',
+        gitProvider: 'gitlab',
+        repoUrl: app.url,
+        projectPath: 'team/app',
+        registryId: registry.body.id,
+      },
+    });
+    const [build] = await api.db
+      .insert(builds)
+      .values({
+        serviceId: service.body.id,
+        organizationId: member.organizationId,
+        trigger: 'api',
+        event: 'push',
+        ref: 'refs/heads/main',
+        branch: 'main',
+        sha: app.sha,
+        workflowId: `wf-${randomUUID()}`,
+      })
+      .returning();
+    const loaded = await loadBuildForWorkflow(api.db, api.cipher, build!.id);
+    expect(loaded.registry).toMatchObject({ host: catcher.baseUrl.replace('http://', ''), password: '' });
+    expect(loaded.secrets).not.toContain(password);
+    const { createImageBuildActivities } = await import('../../activities/image-build');
+    const { createLocalBuilder } = await import('../../activities/builders/local');
+    const seen = catcher.requests.length;
+    const activities = createImageBuildActivities({
+      db: api.db,
+      cipher: api.cipher,
+      driver: createLocalBuilder({ storageRoot: path.join(root, 'buildah') }),
+      temporal: api.temporal,
+      idleTimeoutMs: 60_000,
+    });
+    const error = await failureOf(
+      new MockActivityEnvironment().run(() =>
+        activities.buildImage({
+          buildId: build!.id,
+          checkoutDir: path.join(root, 'missing'),
+          contextPath: '.',
+          dockerfilePath: 'Dockerfile',
+          resources: { cpu: 1, memoryMiB: 512 },
+        } as Parameters<typeof activities.buildImage>[0]),
+      ),
+    );
+    expect(error.message).toBe(
+      `Registry authentication failed: registry moved has no password since its URL changed to ${catcher.baseUrl.replace('http://', '')}; enter it again in the registry settings, then retry the build.`,
+    );
+    expect(catcher.requests.length).toBe(seen);
+  });
+});
