@@ -1,23 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { unstorableReason } from '../domain/storable-text';
 import { apiError } from './errors';
-
-// PostgreSQL's text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate has no UTF-8 form at all; both
-// used to reach the database and come back as a 500 (or be replaced silently). They are refused at the edge.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The part of a request that held the value: a JSON field, a path or query parameter, a header. */
 export type InputPlace = 'Field' | 'Path parameter' | 'Query parameter' | 'Header';
-
-/** Why `text` cannot be stored, or undefined when it can. */
-export function unstorableReason(text: string): string | undefined {
-  const match = unstorable.exec(text);
-  if (!match) return undefined;
-  return match[0] === '\u0000'
-    ? 'contains a NUL character (\\u0000), which Kiln cannot store'
-    : 'contains an unpaired UTF-16 surrogate (not valid Unicode), which Kiln cannot store';
-}
 
 /** Throws a 400 naming `name` when `text` cannot be stored. */
 export function assertStorableText(place: InputPlace, name: string, text: string): void {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { and, asc, desc, eq, gt, ilike, max } from 'drizzle-orm';
+import { toStorableText } from '../domain/storable-text';
 import type { Database } from './client';
 import { buildLogLines, type logStreams } from './schema';
 
@@ -28,7 +29,8 @@ export async function appendBuildLogLines(db: Database, buildId: string, lines: 
   if (lines.length === 0) return;
   // Large batches are split to stay well under PostgreSQL's bind-parameter limit.
   for (let i = 0; i < lines.length; i += 1000) {
-    const rows = lines.slice(i, i + 1000).map((line) => ({ buildId, ...line }));
+    // Build output is whatever tools print: NUL and broken Unicode are escaped so the line is kept, not refused.
+    const rows = lines.slice(i, i + 1000).map((line) => ({ buildId, ...line, text: toStorableText(line.text) }));
     await db.insert(buildLogLines).values(rows).onConflictDoNothing();
   }
   appended.emit(buildId);
