@@ -23,7 +23,7 @@ beforeAll(async () => {
   org = await createOrgWithMember(api, 'builders');
   other = await createOrgWithMember(api, 'outsiders');
   const registry = await api.request('POST', '/registries', {
-    token: org.token,
+    token: org.adminToken,
     body: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
   });
   const svc = { gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/b/api.git' };

@@ -27,7 +27,7 @@ describe('embedded driver (PGlite)', () => {
       body: { organizationId: org.organizationId, kind: 'gitlab', token: 't', verify: false },
     });
     const registry = await api.request('POST', '/registries', {
-      token: org.token,
+      token: org.adminToken,
       body: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
     });
     const svc = await api.request('POST', '/services', {
@@ -40,7 +40,7 @@ describe('embedded driver (PGlite)', () => {
       },
     });
     await api.request('PUT', `/services/${svc.body.id}/auto-ci`, { token: org.token, body: { enabled: true } });
-    const secret = (await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.token })).body
+    const secret = (await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken })).body
       .secretToken;
 
     const body = JSON.stringify(gitlabPush({ id: 77, path: 'e/emb' }));

@@ -16,7 +16,8 @@ const secretOf = (namespace: string) => {
   const data = secret?.data as Record<string, string> | undefined;
   return data && JSON.parse(Buffer.from(data['.dockerconfigjson']!, 'base64').toString('utf8'));
 };
-const as = (method: string, path: string, body?: unknown) => api.request(method, path, { token: org.token, body });
+// The organization admin: registries, clusters and their checks are theirs to manage.
+const as = (method: string, path: string, body?: unknown) => api.request(method, path, { token: org.adminToken, body });
 
 beforeAll(async () => {
   [api, cluster] = await Promise.all([createTestApi(), startFakeKubernetes({ namespaces: [] })]);
