@@ -120,6 +120,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
   };
   return {
     buildId: build.id,
+    organizationId: service.organizationId,
     source: {
       repositoryUrl: service.repoUrl,
       sha: build.sha,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createBuildRecordActivities } from '../activities/build-records';
 import type { BuilderDriver } from '../activities/builders/builder';
 import { createKubernetesBuilder } from '../activities/builders/kubernetes';
+import type { IsolationStatus } from '../activities/builders/isolation';
 import { createLocalBuilder } from '../activities/builders/local';
 import { createCommitStatusActivities } from '../activities/commit-status';
 import { createDeployActivities } from '../activities/deploy-build';
@@ -47,7 +48,7 @@ export function createBuildQueueActivities(deps: ActivityDeps) {
 
 /** The builder activity (builder task queue), limited by the worker's build slots. */
 export function createBuilderQueueActivities(deps: ActivityDeps) {
-  const driver = createBuilderDriver(deps.env);
+  const driver = createBuilderDriver(deps.env, deps.logger);
   return createImageBuildActivities({
     db: deps.db,
     cipher: deps.cipher,
@@ -58,11 +59,13 @@ export function createBuilderQueueActivities(deps: ActivityDeps) {
 }
 
 /** The configured builder: buildah on this machine, or BuildKit pods on the build cluster. */
-export function createBuilderDriver(env: WorkerEnv): BuilderDriver {
+export function createBuilderDriver(env: WorkerEnv, logger?: Logger): BuilderDriver {
   if (env.KILN_BUILDER === 'local') {
     return createLocalBuilder({
       storageRoot: path.resolve(env.KILN_DATA_DIR, 'buildah'),
       idleTimeoutMs: env.KILN_BUILD_IDLE_TIMEOUT_SECONDS * 1000,
+      isolation: env.KILN_LOCAL_ISOLATION,
+      onIsolation: (status) => logger && logIsolation(logger, status),
     });
   }
   return createKubernetesBuilder({
@@ -73,4 +76,15 @@ export function createBuilderDriver(env: WorkerEnv): BuilderDriver {
     buildkitImage: env.KILN_BUILDKIT_IMAGE,
     nodeSelector: env.KILN_BUILD_NODE_SELECTOR,
   });
+}
+
+/** Says at start how local builds are isolated: chroot is a warning, a machine that cannot isolate an error. */
+function logIsolation(logger: Logger, status: IsolationStatus): void {
+  if (status.mode === 'oci') logger.info({ isolation: 'oci' }, 'Local builds run isolated (runc, build network)');
+  else if (status.mode === 'chroot') {
+    logger.warn(
+      { isolation: 'chroot' },
+      'KILN_LOCAL_ISOLATION=chroot: local builds run without isolation (shared host namespaces, no CPU or memory limits); build trusted code only',
+    );
+  } else logger.error({ isolation: 'unavailable', missing: status.missing }, status.message);
 }

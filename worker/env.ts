@@ -28,6 +28,8 @@ export const workerEnvSchema = z.object({
   /** Monorepo sub-project builds a parent runs at once. */
   KILN_MAX_PARALLEL_SUBPROJECTS: z.coerce.number().int().min(1).max(32).default(4),
   KILN_BUILDER: z.enum(['local', 'kubernetes']).default('local'),
+  /** Local builder: `oci` isolates every build (runc, firewalled network, profile limits); `chroot` is for trusted code only. */
+  KILN_LOCAL_ISOLATION: z.enum(['oci', 'chroot']).default('oci'),
   /** Kubernetes builder: kubeconfig file of the build cluster; unset means in-cluster configuration. */
   KILN_BUILD_KUBECONFIG: z.string().min(1).optional(),
   KILN_BUILD_NAMESPACE: z.string().min(1).default('kiln-builds'),

@@ -9,7 +9,7 @@ import { buildTimeoutFailure, formatLimit } from './timeout';
 
 /**
  * Global buildah flags for one storage root: vfs (works without fuse or overlay privileges) with the image
- * store and the run state both under `storageRoot`, so every build of one worker shares its layer cache.
+ * store and the run state both under `storageRoot`; builds sharing a store share its layer cache.
  */
 export function buildahStorageArgs(storageRoot: string): string[] {
   return [
@@ -20,6 +20,18 @@ export function buildahStorageArgs(storageRoot: string): string[] {
     '--runroot',
     path.join(storageRoot, 'runroot'),
   ];
+}
+
+/**
+ * The buildah store of one organization under the builder's `storageRoot`: its builds reuse each other's layers,
+ * and no other organization's images (base images pulled with its credentials, images it built) are visible to
+ * them: a `FROM` of such an image pulls from the registry, with this build's credentials. Requests without an
+ * organization (benchmarks, driver tests) share the `unassigned` store.
+ */
+export function organizationStore(storageRoot: string, organizationId: string | undefined): string {
+  const id = organizationId ?? 'unassigned';
+  if (!/^[\w-]{1,64}$/.test(id)) throw new Error(`Invalid organization id for a build store: ${JSON.stringify(id)}`);
+  return path.join(storageRoot, 'orgs', id);
 }
 
 export interface AuthFile {

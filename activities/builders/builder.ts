@@ -33,6 +33,8 @@ export interface BuildSource {
 
 export interface BuildRequest {
   buildId: string;
+  /** The service's organization: the local builder keeps one image store (and layer cache) per organization. */
+  organizationId?: string;
   source: BuildSource;
   /** Build context inside the repository ('.' or a monorepo sub-project folder). */
   contextPath: string;

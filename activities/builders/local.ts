@@ -6,12 +6,18 @@ import { parseImageReference } from '../image-names';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
 import { checkRegistryLogin, getManifestDigest } from '../registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
-import { buildahFailure, buildahStorageArgs, writeAuthFile, writeBuildSecretFiles } from './buildah';
+import { buildahFailure, buildahStorageArgs, organizationStore, writeAuthFile, writeBuildSecretFiles } from './buildah';
+import { isolationUnavailableFailure, outOfMemoryFailure, setUpIsolation } from './isolation';
+import type { BuildIsolation, IsolationStatus, LocalIsolationMode } from './isolation';
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 
 export interface LocalBuilderOptions {
-  /** Buildah image store and run state (under KILN_DATA_DIR); builds sharing it share the layer cache. */
+  /** Under KILN_DATA_DIR: one buildah image store per organization (its layer cache), temp files, network config. */
   storageRoot: string;
+  /** `oci` (default): isolated RUN steps with the profile's limits; `chroot`: trusted code only (KILN_LOCAL_ISOLATION). */
+  isolation?: LocalIsolationMode;
+  /** Told once, at construction, how isolation was set up (a warning for chroot, an error when unavailable). */
+  onIsolation?: (status: IsolationStatus) => void;
   /** A build printing nothing for this long is stopped (default 5 min). */
   idleTimeoutMs?: number;
   /** Where to clone when the request has no `checkoutDir` (default `<storageRoot>/workspaces`). */
@@ -24,15 +30,19 @@ export interface LocalBuilderOptions {
 const heartbeatEveryMs = 10_000;
 
 /**
- * The `local` driver: `buildah bud --isolation chroot --layers` on this machine, then `buildah push` of every
- * tag with the credentials in a temporary auth file, then the manifest digest read back from the registry.
- * CPU and memory of the profile are not enforced here (no cgroups under chroot isolation); its timeout is.
+ * The `local` driver: `buildah bud --layers` on this machine with every RUN step isolated by runc (own
+ * namespaces, the firewalled build network, a cgroup with the profile's CPU and memory), in the organization's
+ * own image store; then `buildah push` of every tag with the credentials in a temporary auth file, then the
+ * manifest digest read back from the registry. Refuses every build when isolation cannot be set up, unless the
+ * operator chose `chroot`.
  */
 export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver {
   const buildah = options.buildahBinary ?? 'buildah';
   const idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
   const workspaceRoot = options.workspaceRoot ?? path.join(options.storageRoot, 'workspaces');
-  let running = 0;
+  const running = new Map<string, number>();
+  const isolation = setUpIsolation({ mode: options.isolation ?? 'oci', stateDir: options.storageRoot });
+  void isolation.then((status) => options.onIsolation?.(status));
 
   /** Runs one buildah command with output streamed to the build log; throws the user-facing failure. */
   async function run(
@@ -42,13 +52,13 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     env: Record<string, string> = {},
   ): Promise<void> {
     const { request, ctx } = job;
-    const fullArgs = [...buildahStorageArgs(options.storageRoot), ...args];
+    const fullArgs = [...buildahStorageArgs(job.store), ...args];
     ctx.log.write('system', `$ buildah ${args.join(' ')}`);
     let lastBeat = 0;
     const result: RunProcessResult = await runProcess({
       command: buildah,
       args: fullArgs,
-      env: childEnv({ ...env, TMPDIR: job.tmpDir, BUILDAH_ISOLATION: 'chroot' }),
+      env: childEnv({ ...env, TMPDIR: job.tmpDir }),
       signal: ctx.signal,
       timeoutMs: Math.max(job.deadline - Date.now(), 1),
       idleTimeoutMs,
@@ -63,11 +73,14 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     });
     if (result.stoppedBy === 'aborted') {
       // Other builds may share the store: only sweep leftover working containers when we are alone.
-      if (running === 1) {
-        const sweep = [...buildahStorageArgs(options.storageRoot), 'rm', '--all'];
+      if (running.get(job.store) === 1) {
+        const sweep = [...buildahStorageArgs(job.store), 'rm', '--all'];
         await runProcess({ command: buildah, args: sweep, env: childEnv() });
       }
       throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('The build was cancelled.');
+    }
+    if (result.exitCode !== 0 && result.stoppedBy == null && (await job.isolation.outOfMemory())) {
+      throw outOfMemoryFailure(request.resources);
     }
     if (result.exitCode !== 0) {
       throw buildahFailure(result, { step, registry: request.registry, resources: request.resources, idleTimeoutMs });
@@ -87,7 +100,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       const buildArgs = buildArgsFor(request.buildArgs);
       const secrets = await writeBuildSecretFiles(job.tmpDir, request.secretBuildArgs ?? {});
       const tags = request.images.flatMap((image) => ['--tag', image]);
-      const bud = ['bud', '--isolation', 'chroot', '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
+      const bud = ['bud', ...job.isolation.budArgs, '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
       await run('build', [...bud, ...buildArgs.argv, ...secrets, ...tags, contextDir], job, buildArgs.env);
       ctx.phase?.('push');
       for (const image of request.images) {
@@ -106,15 +119,21 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
     name: 'local',
     async build(request: BuildRequest, ctx: BuildContext): Promise<BuildOutput> {
       validateBuildArgs(request.buildArgs, request.secretBuildArgs);
+      const status = await isolation;
+      if (status.mode === 'unavailable') throw isolationUnavailableFailure(status.message);
+      const store = organizationStore(options.storageRoot, request.organizationId);
+      const prepared = await status.prepare(request.buildId, request.resources);
       await mkdir(path.join(options.storageRoot, 'tmp'), { recursive: true });
       // buildah's temp files (layer blobs during push) go to a per-build folder removed afterwards.
       const tmpDir = await mkdtemp(path.join(options.storageRoot, 'tmp', 'build-'));
-      running += 1;
+      running.set(store, (running.get(store) ?? 0) + 1);
       const beat = setInterval(() => ctx.heartbeat({ step: 'build' }), heartbeatEveryMs);
       const job: Job = {
         request,
         ctx,
         tmpDir,
+        store,
+        isolation: prepared,
         deadline: Date.now() + request.resources.timeoutSeconds * 1000,
         secrets: [
           request.registry.password,
@@ -136,7 +155,8 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
         return await buildAndPush(job, checkoutDir);
       } finally {
         clearInterval(beat);
-        running -= 1;
+        running.set(store, (running.get(store) ?? 1) - 1);
+        await prepared.dispose();
         await rm(tmpDir, { recursive: true, force: true });
         if (request.source.checkoutDir == null) await clone.removeWorkspace(request.buildId);
         await ctx.log.flush();
@@ -149,6 +169,9 @@ interface Job {
   request: BuildRequest;
   ctx: BuildContext;
   tmpDir: string;
+  /** The organization's buildah store (see organizationStore). */
+  store: string;
+  isolation: BuildIsolation;
   deadline: number;
   secrets: Array<string | undefined>;
 }

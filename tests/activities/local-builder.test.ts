@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
-import { buildahStorageArgs } from '../../activities/builders/buildah';
+import { buildahStorageArgs, organizationStore } from '../../activities/builders/buildah';
 import { createLocalBuilder } from '../../activities/builders/local';
 import type { LogStream } from '../../activities/log-sink';
 import { buildProfiles } from '../../activities/profile';
@@ -228,7 +228,7 @@ describe('local builder (buildah)', () => {
   });
 
   it('stops the builder and its RUN step within 5 s of a cancel', async () => {
-    const dir = await checkout({ Dockerfile: `FROM ${base}\nRUN echo started && sleep 47.25\n` });
+    const dir = await checkout({ Dockerfile: `FROM ${base}\nRUN echo started && sleep 47.25 && echo finished\n` });
     const controller = new AbortController();
     const run = capture(controller.signal);
     const write = run.ctx.log.write;
@@ -248,7 +248,11 @@ describe('local builder (buildah)', () => {
     expect(sleepingBeforeCancel.length).toBeGreaterThan(0);
     expect(Date.now() - cancelledAt).toBeLessThan(5000);
     expect(await processesMentioning('sleep 47.25')).toEqual([]);
-    const containers = await exec('buildah', [...buildahStorageArgs(storageRoot), 'containers', '--quiet']);
+    const containers = await exec('buildah', [
+      ...buildahStorageArgs(organizationStore(storageRoot, undefined)),
+      'containers',
+      '--quiet',
+    ]);
     expect(containers.stdout.trim()).toBe('');
   });
 });
