@@ -4,6 +4,7 @@ import { imageRepository } from '../../activities/image-names';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
 import { autoCiSettings, gitProviders, registries } from '../../db/schema';
+import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
 import { syncPullSecret } from '../kubernetes/cluster-access';
 import { apiError } from '../errors';
@@ -23,6 +24,8 @@ export function createAutoCiHandlers({ db, cipher }: AppDeps) {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const current = await loadSettings(db, service.id);
     const { secretBuildArgs, ...input } = c.req.valid('json');
+    if (input.buildForkMergeRequests !== undefined && input.buildForkMergeRequests !== current.buildForkMergeRequests)
+      requireRole(c.get('user'), 'org_admin', 'change whether merge requests from forks are built');
     const next = { ...current, ...input };
     next.secretBuildArgsEnc = nextSecretBuildArgs(cipher, {
       sealed: current.secretBuildArgsEnc,
@@ -91,6 +94,7 @@ async function describe(db: Database, cipher: SecretCipher, service: ServiceRow,
     buildChangedOnly: settings.buildChangedOnly,
     supersedeRunning: settings.supersedeRunning,
     submodules: settings.submodules,
+    buildForkMergeRequests: settings.buildForkMergeRequests,
     registry: registry
       ? { id: registry.id, name: registry.name, kind: registry.kind, url: registry.url, project: registry.project }
       : null,

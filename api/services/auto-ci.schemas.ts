@@ -41,6 +41,13 @@ function buildArgMap<T extends z.ZodType>(value: T) {
   });
 }
 
+const forkDescription =
+  'Build merge requests whose source project is a fork (off by default; changing it needs an organization admin). ' +
+  "Risk: a fork's author, who has no access to this project, chooses the code and Dockerfile that run in Kiln's " +
+  'builder with network access and push to the registry under this service. Such builds get no secret build args, ' +
+  'are tagged mr-<iid> and the sha only, use their own layer cache and are never deployed. Off: answered with ' +
+  "reason 'fork_merge_request'.";
+
 export const subprojectSchema = z
   .object({ name: dnsLabel, path: relativePath, dockerfilePath: relativePath })
   .openapi('AutoCiSubproject');
@@ -73,6 +80,7 @@ export const autoCiInput = z
       .openapi({ description: 'Monorepo: build only the sub-projects a push changed (all when unknown)' }),
     supersedeRunning: z.boolean().openapi({ description: 'A newer build of the same branch cancels the running one' }),
     submodules: z.boolean().openapi({ description: 'Clone git submodules too' }),
+    buildForkMergeRequests: z.boolean().openapi({ description: forkDescription }),
   })
   .partial()
   .openapi('AutoCiSettingsInput');
@@ -95,6 +103,7 @@ export const autoCiSchema = z
     buildChangedOnly: z.boolean(),
     supersedeRunning: z.boolean(),
     submodules: z.boolean(),
+    buildForkMergeRequests: z.boolean().openapi({ description: forkDescription }),
     registry: z
       .object({ id: z.string(), name: z.string(), kind: z.string(), url: z.string(), project: z.string() })
       .nullable(),
