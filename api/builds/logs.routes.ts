@@ -21,7 +21,7 @@ const logsRoute = createRoute({
   path: '/builds/{id}/logs',
   tags: ['Builds'],
   security: bearerSecurity,
-  summary: 'Build log lines in order, paged by seq, optionally filtered by a search text',
+  summary: 'Build log lines in order, paged by seq, optionally filtered by a search text (member)',
   request: { params: uuidParam, query: logsQuery },
   responses: {
     200: jsonResponse(
@@ -36,7 +36,8 @@ const streamRoute = createRoute({
   path: '/builds/{id}/logs/stream',
   tags: ['Builds'],
   security: bearerSecurity,
-  summary: 'Live log (Server-Sent Events): `log` events (id = seq), `status` events, and `end` when the build finishes',
+  summary:
+    'Live log (Server-Sent Events): `log` events (id = seq), `status` events, and `end` when the build finishes (member)',
   description: 'Resume with the Last-Event-ID header or ?afterSeq=. Works across processes (polls the database).',
   request: { params: uuidParam, query: logsQuery.pick({ afterSeq: true }) },
   responses: {

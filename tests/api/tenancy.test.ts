@@ -416,3 +416,18 @@ describe('audit log', () => {
     expect(all.body.items.some((e: { organizationId: string }) => e.organizationId === home)).toBe(false);
   });
 });
+
+describe('API documentation', () => {
+  it('names the role every authenticated route needs in its OpenAPI summary', async () => {
+    const spec = await api.request('GET', '/openapi.json', { token: null });
+    const undocumented: string[] = [];
+    for (const [path, operations] of Object.entries(spec.body.paths as Record<string, Record<string, unknown>>)) {
+      if (/^\/api\/v1\/(health|webhook\/)/.test(path)) continue;
+      for (const [method, operation] of Object.entries(operations as Record<string, { summary?: string }>)) {
+        if (!/\([^)]*\b(member|organization admin|instance admin|any role|yourself)/.test(operation.summary ?? ''))
+          undocumented.push(`${method.toUpperCase()} ${path}: ${operation.summary ?? '(no summary)'}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+});
