@@ -33,6 +33,8 @@ export interface Ctx {
   changed(run: WorkflowRun): void;
   /** Schedules a persistence write for changes that belong to no run (namespaces). */
   persist(): void;
+  /** Resolves once every change made so far is on disk (at once without a database); RPCs answer after it. */
+  durable(): Promise<void>;
   /** Resolves once `done()` holds after a change of the run, or after `ms`. */
   waitUntil(runId: string, ms: number, done: () => boolean): Promise<void>;
 }

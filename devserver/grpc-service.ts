@@ -91,11 +91,17 @@ function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
       ctx.log.error({ err, method: name }, 'devserver handler crashed');
       callback({ code: GrpcStatus.INTERNAL, details: `devserver error in ${name}: ${(err as Error)?.message}` });
     };
-    try {
-      Promise.resolve(handler(call.request, callInfo(call))).then((res) => callback(null, res), fail);
-    } catch (err) {
-      fail(err);
-    }
+    // Answer only once what the call changed is on disk: a client never sees a change that a crash could undo.
+    const unwritten = (err: unknown) =>
+      callback({
+        code: GrpcStatus.UNAVAILABLE,
+        details: `devserver could not write its database: ${(err as Error).message}`,
+      });
+    const durable = (answer: () => void) => ctx.durable().then(answer, unwritten);
+    new Promise((resolve) => resolve(handler(call.request, callInfo(call)))).then(
+      (res) => durable(() => callback(null, res)),
+      (err: unknown) => durable(() => fail(err)),
+    );
   };
 }
 

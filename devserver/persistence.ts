@@ -1,169 +1,223 @@
-// --db-filename: the whole state is written as one JSON snapshot, atomically (temp file, fsync, rename),
-// at most every WRITE_DELAY_MS after a change and on stop. Each run's JSON is cached and rebuilt only when the
-// run changed, so a snapshot costs little more than writing the file. Simple and crash-safe at snapshot granularity: a crash
-// loses at most the last WRITE_DELAY_MS of changes, never the file. Node 20 has no built-in SQLite, and a
-// devserver's state is small, so a snapshot beats maintaining a journal with compaction.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+// --db-filename: changes are committed to a SQLite database (sqlite-store.ts) before the RPC that made them is
+// answered. Group commit: changes accumulate while a commit is in flight and the next commit takes them all, so
+// many concurrent RPCs share one fsync. A commit writes each changed run's live state and only its new history
+// events; closed runs leave memory once their close is on disk. Chosen over a JSON journal because closed runs
+// must be readable from disk by id, by workflow id and by namespace, which is what a database's indexes give.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DevServerLogger } from './context';
-import { api, attrField, eventTypeOf, type EventName, type HistoryEvent, type Payload } from './proto';
-import type { ActivityState, BufferedEvent, ServerState, WorkflowRun } from './state';
+import { importLegacySnapshot } from './legacy-snapshot';
+import { encodeEvent, encodeRunState } from './run-codec';
+import { openSqliteStore, type RunWrite, type SqliteStore, type WriteBatch } from './sqlite-store';
+import { isClosed, workflowKey, type ServerState, type WorkflowRun } from './state';
+import { StoredLatest, StoredRuns } from './stored-state';
 
-const WRITE_DELAY_MS = 25;
-const FORMAT_VERSION = 1;
-const { HistoryEvent: HistoryEventMsg } = api.history.v1;
-const { Payload: PayloadMsg, Payloads: PayloadsMsg } = api.common.v1;
-const { Failure: FailureMsg } = api.failure.v1;
+const RETRY_AFTER_FAILURE_MS = 1000;
 
-/** A persistence handle: the loaded state, and write scheduling. */
+/** A persistence handle: the loaded state, change tracking and durability. */
 export interface Persistence {
   state: ServerState;
-  /** Marks a run (or only the namespaces, without an id) changed and schedules a write. */
+  /** Marks a run (or only the namespaces, without an id) changed; it is committed soon, whoever waits. */
   scheduleWrite(runId?: string): void;
+  /** Resolves once every change made so far is on disk; rejects if the commit failed. */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }
 
-type Json = Record<string, unknown>;
-const toJson = (msg: object | null | undefined): unknown => (msg ? (msg as { toJSON(): unknown }).toJSON() : null);
-
-function payloadMapToJson(map: Record<string, Payload>): Json {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toJson(PayloadMsg.fromObject(v))]));
-}
-function payloadMapFromJson(json: Json): Record<string, Payload> {
-  return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, PayloadMsg.fromObject(v as Json)]));
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
 }
 
-function bufferedToJson(item: BufferedEvent): Json {
-  const event = HistoryEventMsg.fromObject({ eventType: eventTypeOf(item.name), [attrField(item.name)]: item.attrs });
-  return { ...item, attrs: (toJson(event) as Json)[attrField(item.name)] };
-}
-function bufferedFromJson(json: Json): BufferedEvent {
-  const item = json as unknown as BufferedEvent;
-  const event = HistoryEventMsg.fromObject({ [attrField(item.name)]: json.attrs });
-  return { ...item, attrs: event[attrField(item.name as EventName)] as unknown as Record<string, unknown> };
-}
-
-function runToJson(run: WorkflowRun): Json {
-  return {
-    ...run,
-    history: run.history.map((e) => toJson(e as object)),
-    buffered: run.buffered.map(bufferedToJson),
-    activities: [...run.activities.values()].map((a) => ({
-      ...a,
-      heartbeatDetails: a.heartbeatDetails ? toJson(PayloadsMsg.fromObject(a.heartbeatDetails)) : null,
-      lastFailure: a.lastFailure ? toJson(FailureMsg.fromObject(a.lastFailure)) : null,
-    })),
-    timers: [...run.timers.values()],
-    children: [...run.children.values()],
-    searchAttributes: payloadMapToJson(run.searchAttributes),
-    memo: payloadMapToJson(run.memo),
-    queries: [],
-  };
-}
-
-function runFromJson(json: Json): WorkflowRun {
-  const run = json as unknown as WorkflowRun;
-  const activities = (json.activities as Json[]).map((a) => ({
-    ...(a as unknown as ActivityState),
-    heartbeatDetails: a.heartbeatDetails ? PayloadsMsg.fromObject(a.heartbeatDetails as Json) : null,
-    lastFailure: a.lastFailure ? FailureMsg.fromObject(a.lastFailure as Json) : null,
-  }));
-  return {
-    ...run,
-    history: (json.history as Json[]).map((e) => HistoryEventMsg.fromObject(e) as HistoryEvent),
-    buffered: (json.buffered as Json[]).map(bufferedFromJson),
-    activities: new Map(activities.map((a) => [a.scheduledEventId, a])),
-    timers: new Map(
-      (json.timers as WorkflowRun['timers'] extends Map<string, infer T> ? T[] : never).map((t) => [t.timerId, t]),
-    ),
-    children: new Map(
-      (json.children as WorkflowRun['children'] extends Map<number, infer C> ? C[] : never).map((c) => [
-        c.initiatedEventId,
-        c,
-      ]),
-    ),
-    searchAttributes: payloadMapFromJson(json.searchAttributes as Json),
-    memo: payloadMapFromJson(json.memo as Json),
-    queries: [],
-  };
-}
-
-function serialize(state: ServerState, cache: Map<string, string>, dirty: Set<string>): string {
-  for (const runId of cache.keys()) if (!state.runs.has(runId)) cache.delete(runId);
-  for (const run of state.runs.values()) {
-    if (dirty.has(run.runId) || !cache.has(run.runId)) cache.set(run.runId, JSON.stringify(runToJson(run)));
-  }
-  dirty.clear();
-  const head = JSON.stringify({ version: FORMAT_VERSION, namespaces: [...state.namespaces.values()] });
-  return `${head.slice(0, -1)},"runs":[${[...cache.values()].join(',')}]}`;
-}
-
-function deserialize(text: string): ServerState {
-  const json = JSON.parse(text) as {
-    version: number;
-    namespaces: ServerState['namespaces'] extends Map<string, infer N> ? N[] : never;
-    runs: Json[];
-  };
-  if (json.version !== FORMAT_VERSION) throw new Error(`unsupported devserver database format ${json.version}`);
-  const state: ServerState = {
-    namespaces: new Map(json.namespaces.map((n) => [n.name, n])),
-    runs: new Map(),
-    latest: new Map(),
-  };
-  for (const raw of json.runs) {
-    const run = runFromJson(raw);
-    state.runs.set(run.runId, run);
-    const key = `${run.namespace}/${run.workflowId}`;
-    const current = state.runs.get(state.latest.get(key) ?? '');
-    if (!current || current.startTime <= run.startTime) state.latest.set(key, run.runId);
-  }
-  return state;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-}
-
-/** Loads the snapshot at `file` (or starts empty) and returns a handle that keeps it up to date. */
+/** Opens the database at `file` (importing a v1 JSON snapshot found there) and loads every open run. */
 export async function openPersistence(file: string, log: DevServerLogger): Promise<Persistence> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  let state: ServerState = { namespaces: new Map(), runs: new Map(), latest: new Map() };
-  try {
-    state = deserialize(await readFile(file, 'utf8'));
-    log.info({ file, runs: state.runs.size }, 'devserver state loaded');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new Error(`cannot read devserver database ${file}: ${(err as Error).message}; move it away to start empty`);
-  }
-  let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> = Promise.resolve();
-  const cache = new Map<string, string>();
-  const dirty = new Set<string>();
-  const flush = () => {
-    timer = null;
-    const text = serialize(state, cache, dirty);
-    writing = writing
-      .then(() => writeAtomically(file, text))
-      .catch((err: unknown) => log.error({ err, file }, 'devserver state write failed'));
-    return writing;
+  const legacy = await importLegacySnapshot(file, log);
+  const store = await openSqliteStore(file);
+  const written = new WeakMap<WorkflowRun, number>();
+  const runs = new StoredRuns(store, (run) => written.set(run, run.history.length));
+  const state: ServerState = { namespaces: new Map(), runs, latest: new StoredLatest(store, runs.gone) };
+  const tracker = new CommitTracker(store, state, written, log);
+  state.archive = {
+    closedRuns: (namespace) =>
+      store.closedRuns(namespace).filter((r) => !runs.isLive(r.runId) && !runs.gone.has(r.runId)),
+    sweep: (namespace, before) => tracker.sweep(namespace, before),
   };
+  for (const ns of store.namespaces()) state.namespaces.set(ns.name, ns);
+  for (const run of store.liveRuns()) {
+    written.set(run, run.history.length);
+    runs.set(run.runId, run);
+    state.latest.set(workflowKey(run.namespace, run.workflowId), run.runId);
+  }
+  if (legacy) {
+    tracker.adopt(legacy);
+    await tracker.durable();
+  }
+  log.info({ file, openRuns: runs.size }, 'devserver state loaded');
   return {
     state,
-    scheduleWrite(runId) {
-      if (runId) dirty.add(runId);
-      timer ??= setTimeout(flush, WRITE_DELAY_MS);
-    },
+    scheduleWrite: (runId) => tracker.mark(runId),
+    durable: () => tracker.durable(),
     async close() {
-      if (timer) clearTimeout(timer);
-      await flush();
+      await tracker.durable().catch((err: unknown) => log.error({ err, file }, 'devserver final commit failed'));
+      await store.close();
     },
   };
+}
+
+class CommitTracker {
+  private dirty = new Set<string>();
+  private deleted = new Set<string>();
+  private sweeps: WriteBatch['sweeps'] = [];
+  private namespacesDirty = false;
+  private changeSeq = 0;
+  private durableSeq = 0;
+  private inflight = false;
+  private scheduled = false;
+  private waiters: Waiter[] = [];
+  private readonly runs: StoredRuns;
+
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly state: ServerState,
+    private readonly written: WeakMap<WorkflowRun, number>,
+    private readonly log: DevServerLogger,
+  ) {
+    this.runs = state.runs as StoredRuns;
+    this.runs.onDelete = (runId) => {
+      this.deleted.add(runId);
+      this.dirty.delete(runId);
+      this.bump();
+    };
+  }
+
+  /** Deletes, in the next commit, closed runs on disk that closed before `before`. */
+  sweep(namespace: string, before: number): void {
+    this.sweeps.push({ namespace, before });
+    this.bump();
+  }
+
+  /** Takes over runs imported from an old snapshot: all of them are written in the first commit. */
+  adopt(legacy: ServerState): void {
+    for (const ns of legacy.namespaces.values()) this.state.namespaces.set(ns.name, ns);
+    for (const run of legacy.runs.values()) {
+      this.runs.set(run.runId, run);
+      this.state.latest.set(workflowKey(run.namespace, run.workflowId), run.runId);
+      this.dirty.add(run.runId);
+    }
+    this.namespacesDirty = true;
+    this.bump();
+  }
+
+  mark(runId?: string): void {
+    if (runId) this.dirty.add(runId);
+    else this.namespacesDirty = true;
+    this.bump();
+  }
+
+  durable(): Promise<void> {
+    if (this.durableSeq >= this.changeSeq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ seq: this.changeSeq, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private bump(): void {
+    this.changeSeq++;
+    this.schedule();
+  }
+
+  // setImmediate: every change made while this turn of the event loop handles its I/O joins one commit.
+  private schedule(delayMs = 0): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      this.commit();
+    };
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  private commit(): void {
+    if (this.inflight || this.durableSeq >= this.changeSeq) return;
+    this.inflight = true;
+    const upTo = this.changeSeq;
+    const { batch, included } = this.takeBatch();
+    this.store.write(batch).then(
+      () => {
+        for (const [run, count] of included) this.written.set(run, count);
+        for (const runId of batch.deleted) this.runs.gone.delete(runId);
+        this.retireClosed(included.keys());
+        this.settle(upTo, null);
+        this.inflight = false;
+        this.schedule();
+      },
+      (err: Error) => {
+        this.log.error({ err }, 'devserver commit failed; retrying');
+        this.putBack(batch);
+        this.settle(upTo, err);
+        this.inflight = false;
+        this.schedule(RETRY_AFTER_FAILURE_MS);
+      },
+    );
+  }
+
+  private takeBatch(): { batch: WriteBatch; included: Map<WorkflowRun, number> } {
+    const included = new Map<WorkflowRun, number>();
+    const writes: RunWrite[] = [];
+    for (const runId of this.dirty) {
+      const run = this.runs.peek(runId);
+      if (!run) continue;
+      const from = this.written.get(run) ?? 0;
+      const events = run.history.slice(from).map((e): [number, Uint8Array] => [Number(e.eventId), encodeEvent(e)]);
+      included.set(run, run.history.length);
+      writes.push({
+        runId,
+        key: workflowKey(run.namespace, run.workflowId),
+        namespace: run.namespace,
+        closed: isClosed(run),
+        closeTime: run.closeTime,
+        state: encodeRunState(run),
+        events,
+      });
+    }
+    const namespaces = this.namespacesDirty
+      ? [...this.state.namespaces.values()].map((ns) => ({ name: ns.name, data: JSON.stringify(ns) }))
+      : [];
+    const batch: WriteBatch = { namespaces, runs: writes, deleted: [...this.deleted], sweeps: this.sweeps };
+    this.dirty = new Set();
+    this.deleted = new Set();
+    this.sweeps = [];
+    this.namespacesDirty = false;
+    return { batch, included };
+  }
+
+  private putBack(batch: WriteBatch): void {
+    for (const run of batch.runs) this.dirty.add(run.runId);
+    for (const runId of batch.deleted) this.deleted.add(runId);
+    this.sweeps.push(...batch.sweeps);
+    if (batch.namespaces.length > 0) this.namespacesDirty = true;
+  }
+
+  private retireClosed(committed: Iterable<WorkflowRun>): void {
+    for (const run of committed) {
+      if (!isClosed(run) || this.dirty.has(run.runId)) continue;
+      this.runs.retire(run);
+      (this.state.latest as StoredLatest).retire(workflowKey(run.namespace, run.workflowId), run.runId);
+    }
+  }
+
+  private settle(upTo: number, err: Error | null): void {
+    if (!err) this.durableSeq = upTo;
+    const remaining: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.seq > upTo) remaining.push(w);
+      else if (err) w.reject(err);
+      else w.resolve();
+    }
+    this.waiters = remaining;
+  }
 }

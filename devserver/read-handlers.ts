@@ -131,7 +131,8 @@ export function describeWorkflow(
 
 function filteredRuns(ctx: Ctx, namespace: string, query: string | null | undefined): WorkflowRun[] {
   const filter = parseVisibilityQuery(query);
-  const runs = [...ctx.state.runs.values()].filter((r) => r.namespace === namespace && matches(filter, r));
+  const live = [...ctx.state.runs.values()].filter((r) => r.namespace === namespace);
+  const runs = [...live, ...(ctx.state.archive?.closedRuns(namespace) ?? [])].filter((r) => matches(filter, r));
   return runs.sort((a, b) => b.startTime - a.startTime || (a.runId < b.runId ? 1 : -1));
 }
 
@@ -143,7 +144,8 @@ export function listWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.ILi
   const page = runs.slice(offset, offset + pageSize);
   const end = offset + page.length;
   return {
-    executions: page.map(executionInfo),
+    // Runs read from disk for filtering carry no history; the page's runs are read whole.
+    executions: page.map((r) => executionInfo(ctx.state.runs.get(r.runId) ?? r)),
     nextPageToken: end < runs.length ? Buffer.from(String(end)) : Buffer.alloc(0),
   };
 }

@@ -6,7 +6,7 @@ import { isClosed, workflowKey } from './state';
 const SWEEP_INTERVAL_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** Removes closed runs past retention; returns how many were removed. */
+/** Removes closed runs past retention; returns how many in-memory runs were removed. */
 export function sweepClosedRuns(ctx: Pick<Ctx, 'state' | 'scheduler' | 'persist'>, now = Date.now()): number {
   let removed = 0;
   for (const run of [...ctx.state.runs.values()]) {
@@ -19,6 +19,8 @@ export function sweepClosedRuns(ctx: Pick<Ctx, 'state' | 'scheduler' | 'persist'
     removed++;
   }
   if (removed > 0) ctx.persist();
+  // Closed runs that are only on disk are deleted there, in the next commit.
+  for (const ns of ctx.state.namespaces.values()) ctx.state.archive?.sweep(ns.name, now - ns.retentionDays * DAY_MS);
   return removed;
 }
 

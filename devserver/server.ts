@@ -15,7 +15,7 @@ import { workflowItemLive } from './workflow-tasks';
 export interface DevServerOptions {
   ip?: string;
   port?: number;
-  /** Persist state to this file (snapshot + journal) so a restarted server keeps its workflows. */
+  /** Persist state to this SQLite file (needs Node 24): every change is on disk before its RPC is answered. */
   dbFilename?: string;
   logger?: DevServerLogger;
 }
@@ -51,6 +51,7 @@ function createContext(state: ServerState, log: DevServerLogger, persistence: Pe
     persist() {
       persistence?.scheduleWrite();
     },
+    durable: () => persistence?.durable() ?? Promise.resolve(),
     waitUntil(runId, ms, done) {
       return new Promise<void>((resolve) => {
         if (done()) return resolve();

@@ -139,6 +139,16 @@ export interface ServerState {
   runs: Map<string, WorkflowRun>;
   /** `${namespace}/${workflowId}` → latest run id. */
   latest: Map<string, string>;
+  /** With a database: closed runs that are no longer in memory. */
+  archive?: RunArchive;
+}
+
+/** Closed runs that live on disk only (a devserver with --db-filename). */
+export interface RunArchive {
+  /** Closed runs of a namespace that `runs.values()` does not hold, without history (visibility reads them). */
+  closedRuns(namespace: string): WorkflowRun[];
+  /** Deletes the namespace's closed runs that closed before `before` (ms since epoch). */
+  sweep(namespace: string, before: number): void;
 }
 
 /** The key of a workflow id inside a namespace. */

@@ -1,4 +1,7 @@
 // Temporal for tests: the in-process Kiln devserver by default, or a real cluster when TEMPORAL_ADDRESS is set.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import {
   DefaultLogger,
@@ -57,7 +60,11 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   installRuntimeLogger();
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const external = process.env.TEMPORAL_ADDRESS;
-  const devServer = external ? undefined : await startDevServer({ port: 0 });
+  // KILN_TEST_DEVSERVER_DB=1 runs the same suites against a devserver that commits to a database.
+  const dbFilename = process.env.KILN_TEST_DEVSERVER_DB
+    ? path.join(await mkdtemp(path.join(os.tmpdir(), 'kiln-devserver-db-')), 'state.db')
+    : undefined;
+  const devServer = external ? undefined : await startDevServer({ port: 0, dbFilename });
   const address = external ?? devServer!.address;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
