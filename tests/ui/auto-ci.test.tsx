@@ -189,3 +189,69 @@ describe('Auto CI modal', () => {
     expect(await within(dialog).findByLabelText('Production')).toBeInTheDocument();
   });
 });
+
+describe('Auto CI secret build arguments', () => {
+  /** A server that keeps secret names only, as the real one does (values are never answered). */
+  function serveSecrets(names: string[]) {
+    let stored = [...names];
+    api.on('GET', '/services/:id/auto-ci', () => someAutoCi(service, { secretBuildArgNames: stored }));
+    api.on('PUT', '/services/:id/auto-ci', ({ body }) => {
+      const { secretBuildArgs = {}, ...rest } = body as { secretBuildArgs?: Record<string, string | null> };
+      const next = new Set(stored);
+      for (const [name, value] of Object.entries(secretBuildArgs)) {
+        if (value === null) next.delete(name);
+        else next.add(name);
+      }
+      stored = [...next].sort();
+      return { ...someAutoCi(service), ...rest, secretBuildArgNames: stored };
+    });
+  }
+
+  it('sends a row marked Secret as a secret build arg, hides its value, and shows it as set after saving', async () => {
+    const user = userEvent.setup();
+    serveSecrets([]);
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('button', { name: 'Add build argument' }));
+    await user.type(within(dialog).getByLabelText('Build argument 1 name'), 'NPM_TOKEN');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Build argument 1 is secret' }));
+    const value = within(dialog).getByLabelText('Build argument 1 value');
+    expect(value).toHaveAttribute('type', 'password');
+    await user.type(value, 'npm_secret_value');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Auto CI settings have been saved')).toBeInTheDocument();
+    expect(puts().at(-1)?.body).toMatchObject({ buildArgs: {}, secretBuildArgs: { NPM_TOKEN: 'npm_secret_value' } });
+    expect(await within(dialog).findByText('•••• (set)')).toBeInTheDocument();
+    expect(within(dialog).queryByDisplayValue('npm_secret_value')).not.toBeInTheDocument();
+
+    // Saving again without touching the secret leaves it out of the body: the server keeps it.
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(puts()).toHaveLength(2));
+    expect(puts().at(-1)?.body).not.toHaveProperty('secretBuildArgs');
+  });
+
+  it('shows a saved secret as "•••• (set)" with Replace and Remove, and sends only what changed', async () => {
+    const user = userEvent.setup();
+    serveSecrets(['NPM_TOKEN', 'SENTRY_TOKEN']);
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findAllByText('•••• (set)')).toHaveLength(2);
+    expect(within(dialog).getByLabelText('Build argument 1 name')).toHaveValue('NPM_TOKEN');
+    expect(within(dialog).getByRole('checkbox', { name: 'Build argument 1 is secret' })).toBeChecked();
+    expect(within(dialog).getByRole('checkbox', { name: 'Build argument 1 is secret' })).toBeDisabled();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Replace secret NPM_TOKEN' }));
+    await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'abc');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('NPM_TOKEN needs a value of at least 4 characters');
+    expect(puts()).toHaveLength(0);
+
+    await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'defg');
+    await user.click(within(dialog).getByRole('button', { name: 'Remove build argument SENTRY_TOKEN' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(puts()).toHaveLength(1));
+    expect(puts()[0]?.body).toMatchObject({ secretBuildArgs: { NPM_TOKEN: 'abcdefg', SENTRY_TOKEN: null } });
+    expect(await within(dialog).findAllByText('•••• (set)')).toHaveLength(1);
+    expect(within(dialog).queryByDisplayValue('SENTRY_TOKEN')).not.toBeInTheDocument();
+  });
+});

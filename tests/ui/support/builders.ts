@@ -63,6 +63,7 @@ export function someAutoCi(service: Service, patch: Partial<AutoCiSettings> = {}
     buildProfile: 'auto',
     dockerfilePath: 'Dockerfile',
     buildArgs: {},
+    secretBuildArgNames: [],
     autoDeploy: false,
     imageName: service.name,
     imagePrefix: null,

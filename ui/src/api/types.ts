@@ -74,6 +74,8 @@ export interface AutoCiInput {
   buildProfile: BuildProfile;
   dockerfilePath: string;
   buildArgs: Record<string, string>;
+  /** Secret build args to change: a value sets or replaces one, null deletes it; names left out keep theirs. */
+  secretBuildArgs?: Record<string, string | null>;
   autoDeploy: boolean;
   imageName: string | null;
   imagePrefix: string | null;
@@ -87,8 +89,10 @@ export interface AutoCiInput {
 }
 
 /** Auto CI settings as the server describes them, with the registry and what is still missing. */
-export interface AutoCiSettings extends AutoCiInput {
+export interface AutoCiSettings extends Omit<AutoCiInput, 'secretBuildArgs'> {
   serviceId: string;
+  /** Names of the secret build args that are set; their values never reach the browser. */
+  secretBuildArgNames: string[];
   imageName: string;
   registry: RegistryInfo | null;
   imageRepositories: string[];

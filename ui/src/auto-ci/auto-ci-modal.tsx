@@ -7,7 +7,7 @@ import { QueryState } from '../components/query-state';
 import { useToast } from '../components/toast';
 import { useIsAdmin } from '../session';
 import { DetectTab } from './detect-tab';
-import { toForm, toInput } from './form-state';
+import { toForm, toInput, withSavedSecrets } from './form-state';
 import type { AutoCiForm } from './form-state';
 import { SettingsTab } from './settings-tab';
 import { WebhookTab } from './webhook-tab';
@@ -54,6 +54,7 @@ function AutoCiEditor({
     mutationFn: (input: Parameters<typeof kiln.saveAutoCi>[1]) => kiln.saveAutoCi(service.id, input),
     onSuccess: async (saved) => {
       queryClient.setQueryData(['auto-ci', service.id], saved);
+      setForm((f) => withSavedSecrets(f, saved.secretBuildArgNames ?? []));
       await queryClient.invalidateQueries({ queryKey: ['services'] });
       toast('Auto CI settings have been saved');
     },

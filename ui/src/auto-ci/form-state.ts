@@ -4,6 +4,12 @@ import type { AutoCiInput, AutoCiSettings, BuildProfile, SubprojectSetting } fro
 export interface ArgRow {
   key: string;
   value: string;
+  /** Passed to the build as a build secret (`RUN --mount=type=secret,id=NAME`), never as an ARG. */
+  secret?: boolean;
+  /** A secret the server holds: its value is never sent to the browser, only replaced or removed. */
+  stored?: boolean;
+  /** A stored secret whose value is being replaced by `value`. */
+  replacing?: boolean;
 }
 
 /** The Auto CI form as the user edits it. */
@@ -13,6 +19,8 @@ export interface AutoCiForm {
   buildProfile: BuildProfile;
   dockerfilePath: string;
   args: ArgRow[];
+  /** Secret build-arg names the server held when the form was loaded (a removed row deletes the secret). */
+  storedSecrets: string[];
   autoDeploy: boolean;
   imageName: string;
   imagePrefix: string;
@@ -40,7 +48,11 @@ export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiFor
     branches: settings.branchFilter.join(', '),
     buildProfile: settings.buildProfile,
     dockerfilePath: settings.dockerfilePath,
-    args: Object.entries(settings.buildArgs).map(([key, value]) => ({ key, value })),
+    args: [
+      ...Object.entries(settings.buildArgs).map(([key, value]) => ({ key, value })),
+      ...storedSecretRows(settings.secretBuildArgNames ?? []),
+    ],
+    storedSecrets: settings.secretBuildArgNames ?? [],
     autoDeploy: settings.autoDeploy,
     imageName: settings.imageName === serviceName ? '' : settings.imageName,
     imagePrefix: settings.imagePrefix ?? '',
@@ -58,15 +70,9 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
     .map((b) => b.trim())
     .filter(Boolean);
   if (branchFilter.length === 0) return { error: 'Enter at least one branch (or * for every branch).' };
-  const buildArgs: Record<string, string> = {};
-  for (const row of form.args) {
-    const key = row.key.trim();
-    if (!key && !row.value) continue;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-      return { error: `Build argument name "${key}" must be an identifier like NODE_ENV.` };
-    if (key in buildArgs) return { error: `Build argument ${key} appears twice; keep one.` };
-    buildArgs[key] = row.value;
-  }
+  const args = argsInput(form);
+  if ('error' in args) return args;
+  const { buildArgs, secretBuildArgs } = args;
   return {
     input: {
       enabled: form.enabled,
@@ -74,6 +80,7 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
       buildProfile: form.buildProfile,
       dockerfilePath: form.dockerfilePath.trim() || 'Dockerfile',
       buildArgs,
+      ...(Object.keys(secretBuildArgs).length > 0 ? { secretBuildArgs } : {}),
       autoDeploy: form.autoDeploy,
       imageName: form.imageName.trim() || null,
       imagePrefix: form.imagePrefix.trim() || null,
@@ -82,5 +89,44 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
       supersedeRunning: form.supersedeRunning,
       submodules: form.submodules,
     },
+  };
+}
+
+function storedSecretRows(names: string[]): ArgRow[] {
+  return names.map((key) => ({ key, value: '', secret: true, stored: true }));
+}
+
+/** Plain args, and the secret changes: removed stored secrets become null, new or replaced values are sent. */
+function argsInput(
+  form: AutoCiForm,
+): { buildArgs: Record<string, string>; secretBuildArgs: Record<string, string | null> } | { error: string } {
+  const buildArgs: Record<string, string> = {};
+  const secretBuildArgs: Record<string, string | null> = {};
+  const kept = new Set(form.args.filter((row) => row.stored).map((row) => row.key));
+  for (const name of form.storedSecrets) if (!kept.has(name)) secretBuildArgs[name] = null;
+  const seen = new Set<string>();
+  for (const row of form.args) {
+    const key = row.key.trim();
+    if (!key && !row.value && !row.stored) continue;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      return { error: `Build argument name "${key}" must be an identifier like NODE_ENV.` };
+    if (seen.has(key)) return { error: `Build argument ${key} appears twice; keep one.` };
+    seen.add(key);
+    if (!row.secret) buildArgs[key] = row.value;
+    else if (!row.stored || row.replacing) {
+      if (row.value.length < 4)
+        return { error: `Secret build argument ${key} needs a value of at least 4 characters.` };
+      secretBuildArgs[key] = row.value;
+    }
+  }
+  return { buildArgs, secretBuildArgs };
+}
+
+/** After a save: secret values leave the form, every secret the server now holds shows as a stored row. */
+export function withSavedSecrets(form: AutoCiForm, names: string[]): AutoCiForm {
+  return {
+    ...form,
+    args: [...form.args.filter((row) => !row.secret), ...storedSecretRows(names)],
+    storedSecrets: names,
   };
 }
