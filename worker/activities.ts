@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -69,9 +68,7 @@ export function createBuilderDriver(env: WorkerEnv, logger?: Logger): BuilderDri
     });
   }
   return createKubernetesBuilder({
-    access: env.KILN_BUILD_KUBECONFIG
-      ? { kubeconfig: readFileSync(env.KILN_BUILD_KUBECONFIG, 'utf8') }
-      : { inCluster: true },
+    access: env.KILN_BUILD_KUBECONFIG ? { operatorKubeconfigFile: env.KILN_BUILD_KUBECONFIG } : { inCluster: true },
     namespace: env.KILN_BUILD_NAMESPACE,
     buildkitImage: env.KILN_BUILDKIT_IMAGE,
     nodeSelector: env.KILN_BUILD_NODE_SELECTOR,

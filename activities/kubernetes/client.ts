@@ -1,17 +1,25 @@
 import { AuthorizationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { parseDataKubeconfig } from '../../domain/kubeconfig';
 import { BuildErrorType, buildFailure } from '../errors';
 import { kubeStatus } from './errors';
 
 /**
- * How Kiln reaches one cluster: a kubeconfig (stored encrypted, decrypted by the caller just before use) or the
- * in-cluster service account when Kiln's worker runs inside the target cluster.
+ * How Kiln reaches one cluster: a tenant's kubeconfig (stored encrypted, decrypted by the caller just before use;
+ * data only, checked again here), the in-cluster service account when Kiln's worker runs inside the target
+ * cluster, or the operator's own kubeconfig file (`KILN_BUILD_KUBECONFIG`: trusted, so exec plugins and file
+ * paths work there as in kubectl).
  */
-export type ClusterAccess = { kubeconfig: string; context?: string | null } | { inCluster: true };
+export type ClusterAccess =
+  { kubeconfig: string; context?: string | null } | { inCluster: true } | { operatorKubeconfigFile: string };
 
-/** Builds a KubeConfig; a kubeconfig that does not parse or names no cluster is a ConfigurationError. */
+/** Builds a KubeConfig; a kubeconfig that does not parse, names no cluster or is not data only is a ConfigurationError. */
 export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
   const kc = new KubeConfig();
   const resolved = typeof access === 'string' ? { kubeconfig: access } : access;
+  if ('operatorKubeconfigFile' in resolved) {
+    kc.loadFromFile(resolved.operatorKubeconfigFile);
+    return kc;
+  }
   if ('inCluster' in resolved) {
     kc.loadFromCluster();
     // Outside a pod the service-host variables are missing and client-node builds `https://undefined:undefined`.
@@ -23,8 +31,16 @@ export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
     }
     return kc;
   }
+  // Checked before client-node sees it: loading alone would read `token-file` and later run `exec`.
+  const checked = parseDataKubeconfig(resolved.kubeconfig);
+  if ('error' in checked) {
+    throw buildFailure(
+      BuildErrorType.ConfigurationError,
+      `Refusing to use this kubeconfig: ${checked.error} An organization admin pastes a data-only kubeconfig in Runtime Environments.`,
+    );
+  }
   try {
-    kc.loadFromString(resolved.kubeconfig);
+    kc.loadFromString(checked.json);
     // The runtime environment may name a context other than the file's current-context.
     if (resolved.context) {
       if (!kc.getContextObject(resolved.context)) throw new Error(`it has no context named "${resolved.context}"`);

@@ -1,19 +1,18 @@
-import { parse } from 'yaml';
+import { parseDataKubeconfig } from '../../domain/kubeconfig';
 
-/** Checks that a kubeconfig is YAML with at least one cluster and returns the current context's server URL. */
+/**
+ * Checks that a kubeconfig is data only (domain/kubeconfig.ts: no exec, auth-provider, file paths or proxy) with
+ * at least one cluster, and returns the current context's server URL.
+ */
 export function inspectKubeconfig(text: string, context?: string): { server?: string; error?: string } {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    return { error: `kubeconfig is not valid YAML: ${(error as Error).message}` };
-  }
-  const config = doc as {
+  const parsed = parseDataKubeconfig(text);
+  if ('error' in parsed) return { error: parsed.error };
+  const config = parsed.doc as {
     clusters?: { name?: string; cluster?: { server?: string } }[];
     contexts?: { name?: string; context?: { cluster?: string } }[];
     'current-context'?: string;
   };
-  if (!config || typeof config !== 'object' || !Array.isArray(config.clusters) || config.clusters.length === 0) {
+  if (!Array.isArray(config.clusters) || config.clusters.length === 0) {
     return { error: 'kubeconfig has no clusters: paste the whole file from `kubectl config view --raw --minify`.' };
   }
   const contextName = context ?? config['current-context'];
