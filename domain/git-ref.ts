@@ -7,8 +7,8 @@
 export const MAX_REF_LENGTH = 1024;
 
 /**
- * Why `ref` is not an acceptable git ref name (the `git check-ref-format --allow-onelevel` rules, plus no
- * leading `-` so it can never be read as an option), or null when it is fine.
+ * Why `ref` is not an acceptable git ref name (the `git check-ref-format --allow-onelevel` rules, plus no `-`
+ * at the start of the ref or of any component, so no part of it can be read as an option), or null when fine.
  */
 export function gitRefProblem(ref: string): string | null {
   if (ref.length === 0) return 'it is empty';
@@ -23,6 +23,8 @@ export function gitRefProblem(ref: string): string | null {
   if (ref.endsWith('.')) return 'it ends with "."';
   for (const component of ref.split('/')) {
     if (component.startsWith('.')) return 'a path component starts with "."';
+    // git allows `refs/heads/-x`, but the branch name `-x` reads as an option wherever it is used on its own.
+    if (component.startsWith('-')) return 'a path component starts with "-"';
     if (component.endsWith('.lock')) return 'a path component ends with ".lock"';
   }
   return null;

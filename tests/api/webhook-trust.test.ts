@@ -1,0 +1,311 @@
+// Webhooks as an attacker meets them: fork merge requests, merge request builds that must not deploy, replays of
+// signed deliveries, probing for registered repositories, floods of unauthenticated deliveries, invalid refs.
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBuildRecordActivities } from '../../activities/build-records';
+import { imageReferences } from '../../activities/image-names';
+import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
+import { builds, clusters, services, webhookRejections } from '../../db/schema';
+import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import {
+  githubHeaders,
+  githubPush,
+  gitlabHeaders,
+  gitlabMergeRequest,
+  gitlabPush,
+  standardWebhookHeaders,
+} from '../support/webhook-payloads';
+
+let temporal: TestTemporal;
+let api: TestApi;
+let org: Awaited<ReturnType<typeof createOrgWithMember>>;
+let rival: Awaited<ReturnType<typeof createOrgWithMember>>;
+let clock = new Date();
+const gl = { id: 31, path: 'shop/cart' };
+const fork = { id: 977, path: 'mallory/cart' };
+const gh = 'shop/web';
+let gitlabService: { id: string; secret: string; signingToken: string };
+let githubService: { id: string; secret: string };
+
+async function post(provider: 'gitlab' | 'github', headers: Record<string, string>, body: string) {
+  const res = await api.app.request(`/api/v1/webhook/${provider}`, { method: 'POST', headers, body });
+  return { status: res.status, body: (await res.json()) as JsonBody };
+}
+const gitlab = (event: string, payload: unknown, token: string | null = gitlabService.secret) =>
+  post('gitlab', gitlabHeaders(event, token), JSON.stringify(payload));
+const github = (payload: unknown, secret = githubService.secret, delivery?: string) => {
+  const body = JSON.stringify(payload);
+  return post('github', githubHeaders('push', body, secret, delivery), body);
+};
+const buildCount = async (serviceId: string) =>
+  (await api.db.select({ n: count() }).from(builds).where(eq(builds.serviceId, serviceId)))[0]!.n;
+const buildRow = async (id: string) => (await api.db.select().from(builds).where(eq(builds.id, id)))[0]!;
+const autoCi = (serviceId: string, body: object, token = org.adminToken) =>
+  api.request('PUT', `/services/${serviceId}/auto-ci`, { token, body });
+
+async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string) {
+  const registry = await api.request('POST', '/registries', {
+    token: org.adminToken,
+    body: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'shop', username: 'u', password: 'p' },
+  });
+  const svc = await api.request('POST', '/services', {
+    token: org.token,
+    body: {
+      name,
+      gitProvider: provider,
+      repoUrl,
+      registryId: registry.body.id,
+      projectId: provider === 'gitlab' ? gl.id : undefined,
+    },
+  });
+  expect((await autoCi(svc.body.id, { enabled: true, branchFilter: ['main'] })).status).toBe(200);
+  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken });
+  return { id: svc.body.id as string, secret: info.body.secretToken as string, signingToken: info.body.signingToken };
+}
+
+beforeAll(async () => {
+  temporal = await startTestTemporal();
+  api = await createTestApi({ temporal: temporal.client, clock: () => clock });
+  org = await createOrgWithMember(api, 'shop');
+  rival = await createOrgWithMember(api, 'rival');
+  for (const kind of ['gitlab', 'github']) {
+    await api.request('POST', '/git-providers', {
+      body: { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false },
+    });
+  }
+  gitlabService = await createService('cart', 'gitlab', 'https://gitlab.example.com/shop/cart.git');
+  githubService = await createService('web', 'github', 'https://github.com/shop/web.git');
+});
+afterAll(async () => {
+  await api?.close();
+  await temporal?.stop();
+});
+
+describe('merge requests from forks', () => {
+  it('are not built unless the service enables it, and only an organization admin can enable it', async () => {
+    const before = await buildCount(gitlabService.id);
+    const res = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action: 'open', fork, iid: 40 }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ reason: 'fork_merge_request', builds: [] });
+    expect(res.body.message).toMatch(/Build merge requests from forks/);
+    expect(res.body.message).not.toMatch(/Build started/);
+    // A payload that leaves the source project out is treated as a fork.
+    const unknownSource = gitlabMergeRequest(gl, { action: 'open', iid: 41 }) as JsonBody;
+    delete unknownSource.object_attributes.source_project_id;
+    delete unknownSource.object_attributes.source;
+    expect((await gitlab('Merge Request Hook', unknownSource)).body.reason).toBe('fork_merge_request');
+    expect(await buildCount(gitlabService.id)).toBe(before);
+
+    expect((await autoCi(gitlabService.id, { buildForkMergeRequests: true }, org.token)).status).toBe(403);
+    const enabled = await autoCi(gitlabService.id, { buildForkMergeRequests: true });
+    expect(enabled.body.buildForkMergeRequests).toBe(true);
+    const built = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action: 'open', fork, iid: 42 }));
+    expect(built.body.builds).toHaveLength(1);
+    expect(await buildRow(built.body.builds[0].buildId)).toMatchObject({ mergeRequestIid: 42, event: 'merge_request' });
+    await autoCi(gitlabService.id, { buildForkMergeRequests: false });
+  });
+});
+
+describe('merge request builds', () => {
+  it('are tagged mr-<iid> and the sha, never a branch, and never auto-deployed even with auto-deploy on', async () => {
+    const kubeconfig = [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]',
+      'users: [{name: u, user: {token: t0ken-value}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+    ].join('\n');
+    const [cluster] = await api.db
+      .insert(clusters)
+      .values({
+        organizationId: org.organizationId,
+        name: 'prod',
+        mode: 'kubeconfig',
+        kubeconfigEnc: api.cipher.encrypt(kubeconfig),
+      })
+      .returning();
+    await api.db.update(services).set({ clusterId: cluster!.id }).where(eq(services.id, gitlabService.id));
+    expect((await autoCi(gitlabService.id, { autoDeploy: true })).status).toBe(200);
+
+    const sha = 'c'.repeat(40);
+    const mr = await gitlab(
+      'Merge Request Hook',
+      gitlabMergeRequest(gl, { action: 'open', sha, source: 'main', iid: 7 }),
+    );
+    const push = await gitlab('Push Hook', gitlabPush(gl, { message: 'control push' }));
+    const mrBuild = await buildRow(mr.body.builds[0].buildId);
+    expect(mrBuild).toMatchObject({ mergeRequestIid: 7, sha, branch: 'main' });
+    const images = imageReferences({
+      registryHost: '127.0.0.1:5000',
+      project: 'shop',
+      name: 'cart',
+      sha,
+      branch: mrBuild.branch!,
+      mergeRequestIid: mrBuild.mergeRequestIid,
+    });
+    expect(images).toEqual([`127.0.0.1:5000/shop/cart:${sha}`, '127.0.0.1:5000/shop/cart:mr-7']);
+
+    const records = createBuildRecordActivities({
+      db: api.db,
+      cipher: api.cipher,
+      maxParallelSubprojects: 1,
+      pendingTimeoutSeconds: 60,
+    });
+    const plan = (buildId: string) => new MockActivityEnvironment().run(records.beginBuild, { buildId });
+    expect((await plan(mrBuild.id)).autoDeploy).toBe(false);
+    expect((await plan(push.body.builds[0].buildId)).autoDeploy).toBe(true);
+    const view = await api.request('GET', `/builds/${mrBuild.id}`, { token: org.token });
+    expect(view.body.mergeRequestIid).toBe(7);
+    await autoCi(gitlabService.id, { autoDeploy: false });
+  });
+});
+
+describe('replays', () => {
+  it('a signed GitLab delivery sent again with a fresh Idempotency-Key lands on the same build', async () => {
+    const body = JSON.stringify(gitlabPush(gl, { message: 'signed once' }));
+    const id = `msg_${randomUUID()}`;
+    const signed = standardWebhookHeaders(gitlabService.signingToken, id, body);
+    const first = await post('gitlab', { ...gitlabHeaders('Push Hook', null, id), ...signed }, body);
+    expect(first.body.builds[0].duplicate).toBe(false);
+    const before = await buildCount(gitlabService.id);
+    for (let i = 0; i < 3; i++) {
+      const replay = await post('gitlab', { ...gitlabHeaders('Push Hook', null, randomUUID()), ...signed }, body);
+      expect(replay.status).toBe(200);
+      expect(replay.body.builds[0]).toMatchObject({ buildId: first.body.builds[0].buildId, duplicate: true });
+    }
+    expect(await buildCount(gitlabService.id)).toBe(before);
+    const nextBody = JSON.stringify(gitlabPush(gl, { message: 'a new push' }));
+    const nextId = `msg_${randomUUID()}`;
+    const next = await post(
+      'gitlab',
+      {
+        ...gitlabHeaders('Push Hook', null, nextId),
+        ...standardWebhookHeaders(gitlabService.signingToken, nextId, nextBody),
+      },
+      nextBody,
+    );
+    expect(next.body.builds[0].duplicate).toBe(false);
+  });
+
+  it('a GitHub body sent again with a new X-GitHub-Delivery does not build again; a redelivery neither', async () => {
+    const payload = githubPush(gh, { message: 'replay me' });
+    const delivery = randomUUID();
+    const first = await github(payload, githubService.secret, delivery);
+    expect(first.body.builds[0].duplicate).toBe(false);
+    const redelivered = await github(payload, githubService.secret, delivery);
+    const replayed = await github(payload, githubService.secret, randomUUID());
+    for (const res of [redelivered, replayed])
+      expect(res.body.builds[0]).toMatchObject({ buildId: first.body.builds[0].buildId, duplicate: true });
+    const fresh = await github(githubPush(gh, { message: 'next push' }));
+    expect(fresh.body.builds[0].duplicate).toBe(false);
+  });
+});
+
+describe('unauthenticated deliveries', () => {
+  it('get the same answer for an unknown repository and a wrong secret', async () => {
+    const unknown = await gitlab('Push Hook', gitlabPush({ id: 5555, path: 'nobody/here' }), 'guess');
+    const wrong = await gitlab('Push Hook', gitlabPush(gl), 'guess');
+    expect(unknown.status).toBe(401);
+    expect(wrong).toEqual(unknown);
+    const ghUnknown = await github(githubPush('nobody/here', { repoId: 1 }), 'guess');
+    const ghWrong = await github(githubPush(gh), 'guess');
+    expect(ghUnknown.status).toBe(401);
+    expect(ghWrong).toEqual(ghUnknown);
+  });
+
+  it('stay out of the service history; a bounded record with truncated headers is kept for admins', async () => {
+    const headers = {
+      ...gitlabHeaders('Push Hook', 'guess'),
+      'user-agent': 'x'.repeat(5000),
+      'x-evil': 'y'.repeat(8000),
+    };
+    const body = JSON.stringify(gitlabPush(gl, { message: 'flood' }));
+    for (let i = 0; i < 1500; i++) {
+      if (i % 100 === 0) clock = new Date(clock.getTime() + 61_000);
+      expect((await post('gitlab', headers, body)).status).toBe(401);
+    }
+    const history = await api.request('GET', `/services/${gitlabService.id}/webhook/deliveries?pageSize=100`, {
+      token: org.token,
+    });
+    expect(history.body.items.filter((d: JsonBody) => d.statusCode === 401)).toEqual([]);
+    const [stored] = await api.db.select({ n: count() }).from(webhookRejections);
+    expect(stored!.n).toBeLessThanOrEqual(MAX_STORED_REJECTIONS);
+    expect(stored!.n).toBeGreaterThan(MAX_STORED_REJECTIONS - REJECTION_WRITES_PER_MINUTE);
+
+    const seen = await api.request('GET', '/webhook-rejections?pageSize=5', { token: org.adminToken });
+    expect(seen.status).toBe(200);
+    const row = seen.body.items[0];
+    expect(row).toMatchObject({ reason: 'invalid_secret', repository: gl.path, organizationId: org.organizationId });
+    expect(row.headers['user-agent']).toHaveLength(200);
+    const kept = ['content-length', 'delivery-id', 'user-agent', 'x-gitlab-event'];
+    expect(Object.keys(row.headers).every((name) => kept.includes(name))).toBe(true);
+    expect(row.headers['x-gitlab-event']).toBe('Push Hook');
+    expect(JSON.stringify(seen.body)).not.toMatch(/guess|yyyy/);
+    expect((await api.request('GET', '/webhook-rejections', { token: org.token })).status).toBe(403);
+    const other = await api.request('GET', '/webhook-rejections', { token: rival.adminToken });
+    expect(other.body.items.filter((r: JsonBody) => r.organizationId === org.organizationId)).toEqual([]);
+  });
+
+  it('are rate-limited: over the limit they are only counted, and the count is recorded in the next minute', async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const headers = gitlabHeaders('Push Hook', 'guess');
+    const body = JSON.stringify(gitlabPush({ id: 4444, path: 'probe/me' }));
+    const over = 50;
+    for (let i = 0; i < REJECTION_WRITES_PER_MINUTE + over; i++) await post('gitlab', headers, body);
+    const probes = await api.db.select().from(webhookRejections).where(eq(webhookRejections.repository, 'probe/me'));
+    expect(probes).toHaveLength(REJECTION_WRITES_PER_MINUTE);
+    expect(probes.every((p) => p.organizationId === null && p.reason === 'unknown_repository')).toBe(true);
+    clock = new Date(clock.getTime() + 61_000);
+    await post('gitlab', headers, body);
+    const counted = await api.db.select().from(webhookRejections).where(eq(webhookRejections.reason, 'rate_limited'));
+    expect(counted.map((r) => r.headers['not-recorded'])).toContain(String(over));
+    const instance = await api.request('GET', '/webhook-rejections?pageSize=100');
+    expect(instance.body.items.some((r: JsonBody) => r.reason === 'rate_limited')).toBe(true);
+  });
+});
+
+describe('refs and shas', () => {
+  it('an invalid ref or sha is answered with invalid_ref and builds nothing', async () => {
+    const before = await buildCount(gitlabService.id);
+    const refs = [
+      'refs/heads/a..b',
+      'refs/heads/-rf',
+      'refs/heads/x.lock',
+      'refs/heads/x/',
+      'refs/heads/a b',
+      'refs/heads/m@{1}',
+      'refs/heads/q?',
+    ];
+    for (const ref of refs) {
+      const res = await gitlab('Push Hook', gitlabPush(gl, { ref }));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ reason: 'invalid_ref', builds: [] });
+      expect(res.body.message).not.toMatch(/Build started/);
+    }
+    for (const after of ['abc123', 'C'.repeat(40), `${'a'.repeat(39)}g`]) {
+      expect((await gitlab('Push Hook', gitlabPush(gl, { after }))).body.reason).toBe('invalid_ref');
+    }
+    const mr = await gitlab(
+      'Merge Request Hook',
+      gitlabMergeRequest(gl, { action: 'open', source: 'feat..x', iid: 8 }),
+    );
+    expect(mr.body.reason).toBe('invalid_ref');
+    expect(await buildCount(gitlabService.id)).toBe(before);
+    const ghBefore = await buildCount(githubService.id);
+    expect((await github(githubPush(gh, { ref: 'refs/heads/main.lock' }))).body.reason).toBe('invalid_ref');
+    expect(await buildCount(githubService.id)).toBe(ghBefore);
+  });
+
+  it('the API trigger refuses the same refs and shas with 400', async () => {
+    const before = await buildCount(gitlabService.id);
+    for (const body of [{ branch: 'a..b' }, { branch: 'x.lock' }, { branch: '-x' }, { sha: 'ABC' }]) {
+      const res = await api.request('POST', `/services/${gitlabService.id}/builds`, { token: org.token, body });
+      expect(res.status).toBe(400);
+    }
+    expect(await buildCount(gitlabService.id)).toBe(before);
+  });
+});
