@@ -67,13 +67,15 @@ export function kubeconfigViolation(text: string): string | null {
  * Parses and checks a kubeconfig. On success `json` is the same document re-serialised from what was checked,
  * for `KubeConfig.loadFromString`: client-node's own YAML parser never sees the original text (no parser gap).
  */
-export function parseDataKubeconfig(text: string): { json: string; doc: Record<string, unknown> } | { error: string } {
+export function parseDataKubeconfig(
+  text: string,
+): { json: string; doc: Record<string, unknown> } | { error: string; invalidYaml?: true } {
   let doc: unknown;
   try {
     // YAML 1.2 core: no `<<` merge keys (a merged `exec` would be invisible here), duplicate keys are errors.
     doc = parse(text, { merge: false, uniqueKeys: true, maxAliasCount: 50 });
   } catch (error) {
-    return { error: `kubeconfig is not valid YAML: ${(error as Error).message}` };
+    return { error: `kubeconfig is not valid YAML: ${(error as Error).message}`, invalidYaml: true };
   }
   if (!isObject(doc)) return { error: 'kubeconfig: the document is not a mapping; paste the whole kubeconfig file.' };
   const problem =

@@ -36,7 +36,9 @@ export function loadKubeConfig(access: ClusterAccess | string): KubeConfig {
   if ('error' in checked) {
     throw buildFailure(
       BuildErrorType.ConfigurationError,
-      `Refusing to use this kubeconfig: ${checked.error} An organization admin pastes a data-only kubeconfig in Runtime Environments.`,
+      checked.invalidYaml
+        ? `Invalid kubeconfig: ${checked.error}. Paste the full kubeconfig YAML again.`
+        : `Refusing to use this kubeconfig: ${checked.error} An organization admin pastes a data-only kubeconfig in Runtime Environments.`,
     );
   }
   try {
