@@ -5,8 +5,7 @@ import { fileInImage, readRegistryImage } from '../support/registry-image';
 import { gitlabHeaders, gitlabMergeRequest } from '../support/webhook-payloads';
 import { buildLog, pushWebhook, registerService, registryPassword, useKilnWorld } from './setup';
 
-// This machine has no pids cgroup controller for isolated (oci) builds; the secret path is the same under chroot.
-const env = useKilnWorld({ KILN_LOCAL_ISOLATION: 'chroot' });
+const env = useKilnWorld();
 const secretValue = 'e2e-SECRET-BUILD-ARG-5c9a1f';
 
 // The secret step reports whether it got the file; variant.txt sits before it so a new commit reruns the step.
