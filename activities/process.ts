@@ -40,12 +40,14 @@ const tailSize = 40;
 export function runProcess(options: RunProcessOptions): Promise<RunProcessResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnWithToolUmask(() =>
+      spawn(options.command, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let stoppedBy: StopReason | null = null;
     const stderrTail: string[] = [];
     const timers: NodeJS.Timeout[] = [];
@@ -95,6 +97,23 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
     }
   });
 }
+
+/**
+ * Kiln's own files are private (umask 077), but the tools it runs must create files as on any machine: git's
+ * checkout modes and buildah's layers end up in images (`COPY` keeps modes), and a 0600 file there breaks an
+ * image that runs as a non-root user. The folders they work in are 0700 (`worker/data-dir.ts`). The child
+ * inherits the umask when spawn() forks, which happens synchronously inside this call.
+ */
+function spawnWithToolUmask<T>(start: () => T): T {
+  const previous = process.umask(TOOL_UMASK);
+  try {
+    return start();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+const TOOL_UMASK = 0o022;
 
 function pushTail(tail: string[], line: string): void {
   tail.push(line);

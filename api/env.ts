@@ -8,6 +8,8 @@ const optionalUrl = z
 
 const apiEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on: loopback unless the operator opens it up (`HOST=0.0.0.0`). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: optionalUrl,
   KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
   KILN_ENCRYPTION_KEY: z.string().optional(),
@@ -17,6 +19,15 @@ const apiEnvSchema = z.object({
   KILN_LOCAL_URL: optionalUrl,
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
   KILN_TEMPORAL_UI_URL: optionalUrl,
   /** Seconds between checks for recorded builds whose workflow Temporal does not have (they are started again). */
   KILN_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),

@@ -1,4 +1,4 @@
-// Devserver process configuration: CLI flags (--port, --ip, --db-filename) over environment variables.
+// Devserver process configuration: CLI flags (--port, --ip, --db-filename, --api-key) over environment variables.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -6,6 +6,8 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(7233),
   ip: z.string().min(1).default('127.0.0.1'),
   dbFilename: z.string().min(1).optional(),
+  /** Required from every client as `authorization: Bearer <key>` when set. */
+  apiKey: z.string().min(16, 'use at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -25,13 +27,14 @@ export function loadDevServerEnv(
         port: { type: 'string' },
         ip: { type: 'string' },
         'db-filename': { type: 'string' },
+        'api-key': { type: 'string' },
         'log-level': { type: 'string' },
       },
       strict: true,
     }).values as Record<string, string | undefined>;
   } catch (err) {
     process.stderr.write(
-      `${(err as Error).message}\nUsage: npm run devserver -- [--port 7233] [--ip 127.0.0.1] [--db-filename ./devserver.db]\n`,
+      `${(err as Error).message}\nUsage: npm run devserver -- [--port 7233] [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>]\n`,
     );
     process.exit(2);
   }
@@ -39,6 +42,7 @@ export function loadDevServerEnv(
     port: flags.port ?? env.KILN_DEVSERVER_PORT,
     ip: flags.ip ?? env.KILN_DEVSERVER_IP,
     dbFilename: flags['db-filename'] ?? env.KILN_DEVSERVER_DB_FILENAME,
+    apiKey: flags['api-key'] ?? (env.KILN_DEVSERVER_API_KEY || undefined),
     logLevel: flags['log-level'] ?? env.LOG_LEVEL,
   });
   if (!parsed.success) {

@@ -74,8 +74,13 @@ function callInfo(call: ServerUnaryCall<unknown, unknown>): CallInfo {
   return { deadlineMs, cancelled: () => call.cancelled, onCancel: (fn) => call.on('cancelled', fn) };
 }
 
-function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
+function unary(ctx: Ctx, name: string, handler: Handler | undefined, admit: Admission) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    const refused = admit(call.metadata);
+    if (refused) {
+      callback({ code: refused.code, details: refused.message });
+      return;
+    }
     if (!handler) {
       callback({
         code: GrpcStatus.UNIMPLEMENTED,
@@ -105,8 +110,14 @@ function unary(ctx: Ctx, name: string, handler: Handler | undefined) {
   };
 }
 
-/** The WorkflowService definition and implementation for grpc-js `Server.addService`. */
-export function workflowService(ctx: Ctx): {
+/** Decides whether a call may run: undefined admits it, a GrpcError is the answer instead. */
+export type Admission = (metadata: Metadata) => GrpcError | undefined;
+
+/** The WorkflowService definition and implementation for grpc-js `Server.addService`; `admit` runs before every call. */
+export function workflowService(
+  ctx: Ctx,
+  admit: Admission = () => undefined,
+): {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
 } {
@@ -127,7 +138,7 @@ export function workflowService(ctx: Ctx): {
       responseDeserialize: (buf: Buffer) => resType.decode(buf),
       originalName: method.name,
     };
-    implementation[method.name] = unary(ctx, method.name, impl[method.name]);
+    implementation[method.name] = unary(ctx, method.name, impl[method.name], admit);
   }
   return { definition: definition as ServiceDefinition, implementation };
 }

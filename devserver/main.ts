@@ -1,14 +1,24 @@
-// CLI: `npm run devserver -- --port 7233 [--ip 127.0.0.1] [--db-filename ./devserver.db]`.
+// CLI: `npm run devserver -- --port 7233 [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>]`.
 import { pino } from 'pino';
 import { loadDevServerEnv } from './env';
 import { startDevServer } from './server';
 
+// Its database files are the running user's alone.
+process.umask(0o077);
 const env = loadDevServerEnv();
 // Logs go to stderr so stdout carries exactly one line: the readiness line scripts wait for.
 const logger = pino({ level: env.logLevel, name: 'devserver' }, pino.destination(2));
 
 try {
-  const server = await startDevServer({ ip: env.ip, port: env.port, dbFilename: env.dbFilename, logger });
+  const { ip, port, dbFilename, apiKey } = env;
+  const server = await startDevServer({ ip, port, dbFilename, apiKey, logger });
+  if (!apiKey) {
+    logger.warn(
+      { address: server.address },
+      'devserver accepts every client on this address: anyone who can reach it can list, start and cancel workflows; ' +
+        'set KILN_DEVSERVER_API_KEY (or --api-key) to require a key',
+    );
+  }
   process.stdout.write(`Kiln devserver ready on ${server.address}\n`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,5 +1,6 @@
 // startDevServer: Kiln's embedded Temporal-compatible WorkflowService on grpc-js (in memory, optionally persisted).
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { apiKeyCheck } from './api-key';
 import type { ActivityQueueItem, Ctx, DevServerLogger } from './context';
 import { workflowService } from './grpc-service';
 import { ensureNamespace } from './namespaces';
@@ -18,6 +19,8 @@ export interface DevServerOptions {
   /** Persist state to this SQLite file (needs Node 24): every change is on disk before its RPC is answered. */
   dbFilename?: string;
   logger?: DevServerLogger;
+  /** When set, every call must carry `authorization: Bearer <apiKey>`; others get UNAUTHENTICATED. */
+  apiKey?: string;
 }
 
 /** A running devserver. */
@@ -72,6 +75,17 @@ function createContext(state: ServerState, log: DevServerLogger, persistence: Pe
   return { ctx, scheduler };
 }
 
+/** Listens on ip:port; a taken port rejects with an error whose `code` is EADDRINUSE. */
+function bind(server: Server, ip: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`${ip}:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+      if (!err) return resolve(bound);
+      if (!/EADDRINUSE/.test(err.message)) return reject(err);
+      reject(Object.assign(new Error(`${ip}:${port} is already in use`), { code: 'EADDRINUSE' }));
+    });
+  });
+}
+
 /** Starts the devserver; resolves once it listens. The namespace `default` exists from the start. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -86,12 +100,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  const { definition, implementation } = workflowService(ctx);
+  const { definition, implementation } = workflowService(ctx, options.apiKey ? apiKeyCheck(options.apiKey) : undefined);
   server.addService(definition, implementation);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    );
+  const port = await bind(server, ip, options.port ?? 7233).catch(async (err: unknown) => {
+    stopRetention();
+    scheduler.stop();
+    await persistence?.close();
+    throw err;
   });
   let stopped = false;
   return {

@@ -9,11 +9,12 @@ const optionalUrl = z
 
 export const serverEnvSchema = workerEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Interface the API listens on: loopback unless the operator opens it up (`HOST=0.0.0.0`). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   KILN_LOCAL_URL: optionalUrl,
   KILN_TEMPORAL_UI_URL: optionalUrl,
-  /** Port of the embedded Temporal devserver (when TEMPORAL_ADDRESS is unset); 0 picks a free one. */
-  KILN_DEVSERVER_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  /** Pins the embedded devserver's port (0 = any free one); unset, it takes 7233 when free and any free port otherwise. */
+  KILN_DEVSERVER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Seconds between checks for recorded builds whose workflow Temporal does not have (they are started again). */
   KILN_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
 });

@@ -1,14 +1,20 @@
 // `npm start`: Kiln's API, UI, worker and (without TEMPORAL_ADDRESS) the embedded Temporal devserver in one process.
+import { PRIVATE_UMASK } from '../worker/data-dir';
 import { loadServerEnv } from './env';
 import { createLogger } from './logger';
 import { startKiln } from './start';
 
+// Before anything is written: files Kiln creates are its user's alone (existing ones are fixed at start).
+process.umask(PRIVATE_UMASK);
 const env = loadServerEnv();
 const logger = createLogger(env.LOG_LEVEL);
 
 try {
   const kiln = await startKiln(env, logger);
-  logger.info({ url: kiln.url, temporal: kiln.temporalAddress }, `Kiln is running on ${kiln.url}`);
+  logger.info(
+    { url: kiln.url, listen: kiln.listen, temporal: kiln.temporalAddress },
+    `Kiln is running on ${kiln.url} (listening on ${kiln.listen})`,
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

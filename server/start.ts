@@ -5,9 +5,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
+import { protectDataDir } from '../worker/data-dir';
+import { temporalConnectionOptions, type TemporalTarget } from '../worker/temporal-connection';
 import { startKilnWorkers } from '../worker/worker';
 import { startEngine } from './engine';
 import type { ServerEnv } from './env';
+import { hostPort } from './listen-address';
 import { createLogger, installTemporalLogging } from './logger';
 import { startBuildReconciler } from './reconcile-builds';
 import { appConfigFrom, openKilnDatabase } from './setup';
@@ -16,7 +19,11 @@ import { staticUi } from './static-ui';
 /** A running Kiln: API + UI, worker, and (in embedded mode) the devserver. */
 export interface RunningKiln {
   url: string;
+  /** The address the API really listens on (`0.0.0.0:8080` when HOST opens it to the network). */
+  listen: string;
   temporalAddress: string;
+  /** How Kiln's own clients connect to the engine (its address, API key and TLS setting). */
+  temporalTarget: TemporalTarget;
   /** The admin token, only when this start created the admin in an in-memory database (tests). */
   adminToken?: string;
   stop(): Promise<void>;
@@ -30,22 +37,19 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     for (const close of stack.reverse()) await close().catch((err) => logger.error({ err }, 'shutdown step failed'));
   };
   try {
-    const engine = await startEngine({
-      temporalAddress: env.TEMPORAL_ADDRESS,
-      dataDir: env.KILN_DATA_DIR,
-      devserverPort: env.KILN_DEVSERVER_PORT,
-    });
+    await protectDataDir(env.KILN_DATA_DIR);
+    const engine = await startEngine(engineOptionsFrom(env));
     stack.push(() => engine.stop());
     logger.info({ address: engine.address, embedded: engine.embedded }, 'Temporal engine ready');
 
     const { database, cipher, bootstrap } = await openKilnDatabase(env, logger);
     stack.push(() => database.close());
 
-    const connection = await Connection.connect({ address: engine.address });
+    const connection = await Connection.connect(temporalConnectionOptions(engine));
     stack.push(() => connection.close());
     const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 
-    const nativeConnection = await NativeConnection.connect({ address: engine.address });
+    const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(engine));
     stack.push(() => nativeConnection.close());
     const publicUrl = appConfigFrom(env).publicUrl;
     const activityDeps = { db: database.db, cipher, temporal, logger, env, publicUrl };
@@ -68,13 +72,33 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     const http = new Hono().route('/', api).route('/', staticUi());
     const server = await listen(http, env.HOST, env.PORT);
     stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const port = (server.address() as AddressInfo).port;
-    const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
-    return { url, temporalAddress: engine.address, adminToken: bootstrap.adminToken, stop };
+    const bound = server.address() as AddressInfo;
+    logger.info({ address: bound.address, port: bound.port }, `Kiln API listening on ${hostPort(bound)}`);
+    const url = `http://${hostPort(bound, true)}`;
+    const temporalTarget = { address: engine.address, apiKey: engine.apiKey, tls: engine.tls };
+    return {
+      url,
+      listen: hostPort(bound),
+      temporalAddress: engine.address,
+      temporalTarget,
+      adminToken: bootstrap.adminToken,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The engine settings of `npm start`'s environment. */
+export function engineOptionsFrom(env: ServerEnv) {
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    temporalApiKey: env.TEMPORAL_API_KEY,
+    temporalTls: env.TEMPORAL_TLS,
+    dataDir: env.KILN_DATA_DIR,
+    devserverPort: env.KILN_DEVSERVER_PORT,
+  };
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ReturnType<typeof serve>> {

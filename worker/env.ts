@@ -4,6 +4,17 @@ import { z } from 'zod';
 export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** API key for TEMPORAL_ADDRESS, sent as `authorization: Bearer <key>` (Temporal Cloud, a proxy that checks keys). */
+  TEMPORAL_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** TLS towards TEMPORAL_ADDRESS; unset follows the SDK: on when TEMPORAL_API_KEY is set, off otherwise. */
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
   DATABASE_URL: z
     .string()
     .url()

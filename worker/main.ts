@@ -3,9 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, installTemporalLogging } from '../server/logger';
 import { openKilnDatabase } from '../server/setup';
+import { PRIVATE_UMASK, protectDataDir } from './data-dir';
 import { loadWorkerEnv } from './env';
+import { temporalConnectionOptions } from './temporal-connection';
 import { startKilnWorkers } from './worker';
 
+process.umask(PRIVATE_UMASK);
 const env = loadWorkerEnv();
 const logger = createLogger(env.LOG_LEVEL);
 installTemporalLogging(logger);
@@ -15,10 +18,12 @@ if (!env.TEMPORAL_ADDRESS) {
   process.exit(1);
 }
 
+await protectDataDir(env.KILN_DATA_DIR);
 const { database, cipher } = await openKilnDatabase(env, logger);
-const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const target = { address: env.TEMPORAL_ADDRESS, apiKey: env.TEMPORAL_API_KEY, tls: env.TEMPORAL_TLS };
+const connection = await Connection.connect(temporalConnectionOptions(target));
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(target));
 const publicUrl = env.KILN_PUBLIC_URL ?? 'http://localhost:8080';
 const deps = { db: database.db, cipher, temporal, logger, env, publicUrl };
 const workers = await startKilnWorkers(nativeConnection, deps);

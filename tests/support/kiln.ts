@@ -11,12 +11,14 @@ import { expect } from 'vitest';
 import type { Logger } from 'pino';
 import { createApp } from '../../api/app';
 import { startEngine } from '../../server/engine';
+import { hostPort } from '../../server/listen-address';
 import { serverEnvSchema } from '../../server/env';
 import type { ServerEnv } from '../../server/env';
 import { createLogger } from '../../server/logger';
 import { appConfigFrom, openKilnDatabase } from '../../server/setup';
-import { startKiln } from '../../server/start';
+import { engineOptionsFrom, startKiln } from '../../server/start';
 import type { RunningKiln } from '../../server/start';
+import { temporalConnectionOptions, type TemporalTarget } from '../../worker/temporal-connection';
 import type { JsonBody } from './api-client';
 import { createTestDatabase } from './database';
 
@@ -26,6 +28,8 @@ export interface TestKiln {
   adminToken: string;
   /** The Temporal frontend Kiln uses (its embedded devserver unless TEMPORAL_ADDRESS is set). */
   temporalAddress: string;
+  /** Address, API key and TLS setting Kiln's own clients use for that frontend. */
+  temporalTarget: TemporalTarget;
   /** The test database's URL (a fresh database per Kiln). */
   databaseUrl: string;
   /** Everything Kiln's own logger wrote (JSON lines at LOG_LEVEL), to assert that no secret reaches it. */
@@ -120,7 +124,7 @@ export async function startTestKiln(
 
   let client: Promise<{ connection: Connection; client: Client }> | undefined;
   const temporal = async () => {
-    client ??= Connection.connect({ address: kiln.temporalAddress }).then((connection) => ({
+    client ??= Connection.connect(temporalConnectionOptions(kiln.temporalTarget)).then((connection) => ({
       connection,
       client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
     }));
@@ -131,6 +135,8 @@ export async function startTestKiln(
   const startWorker = () => {
     const worker = spawnWorker({
       TEMPORAL_ADDRESS: kiln.temporalAddress,
+      TEMPORAL_API_KEY: kiln.temporalTarget.apiKey,
+      TEMPORAL_TLS: kiln.temporalTarget.tls === undefined ? undefined : String(kiln.temporalTarget.tls),
       TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
       DATABASE_URL: database.url,
       KILN_DATA_DIR: dataDir,
@@ -147,6 +153,7 @@ export async function startTestKiln(
     dataDir,
     adminToken,
     temporalAddress: kiln.temporalAddress,
+    temporalTarget: kiln.temporalTarget,
     databaseUrl: database.url,
     temporal,
     serverLog: () => serverLog,
@@ -181,23 +188,21 @@ async function startApiOnly(env: ServerEnv, logger: Logger): Promise<RunningKiln
   const stop = async () => {
     for (const close of stack.reverse()) await close();
   };
-  const engine = await startEngine({
-    temporalAddress: env.TEMPORAL_ADDRESS,
-    dataDir: env.KILN_DATA_DIR,
-    devserverPort: env.KILN_DEVSERVER_PORT,
-  });
+  const engine = await startEngine(engineOptionsFrom(env));
   stack.push(() => engine.stop());
   const { database, cipher } = await openKilnDatabase(env, logger);
   stack.push(() => database.close());
-  const connection = await Connection.connect({ address: engine.address });
+  const connection = await Connection.connect(temporalConnectionOptions(engine));
   stack.push(() => connection.close());
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, temporalAddress: engine.address, stop };
+  const bound = server.address() as AddressInfo;
+  const temporalTarget = { address: engine.address, apiKey: engine.apiKey, tls: engine.tls };
+  const url = `http://${hostPort(bound)}`;
+  return { url, listen: hostPort(bound), temporalAddress: engine.address, temporalTarget, stop };
 }
 
 const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));

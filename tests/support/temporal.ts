@@ -11,7 +11,9 @@ import {
   type LogEntry,
   type ReplayWorkerOptions,
 } from '@temporalio/worker';
+import { generateApiKey } from '../../devserver/api-key';
 import { startDevServer, type DevServer } from '../../devserver/server';
+import { temporalConnectionOptions } from '../../worker/temporal-connection';
 
 /** A Temporal endpoint for one test file, with a client and a worker connection. */
 export interface TestTemporal {
@@ -64,11 +66,14 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   const dbFilename = process.env.KILN_TEST_DEVSERVER_DB
     ? path.join(await mkdtemp(path.join(os.tmpdir(), 'kiln-devserver-db-')), 'state.db')
     : undefined;
-  const devServer = external ? undefined : await startDevServer({ port: 0, dbFilename });
+  // The in-process devserver requires a key, as Kiln's embedded one does, so every suite proves the SDK sends it.
+  const apiKey = external ? process.env.TEMPORAL_API_KEY || undefined : generateApiKey();
+  const devServer = external ? undefined : await startDevServer({ port: 0, dbFilename, apiKey });
   const address = external ?? devServer!.address;
-  const connection = await Connection.connect({ address });
+  const target = { address, apiKey, tls: external ? undefined : false };
+  const connection = await Connection.connect(temporalConnectionOptions(target));
   const client = new Client({ connection, namespace });
-  const nativeConnection = await NativeConnection.connect({ address });
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(target));
   return {
     address,
     namespace,
