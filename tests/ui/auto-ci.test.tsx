@@ -67,6 +67,7 @@ describe('Auto CI modal', () => {
       buildChangedOnly: false,
       supersedeRunning: true,
       submodules: false,
+      buildForkMergeRequests: false,
     });
   });
 

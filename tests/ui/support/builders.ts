@@ -71,6 +71,7 @@ export function someAutoCi(service: Service, patch: Partial<AutoCiSettings> = {}
     buildChangedOnly: false,
     supersedeRunning: false,
     submodules: false,
+    buildForkMergeRequests: false,
     registry: {
       id: service.registryId ?? 'r',
       name: 'harbor',

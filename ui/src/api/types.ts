@@ -86,6 +86,8 @@ export interface AutoCiInput {
   supersedeRunning: boolean;
   /** Clone git submodules too. */
   submodules: boolean;
+  /** Build merge requests from forks (organization admins change it); such builds get no secrets, never deploy. */
+  buildForkMergeRequests: boolean;
 }
 
 /** Auto CI settings as the server describes them, with the registry and what is still missing. */
@@ -142,6 +144,8 @@ export interface Build {
   ref: string;
   branch: string | null;
   tag: string | null;
+  /** Merge request builds: tagged `mr-<iid>` and the sha, never deployed. */
+  mergeRequestIid?: number | null;
   sha: string | null;
   commitMessage: string | null;
   commitAuthor: string | null;

@@ -28,6 +28,7 @@ export interface AutoCiForm {
   buildChangedOnly: boolean;
   supersedeRunning: boolean;
   submodules: boolean;
+  buildForkMergeRequests: boolean;
 }
 
 /** Build profiles from smallest to largest, as the product page lists them. */
@@ -60,6 +61,7 @@ export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiFor
     buildChangedOnly: settings.buildChangedOnly ?? false,
     supersedeRunning: settings.supersedeRunning ?? false,
     submodules: settings.submodules ?? false,
+    buildForkMergeRequests: settings.buildForkMergeRequests ?? false,
   };
 }
 
@@ -88,6 +90,7 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
       buildChangedOnly: form.buildChangedOnly,
       supersedeRunning: form.supersedeRunning,
       submodules: form.submodules,
+      buildForkMergeRequests: form.buildForkMergeRequests,
     },
   };
 }

@@ -146,6 +146,18 @@ function BuildSection({ service, form, set }: SettingsTabProps) {
       <Toggle id="autoci-submodules" checked={form.submodules} onChange={(v) => set('submodules', v)}>
         Clone git submodules
       </Toggle>
+      <Toggle
+        id="autoci-fork-mrs"
+        checked={form.buildForkMergeRequests}
+        onChange={(v) => set('buildForkMergeRequests', v)}
+      >
+        Build merge requests from forks
+      </Toggle>
+      <p className="help warning">
+        A fork&apos;s author chooses the code and Dockerfile that run in Kiln&apos;s builder and push to your registry.
+        Fork builds get no secret build args, are tagged <code>mr-&lt;iid&gt;</code> and never deploy. Only organization
+        admins can change this.
+      </p>
       <label className="check">
         <input
           type="checkbox"
