@@ -9,9 +9,12 @@ export interface BuildLimits {
   pids: number;
 }
 
-/** The cgroup one build's RUN steps run under (buildah `--cgroup-parent`), holding the build's limits. */
+/** The cgroup one build's RUN steps run under, holding the build's limits. */
 export interface BuildCgroup {
-  /** The path to hand to `buildah bud --cgroup-parent`. */
+  /**
+   * The path to hand to `buildah bud --cgroup-parent`: a child of the limited cgroup, since buildah runs each step
+   * directly in that path and runc removes it when a step fails, which would take the limits and counters along.
+   */
   parent: string;
   /** True when the kernel killed a process of this build for exceeding its memory limit. */
   outOfMemory(): Promise<boolean>;
@@ -47,9 +50,10 @@ async function v1Mounts(): Promise<Map<string, string>> {
 
 /**
  * Creates the build's cgroup with its limits. On cgroup v1 it sits below the worker's own memory cgroup, so an
- * operator's limit on the worker also covers its builds; the limit is on this parent rather than on each RUN
- * step's cgroup, which runc removes as the step ends, so the OOM count survives to tell the user what happened.
- * On cgroup v2 it sits at `/kiln-builds/<name>` (a cgroup with processes cannot delegate controllers).
+ * operator's limit on the worker also covers its builds. cgroup v1 counts an OOM kill only in the victim's own
+ * cgroup (runc's step cgroup, gone with the step), so a v1 build counts as out of memory when its cgroup hit the
+ * limit (its high-water mark) and the machine's OOM-kill counter moved during the build. On cgroup v2 (untested here) it sits at
+ * `/kiln-builds/<name>` (a cgroup holding processes cannot delegate controllers) and memory.events is hierarchical.
  */
 export async function createBuildCgroup(version: 'v1' | 'v2', name: string, limits: BuildLimits): Promise<BuildCgroup> {
   const memory = String(limits.memoryMiB * 1024 * 1024);
@@ -65,7 +69,7 @@ export async function createBuildCgroup(version: 'v1' | 'v2', name: string, limi
     await writeFile(path.join(dir, 'cpu.max'), `${quota} ${cpuPeriodUs}`);
     await writeFile(path.join(dir, 'pids.max'), String(limits.pids));
     return {
-      parent,
+      parent: `${parent}/run`,
       outOfMemory: async () => eventCount(path.join(dir, 'memory.events'), 'oom_kill'),
       dispose: () => removeCgroupTree(dir),
     };
@@ -80,9 +84,14 @@ export async function createBuildCgroup(version: 'v1' | 'v2', name: string, limi
   await writeFile(path.join(dir('cpu'), 'cpu.cfs_period_us'), String(cpuPeriodUs));
   await writeFile(path.join(dir('cpu'), 'cpu.cfs_quota_us'), quota);
   await writeFile(path.join(dir('pids'), 'pids.max'), String(limits.pids));
+  const killsBefore = await machineOomKills();
   return {
-    parent,
-    outOfMemory: async () => eventCount(path.join(dir('memory'), 'memory.oom_control'), 'oom_kill'),
+    parent: `${parent}/run`,
+    async outOfMemory() {
+      // failcnt stays 0 on recent kernels; the high-water mark shows the cgroup reached its limit.
+      const peak = Number(await readFile(path.join(dir('memory'), 'memory.max_usage_in_bytes'), 'utf8').catch(() => 0));
+      return peak >= Number(memory) - 4 * 1024 * 1024 && (await machineOomKills()) > killsBefore;
+    },
     async dispose() {
       // runc created the parent in every mounted hierarchy; the memory one holds every process of the build.
       await removeCgroupTree(dir('memory'));
@@ -99,6 +108,12 @@ async function ownCgroup(controller: string): Promise<string> {
     if (controllers.split(',').includes(controller)) return cgroupPath;
   }
   return '/';
+}
+
+/** OOM kills on the whole machine since boot (`/proc/vmstat`). */
+async function machineOomKills(): Promise<number> {
+  const match = /^oom_kill (\d+)$/m.exec(await readFile('/proc/vmstat', 'utf8').catch(() => ''));
+  return Number(match?.[1] ?? 0);
 }
 
 async function eventCount(file: string, key: string): Promise<boolean> {

@@ -16,6 +16,8 @@ export interface LocalBuilderOptions {
   storageRoot: string;
   /** `oci` (default): isolated RUN steps with the profile's limits; `chroot`: trusted code only (KILN_LOCAL_ISOLATION). */
   isolation?: LocalIsolationMode;
+  /** OCI runtime for isolated builds (default `runc`). */
+  runtime?: string;
   /** Told once, at construction, how isolation was set up (a warning for chroot, an error when unavailable). */
   onIsolation?: (status: IsolationStatus) => void;
   /** A build printing nothing for this long is stopped (default 5 min). */
@@ -41,7 +43,11 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
   const idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
   const workspaceRoot = options.workspaceRoot ?? path.join(options.storageRoot, 'workspaces');
   const running = new Map<string, number>();
-  const isolation = setUpIsolation({ mode: options.isolation ?? 'oci', stateDir: options.storageRoot });
+  const isolation = setUpIsolation({
+    mode: options.isolation ?? 'oci',
+    stateDir: options.storageRoot,
+    runtime: options.runtime,
+  });
   void isolation.then((status) => options.onIsolation?.(status));
 
   /** Runs one buildah command with output streamed to the build log; throws the user-facing failure. */
@@ -100,7 +106,8 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       const buildArgs = buildArgsFor(request.buildArgs);
       const secrets = await writeBuildSecretFiles(job.tmpDir, request.secretBuildArgs ?? {});
       const tags = request.images.flatMap((image) => ['--tag', image]);
-      const bud = ['bud', ...job.isolation.budArgs, '--layers', '--authfile', auth.path, ...tls, '-f', dockerfile];
+      const layers = request.untrusted ? '--layers=false' : '--layers';
+      const bud = ['bud', ...job.isolation.budArgs, layers, '--authfile', auth.path, ...tls, '-f', dockerfile];
       await run('build', [...bud, ...buildArgs.argv, ...secrets, ...tags, contextDir], job, buildArgs.env);
       ctx.phase?.('push');
       for (const image of request.images) {
