@@ -30,6 +30,9 @@ export interface GitSession {
 }
 
 export const cloneAdvice = "Check that the organization's Git token has read_repository access.";
+/** Said instead when git ran without credentials: no connection (or no token) for the repository's origin. */
+export const anonymousCloneAdvice =
+  'Kiln cloned without credentials (no Git token is registered for this exact address): an organization admin registers one in organization settings (Git providers), or make the repository public.';
 
 /** Starts a git session for `remote`: origin-bound credentials, hardened config, cancel and time limits. */
 export async function openGitSession(
@@ -56,7 +59,7 @@ export async function openGitSession(
         },
       });
       if (result.stoppedBy === 'aborted') throw signal?.reason ?? new Error('The git command was cancelled.');
-      if (result.exitCode !== 0) throw gitFailure(result, args[0] ?? 'git', remote.secrets);
+      if (result.exitCode !== 0) throw gitFailure(result, args[0] ?? 'git', remote);
       return { ...result, stdoutLines };
     },
     dispose: () => helper.dispose(),
@@ -114,7 +117,7 @@ function gitInputFailure(problem: string) {
   return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${problem}. ${cloneAdvice}`);
 }
 
-function gitFailure(result: RunProcessResult, step: string, secrets: Array<string | undefined>) {
+function gitFailure(result: RunProcessResult, step: string, { secrets, credentials }: GitRemote) {
   const said = result.stderrTail
     .map((line) => line.trim().replace(/\.$/, ''))
     .filter((line) => line !== '' && !line.startsWith('hint:'))
@@ -126,6 +129,6 @@ function gitFailure(result: RunProcessResult, step: string, secrets: Array<strin
       : said || `git ${step} exited with code ${result.exitCode}`;
   return buildFailure(
     BuildErrorType.GitCloneFailed,
-    `Git clone failed: ${scrubSecrets(what, secrets)}. ${cloneAdvice}`,
+    `Git clone failed: ${scrubSecrets(what, secrets)}. ${credentials ? cloneAdvice : anonymousCloneAdvice}`,
   );
 }

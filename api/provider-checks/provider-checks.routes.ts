@@ -66,7 +66,12 @@ export const checkStoredToken = createRoute({
   path: '/provider-checks/{id}',
   summary: "Re-check a registered Git provider's token (organization admin)",
   request: { params: uuidParam },
-  responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
+  responses: {
+    200: jsonResponse(tokenCheckSchema, 'The token works'),
+    ...commonErrors,
+    ...checkErrors,
+    409: jsonResponse(errorSchema, 'The connection has no token since its URL changed'),
+  },
 });
 export const registerServiceWebhook = createRoute({
   tags: ['Webhooks'],
@@ -100,6 +105,12 @@ export function providerChecksRouter({ db, cipher, config }: AppDeps) {
       .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
     const provider = withinReach(user, row, `Git provider ${id}`);
     requireRole(user, 'org_admin', 'check Git provider tokens');
+    if (provider.tokenEnc === '') {
+      throw apiError(
+        409,
+        `This Git connection has no token since its URL changed to ${provider.baseUrl}; enter it again.`,
+      );
+    }
     const token = cipher.decrypt(provider.tokenEnc);
     return c.json(await verifyProviderToken({ kind: provider.kind, baseUrl: provider.baseUrl, token }), 200);
   };

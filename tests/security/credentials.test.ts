@@ -158,7 +158,7 @@ describe('a member cannot point a service at their own host and collect the orga
     expect(loaded.git).toBeNull();
     expect(loaded.secrets).not.toContain(token);
     const error = await failureOf(cloneSource(buildId));
-    expect(error.message).toMatch(/^Git clone failed/);
+    expect(error.message).toMatch(/^Git clone failed: .*Kiln cloned without credentials/);
     expect(catcher.requests.slice(seen).some((r) => r.url.startsWith('/attacker/app.git'))).toBe(true);
     expect(authorizationsSince(catcher, seen)).toEqual([]);
     expect(await logText(buildId)).toContain(`No Git connection for ${catcher.baseUrl}; cloning without credentials.`);
@@ -315,5 +315,72 @@ describe('a registry whose URL changed has no password until it is entered again
       `Registry authentication failed: registry moved has no password since its URL changed to ${catcher.baseUrl.replace('http://', '')}; enter it again in the registry settings, then retry the build.`,
     );
     expect(catcher.requests.length).toBe(seen);
+  });
+});
+
+describe('a Git connection whose URL changed has no token until it is entered again', () => {
+  let api: TestApi;
+  let member: Awaited<ReturnType<typeof createOrgWithMember>>;
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    member = await createOrgWithMember(api, 'moves');
+  });
+  afterAll(async () => api?.close());
+
+  it('moving it to another host clears the token without sending the old one there, even to check it', async () => {
+    const created = await api.request('POST', '/git-providers', {
+      token: member.adminToken,
+      body: { kind: 'gitlab', baseUrl: git.baseUrl, token, verify: false },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const seen = catcher.requests.length;
+    // verify defaults to true: the check goes to the new address, and must not carry the old token.
+    const moved = await api.request('PATCH', `/git-providers/${created.body.id}`, {
+      token: member.adminToken,
+      body: { baseUrl: catcher.baseUrl },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ baseUrl: catcher.baseUrl, hasToken: false, check: null });
+    expect(authorizationsSince(catcher, seen)).toEqual([]);
+    const recheck = await api.request('POST', `/provider-checks/${created.body.id}`, { token: member.adminToken });
+    expect(recheck.status).toBe(409);
+    expect(recheck.body.message).toContain('no token since its URL changed');
+
+    // A build of a repository on the new host clones without credentials and says why.
+    const service = await api.request('POST', '/services', {
+      token: member.token,
+      body: { name: 'moved-repo', gitProvider: 'gitlab', repoUrl: `${catcher.baseUrl}/team/app.git` },
+    });
+    expect(service.status, JSON.stringify(service.body)).toBe(201);
+    const [build] = await api.db
+      .insert(builds)
+      .values({
+        serviceId: service.body.id,
+        organizationId: member.organizationId,
+        trigger: 'api',
+        event: 'push',
+        ref: 'refs/heads/main',
+        sha: app.sha,
+        workflowId: `wf-${randomUUID()}`,
+      })
+      .returning();
+    const loaded = await loadBuildForWorkflow(api.db, api.cipher, build!.id);
+    expect(loaded.git).toBeNull();
+    expect(loaded.gitNotice).toContain(`The Git connection for ${catcher.baseUrl} has no token since its URL changed`);
+    const pipelines = await api.request('GET', `/services/${service.body.id}/pipelines`, { token: member.token });
+    expect(pipelines.body.message).toContain('has no token since its URL changed');
+
+    // Same origin, other path (the API address): the token stays.
+    const again = await api.request('PATCH', `/git-providers/${created.body.id}`, {
+      token: member.adminToken,
+      body: { baseUrl: git.baseUrl, token, verify: false },
+    });
+    expect(again.body.hasToken).toBe(true);
+    const samePlace = await api.request('PATCH', `/git-providers/${created.body.id}`, {
+      token: member.adminToken,
+      body: { baseUrl: `${git.baseUrl.toUpperCase().replace('HTTP://', 'http://')}/api/v4`, verify: false },
+    });
+    expect(samePlace.body.hasToken).toBe(true);
   });
 });
