@@ -132,6 +132,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
     dockerfilePath: input.dockerfilePath,
     buildArgs: autoCi.buildArgs,
     secretBuildArgs: autoCi.secretBuildArgs,
+    untrusted: !loaded.trusted,
     images: imageReferences({
       ...naming,
       sha: build.sha,

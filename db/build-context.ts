@@ -62,6 +62,8 @@ export interface BuildForWorkflow {
     supersedeRunning: boolean;
     submodules: boolean;
   };
+  /** False for merge-request builds: no secret build args, no shared layer cache (db/secret-build-args.ts). */
+  trusted: boolean;
   /** Secret values a log sink must redact (tokens, passwords, their basic-auth form). */
   secrets: string[];
 }
@@ -89,7 +91,8 @@ export async function loadBuildForWorkflow(
   const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
   // Every secret value is redacted, also in builds that do not receive them (a Dockerfile may print an old copy).
   const storedSecretArgs = openSecretBuildArgs(cipher, settings?.secretBuildArgsEnc);
-  const secretBuildArgs = receivesSecretBuildArgs(build) ? storedSecretArgs : {};
+  const trusted = receivesSecretBuildArgs(build);
+  const secretBuildArgs = trusted ? storedSecretArgs : {};
   const secrets = [
     git?.token,
     password,
@@ -142,6 +145,7 @@ export async function loadBuildForWorkflow(
       supersedeRunning: settings?.supersedeRunning ?? true,
       submodules: settings?.submodules ?? false,
     },
+    trusted,
     secrets: secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4),
   };
 }

@@ -32,8 +32,9 @@ export function applySecretBuildArgChanges(
 }
 
 /**
- * Whether a build may receive the service's secret build args. Merge-request builds never do: the builds table
- * does not record whether the source project was a fork, and code from a merge request is not yet trusted.
+ * Whether a build is trusted: only those receive the service's secret build args and share the layer cache.
+ * Merge-request builds are not: the builds table does not record whether the source was a fork, and code from a
+ * merge request is not reviewed yet. (The seam for a finer rule once builds record their source project.)
  */
 export function receivesSecretBuildArgs(build: { event: string }): boolean {
   return build.event !== 'merge_request';

@@ -46,6 +46,11 @@ export interface BuildRequest {
    * `/run/secrets/NAME`), never as ARGs, so they stay out of the image config and history.
    */
   secretBuildArgs?: Record<string, string>;
+  /**
+   * Code not trusted yet (a merge-request build): it gets no secret build args and neither reads nor writes the
+   * layer cache trusted builds share, so it cannot poison their layers nor reuse layers built with secrets.
+   */
+  untrusted?: boolean;
   /** Full references to push, e.g. `127.0.0.1:5055/team/kiln-api:3f2c1ab`; the first is the canonical one. */
   images: string[];
   /** Registry reference used as layer cache between builds (e.g. `…/kiln-api:buildcache`). */

@@ -8,7 +8,7 @@ import { buildLog, pushWebhook, registerService, registryPassword, useKilnWorld 
 const env = useKilnWorld();
 const secretValue = 'e2e-SECRET-BUILD-ARG-5c9a1f';
 
-// The secret step reports whether it got the file; variant.txt sits before it so a new commit reruns the step.
+// The secret step reports whether it got the file (and keeps what it saw in /token.sha).
 const dockerfile = (busybox: string) =>
   [
     `FROM ${busybox}`,
@@ -72,27 +72,45 @@ describe('a secret build arg through the whole of Kiln', () => {
     }
   });
 
-  it('is withheld from a merge-request build, which says so in its log', async () => {
-    await env.world.git.createRepository('secret-mr', {
+  it('is withheld from a merge-request build, which shares no layer cache with trusted builds either way', async () => {
+    const { sha } = await env.world.git.createRepository('secret-mr', {
       Dockerfile: dockerfile(env.world.busybox),
-      'variant.txt': 'main\n',
+      'variant.txt': 'same commit\n',
     });
     const service = await registerService(env.kiln, env.world, 'secret-mr', {
       secretBuildArgs: { TOKEN: secretValue },
     });
-    const mrSha = await env.world.git.commit('secret-mr', { 'variant.txt': 'merge request\n' });
-    const payload = gitlabMergeRequest(service.project, { action: 'open', sha: mrSha, iid: 7 });
+    // The merge request builds the very commit main will build: a shared cache would hand layers across.
+    const payload = gitlabMergeRequest(service.project, { action: 'open', sha, iid: 7 });
     const delivered = await env.kiln.deliver('gitlab', JSON.stringify(payload), {
       ...gitlabHeaders('Merge Request Hook', service.secret),
     });
     expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
-    const buildId = delivered.body.builds?.[0]?.buildId;
-    expect(buildId, JSON.stringify(delivered.body)).toBeTruthy();
-    const build = await env.kiln.waitForBuild(buildId);
-    expect(build.status, build.error).toBe('Succeeded');
-    const log = (await buildLog(env.kiln, buildId)).join('\n');
-    expect(log).toContain('Secret build args TOKEN are not given to merge-request builds');
-    expect(log).toContain('no TOKEN secret');
-    expect(log).not.toContain('token is ***');
+    const mrBuildId = delivered.body.builds?.[0]?.buildId;
+    expect(mrBuildId, JSON.stringify(delivered.body)).toBeTruthy();
+    const mrBuild = await env.kiln.waitForBuild(mrBuildId);
+    expect(mrBuild.status, mrBuild.error).toBe('Succeeded');
+    const mrLog = (await buildLog(env.kiln, mrBuildId)).join('\n');
+    expect(mrLog).toContain('Secret build args TOKEN are not given to merge-request builds');
+    expect(mrLog).toContain('no TOKEN secret');
+    expect(mrLog).not.toContain('token is ***');
+
+    // The trusted build after it runs the secret step itself instead of reusing the merge request's layer...
+    const pushBuildId = await pushWebhook(env.kiln, service, sha);
+    const pushBuild = await env.kiln.waitForBuild(pushBuildId);
+    expect(pushBuild.status, pushBuild.error).toBe('Succeeded');
+    expect((await buildLog(env.kiln, pushBuildId)).join('\n')).toContain('token is ***');
+
+    // ...and a merge-request build after that does not reuse the layer built with the secret.
+    const again = gitlabMergeRequest(service.project, { action: 'update', oldrev: sha, sha, iid: 7 });
+    const second = await env.kiln.deliver('gitlab', JSON.stringify(again), {
+      ...gitlabHeaders('Merge Request Hook', service.secret),
+    });
+    const secondId = second.body.builds?.[0]?.buildId;
+    expect(secondId, JSON.stringify(second.body)).toBeTruthy();
+    expect((await env.kiln.waitForBuild(secondId)).status).toBe('Succeeded');
+    const secondLog = (await buildLog(env.kiln, secondId)).join('\n');
+    expect(secondLog).toContain('no TOKEN secret');
+    expect(secondLog).not.toContain('Using cache');
   });
 });
