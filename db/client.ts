@@ -67,7 +67,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     client = new PGlite();
   } else {
     const folder = path.join(dataDir, 'pgdata');
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     client = new PGlite(folder);
   }
   const pglite = drizzlePglite(client, { schema });

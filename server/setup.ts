@@ -6,6 +6,7 @@ import { createDb } from '../db/client';
 import type { DbHandle } from '../db/client';
 import { createSecretCipher, loadEncryptionKey } from '../db/crypto';
 import type { SecretCipher } from '../db/crypto';
+import { protectDataDir } from '../worker/data-dir';
 
 /** The settings both the one-process server and the API-only process take from their environment. */
 export interface KilnDatabaseSettings {
@@ -26,6 +27,8 @@ export async function openKilnDatabase(settings: KilnDatabaseSettings, logger: L
   const database = await createDb({ databaseUrl: settings.DATABASE_URL, dataDir: settings.KILN_DATA_DIR });
   try {
     await database.migrate();
+    // PGlite unpacks its initial cluster with explicit 0666 modes, past the umask: take them back once it exists.
+    await protectDataDir(settings.KILN_DATA_DIR);
     const bootstrap = await ensureBootstrap(database.db, { dataDir: settings.KILN_DATA_DIR });
     if (bootstrap.tokenFile) logger.info({ file: bootstrap.tokenFile }, 'Admin API token written');
     const key = await loadEncryptionKey({ key: settings.KILN_ENCRYPTION_KEY, dataDir: settings.KILN_DATA_DIR });
