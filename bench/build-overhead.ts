@@ -7,7 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildahStorageArgs, writeAuthFile } from '../activities/builders/buildah';
+import { buildahStorageArgs, organizationStore, writeAuthFile } from '../activities/builders/buildah';
+import { ociIsolationArgs } from '../activities/builders/isolation';
 import { createLocalBuilder } from '../activities/builders/local';
 import { createCloneActivities } from '../activities/clone';
 import { buildProfiles } from '../activities/profile';
@@ -103,13 +104,13 @@ function row(what: string, kilnMs: number, baseline: string, baselineMs: number)
 }
 
 async function plainBuildah(storageRoot: string, context: string, images: string[], authfile: string) {
-  const storage = buildahStorageArgs(storageRoot);
+  // The store and build network Kiln's builder uses (its first build wrote the network's CNI config).
+  const storage = buildahStorageArgs(organizationStore(storageRoot, undefined));
   const tags = images.flatMap((image) => ['--tag', image]);
   await exec('buildah', [
     ...storage,
     'bud',
-    '--isolation',
-    'chroot',
+    ...ociIsolationArgs('runc', path.join(storageRoot, 'cni')),
     '--layers',
     '--authfile',
     authfile,

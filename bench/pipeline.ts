@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildahStorageArgs, writeAuthFile } from '../activities/builders/buildah';
+import { writeBuildNetworkConfig } from '../activities/builders/build-network';
+import { ociIsolationArgs } from '../activities/builders/isolation';
 import { registerService, pushWebhook, startPipelineWorld } from '../tests/pipeline/setup';
 import { startTestKiln } from '../tests/support/kiln';
 import type { TestKiln } from '../tests/support/kiln';
@@ -86,7 +88,9 @@ async function byHand(
     await exec('git', ['clone', '--quiet', '--depth', '1', url, dir]);
     const tags = images.flatMap((image) => ['--tag', image]);
     const tls = ['--tls-verify=false', '--authfile', auth.path];
-    await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '--layers', ...tls, ...tags, dir]);
+    const cni = path.join(scratch, 'cni');
+    await writeBuildNetworkConfig(cni);
+    await exec('buildah', [...storage, 'bud', ...ociIsolationArgs('runc', cni), '--layers', ...tls, ...tags, dir]);
     for (const image of images) await exec('buildah', [...storage, 'push', ...tls, image, `docker://${image}`]);
     return performance.now() - started;
   } finally {

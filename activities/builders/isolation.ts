@@ -81,15 +81,19 @@ export async function setUpIsolation(options: IsolationOptions): Promise<Isolati
     async prepare(buildId, resources) {
       const name = `${buildId.replace(/[^\w-]/g, '_').slice(0, 64)}-${randomBytes(4).toString('hex')}`;
       const cgroup = await createBuildCgroup(layout.version, name, { ...resources, pids });
-      const budArgs = [
-        ['--isolation', 'oci', '--runtime', runtime],
-        ['--pid', 'private', '--ipc', 'private', '--uts', 'private', '--cgroupns', 'private'],
-        ['--network', buildNetwork.name, '--cni-config-dir', configDir, '--cni-plugin-path', pluginDir],
-        ['--cgroup-parent', cgroup.parent],
-      ].flat();
+      const budArgs = [...ociIsolationArgs(runtime, configDir, pluginDir), '--cgroup-parent', cgroup.parent];
       return { budArgs, outOfMemory: () => cgroup.outOfMemory(), dispose: () => cgroup.dispose() };
     },
   };
+}
+
+/** The namespace and network flags of an isolated `buildah bud` (benchmarks run buildah by hand with them). */
+export function ociIsolationArgs(runtime: string, configDir: string, pluginDir = '/usr/lib/cni'): string[] {
+  return [
+    ['--isolation', 'oci', '--runtime', runtime],
+    ['--pid', 'private', '--ipc', 'private', '--uts', 'private', '--cgroupns', 'private'],
+    ['--network', buildNetwork.name, '--cni-config-dir', configDir, '--cni-plugin-path', pluginDir],
+  ].flat();
 }
 
 function unavailable(missing: string[]) {
