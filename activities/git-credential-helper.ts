@@ -3,34 +3,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** Environment variables the helper reads; they are set on the git child only. */
-const originVariable = 'KILN_GIT_ORIGIN';
+export const originVariable = 'KILN_GIT_ORIGIN';
 const usernameVariable = 'KILN_GIT_USERNAME';
 const passwordVariable = 'KILN_GIT_PASSWORD';
 
 /**
- * A git credential helper that answers `get` only for one origin. Git asks it per URL (the clone, every
- * submodule, a redirect's new host) with `protocol=` and `host=` (host[:port] as written); it normalises them the
- * way `domain/credentials.ts` `originOf` does (lower case, default port dropped) and answers nothing for any
- * other origin. The script holds no secret: it reads the credentials from the git child's environment.
+ * The body of a git credential helper that answers `get` only for the origin in `$KILN_GIT_ORIGIN`. Git asks it
+ * per URL (the clone, every submodule, a redirect's new host) with `protocol=` and `host=` (host[:port] as
+ * written); it normalises them as `domain/credentials.ts` `originOf` does (lower case, default port dropped) and
+ * runs `answer` only on an exact match. One line of `;`-joined POSIX sh without single quotes, so the build pod
+ * can inline it as `credential.helper` too. It holds no secret: `answer` reads them from env or files.
  */
+export function originBoundHelper(answer: string): string {
+  return [
+    'test "$1" = get || exit 0',
+    'p=; h=',
+    'while IFS= read -r l; do case "$l" in protocol=*) p=${l#protocol=} ;; host=*) h=${l#host=} ;; "") break ;; esac; done',
+    'h=$(printf %s "$h" | tr "[:upper:]" "[:lower:]")',
+    'case "$p:$h" in https:*:443) h=${h%:443} ;; http:*:80) h=${h%:80} ;; esac',
+    `test -n "$${originVariable}" && test "$p://$h" = "$${originVariable}" || exit 0`,
+    answer,
+  ].join('; ');
+}
+
+/** The worker's helper: the credentials come from the git child's environment. */
 export const credentialHelperScript = `#!/bin/sh
-[ "$1" = get ] || exit 0
-protocol=
-host=
-while IFS= read -r line; do
-  case "$line" in
-    protocol=*) protocol=\${line#protocol=} ;;
-    host=*) host=\${line#host=} ;;
-    '') break ;;
-  esac
-done
-host=$(printf '%s' "$host" | tr '[:upper:]' '[:lower:]')
-case "$protocol:$host" in
-  https:*:443) host=\${host%:443} ;;
-  http:*:80) host=\${host%:80} ;;
-esac
-[ -n "$${originVariable}" ] && [ "$protocol://$host" = "$${originVariable}" ] || exit 0
-printf 'username=%s\\npassword=%s\\n' "$${usernameVariable}" "$${passwordVariable}"
+${originBoundHelper(`printf "username=%s\\npassword=%s\\n" "$${usernameVariable}" "$${passwordVariable}"`)}
 `;
 
 export interface GitCredentials {

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
 import type { BuildRequest } from '../builders/builder';
+import { originOf } from '../../domain/credentials';
 import { BuildErrorType, buildFailure } from '../errors';
+import { originBoundHelper, originVariable } from '../git-credential-helper';
 
 const workspace = '/workspace';
 const gitCredentialsDir = '/kiln/git';
@@ -14,12 +16,15 @@ export const rootlessUser = 1000;
 const dropAll = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
 // The token never reaches argv or env values: git asks this inline credential helper, which reads the
-// mounted Secret files. Paths arrive through env so the script holds no secret and no fixed layout.
+// mounted Secret files, and only for the repository's own origin (a redirect elsewhere gets nothing). Paths
+// arrive through env so the script holds no secret and no fixed layout.
+const answerFromFiles =
+  'printf "username=%s\\npassword=%s\\n" "$(cat "$GIT_CREDENTIALS/git-username")" "$(cat "$GIT_CREDENTIALS/git-token")"';
 const cloneScript = [
   'set -eu',
   'helper=""',
   'if [ -f "$GIT_CREDENTIALS/git-token" ]; then',
-  '  helper=\'!f() { test "$1" = get || exit 0; printf "username=%s\\npassword=%s\\n" "$(cat "$GIT_CREDENTIALS/git-username")" "$(cat "$GIT_CREDENTIALS/git-token")"; }; f\'',
+  `  helper='!f() { ${originBoundHelper(answerFromFiles)}; }; f'`,
   'fi',
   'cd "$WORKSPACE"',
   'git init -q .',
@@ -83,6 +88,7 @@ export function cloneContainer(request: BuildRequest, image: string): V1Containe
     command: ['sh', '-c', cloneScript],
     env: [
       { name: 'REPOSITORY_URL', value: request.source.repositoryUrl },
+      { name: originVariable, value: originOf(request.source.repositoryUrl) ?? '' },
       { name: 'GIT_SHA', value: request.source.sha },
       { name: 'WORKSPACE', value: workspace },
       { name: 'GIT_CREDENTIALS', value: gitCredentialsDir },

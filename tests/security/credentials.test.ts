@@ -2,13 +2,16 @@
 // a host they control, a .gitmodules URL on another host, a redirect away from the real host, a registry whose
 // URL was changed. A catcher server records every Authorization header it is sent; it must record none.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
+import { cloneContainer } from '../../activities/kubernetes/build-containers';
 import { createSourceActivities } from '../../activities/source';
 import { loadBuildForWorkflow } from '../../db/builds';
 import { readBuildLogLines } from '../../db/build-logs';
@@ -100,6 +103,52 @@ describe('git credentials go to their own origin only', () => {
       // The token went to the host it belongs to, which then sent git elsewhere.
       expect(door.authorizations()).toContain(basic('oauth2', token));
       expect(catcher.requests.slice(seen).some((r) => r.url.startsWith('/team/app.git'))).toBe(true);
+      expect(authorizationsSince(catcher, seen)).toEqual([]);
+    } finally {
+      await door.stop();
+    }
+  });
+});
+
+describe("the Kubernetes builder's clone container binds the token to the repository origin too", () => {
+  /** Runs the init container's script as the fake kubelet would: sh, its env, the mounted Secret files. */
+  async function runCloneContainer(repositoryUrl: string, sha: string) {
+    const dir = await mkdtemp(path.join(root, 'pod-'));
+    const [credentials, workspace] = [path.join(dir, 'git'), path.join(dir, 'workspace')];
+    await mkdir(credentials);
+    await mkdir(workspace);
+    await writeFile(path.join(credentials, 'git-username'), 'oauth2');
+    await writeFile(path.join(credentials, 'git-token'), token);
+    const container = cloneContainer({ source: { repositoryUrl, sha } } as Parameters<typeof cloneContainer>[0], 'git');
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? '']));
+    const [command, ...args] = container.command!;
+    return promisify(execFile)(command!, args, {
+      env: {
+        PATH: process.env.PATH,
+        ...env,
+        WORKSPACE: workspace,
+        GIT_CREDENTIALS: credentials,
+        HOME: dir,
+        GIT_CONFIG_NOSYSTEM: '1',
+      },
+    });
+  }
+
+  it('clones from the repository host with the token', async () => {
+    const before = git.requests.length;
+    await expect(runCloneContainer(app.url, app.sha)).resolves.toMatchObject({
+      stdout: expect.stringContaining(`Checked out ${app.sha}`),
+    });
+    expect(git.requests.slice(before).map((r) => r.authorization)).toContain(basic('oauth2', token));
+  });
+
+  it('a redirect to another host gets no credentials', async () => {
+    const door = await startCredentialCatcher({ redirectTo: catcher.baseUrl, expect: basic('oauth2', token) });
+    const seen = catcher.requests.length;
+    try {
+      await expect(runCloneContainer(`${door.baseUrl}/team/app.git`, app.sha)).rejects.toThrow();
+      expect(door.authorizations()).toContain(basic('oauth2', token));
+      expect(catcher.requests.length).toBeGreaterThan(seen);
       expect(authorizationsSince(catcher, seen)).toEqual([]);
     } finally {
       await door.stop();
