@@ -9,5 +9,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:ui
 ENV NODE_ENV=production
+# Kiln listens on loopback unless told otherwise; inside a container the published port is the boundary.
+ENV HOST=0.0.0.0
 EXPOSE 8080
 CMD ["npm", "start"]
