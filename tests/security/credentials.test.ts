@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
 import { cloneContainer } from '../../activities/kubernetes/build-containers';
 import { createSourceActivities } from '../../activities/source';
+import { checkRegistryLogin } from '../../activities/registry';
 import { loadBuildForWorkflow } from '../../db/builds';
 import { readBuildLogLines } from '../../db/build-logs';
 import { autoCiSettings, builds, registries } from '../../db/schema';
@@ -295,6 +296,21 @@ describe('a registry whose URL changed has no password until it is entered again
     expect(again.body.hasPassword).toBe(true);
     const [after] = await api.db.select().from(registries).where(eq(registries.id, created.body.id));
     expect(api.cipher.decrypt(after!.passwordEnc)).toBe('a-new-password');
+  });
+
+  it("the registry client sends the password to the registry's host only, not to where it redirects", async () => {
+    const door = await startCredentialCatcher({ redirectTo: catcher.baseUrl, expect: basic('robot', password) });
+    const seen = catcher.requests.length;
+    try {
+      const host = door.baseUrl.replace('http://', '');
+      const error = await failureOf(checkRegistryLogin({ host, username: 'robot', password, insecure: true }));
+      expect(error.message).toMatch(/^Registry authentication failed/);
+      expect(door.authorizations()).toContain(basic('robot', password));
+      expect(catcher.requests.length).toBeGreaterThan(seen);
+      expect(authorizationsSince(catcher, seen)).toEqual([]);
+    } finally {
+      await door.stop();
+    }
   });
 
   it('a build of a service on the moved registry stops before sending anything, saying what to do', async () => {
