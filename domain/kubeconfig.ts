@@ -69,7 +69,7 @@ export function kubeconfigViolation(text: string): string | null {
  */
 export function parseDataKubeconfig(
   text: string,
-): { json: string; doc: Record<string, unknown> } | { error: string; invalidYaml?: true } {
+): { json: string; doc: Record<string, unknown> } | { error: string; invalidYaml?: true; hasClusters?: boolean } {
   let doc: unknown;
   try {
     // YAML 1.2 core: no `<<` merge keys (a merged `exec` would be invisible here), duplicate keys are errors.
@@ -83,7 +83,8 @@ export function parseDataKubeconfig(
     checkList(doc, 'clusters', 'cluster', clusterFields) ??
     checkList(doc, 'users', 'user', userFields) ??
     checkList(doc, 'contexts', 'context', contextFields);
-  return problem ? { error: problem } : { json: JSON.stringify(doc), doc };
+  if (problem) return { error: problem, hasClusters: Array.isArray(doc.clusters) && doc.clusters.length > 0 };
+  return { json: JSON.stringify(doc), doc };
 }
 
 function checkList(doc: Record<string, unknown>, list: string, entry: string, allowed: Allowed): string | null {
