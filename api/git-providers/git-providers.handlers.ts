@@ -4,6 +4,7 @@ import { gitProviders } from '../../db/schema';
 import { connectionOrigin } from '../../domain/credentials';
 import { organizationForCreate, requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import { apiError } from '../errors';
 import { verifyProviderToken } from '../provider-checks/verify-token';
 import { listScope, visibleTo, withinReach } from '../scope';
 import type * as routes from './git-providers.routes';
@@ -28,6 +29,18 @@ function checkView(check: Awaited<ReturnType<typeof verifyProviderToken>> | null
 
 /** Handlers for `/git-providers`. */
 export function createGitProviderHandlers({ db, cipher }: AppDeps) {
+  // One token per origin and provider: with two, which one a repository gets would depend on creation order.
+  const refuseSecondConnection = async (target: Pick<Row, 'organizationId' | 'kind' | 'baseUrl'>, self?: string) => {
+    const origin = connectionOrigin(target);
+    const rows = await db.select().from(gitProviders).where(eq(gitProviders.organizationId, target.organizationId));
+    const other = rows.find((r) => r.id !== self && r.kind === target.kind && connectionOrigin(r) === origin);
+    if (other) {
+      throw apiError(
+        409,
+        `The organization already has a ${target.kind} connection for ${origin ?? target.baseUrl} (${other.id}): change its token instead of adding another.`,
+      );
+    }
+  };
   const load = async (id: string, user: AuthUser) => {
     const [row] = await db
       .select()
@@ -48,6 +61,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const baseUrl = input.baseUrl ?? defaultBaseUrl[input.kind];
     // A token that cannot work is refused with the provider's reason before anything is stored.
     const check = input.verify ? await verifyProviderToken({ kind: input.kind, baseUrl, token: input.token }) : null;
+    await refuseSecondConnection({ organizationId, kind: input.kind, baseUrl });
     const [row] = await db
       .insert(gitProviders)
       .values({
@@ -67,6 +81,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     requireRole(user, 'org_admin', 'change Git providers');
     const { baseUrl, token, verify } = c.req.valid('json');
     const nextUrl = baseUrl ?? current.baseUrl;
+    await refuseSecondConnection({ ...current, baseUrl: nextUrl }, current.id);
     // A token belongs to one origin: a new origin without a new token clears it, and the old one is never
     // sent there, not even to check it.
     const moved = connectionOrigin({ kind: current.kind, baseUrl: nextUrl }) !== connectionOrigin(current);

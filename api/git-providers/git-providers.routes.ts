@@ -70,7 +70,12 @@ export const createGitProvider = createRoute({
   path: '/',
   summary: 'Connect GitLab or GitHub for an organization (organization admin); every service uses it',
   request: jsonBody(gitProviderInput),
-  responses: { 201: jsonResponse(checkedProviderSchema, 'Created'), ...commonErrors, ...tokenRejected },
+  responses: {
+    201: jsonResponse(checkedProviderSchema, 'Created'),
+    ...commonErrors,
+    ...tokenRejected,
+    409: jsonResponse(errorSchema, 'The organization already has a connection of this kind for that origin'),
+  },
 });
 export const getGitProvider = createRoute({
   ...base,
@@ -84,9 +89,15 @@ export const updateGitProvider = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
-  summary: 'Change the base URL or replace the token (organization admin)',
+  summary:
+    'Change the base URL (another origin clears the stored token unless this request gives one) or replace the token (organization admin)',
   request: { params: uuidParam, ...jsonBody(gitProviderPatch) },
-  responses: { 200: jsonResponse(checkedProviderSchema, 'Updated'), ...commonErrors, ...tokenRejected },
+  responses: {
+    200: jsonResponse(checkedProviderSchema, 'Updated'),
+    ...commonErrors,
+    ...tokenRejected,
+    409: jsonResponse(errorSchema, 'Another connection of this kind already has that origin'),
+  },
 });
 export const deleteGitProvider = createRoute({
   ...base,

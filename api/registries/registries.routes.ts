@@ -77,7 +77,8 @@ export const updateRegistry = createRoute({
   ...base,
   method: 'patch',
   path: '/{id}',
-  summary: 'Change a registry (organization admin)',
+  summary:
+    'Change a registry (organization admin); a new host or scheme (insecure changed) clears the stored password unless this request gives one',
   request: { params: uuidParam, ...jsonBody(registryPatch) },
   responses: {
     200: jsonResponse(

@@ -449,3 +449,37 @@ describe('a Git connection whose URL changed has no token until it is entered ag
     expect(samePlace.body.hasToken).toBe(true);
   });
 });
+
+describe('one Git connection per origin', () => {
+  let api: TestApi;
+  let member: Awaited<ReturnType<typeof createOrgWithMember>>;
+  beforeAll(async () => {
+    api = await createTestApi();
+    member = await createOrgWithMember(api, 'twice');
+  });
+  afterAll(async () => api?.close());
+
+  it('a second connection for the same origin is 409, also when spelled differently or moved onto it', async () => {
+    const add = (baseUrl: string) =>
+      api.request('POST', '/git-providers', {
+        token: member.adminToken,
+        body: { kind: 'gitlab', baseUrl, token: 'glpat-x', verify: false },
+      });
+    expect((await add('https://git.acme.dev')).status).toBe(201);
+    const again = await add('https://GIT.acme.dev:443/api/v4');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already has a gitlab connection for https://git.acme.dev');
+    const other = await add('https://git.acme.dev:8443');
+    expect(other.status).toBe(201);
+    const moved = await api.request('PATCH', `/git-providers/${other.body.id}`, {
+      token: member.adminToken,
+      body: { baseUrl: 'https://git.acme.dev', verify: false },
+    });
+    expect(moved.status).toBe(409);
+    const providers = await api.request('GET', '/git-providers', { token: member.adminToken });
+    expect(providers.body.items.map((p: { baseUrl: string }) => p.baseUrl).sort()).toEqual([
+      'https://git.acme.dev',
+      'https://git.acme.dev:8443',
+    ]);
+  });
+});
