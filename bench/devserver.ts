@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer } from '../devserver/server';
+import { quietSdkRuntime } from './devserver-growth';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const LEVELS = [
@@ -52,6 +53,7 @@ async function runLevel(client: Client, taskQueue: string, concurrency: number, 
 
 /** Runs the devserver bench and prints its table. */
 export async function benchDevserver(): Promise<void> {
+  quietSdkRuntime();
   const server = await startDevServer({ port: 0 });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });

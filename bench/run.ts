@@ -1,11 +1,15 @@
 // `npm run bench [-- <name>…]`: Kiln's performance figures, each a ratio against a baseline measured in the same run.
 import { benchBuildOverhead } from './build-overhead';
 import { benchDevserver } from './devserver';
+import { benchDevserverGrowth } from './devserver-growth';
 import { benchPipeline } from './pipeline';
 import { benchWebhooks } from './webhooks';
 
 const benches: Record<string, () => Promise<void>> = {
-  devserver: benchDevserver,
+  devserver: async () => {
+    await benchDevserver();
+    await benchDevserverGrowth();
+  },
   webhooks: benchWebhooks,
   'build-overhead': benchBuildOverhead,
   pipeline: benchPipeline,

@@ -35,10 +35,11 @@ function find(ctx: Ctx, name: string | null | undefined, id?: string | null): Na
   return ns;
 }
 
-/** Ensures a namespace exists (used for `default` at start-up). */
+/** Ensures a namespace exists (used for `default` at start-up); stored, so its id survives a restart. */
 export function ensureNamespace(ctx: Ctx, name: string): void {
-  if (!ctx.state.namespaces.has(name))
-    ctx.state.namespaces.set(name, { name, id: randomUUID(), retentionDays: DEFAULT_RETENTION_DAYS });
+  if (ctx.state.namespaces.has(name)) return;
+  ctx.state.namespaces.set(name, { name, id: randomUUID(), retentionDays: DEFAULT_RETENTION_DAYS });
+  ctx.persist();
 }
 
 /** The namespace and cluster RPCs by method name. */

@@ -1,4 +1,4 @@
-// A devserver in its own process (`devserver/main.ts` via tsx) on a --db-filename, which tests kill -9.
+// A devserver in its own process (`devserver/main.ts` via tsx), which crash tests kill -9 and the bench measures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -16,11 +16,12 @@ export interface DevServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `devserver/main.ts --db-filename <file>` and connects once it printed its ready line. */
-export async function spawnDevServer(dbFilename: string): Promise<DevServerProcess> {
+/** Starts `devserver/main.ts [--db-filename <file>]` and connects once it printed its ready line. */
+export async function spawnDevServer(dbFilename?: string): Promise<DevServerProcess> {
+  const db = dbFilename ? ['--db-filename', dbFilename] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'devserver/main.ts', '--port', '0', '--db-filename', dbFilename, '--log-level', 'error'],
+    ['--import', 'tsx', 'devserver/main.ts', '--port', '0', ...db, '--log-level', 'error'],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
