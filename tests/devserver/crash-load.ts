@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import Long from 'long';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const NAMESPACE = 'default';
@@ -55,7 +56,7 @@ export function driveLoad(connection: Connection, taskQueue: string, acked: Ackn
                   activityId: `activity-${scheduled}`,
                   activityType: { name: 'ledger' },
                   taskQueue: { name: `${taskQueue}-activities` },
-                  startToCloseTimeout: { seconds: 120 },
+                  startToCloseTimeout: { seconds: Long.fromNumber(120) },
                 },
               },
             ]
