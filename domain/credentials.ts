@@ -63,12 +63,6 @@ export function resolveCredential<T extends CredentialConnection>(
   return connections.find((c) => (kind == null || c.kind === kind) && connectionOrigin(c) === wanted);
 }
 
-/** True when `url` is on exactly `origin` (as returned by `originOf`). */
-export function sameOrigin(url: string, origin: string): boolean {
-  const actual = originOf(url);
-  return actual != null && actual === originOf(origin);
-}
-
 /** Words for the build log and API answers when a URL has no connection: nothing is sent. */
 export function noConnectionMessage(url: string): string {
   const origin = originOf(url) ?? 'this repository';
