@@ -79,6 +79,36 @@ export default tseslint.config(
     },
   },
   {
+    // domain/ holds the pure rules every layer shares (which credential for a URL, what a kubeconfig may hold):
+    // no I/O, so no Node builtins and nothing from the layers that do I/O.
+    files: ['domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins
+            .flatMap((name) => [name, `node:${name}`])
+            .map((name) => ({ name, message: 'domain/ is pure: no Node builtins.' })),
+          patterns: [
+            {
+              group: [
+                '**/activities/**',
+                '**/db/**',
+                '**/api/**',
+                '**/worker/**',
+                '**/server/**',
+                '**/devserver/**',
+                '**/ui/**',
+              ],
+              allowTypeImports: true,
+              message: 'domain/ is pure: it imports these as types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
