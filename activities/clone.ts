@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from './errors';
-import { openGitSession, parseRemote, type GitRunnerOptions } from './git-command';
+import { openGitSession, parseRemote, type GitRunnerOptions, type GitSession } from './git-command';
 import { validateGitRef, validateSha } from './git-ref';
 import type { LogSink } from './log-sink';
 
@@ -24,6 +24,12 @@ export interface CloneInput {
   notice?: string | null;
   /** Recurse into submodules (off unless the service enables it). */
   submodules?: boolean;
+  /**
+   * The sha was named by a person, not by the provider's signed delivery: it must be on `ref` (equal to or an
+   * ancestor of its head), or the build stops. Otherwise a commit that only a fork's merge request ref holds could
+   * be built, given secrets and deployed as if it were on the branch.
+   */
+  requireOnRef?: boolean;
 }
 
 export interface CloneResult {
@@ -63,6 +69,7 @@ export function createCloneActivities(deps: CloneDeps) {
         await git.run(['init', '--quiet'], dir);
         const fetch = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-recurse-submodules'];
         await git.run([...fetch, '--', remote.url, input.sha], dir);
+        if (input.requireOnRef) await requireCommitOnRef(git, remote.url, dir, input.sha, input.ref);
         await git.run(['checkout', '--quiet', '--detach', input.sha, '--'], dir);
         if (input.submodules) await git.run(['submodule', 'update', '--init', '--recursive', '--depth', '1'], dir);
       } catch (error) {
@@ -110,6 +117,22 @@ export function createCloneActivities(deps: CloneDeps) {
 }
 
 export type CloneActivities = ReturnType<typeof createCloneActivities>;
+
+// The branch's history without file contents is enough to tell whether the sha is on it.
+async function requireCommitOnRef(git: GitSession, url: string, dir: string, sha: string, ref: string) {
+  const fullRef = ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
+  await git.run(['fetch', '--quiet', '--filter=blob:none', '--no-tags', '--', url, `+${fullRef}:refs/kiln/on`], dir);
+  const base = await git.run(['merge-base', sha, 'refs/kiln/on'], dir).then(
+    (result) => result.stdoutLines[0]?.trim(),
+    () => undefined, // no common history at all
+  );
+  if (base === sha) return;
+  throw buildFailure(
+    BuildErrorType.InvalidGitRef,
+    `Commit ${sha.slice(0, 12)} is not on ${fullRef}: a build of a named commit must name a branch or tag that ` +
+      'contains it. Pick the right branch, or build the merge request through its webhook.',
+  );
+}
 
 /** The workspace folder of a build; refuses ids that could escape `workspaceRoot`. */
 export function workspaceDir(workspaceRoot: string, buildId: string): string {

@@ -28,6 +28,8 @@ export function createSourceActivities({ db, cipher, workspaceRoot }: SourceDeps
     const { build, service } = loaded;
     const token = loaded.git?.token;
     let sha = build.sha;
+    // A sha a person typed (manual trigger, or a retry of one) must be on the branch; a resolved head always is.
+    const requireOnRef = build.event === 'manual' && sha != null;
     if (!sha) {
       sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref: build.ref, token });
       await updateBuildProgress(db, buildId, { sha });
@@ -42,6 +44,7 @@ export function createSourceActivities({ db, cipher, workspaceRoot }: SourceDeps
       token,
       notice: loaded.gitNotice,
       submodules,
+      requireOnRef,
     });
     return { checkoutDir: result.dir, sha: result.sha };
   }

@@ -90,6 +90,27 @@ describe('cloneRepository', () => {
     await expect(cloneRepository(input)).rejects.toThrow(/^Git clone failed: /);
   });
 
+  it('builds a named commit only when it is on the named branch, not one only a merge request ref holds', async () => {
+    const forkSha = await server.commitOnRef('app', 'refs/merge-requests/1/head', { 'version.txt': 'fork\n' });
+    const { cloneRepository } = activities();
+    const base = { repositoryUrl: repoUrl, ref: 'refs/heads/main', token, requireOnRef: true };
+
+    const fork = await rejectionOf(cloneRepository({ ...base, buildId: 'on-1', sha: forkSha }));
+    expect(fork.type).toBe('InvalidGitRef');
+    expect(fork.message).toMatch(new RegExp(`^Commit ${forkSha.slice(0, 12)} is not on refs/heads/main`));
+    await expect(stat(path.join(root, 'ws', 'on-1'))).rejects.toThrow();
+
+    // An older commit of the branch and its head both are on it.
+    const older = await cloneRepository({ ...base, buildId: 'on-2', sha: firstSha });
+    expect(await readFile(path.join(older.dir, 'version.txt'), 'utf8')).toBe('one\n');
+    const head = await cloneRepository({ ...base, buildId: 'on-3', sha: secondSha, ref: 'main' });
+    expect(await git(head.dir, 'rev-parse', 'HEAD')).toBe(secondSha);
+
+    // Without the requirement (a sha from a signed delivery), the merge request's commit is fetched as before.
+    const delivered = await cloneRepository({ ...base, buildId: 'on-4', sha: forkSha, requireOnRef: false });
+    expect(await readFile(path.join(delivered.dir, 'version.txt'), 'utf8')).toBe('fork\n');
+  });
+
   it.each([
     ['--upload-pack=touch /tmp/pwned', 'refs/heads/main'],
     [wellFormedSha, '--upload-pack=evil'],

@@ -31,6 +31,11 @@ export interface GitServer {
   ): Promise<{ url: string; sha: string }>;
   /** Adds a commit with `files` (written over the previous tree) on the repository's branch; returns its sha. */
   commit(name: string, files: Record<string, string>, message?: string): Promise<string>;
+  /**
+   * Pushes a commit with `files` on top of the branch head to `ref` (e.g. `refs/merge-requests/1/head`, as GitLab
+   * keeps a fork's merge request in the target project) without moving the branch; returns its sha.
+   */
+  commitOnRef(name: string, ref: string, files: Record<string, string>, message?: string): Promise<string>;
   /** Commits a submodule at `path` pointing to `url` at `sha` (without cloning it); returns the new commit sha. */
   addSubmodule(name: string, subPath: string, url: string, sha: string): Promise<string>;
   /** Creates a tag at the branch head (or `sha`): annotated when `message` is given, else lightweight. */
@@ -73,13 +78,16 @@ export async function startGitServer(auth: { username: string; password: string 
     exec('git', args, { cwd, env: { ...process.env, ...authorEnv } }).then((r) => r.stdout.trim());
 
   async function commit(name: string, files: Record<string, string>, message = 'update'): Promise<string> {
-    const work = path.join(workDir, name);
+    await writeFiles(path.join(workDir, name), files);
+    return commitStaged(name, message);
+  }
+
+  async function writeFiles(work: string, files: Record<string, string>): Promise<void> {
     for (const [file, content] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(work, file)), { recursive: true });
       await writeFile(path.join(work, file), content);
     }
     if (Object.keys(files).length > 0) await git(work, 'add', '--', ...Object.keys(files));
-    return commitStaged(name, message);
   }
 
   async function commitStaged(name: string, message: string): Promise<string> {
@@ -104,6 +112,18 @@ export async function startGitServer(auth: { username: string; password: string 
       return { url: `${baseUrl}/${name}.git`, sha };
     },
     commit,
+    async commitOnRef(name, ref, files, message = 'off-branch') {
+      const work = path.join(workDir, name);
+      await git(work, 'checkout', '--quiet', '--detach');
+      try {
+        await writeFiles(work, files);
+        await git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
+        await git(work, 'push', '--quiet', path.join(reposDir, `${name}.git`), `HEAD:${ref}`);
+        return await git(work, 'rev-parse', 'HEAD');
+      } finally {
+        await git(work, 'checkout', '--quiet', '--force', branches.get(name)!);
+      }
+    },
     async addSubmodule(name, subPath, url, sha) {
       const work = path.join(workDir, name);
       await git(work, 'config', '-f', '.gitmodules', `submodule.${subPath}.path`, subPath);
