@@ -30,13 +30,16 @@ export interface RunWrite {
   closed: boolean;
   closeTime: number;
   state: string;
-  events: [eventId: number, bytes: Uint8Array][];
+  /** New events as slices of the batch's `events` buffer. */
+  events: [eventId: number, offset: number, length: number][];
 }
 
 /** Everything one commit writes. */
 export interface WriteBatch {
   namespaces: { name: string; data: string }[];
   runs: RunWrite[];
+  /** Every new event of the batch, back to back: one buffer moves to the writer without a copy. */
+  events: Uint8Array;
   deleted: string[];
   /** Closed runs of `namespace` that closed before `before` (ms) are deleted. */
   sweeps: { namespace: string; before: number }[];
@@ -128,7 +131,8 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
       if (broken) return reject(broken);
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...msg, id });
+      const events = (msg as Partial<WriteBatch>).events;
+      worker.postMessage({ ...msg, id }, events ? [events.buffer as ArrayBuffer] : []);
     });
   return {
     namespaces: () => q.namespaces.all().map((row) => JSON.parse(row.data as string) as Namespace),

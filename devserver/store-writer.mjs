@@ -31,7 +31,8 @@ function apply(batch) {
   for (const ns of batch.namespaces) putNamespace.run(ns.name, ns.data);
   for (const run of batch.runs) {
     putRun.run(run.runId, run.key, run.namespace, run.closed ? 1 : 0, run.closeTime, run.state);
-    for (const [eventId, bytes] of run.events) putEvent.run(run.runId, eventId, bytes);
+    for (const [eventId, offset, length] of run.events)
+      putEvent.run(run.runId, eventId, batch.events.subarray(offset, offset + length));
   }
   for (const runId of batch.deleted) drop(runId);
   for (const { namespace, before } of batch.sweeps) {

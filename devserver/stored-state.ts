@@ -68,6 +68,12 @@ export class StoredRuns extends Map<string, WorkflowRun> {
     this.remember(run);
   }
 
+  /** Drops cached closed runs that retention is deleting from disk. */
+  forgetClosedBefore(namespace: string, before: number): void {
+    for (const [id, run] of this.recent)
+      if (run.namespace === namespace && run.closeTime < before) this.recent.delete(id);
+  }
+
   private remember(run: WorkflowRun): void {
     this.recent.set(run.runId, run);
     if (this.recent.size <= RECENT_CLOSED) return;
