@@ -26,6 +26,8 @@ export interface AppConfig {
   localUrl?: string;
   temporalNamespace: string;
   temporalUiUrl?: string;
+  /** The local builder's isolation (`KILN_LOCAL_ISOLATION`); `chroot` is announced to every signed-in user. */
+  localIsolation?: 'oci' | 'chroot';
 }
 
 /** The signed-in caller, set by the auth middleware. */

@@ -29,6 +29,8 @@ const apiEnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true')),
   KILN_TEMPORAL_UI_URL: optionalUrl,
+  /** Set as on the workers, so the UI can warn when they build without isolation. */
+  KILN_LOCAL_ISOLATION: z.enum(['oci', 'chroot']).optional(),
   /** Seconds between checks for recorded builds whose workflow Temporal does not have (they are started again). */
   KILN_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
 });

@@ -46,11 +46,13 @@ export function appConfigFrom(env: {
   KILN_LOCAL_URL?: string;
   TEMPORAL_NAMESPACE: string;
   KILN_TEMPORAL_UI_URL?: string;
+  KILN_LOCAL_ISOLATION?: 'oci' | 'chroot';
 }): AppConfig {
   return {
     publicUrl: env.KILN_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     localUrl: env.KILN_LOCAL_URL,
     temporalNamespace: env.TEMPORAL_NAMESPACE,
     temporalUiUrl: env.KILN_TEMPORAL_UI_URL,
+    localIsolation: env.KILN_LOCAL_ISOLATION,
   };
 }

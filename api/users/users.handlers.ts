@@ -4,7 +4,7 @@ import type { Database } from '../../db/client';
 import { apiTokens, organizations, users } from '../../db/schema';
 import { generateApiToken, hashApiToken } from '../../db/tokens';
 import { organizationForCreate, requireAssignableRole, requireManageable, requireRole } from '../auth';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppConfig, AppDeps, AppEnv, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
 import { listScope, withinReach } from '../scope';
 import type * as routes from './users.routes';
@@ -27,7 +27,7 @@ const tokenView = (t: Token) => ({
 });
 
 /** Handlers for `/me` and `/users`; who may do what is decided by the rules in api/auth.ts. */
-export function createUserHandlers({ db }: AppDeps) {
+export function createUserHandlers({ db, config }: AppDeps) {
   const load = async (id: string, caller: AuthUser) => {
     const [user] = await db.select().from(users).where(eq(users.id, id));
     return withinReach(caller, user, `User ${id}`);
@@ -48,7 +48,7 @@ export function createUserHandlers({ db }: AppDeps) {
   };
 
   const me: RouteHandler<typeof routes.me, AppEnv> = async (c) =>
-    c.json(view(await load(c.get('user').id, c.get('user'))), 200);
+    c.json({ ...view(await load(c.get('user').id, c.get('user'))), notices: instanceNotices(config) }, 200);
   const list: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
     const caller = c.get('user');
     requireRole(caller, 'org_admin', 'list users');
@@ -142,4 +142,12 @@ async function keepingAnInstanceAdmin<T>(
     }
     return change(tx);
   });
+}
+
+/** What every signed-in user is told about this Kiln's setup. */
+function instanceNotices(config: AppConfig): string[] {
+  if (config.localIsolation !== 'chroot') return [];
+  return [
+    'Builds run without isolation (KILN_LOCAL_ISOLATION=chroot): every build shares this machine with Kiln and other builds, without CPU or memory limits. Build trusted code only.',
+  ];
 }

@@ -40,12 +40,19 @@ const tokenParams = uuidParam.extend({
 
 const tags = ['Users'];
 const base = { tags, security: bearerSecurity };
+const meSchema = userSchema
+  .extend({
+    notices: z.array(z.string()).openapi({
+      description: 'Warnings about this Kiln every user should see (e.g. builds running without isolation)',
+    }),
+  })
+  .openapi('Me');
 export const me = createRoute({
   ...base,
   method: 'get',
   path: '/me',
   summary: 'The caller (any role)',
-  responses: { 200: jsonResponse(userSchema, 'The signed-in user'), ...commonErrors },
+  responses: { 200: jsonResponse(meSchema, 'The signed-in user'), ...commonErrors },
 });
 export const listUsers = createRoute({
   ...base,

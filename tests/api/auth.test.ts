@@ -42,7 +42,22 @@ describe('authentication', () => {
 
   it('identifies the bootstrap admin', async () => {
     const me = await api.request('GET', '/me');
-    expect(me.body).toMatchObject({ name: 'admin', role: 'instance_admin' });
+    expect(me.body).toMatchObject({ name: 'admin', role: 'instance_admin', notices: [] });
+  });
+
+  it('tells every signed-in user when local builds run without isolation', async () => {
+    const chroot = await createTestApi({ config: { localIsolation: 'chroot' } });
+    try {
+      const org = await createOrgWithMember(chroot, 'trusting');
+      const me = await chroot.request('GET', '/me', { token: org.token });
+      expect(me.body.notices).toEqual([
+        expect.stringMatching(
+          /^Builds run without isolation \(KILN_LOCAL_ISOLATION=chroot\).*Build trusted code only\.$/,
+        ),
+      ]);
+    } finally {
+      await chroot.close();
+    }
   });
 
   it('answers unknown routes and invalid bodies with JSON 4xx', async () => {

@@ -227,7 +227,7 @@ describe("another organization's admin and member", () => {
     it(`cannot read, act on, mint or delete anything of organization A (as B's ${who})`, async () => {
       const token = who === 'admin' ? b.adminToken : b.token;
       const before = await snapshot();
-      const outcomes = [];
+      const outcomes: Array<{ route: string; status: number; body: unknown }> = [];
       for (const attack of attacks) {
         const res = await api.request(attack.method, attack.path(), { token, body: attack.body?.() });
         outcomes.push({ route: `${attack.method} ${attack.path()}`, status: res.status, body: res.body });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildRecordActivities } from '../../activities/build-records';
+import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
 import { imageReferences } from '../../activities/image-names';
 import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
 import { builds, clusters, services, webhookRejections } from '../../db/schema';
@@ -155,7 +155,8 @@ describe('merge request builds', () => {
       maxParallelSubprojects: 1,
       pendingTimeoutSeconds: 60,
     });
-    const plan = (buildId: string) => new MockActivityEnvironment().run(records.beginBuild, { buildId });
+    const plan = (buildId: string): Promise<BuildPlan> =>
+      new MockActivityEnvironment().run(records.beginBuild, { buildId }) as Promise<BuildPlan>;
     expect((await plan(mrBuild.id)).autoDeploy).toBe(false);
     expect((await plan(push.body.builds[0].buildId)).autoDeploy).toBe(true);
     const view = await api.request('GET', `/builds/${mrBuild.id}`, { token: org.token });

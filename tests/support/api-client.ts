@@ -34,7 +34,12 @@ export interface TestApi {
  * a lazy connection that is never dialled — fine for suites that start no builds.
  */
 export async function createTestApi(
-  options: { temporal?: Client; clock?: () => Date; driver?: 'postgres' | 'pglite' } = {},
+  options: {
+    temporal?: Client;
+    clock?: () => Date;
+    driver?: 'postgres' | 'pglite';
+    config?: Partial<AppDeps['config']>;
+  } = {},
 ): Promise<TestApi> {
   const database = options.driver === 'pglite' ? await createEmbeddedDatabase() : await createTestDatabase();
   const cipher = createSecretCipher(randomBytes(32));
@@ -48,6 +53,7 @@ export async function createTestApi(
       publicUrl: 'https://kiln.example.com',
       localUrl: 'https://tunnel.example.dev',
       temporalNamespace: 'default',
+      ...options.config,
     },
   };
   const app = createApp(deps);

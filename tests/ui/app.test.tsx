@@ -55,6 +55,19 @@ describe('Sign-in', () => {
     expect(api.calls.filter((c) => c.path === '/services').every((c) => c.auth === 'Bearer good-token')).toBe(true);
   });
 
+  it('shows the instance notices (builds without isolation) on every screen', async () => {
+    const user = userEvent.setup();
+    const notice = 'Builds run without isolation (KILN_LOCAL_ISOLATION=chroot): … Build trusted code only.';
+    api.on('GET', '/me', () => ({ ...adminMe, notices: [notice] }));
+    api.on('GET', '/services', () => ({ items: [] }));
+    api.on('GET', '/git-providers', () => ({ items: [] }));
+    renderApp();
+    await user.type(screen.getByLabelText('API token'), 'good-token');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { name: 'Services' })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(notice);
+  });
+
   it('signs out with an explanation when the stored token stops working', async () => {
     localStorage.setItem('kiln.apiToken', 'old-token');
     api.on('GET', '/me', () => ({ status: 401, body: { error: 'Unauthorized', message: 'Invalid API token.' } }));

@@ -61,6 +61,11 @@ export function App() {
           Sign out
         </button>
       </header>
+      {(me.data.notices ?? []).map((notice) => (
+        <p key={notice} role="alert" className="banner-warning">
+          {notice}
+        </p>
+      ))}
       <main id="main" tabIndex={-1} className="page">
         <Screen />
       </main>

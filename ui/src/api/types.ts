@@ -12,6 +12,8 @@ export interface Me {
   organizationId: string;
   name: string;
   role: Role;
+  /** Warnings about this Kiln's setup shown on every screen. */
+  notices?: string[];
 }
 
 /** Registry details as Auto CI shows them (never the password). */
