@@ -3,7 +3,7 @@
 // many concurrent RPCs share one fsync. A commit writes each changed run's live state and only its new history
 // events; closed runs leave memory once their close is on disk. Chosen over a JSON journal because closed runs
 // must be readable from disk by id, by workflow id and by namespace, which is what a database's indexes give.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { DevServerLogger } from './context';
 import { CommitTracker } from './commit-tracker';
@@ -26,6 +26,8 @@ export interface Persistence {
 export async function openPersistence(file: string, log: DevServerLogger): Promise<Persistence> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const legacy = await importLegacySnapshot(file, log);
+  // Created 0600 before SQLite opens it: its -wal and -shm files take the database file's permissions.
+  await (await open(file, 'a', 0o600)).close();
   const store = await openSqliteStore(file);
   const written = new WeakMap<WorkflowRun, number>();
   const runs = new StoredRuns(store, (run) => written.set(run, run.history.length));
