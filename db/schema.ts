@@ -34,7 +34,7 @@ export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
 export const buildProfiles = ['auto', 'small', 'medium', 'large', 'extra-large', '2x-large', '4x-large'] as const;
 export const buildStatuses = ['Pending', 'Building', 'Succeeded', 'Failed', 'Cancelled'] as const;
 export const buildTriggers = ['webhook', 'api', 'retry'] as const;
-export const buildEvents = ['push', 'tag', 'merge_request', 'manual'] as const;
+export const buildEvents = ['push', 'tag', 'merge_request', 'pull_request', 'manual'] as const;
 export const logStreams = ['stdout', 'stderr', 'system'] as const;
 
 /** A monorepo sub-project selected for Auto CI. */
@@ -48,6 +48,8 @@ export interface SubprojectSetting {
 export const organizations = pgTable('organizations', {
   id: id(),
   name: text('name').notNull().unique(),
+  /** Registry mirror prefix for the base images of generated Dockerfiles (e.g. `mirror.acme.dev/dockerhub/`). */
+  baseImagePrefix: text('base_image_prefix'),
   createdAt: createdAt(),
 });
 
@@ -187,6 +189,11 @@ export const autoCiSettings = pgTable('auto_ci_settings', {
   buildForkMergeRequests: boolean('build_fork_merge_requests').notNull().default(false),
   /** Secret build arguments: encrypted JSON `{ name: value }`, passed to builds as build secrets, never as ARGs. */
   secretBuildArgsEnc: text('secret_build_args_enc'),
+  /** GitHub draft pull requests build only when this is on. */
+  buildDraftPullRequests: boolean('build_draft_pull_requests').notNull().default(false),
+  /** A Dockerfile from the Build Wizard, used only while the repository has none (the build log says so). */
+  generatedDockerfile: text('generated_dockerfile'),
+  generatedDockerignore: text('generated_dockerignore'),
   updatedAt: updatedAt(),
 });
 
@@ -211,6 +218,8 @@ export const builds = pgTable(
     tag: text('tag'),
     /** Merge request iid of a merge-request build: its images are tagged `mr-<iid>`, never with a branch name. */
     mergeRequestIid: integer('merge_request_iid'),
+    /** GitHub pull request number of a pull-request build: tagged `pr-<n>`, never a branch name, never deployed. */
+    pullRequestNumber: integer('pull_request_number'),
     /** Exact commit to build; null for manual builds until the clone resolves the branch. */
     sha: text('sha'),
     commitMessage: text('commit_message'),
