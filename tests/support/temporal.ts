@@ -1,5 +1,5 @@
 // Temporal for tests: the in-process Kiln devserver by default, or a real cluster when TEMPORAL_ADDRESS is set.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -85,6 +85,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
       await nativeConnection.close();
       await connection.close();
       await devServer?.stop();
+      if (dbFilename) await rm(path.dirname(dbFilename), { recursive: true, force: true });
     },
   };
 }
