@@ -24,7 +24,9 @@ export function triggerLine(build: BuildRow): string {
         ? `tag ${build.tag}`
         : build.event === 'merge_request'
           ? `merge request into ${build.branch}`
-          : `push to ${build.branch ?? build.ref}`;
+          : build.event === 'pull_request'
+            ? `pull request #${build.pullRequestNumber} from ${build.branch ?? build.ref}`
+            : `push to ${build.branch ?? build.ref}`;
     return `Triggered by Webhook (${build.provider ?? 'git'} ${what})`;
   }
   if (build.trigger === 'retry')

@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNull, lt, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, ne, notInArray, type SQL } from 'drizzle-orm';
 import { ensureChildBuild, listChildBuilds, loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
 import type { BuildForWorkflow, BuildRow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { builds } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
-import { isUntrustedChange } from '../domain/merge-request';
+import { describeChange, isUntrustedChange, untrustedChangeEvents } from '../domain/merge-request';
 import type { BuildStatus, BuildStep } from '../workflows/messages';
 import { writeSystemLines } from './build-log';
 import { closingLine, commitLine, describeProject, describeTimeout, isText, triggerLine } from './build-log-lines';
@@ -73,7 +73,7 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       await writeSystemLines(db, buildId, 'begin', [origin, commitLine(build)].filter(isText));
       return {
         isMonorepoParent: !build.parentBuildId && autoCi.subprojects.length > 0,
-        // Unmerged code (merge request builds, from forks or not) never reaches the cluster on its own.
+        // Unmerged code (merge and pull request builds, from forks or not) never reaches the cluster on its own.
         autoDeploy: autoCi.autoDeploy && cluster != null && !isUntrustedChange(build),
         maxParallelSubprojects: deps.maxParallelSubprojects,
         pendingTimeoutSeconds: deps.pendingTimeoutSeconds,
@@ -170,18 +170,29 @@ async function load(db: Database, cipher: SecretCipher, buildId: string): Promis
   }
 }
 
-// A merge request build replaces older builds of the same merge request only; a branch build only branch
-// builds: a fork's merge request from its own `main` must not cancel the real `main` builds.
+// A merge or pull request build replaces older builds of the same merge or pull request only; a branch build only
+// branch builds: a fork's merge request from its own `main` must not cancel the real `main` builds.
 function supersedeScope(build: BuildRow): string {
-  return build.mergeRequestIid != null ? `merge request !${build.mergeRequestIid}` : (build.branch ?? build.ref);
+  return describeChange(build) ?? build.branch ?? build.ref;
+}
+
+// Which builds count as the same change as `build`; undefined when nothing supersedes (a child, a tag, a manual sha).
+function sameChangeAs(build: BuildRow): SQL | undefined {
+  if (build.parentBuildId) return undefined;
+  if (build.mergeRequestIid != null) return eq(builds.mergeRequestIid, build.mergeRequestIid);
+  if (build.pullRequestNumber != null) return eq(builds.pullRequestNumber, build.pullRequestNumber);
+  if (!build.branch || isUntrustedChange(build)) return undefined;
+  return and(
+    eq(builds.branch, build.branch),
+    isNull(builds.mergeRequestIid),
+    isNull(builds.pullRequestNumber),
+    notInArray(builds.event, [...untrustedChangeEvents]),
+  );
 }
 
 async function olderRunningBuilds(db: Database, build: BuildRow): Promise<string[]> {
-  if (build.parentBuildId || (!build.branch && build.mergeRequestIid == null)) return [];
-  const sameChange =
-    build.mergeRequestIid != null
-      ? eq(builds.mergeRequestIid, build.mergeRequestIid)
-      : and(eq(builds.branch, build.branch!), isNull(builds.mergeRequestIid), ne(builds.event, 'merge_request'));
+  const sameChange = sameChangeAs(build);
+  if (!sameChange) return [];
   const rows = await db
     .select({ workflowId: builds.workflowId })
     .from(builds)

@@ -47,7 +47,7 @@ export function createDeployActivities({ db, cipher }: DeployDeps) {
       if (isUntrustedChange(build)) {
         throw buildFailure(
           BuildErrorType.ConfigurationError,
-          'Merge request builds are never deployed: merge the change and deploy the build of the target branch.',
+          'Merge request and pull request builds are never deployed: merge the change and deploy the build of the target branch.',
         );
       }
       const image = build.images[0];

@@ -5,6 +5,7 @@ import { loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
 import type { BuildForWorkflow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
+import { changeImageTag } from '../domain/merge-request';
 import { builderProgressSignal } from '../workflows/messages';
 import type { BuilderProgress } from '../workflows/messages';
 import { stepStartPercent } from '../workflows/progress';
@@ -67,7 +68,7 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
       if (withheld.length > 0) {
         log.write(
           'system',
-          `Secret build args ${withheld.join(', ')} are not given to merge-request builds (their code is not trusted yet); RUN --mount=type=secret steps find no file.`,
+          `Secret build args ${withheld.join(', ')} are not given to merge or pull request builds (their code is not trusted yet); RUN --mount=type=secret steps find no file.`,
         );
       }
       // Every heartbeat carries the latest details: a later beat must not erase the record of a finished push.
@@ -139,6 +140,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
       branch: build.branch ?? undefined,
       tag: build.tag ?? undefined,
       mergeRequestIid: build.mergeRequestIid,
+      pullRequestNumber: build.pullRequestNumber,
     }),
     cacheRef: `${imageRepository(naming)}:${cacheTag(build)}`,
     registry: auth,
@@ -146,9 +148,10 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
   };
 }
 
-// Merge request builds keep their own layer cache, so unmerged code cannot seed the one branch builds reuse.
+// Merge and pull request builds keep their own layer cache, so unmerged code cannot seed the one branch builds reuse.
 function cacheTag(build: BuildForWorkflow['build']): string {
-  return build.mergeRequestIid != null ? `buildcache-mr-${build.mergeRequestIid}` : 'buildcache';
+  const change = changeImageTag(build);
+  return change !== undefined ? `buildcache-${change}` : 'buildcache';
 }
 
 /** After a worker crash mid-build: if the previous attempt's push is on the registry, report it instead of rebuilding. */

@@ -1,4 +1,4 @@
-import { mergeRequestImageTag } from '../domain/merge-request';
+import { changeImageTag } from '../domain/merge-request';
 
 export interface ImageNameInput {
   /** host[:port] of the registry, e.g. `harbor.example.com`. */
@@ -17,6 +17,8 @@ export interface ImageNameInput {
   tag?: string;
   /** Merge request iid: the image is tagged `mr-<iid>` and the sha only, never the (source) branch name. */
   mergeRequestIid?: number | null;
+  /** Pull request number: the image is tagged `pr-<n>` and the sha only, never the (head) branch name. */
+  pullRequestNumber?: number | null;
 }
 
 const maxTagLength = 128;
@@ -24,14 +26,13 @@ const maxTagLength = 128;
 /**
  * Full image references to push: `<registry>/<project>/<prefix><name>:<sha>` first (the canonical one),
  * then the sanitized branch tag, then the git tag for tag pushes; duplicates dropped. A merge request build gets
- * `mr-<iid>` instead: a fork's `main` must never overwrite the real `:main`.
+ * `mr-<iid>` instead and a pull request build `pr-<n>`: a fork's `main` must never overwrite the real `:main`.
  */
 export function imageReferences(input: ImageNameInput): string[] {
   const repository = imageRepository(input);
+  const change = changeImageTag(input);
   const named =
-    input.mergeRequestIid != null
-      ? [mergeRequestImageTag(input.mergeRequestIid)]
-      : [input.branch && sanitizeTag(input.branch), input.tag && sanitizeTag(input.tag)];
+    change !== undefined ? [change] : [input.branch && sanitizeTag(input.branch), input.tag && sanitizeTag(input.tag)];
   const tags = [sanitizeTag(input.sha), ...named];
   const unique = [...new Set(tags.filter((tag): tag is string => typeof tag === 'string' && tag !== ''))];
   if (unique[0] !== sanitizeTag(input.sha) || unique[0] === '') {

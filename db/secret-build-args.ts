@@ -1,3 +1,4 @@
+import { isUntrustedChange, type ChangeOrigin } from '../domain/merge-request';
 import type { SecretCipher } from './crypto';
 
 /** Build-arg names Kiln accepts, plain or secret: shell variable names (also valid Secret keys and secret ids). */
@@ -33,11 +34,11 @@ export function applySecretBuildArgChanges(
 
 /**
  * Whether a build is trusted: only those receive the service's secret build args and share the layer cache.
- * Merge-request builds are not: the builds table does not record whether the source was a fork, and code from a
- * merge request is not reviewed yet. (The seam for a finer rule once builds record their source project.)
+ * Merge request and pull request builds are not: the builds table does not record whether the source was a fork,
+ * and their code is not reviewed yet. (The seam for a finer rule once builds record their source project.)
  */
-export function receivesSecretBuildArgs(build: { event: string }): boolean {
-  return build.event !== 'merge_request';
+export function receivesSecretBuildArgs(build: ChangeOrigin): boolean {
+  return !isUntrustedChange(build);
 }
 
 /**

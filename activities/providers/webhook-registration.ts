@@ -26,7 +26,8 @@ export interface RegisterWebhookResult {
 
 // The same events api/services/webhook-info.routes.ts tells users to tick by hand.
 const gitlabEvents = ['push_events', 'tag_push_events', 'merge_requests_events'] as const;
-const githubEvents = ['push'];
+// Pull requests build `refs/pull/<n>/head`; a hook registered before that (push only) is updated on the next click.
+const githubEvents = ['push', 'pull_request'];
 
 /** Creates Kiln's webhook in the project/repository, or leaves a matching one alone (idempotent). */
 export async function registerWebhook(input: RegisterWebhookInput): Promise<RegisterWebhookResult> {

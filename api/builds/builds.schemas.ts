@@ -19,6 +19,14 @@ export const buildSchema = z
     mergeRequestIid: z.number().nullable().openapi({
       description: 'Merge request builds: tagged `mr-<iid>` and the sha (never a branch name), never deployed',
     }),
+    pullRequestNumber: z
+      .number()
+      .nullable()
+      .openapi({
+        description:
+          'GitHub pull request builds (event `pull_request`, ref `refs/pull/<n>/head`, branch = head branch): tagged ' +
+          '`pr-<n>` and the sha (never a branch name), never deployed',
+      }),
     sha: z.string().nullable(),
     commitMessage: z.string().nullable(),
     commitAuthor: z.string().nullable(),

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { and, desc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, notInArray } from 'drizzle-orm';
 import { checkClusterConnectivity, requiredPermissions } from '../../activities/kubernetes/client';
 import { getDeploymentStatus, rollbackService } from '../../activities/kubernetes/deploy';
 import { builds, clusters } from '../../db/schema';
+import { untrustedChangeEvents } from '../../domain/merge-request';
 import type { AppDeps, AppEnv } from '../deps';
 import { requireRole } from '../auth';
 import { apiError } from '../errors';
@@ -118,9 +119,10 @@ export function kubernetesRouter({ db, cipher }: AppDeps) {
           eq(builds.status, 'Succeeded'),
           isNotNull(builds.digest),
           isNull(builds.parentBuildId),
-          // Merge request images are unmerged code: a rollback never deploys one.
+          // Merge and pull request images are unmerged code: a rollback never deploys one.
           isNull(builds.mergeRequestIid),
-          ne(builds.event, 'merge_request'),
+          isNull(builds.pullRequestNumber),
+          notInArray(builds.event, [...untrustedChangeEvents]),
         ),
       )
       .orderBy(desc(builds.finishedAt))

@@ -25,7 +25,7 @@ export function createAutoCiHandlers({ db, cipher }: AppDeps) {
     const current = await loadSettings(db, service.id);
     const { secretBuildArgs, ...input } = c.req.valid('json');
     if (input.buildForkMergeRequests !== undefined && input.buildForkMergeRequests !== current.buildForkMergeRequests)
-      requireRole(c.get('user'), 'org_admin', 'change whether merge requests from forks are built');
+      requireRole(c.get('user'), 'org_admin', 'change whether merge requests and pull requests from forks are built');
     const next = { ...current, ...input };
     next.secretBuildArgsEnc = nextSecretBuildArgs(cipher, {
       sealed: current.secretBuildArgsEnc,
@@ -95,6 +95,7 @@ async function describe(db: Database, cipher: SecretCipher, service: ServiceRow,
     supersedeRunning: settings.supersedeRunning,
     submodules: settings.submodules,
     buildForkMergeRequests: settings.buildForkMergeRequests,
+    buildDraftPullRequests: settings.buildDraftPullRequests,
     registry: registry
       ? { id: registry.id, name: registry.name, kind: registry.kind, url: registry.url, project: registry.project }
       : null,

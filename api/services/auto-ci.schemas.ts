@@ -42,11 +42,15 @@ function buildArgMap<T extends z.ZodType>(value: T) {
 }
 
 const forkDescription =
-  'Build merge requests whose source project is a fork (off by default; changing it needs an organization admin). ' +
+  'Build GitLab merge requests whose source project is a fork, and GitHub pull requests whose head repository is ' +
+  'a fork (off by default; changing it needs an organization admin). ' +
   "Risk: a fork's author, who has no access to this project, chooses the code and Dockerfile that run in Kiln's " +
   'builder with network access and push to the registry under this service. Such builds get no secret build args, ' +
-  'are tagged mr-<iid> and the sha only, use their own layer cache and are never deployed. Off: answered with ' +
-  "reason 'fork_merge_request'.";
+  'are tagged mr-<iid> / pr-<n> and the sha only, use their own layer cache and are never deployed. Off: answered ' +
+  "with reason 'fork_merge_request' / 'fork_pull_request'.";
+const draftDescription =
+  'Build GitHub draft pull requests too (off by default: a draft builds once it is marked ready for review). ' +
+  "Off: answered with reason 'draft_pull_request'. Drafts from forks also need buildForkMergeRequests.";
 
 export const subprojectSchema = z
   .object({ name: dnsLabel, path: relativePath, dockerfilePath: relativePath })
@@ -81,6 +85,7 @@ export const autoCiInput = z
     supersedeRunning: z.boolean().openapi({ description: 'A newer build of the same branch cancels the running one' }),
     submodules: z.boolean().openapi({ description: 'Clone git submodules too' }),
     buildForkMergeRequests: z.boolean().openapi({ description: forkDescription }),
+    buildDraftPullRequests: z.boolean().openapi({ description: draftDescription }),
   })
   .partial()
   .openapi('AutoCiSettingsInput');
@@ -104,6 +109,7 @@ export const autoCiSchema = z
     supersedeRunning: z.boolean(),
     submodules: z.boolean(),
     buildForkMergeRequests: z.boolean().openapi({ description: forkDescription }),
+    buildDraftPullRequests: z.boolean().openapi({ description: draftDescription }),
     registry: z
       .object({ id: z.string(), name: z.string(), kind: z.string(), url: z.string(), project: z.string() })
       .nullable(),

@@ -43,7 +43,7 @@ const rotateWebhookSecret = createRoute({
 
 const events = {
   gitlab: ['Push events', 'Tag push events', 'Merge request events'],
-  github: ['push'],
+  github: ['push', 'pull_request'],
 };
 
 /** `/services/{id}/webhook` router. */

@@ -21,16 +21,8 @@ export function decideForService(
     };
   }
   const { candidate } = intent;
-  if (candidate.mergeRequest?.fromFork && !settings.buildForkMergeRequests) {
-    return {
-      kind: 'skip',
-      reason: 'fork_merge_request',
-      message:
-        `Merge request !${candidate.mergeRequest.iid} comes from a fork, so its code is not trusted and was not built. ` +
-        `To build such merge requests, enable "Build merge requests from forks" in the Auto CI settings of ${service.name} ` +
-        '(fork builds get no secret build args and are never deployed).',
-    };
-  }
+  const untrusted = changeSkip(candidate, service);
+  if (untrusted) return untrusted;
   if (candidate.filterBranch !== undefined && !matchesBranchFilter(settings.branchFilter, candidate.filterBranch)) {
     return {
       kind: 'skip',
@@ -42,4 +34,33 @@ export function decideForService(
     return { kind: 'skip', reason: 'skip_ci', message: `Commit ${candidate.sha.slice(0, 8)} is marked [skip ci].` };
   }
   return intent;
+}
+
+// Fork merge/pull requests need the (admin-only) fork setting; GitHub drafts need the draft setting.
+function changeSkip(candidate: BuildCandidate, service: WebhookService): ServiceDecision | undefined {
+  const { change } = candidate;
+  const settings = service.settings;
+  if (!change || !settings) return undefined;
+  const named = change.kind === 'pull_request' ? `Pull request #${change.number}` : `Merge request !${change.number}`;
+  if (change.fromFork && !settings.buildForkMergeRequests) {
+    return {
+      kind: 'skip',
+      reason: change.kind === 'pull_request' ? 'fork_pull_request' : 'fork_merge_request',
+      message:
+        `${named} comes from a fork, so its code is not trusted and was not built. ` +
+        `To build such ${change.kind === 'pull_request' ? 'pull' : 'merge'} requests, an organization admin enables ` +
+        `"Build merge requests and pull requests from forks" in the Auto CI settings of ${service.name} ` +
+        '(fork builds get no secret build args and are never deployed).',
+    };
+  }
+  if (change.draft && !settings.buildDraftPullRequests) {
+    return {
+      kind: 'skip',
+      reason: 'draft_pull_request',
+      message:
+        `${named} is a draft: not built. It builds when marked ready for review, or enable ` +
+        `"Build draft pull requests" in the Auto CI settings of ${service.name}.`,
+    };
+  }
+  return undefined;
 }

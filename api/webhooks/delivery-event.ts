@@ -6,9 +6,20 @@ export interface ProjectRef {
   path?: string;
 }
 
+/** An unmerged change under review: a GitLab merge request or a GitHub pull request. */
+export interface ChangeRequest {
+  kind: 'merge_request' | 'pull_request';
+  /** The merge request iid or pull request number: images are tagged `mr-<iid>` / `pr-<n>`. */
+  number: number;
+  /** The source project/repository is not the target one (or the payload does not say): untrusted. */
+  fromFork: boolean;
+  /** A GitHub draft pull request (built only when the service's Auto CI says so). */
+  draft?: boolean;
+}
+
 /** A Git change Kiln may build. */
 export interface BuildCandidate {
-  event: 'push' | 'tag' | 'merge_request';
+  event: 'push' | 'tag' | 'merge_request' | 'pull_request';
   ref: string;
   branch?: string;
   tag?: string;
@@ -20,8 +31,8 @@ export interface BuildCandidate {
   filterBranch?: string;
   /** Every path the pushed commits touched; absent when the payload cannot list them all (then all sub-projects build). */
   changedPaths?: string[];
-  /** Set for merge requests: its iid (images are tagged `mr-<iid>`) and whether the source project is a fork. */
-  mergeRequest?: { iid: number; fromFork: boolean };
+  /** Set for merge requests and pull requests. */
+  change?: ChangeRequest;
 }
 
 /** Why a verified delivery does not build, in words for the provider's "Recent deliveries" view. */
@@ -29,16 +40,21 @@ export type SkipReason =
   | 'branch_deleted'
   | 'tag_deleted'
   | 'merge_request_action'
+  | 'pull_request_action'
+  | 'draft_pull_request'
   | 'unsupported_ref'
   | 'auto_ci_disabled'
   | 'branch_not_in_filter'
   | 'skip_ci'
   | 'fork_merge_request'
+  | 'fork_pull_request'
   | 'invalid_ref';
 
 /** What a delivery asks for, decided from the event header and body alone (before any service settings). */
 export type DeliveryIntent =
   | { kind: 'build'; candidate: BuildCandidate }
+  /** A merge request or pull request was closed or merged: its running builds are cancelled. */
+  | { kind: 'close'; change: Pick<ChangeRequest, 'kind' | 'number'>; message: string }
   | { kind: 'skip'; reason: SkipReason; message: string }
   | { kind: 'ping' }
   | { kind: 'not_processed' };

@@ -52,6 +52,14 @@ const mergeRequestSchema = z.object({
   }),
 });
 
+// Closing or merging needs only the iid: its running builds are cancelled, whatever else the payload holds.
+const closedMergeRequest = z.object({
+  object_attributes: z.object({
+    iid: z.number().int().positive().max(2_147_483_647),
+    action: z.enum(['close', 'merge']),
+  }),
+});
+
 const hookKinds: Record<string, 'push' | 'tag_push' | 'merge_request'> = {
   'Push Hook': 'push',
   'Tag Push Hook': 'tag_push',
@@ -69,6 +77,8 @@ export function parseGitlabDelivery(eventHeader: string, body: unknown): ParsedD
   if (kind === 'push' || kind === 'tag_push')
     return { project: projectRef, intent: pushIntent(pushSchema.parse(body)) };
   if (kind === 'merge_request') {
+    const closed = closedMergeRequest.safeParse(body);
+    if (closed.success) return { project: projectRef, intent: closeIntent(closed.data.object_attributes) };
     return { project: projectRef, intent: mergeRequestIntent(mergeRequestSchema.parse(body)) };
   }
   return { project: projectRef, intent: { kind: 'not_processed' } };
@@ -133,8 +143,17 @@ function mergeRequestIntent(mr: z.infer<typeof mergeRequestSchema>): DeliveryInt
       commitMessage: attrs.last_commit.message,
       commitAuthor: attrs.last_commit.author?.name ?? mr.user?.name,
       filterBranch: attrs.target_branch,
-      mergeRequest: { iid: attrs.iid, fromFork: isFromFork(mr) },
+      change: { kind: 'merge_request', number: attrs.iid, fromFork: isFromFork(mr) },
     },
+  };
+}
+
+function closeIntent(attrs: z.infer<typeof closedMergeRequest>['object_attributes']): DeliveryIntent {
+  const what = attrs.action === 'merge' ? 'was merged' : 'was closed';
+  return {
+    kind: 'close',
+    change: { kind: 'merge_request', number: attrs.iid },
+    message: `Merge request !${attrs.iid} ${what}`,
   };
 }
 

@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from '../deps';
 import { authenticatedServices } from './authenticate';
+import { cancelClosedChange } from './cancel-closed-change';
 import type { DeliveryIntent, ParsedDelivery } from './delivery-event';
 import { deliveryIdentity, redeliveryIdentity } from './delivery-key';
 import { findServicesForProject, type WebhookService } from './find-services';
@@ -131,6 +132,10 @@ export function createWebhookIntake(deps: AppDeps) {
         services: targets.map((t) => ({ serviceId: t.service.id })),
         deliveryId: targets[0]!.deliveryId,
       };
+    }
+    if (parsed.intent.kind === 'close') {
+      const closed = await cancelClosedChange(deps, parsed.intent, targets);
+      return { ...closed, deliveryId: targets[0]!.deliveryId };
     }
     const intent = parsed.intent as BuildOrSkip;
     const { outcomes, pending } = await recordServiceBuilds(deps, delivery, intent, targets, parsed.project?.id);

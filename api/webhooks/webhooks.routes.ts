@@ -23,13 +23,23 @@ const resultSchema = z
     skipped: z
       .array(z.object({ serviceId: z.string(), service: z.string(), reason: z.string(), message: z.string() }))
       .optional(),
+    cancelled: z
+      .array(z.object({ serviceId: z.string(), service: z.string(), buildId: z.string() }))
+      .optional()
+      .openapi({
+        description:
+          'A closed pull request, or a closed or merged merge request: its running builds, cancelled (reason ' +
+          '`pull_request_closed` / `merge_request_closed`)',
+      }),
   })
   .openapi('WebhookResult');
 
 const responses = {
   200: jsonResponse(
     resultSchema,
-    'Processed: builds started (durably) or the reason none was (`reason`: e.g. fork_merge_request, invalid_ref). ' +
+    'Processed: builds started (durably) or the reason none was (`reason`: e.g. fork_merge_request, ' +
+      'fork_pull_request, draft_pull_request, pull_request_action, invalid_ref), or the builds a closed change ' +
+      'cancelled. ' +
       'Pings and ignored events get the same 200 whether or not the repository and secret matched.',
   ),
   400: jsonResponse(resultSchema, 'Malformed body or missing event header'),
@@ -39,20 +49,25 @@ const responses = {
       'admins see it in GET /webhook-rejections',
   ),
   413: jsonResponse(resultSchema, 'Payload over 25 MB'),
-  503: jsonResponse(resultSchema, 'Recorded, but the build workflow could not be started; redeliver'),
+  503: jsonResponse(
+    resultSchema,
+    "Recorded, but the build workflow could not be started (or a closed change's build not cancelled); redeliver",
+  ),
 };
 const gitlabRoute = createRoute({
   method: 'post',
   path: '/gitlab',
   tags: ['Webhooks'],
-  summary: 'GitLab webhook: Push Hook, Tag Push Hook, Merge Request Hook (X-Gitlab-Token or webhook-signature)',
+  summary:
+    'GitLab webhook: Push Hook, Tag Push Hook, Merge Request Hook (close/merge cancels its builds); X-Gitlab-Token or webhook-signature',
   responses,
 });
 const githubRoute = createRoute({
   method: 'post',
   path: '/github',
   tags: ['Webhooks'],
-  summary: 'GitHub webhook: push (X-Hub-Signature-256), ping; other events are acknowledged and ignored',
+  summary:
+    'GitHub webhook: push and pull_request (closed cancels its builds), ping (X-Hub-Signature-256); other events are acknowledged and ignored',
   responses,
 });
 

@@ -90,7 +90,7 @@ describe('merge requests from forks', () => {
     const res = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action: 'open', fork, iid: 40 }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ reason: 'fork_merge_request', builds: [] });
-    expect(res.body.message).toMatch(/Build merge requests from forks/);
+    expect(res.body.message).toMatch(/Build merge requests and pull requests from forks/);
     expect(res.body.message).not.toMatch(/Build started/);
     // A payload that leaves the source project out is treated as a fork.
     const unknownSource = gitlabMergeRequest(gl, { action: 'open', iid: 41 }) as JsonBody;

@@ -11,7 +11,6 @@ import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import {
   githubHeaders,
   githubPing,
-  githubPullRequest,
   githubPush,
   gitlabHeaders,
   gitlabMergeRequest,
@@ -175,10 +174,16 @@ describe('GitLab webhooks', () => {
       gitlabMergeRequest(gl, { action: 'update', oldrev: 'b'.repeat(40) }),
     );
     expect(pushed.body.builds).toHaveLength(1);
-    for (const action of ['update', 'close', 'merge', 'approved']) {
+    for (const action of ['update', 'approved']) {
       const res = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action }));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ reason: 'merge_request_action', builds: [] });
+    }
+    // Closing or merging builds nothing; it cancels the merge request's running builds (tests/api/pull-requests).
+    for (const action of ['close', 'merge']) {
+      const res = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action }));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ reason: 'merge_request_closed', builds: [] });
     }
     const elsewhere = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action: 'open', target: 'develop' }));
     expect(elsewhere.body.reason).toBe('branch_not_in_filter');
@@ -311,12 +316,13 @@ describe('GitHub webhooks', () => {
 
   it('answers ping and ignores other events', async () => {
     expect(await github('ping', githubPing(gh))).toEqual({ status: 200, body: { message: 'pong' } });
-    expect(await github('pull_request', githubPullRequest(gh))).toEqual({
+    const issue = { action: 'opened', issue: { number: 3 }, repository: { id: 4242, full_name: gh } };
+    expect(await github('issues', issue)).toEqual({
       status: 200,
       body: { message: 'Event type is not processed' },
     });
     // An ignored event starts nothing, so it gets the same answer whatever the secret: no probe for repositories.
-    expect(await github('pull_request', githubPullRequest(gh), 'bad')).toEqual({
+    expect(await github('issues', issue, 'bad')).toEqual({
       status: 200,
       body: { message: 'Event type is not processed' },
     });

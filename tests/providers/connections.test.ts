@@ -120,11 +120,16 @@ describe('one-click webhook registration', () => {
       projectPath: 'acme/shop',
     };
     const ghUrl = url.replace('gitlab', 'github');
-    expect((await registerWebhook({ connection, url: ghUrl, secret: 's' })).outcome).toBe('created');
+    const created = await registerWebhook({ connection, url: ghUrl, secret: 's' });
+    expect(created).toMatchObject({ outcome: 'created', events: ['push', 'pull_request'] });
     expect((await registerWebhook({ connection, url: ghUrl, secret: 's' })).outcome).toBe('unchanged');
     expect(github.repos.get('acme/shop')!.hooks).toMatchObject([
-      { events: ['push'], config: { url: ghUrl, content_type: 'json', secret: 's' } },
+      { events: ['push', 'pull_request'], config: { url: ghUrl, content_type: 'json', secret: 's' } },
     ]);
+    // A hook registered before pull requests were built (push only) is brought up to date by the next click.
+    github.repos.get('acme/shop')!.hooks[0]!.events = ['push'];
+    expect((await registerWebhook({ connection, url: ghUrl, secret: 's' })).outcome).toBe('updated');
+    expect(github.repos.get('acme/shop')!.hooks).toMatchObject([{ events: ['push', 'pull_request'] }]);
     const denied = await rejection(
       registerWebhook({ connection: { ...connection, token: 'ghp_status' }, url: ghUrl, secret: 's' }),
     );

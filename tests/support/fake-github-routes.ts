@@ -2,6 +2,28 @@
 import { type FakeRequest, type FakeResponse, type Route, route } from './fake-provider-http';
 import type { FakeGitHubHook, FakeGitHubStatus, FakeGitHubToken, FakeRepo } from './fake-github';
 
+/** Repository webhook events (docs: "Webhook events and payloads"); `*` subscribes to all of them. */
+const knownHookEvents = new Set([
+  '*',
+  'check_run',
+  'check_suite',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'issue_comment',
+  'issues',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'pull_request_review_thread',
+  'push',
+  'release',
+  'repository',
+  'status',
+  'workflow_run',
+]);
+
 export const docs = 'https://docs.github.com/rest';
 
 /** What the routes read and change. */
@@ -69,6 +91,19 @@ export function githubRoutes(state: GitHubState): Route[] {
       },
       created_at: existing?.created_at ?? now(),
       updated_at: now(),
+    };
+  };
+  // GitHub refuses event names it does not know (422), so a misspelt subscription fails here as it would there.
+  const invalidEvents = (hook: FakeGitHubHook) => {
+    const unknown = hook.events.filter((event) => !knownHookEvents.has(event));
+    if (unknown.length === 0) return undefined;
+    return {
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'Hook', code: 'custom', message: `${unknown.join(', ')} is not a valid event name` }],
+        documentation_url: docs,
+      },
     };
   };
   // GitHub masks secrets when listing hooks.
@@ -164,6 +199,8 @@ export function githubRoutes(state: GitHubState): Route[] {
       '/repos/:owner/:repo/hooks',
       withRepo('hooks', 'write', (req, repo) => {
         const hook = hookFrom(req.body);
+        const invalid = invalidEvents(hook);
+        if (invalid) return invalid;
         if (repo.hooks.some((h) => h.config.url === hook.config.url && h.events.join() === hook.events.join())) {
           return {
             status: 422,
@@ -183,7 +220,10 @@ export function githubRoutes(state: GitHubState): Route[] {
       withRepo('hooks', 'write', (req, repo) => {
         const index = repo.hooks.findIndex((h) => String(h.id) === req.params.hook_id);
         if (index < 0) return { status: 404, body: { message: 'Not Found', documentation_url: docs } };
-        repo.hooks[index] = hookFrom(req.body, repo.hooks[index]);
+        const hook = hookFrom(req.body, repo.hooks[index]);
+        const invalid = invalidEvents(hook);
+        if (invalid) return invalid;
+        repo.hooks[index] = hook;
         return { status: 200, body: hookJson(repo.hooks[index]!) };
       }),
     ),

@@ -49,13 +49,63 @@ export function githubPing(repo: string) {
   };
 }
 
-/** A GitHub `pull_request` payload (Kiln ignores these). */
-export function githubPullRequest(repo: string, action = 'opened') {
+export interface PullRequestOptions {
+  action?: string;
+  number?: number;
+  /** Head branch (the pull request's source). */
+  headRef?: string;
+  /** Base branch (what the branch filter sees). */
+  baseRef?: string;
+  /** Head sha; derived from the other options by default. */
+  sha?: string;
+  draft?: boolean;
+  merged?: boolean;
+  repoId?: number;
+  /** The head repository when it is a fork; `null` for a fork that was deleted. Default: the base repository. */
+  fork?: { id: number; fullName: string } | null;
+}
+
+/** A GitHub `pull_request` payload for `owner/repo`, shaped like the documented (and octokit's) examples. */
+export function githubPullRequest(repo: string, options: PullRequestOptions = {}) {
+  const number = options.number ?? 7;
+  const action = options.action ?? 'opened';
+  const repository = { id: options.repoId ?? 4242, name: repo.split('/')[1], full_name: repo, private: true };
+  const headRepo =
+    options.fork === null
+      ? null
+      : options.fork
+        ? { id: options.fork.id, name: options.fork.fullName.split('/')[1], full_name: options.fork.fullName }
+        : repository;
+  const headRef = options.headRef ?? 'feature/login';
+  const headSha = options.sha ?? sha(`pr-${repo}-${number}-${action}-${headRef}-${options.fork?.fullName}`);
+  const merged = options.merged ?? false;
   return {
     action,
-    number: 7,
-    pull_request: { head: { sha: sha('pr'), ref: 'feature' } },
-    repository: { id: 4242, full_name: repo },
+    number,
+    pull_request: {
+      url: `https://api.github.com/repos/${repo}/pulls/${number}`,
+      number,
+      state: action === 'closed' ? 'closed' : 'open',
+      title: 'Add login',
+      user: { login: 'octocat', id: 1 },
+      draft: options.draft ?? false,
+      merged,
+      merge_commit_sha: merged ? sha(`merge-${number}`) : null,
+      head: {
+        label: `${headRepo?.full_name.split('/')[0] ?? 'ghost'}:${headRef}`,
+        ref: headRef,
+        sha: headSha,
+        repo: headRepo,
+      },
+      base: {
+        label: `${repo.split('/')[0]}:${options.baseRef ?? 'main'}`,
+        ref: options.baseRef ?? 'main',
+        sha: sha(`base-${repo}`),
+        repo: repository,
+      },
+    },
+    repository,
+    sender: { login: 'octocat', id: 1 },
   };
 }
 
