@@ -17,6 +17,7 @@ import { servicesRouter } from './services/services.routes';
 import { autoCiRouter } from './services/auto-ci.routes';
 import { kubernetesRouter } from './kubernetes/kubernetes.routes';
 import { detectRouter } from './services/detect.routes';
+import { dockerfileRouter } from './services/dockerfile.routes';
 import { webhookInfoRouter } from './services/webhook-info.routes';
 import { deliveriesRouter } from './webhooks/deliveries.routes';
 import { webhookRejectionsRouter } from './webhooks/rejections.routes';
@@ -25,6 +26,8 @@ import { buildsRouter } from './builds/builds.routes';
 import { buildLogsRouter } from './builds/logs.routes';
 import { pipelinesRouter } from './pipelines/pipelines.routes';
 import { providerChecksRouter } from './provider-checks/provider-checks.routes';
+import { registryChecksRouter } from './registries/registry-checks.routes';
+import { workflowHistoryRouter } from './builds/workflow-history.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -32,6 +35,8 @@ export const API_PREFIX = '/api/v1';
 export function createApp(deps: AppDeps) {
   const app = createRouter().basePath(API_PREFIX);
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Public on purpose: the sign-in page names where this Kiln wrote the admin token (a path, never the token).
+  app.get('/sign-in', (c) => c.json({ adminTokenFile: deps.config.adminTokenFile ?? null }));
   app.route('/docs', docsRouter(`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs/assets`));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -50,16 +55,19 @@ export function createApp(deps: AppDeps) {
     .route('/audit-events', auditEventsRouter(deps))
     .route('/git-providers', gitProvidersRouter(deps))
     .route('/registries', registriesRouter(deps))
+    .route('/', registryChecksRouter(deps))
     .route('/clusters', clustersRouter(deps))
     .route('/services', servicesRouter(deps))
     .route('/services', autoCiRouter(deps))
     .route('/services', webhookInfoRouter(deps))
     .route('/services', detectRouter(deps))
+    .route('/services', dockerfileRouter(deps))
     .route('/', kubernetesRouter(deps))
     .route('/services', deliveriesRouter(deps))
     .route('/', webhookRejectionsRouter(deps))
     .route('/', buildsRouter(deps))
     .route('/', buildLogsRouter(deps))
+    .route('/', workflowHistoryRouter(deps))
     .route('/services', pipelinesRouter(deps))
     .route('/', providerChecksRouter(deps))
     .route('/webhook', webhooksRouter(deps));
@@ -80,7 +88,7 @@ export function createApp(deps: AppDeps) {
 /** The app's type, for `hono/client` in the UI. */
 export type KilnApp = ReturnType<typeof createApp>;
 
-const publicPaths = /^\/api\/v1\/(health|openapi\.json|docs(\/.*)?|webhook\/[^/]+)$/;
+const publicPaths = /^\/api\/v1\/(health|sign-in|openapi\.json|docs(\/.*)?|webhook\/[^/]+)$/;
 function isPublicPath(path: string): boolean {
   return publicPaths.test(path);
 }

@@ -28,6 +28,8 @@ export interface AppConfig {
   temporalUiUrl?: string;
   /** The local builder's isolation (`KILN_LOCAL_ISOLATION`); `chroot` is announced to every signed-in user. */
   localIsolation?: 'oci' | 'chroot';
+  /** Where the first start wrote the admin token (`KILN_DATA_DIR/admin-token`), shown on the sign-in page. */
+  adminTokenFile?: string;
 }
 
 /** The signed-in caller, set by the auth middleware. */

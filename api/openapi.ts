@@ -17,9 +17,9 @@ export const uuidParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: '0b5c2d4e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' }),
 });
 
-/** A JSON response entry for `createRoute({ responses })`. */
-export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
-  return { content: { 'application/json': { schema } }, description };
+/** A JSON response entry for `createRoute({ responses })`, with an optional example body. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string, example?: unknown) {
+  return { content: { 'application/json': example === undefined ? { schema } : { schema, example } }, description };
 }
 
 /** A JSON request body entry for `createRoute({ request })`. */
@@ -29,10 +29,23 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 
 /** Error responses most authenticated routes can return. */
 export const commonErrors = {
-  400: jsonResponse(errorSchema, 'Invalid input'),
-  401: jsonResponse(errorSchema, 'Missing or invalid API token'),
-  403: jsonResponse(errorSchema, 'Not allowed for this user'),
-  404: jsonResponse(errorSchema, 'Not found (or not in your organization)'),
+  400: jsonResponse(errorSchema, 'Invalid input', {
+    error: 'ValidationFailed',
+    message: 'Invalid request: name: Required',
+    issues: [{ path: 'name', message: 'Required' }],
+  }),
+  401: jsonResponse(errorSchema, 'Missing or invalid API token', {
+    error: 'Unauthorized',
+    message: 'Invalid API token: it does not exist or was revoked.',
+  }),
+  403: jsonResponse(errorSchema, 'Not allowed for this user', {
+    error: 'Forbidden',
+    message: 'Only organization admins can register registries; ask one to do it.',
+  }),
+  404: jsonResponse(errorSchema, 'Not found (or not in your organization)', {
+    error: 'NotFound',
+    message: 'Service 5f0c… not found.',
+  }),
 } as const;
 
 /** A router whose validation failures answer 400 with the shared error body. */

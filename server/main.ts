@@ -2,7 +2,8 @@
 import { PRIVATE_UMASK } from '../worker/data-dir';
 import { loadServerEnv } from './env';
 import { createLogger } from './logger';
-import { startKiln } from './start';
+import { adminTokenFile } from './setup';
+import { startKiln, startLine } from './start';
 
 // Before anything is written: files Kiln creates are its user's alone (existing ones are fixed at start).
 process.umask(PRIVATE_UMASK);
@@ -15,6 +16,8 @@ try {
     { url: kiln.url, listen: kiln.listen, temporal: kiln.temporalAddress },
     `Kiln is running on ${kiln.url} (listening on ${kiln.listen})`,
   );
+  // One plain line for the person who just typed `npm start`, next to the JSON log.
+  process.stdout.write(`${startLine(kiln.url, adminTokenFile(env.KILN_DATA_DIR))}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

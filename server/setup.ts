@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../api/deps';
 import { ensureBootstrap } from '../db/bootstrap';
@@ -39,6 +40,11 @@ export async function openKilnDatabase(settings: KilnDatabaseSettings, logger: L
   }
 }
 
+/** Where `ensureBootstrap` writes the admin token for a data dir (none for in-memory test databases). */
+export function adminTokenFile(dataDir: string | undefined): string | undefined {
+  return dataDir && dataDir !== 'memory://' ? path.resolve(dataDir, 'admin-token') : undefined;
+}
+
 /** The URLs and names the API shows users, from the environment. */
 export function appConfigFrom(env: {
   PORT: number;
@@ -47,8 +53,10 @@ export function appConfigFrom(env: {
   TEMPORAL_NAMESPACE: string;
   KILN_TEMPORAL_UI_URL?: string;
   KILN_LOCAL_ISOLATION?: 'oci' | 'chroot';
+  KILN_DATA_DIR?: string;
 }): AppConfig {
   return {
+    adminTokenFile: adminTokenFile(env.KILN_DATA_DIR),
     publicUrl: env.KILN_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     localUrl: env.KILN_LOCAL_URL,
     temporalNamespace: env.TEMPORAL_NAMESPACE,

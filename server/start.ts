@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -88,6 +89,12 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     await stop();
     throw error;
   }
+}
+
+/** "Kiln is running at <url> — admin token in <path>", the plain line `npm start` prints. */
+export function startLine(url: string, tokenFile: string | undefined): string {
+  if (tokenFile && existsSync(tokenFile)) return `Kiln is running at ${url} — admin token in ${tokenFile}`;
+  return `Kiln is running at ${url} — sign in with an API token of a Kiln user`;
 }
 
 /** The engine settings of `npm start`'s environment. */

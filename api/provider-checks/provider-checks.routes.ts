@@ -13,6 +13,8 @@ import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
 import { viaProvider } from '../pipelines/provider-failure';
 import { verifyProviderToken } from './verify-token';
+import { checkGitRepository } from './git-check';
+import { connectionOrigin, originOf } from '../../domain/credentials';
 
 const defaultBaseUrl = { gitlab: 'https://gitlab.com', github: 'https://github.com' } as const;
 
@@ -51,7 +53,37 @@ const checkErrors = {
   503: jsonResponse(errorSchema, 'The provider rate limited Kiln'),
 } as const;
 
+const gitCheckSchema = z
+  .object({ repositoryUrl: z.string(), branches: z.array(z.string()), usedToken: z.boolean(), message: z.string() })
+  .openapi('GitCheck');
+const gitCheckInput = z.object({
+  repositoryUrl: z
+    .string()
+    .url()
+    .openapi({ description: 'A repository on the Git server, e.g. https://git.acme.dev/team/app.git' }),
+  token: z.string().trim().min(1).optional().openapi({ description: 'A token not stored yet' }),
+  baseUrl: z
+    .string()
+    .url()
+    .optional()
+    .openapi({ description: 'Address the new token is for; the repository must be on it' }),
+  connectionId: z.string().uuid().optional().openapi({ description: "Use this stored connection's token" }),
+});
+
 const base = { tags: ['Git providers'], security: bearerSecurity };
+export const checkGitServer = createRoute({
+  ...base,
+  method: 'post',
+  path: '/git-checks',
+  summary:
+    'Test a Git server without the GitLab/GitHub API (a plain git server): git ls-remote of a repository with the token (organization admin)',
+  request: jsonBody(gitCheckInput),
+  responses: {
+    200: jsonResponse(gitCheckSchema, 'git reached the repository'),
+    ...commonErrors,
+    422: jsonResponse(errorSchema, 'git could not read the repository (what git said)'),
+  },
+});
 export const checkNewToken = createRoute({
   ...base,
   method: 'post',
@@ -114,6 +146,23 @@ export function providerChecksRouter({ db, cipher, config }: AppDeps) {
     const token = cipher.decrypt(provider.tokenEnc);
     return c.json(await verifyProviderToken({ kind: provider.kind, baseUrl: provider.baseUrl, token }), 200);
   };
+  const checkGit: RouteHandler<typeof checkGitServer, AppEnv> = async (c) => {
+    const user = c.get('user');
+    requireRole(user, 'org_admin', 'test Git connections');
+    const { repositoryUrl, token, connectionId, baseUrl } = c.req.valid('json');
+    const origin = baseUrl ? originOf(baseUrl) : null;
+    let stored: { token: string | null; origin: string | null } = { token: token ?? null, origin };
+    if (connectionId) {
+      const [row] = await db
+        .select()
+        .from(gitProviders)
+        .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, connectionId)));
+      const provider = withinReach(user, row, `Git provider ${connectionId}`);
+      const kept = provider.tokenEnc === '' ? null : cipher.decrypt(provider.tokenEnc);
+      stored = { token: token ?? kept, origin: connectionOrigin(provider) };
+    }
+    return c.json(await checkGitRepository({ repositoryUrl, ...stored }), 200);
+  };
   const register: RouteHandler<typeof registerServiceWebhook, AppEnv> = async (c) => {
     const user = c.get('user');
     const service = await loadVisibleService(db, user, c.req.valid('param').id);
@@ -133,5 +182,6 @@ export function providerChecksRouter({ db, cipher, config }: AppDeps) {
   return createRouter()
     .openapi(checkNewToken, checkNew)
     .openapi(checkStoredToken, checkStored)
-    .openapi(registerServiceWebhook, register);
+    .openapi(registerServiceWebhook, register)
+    .openapi(checkGitServer, checkGit);
 }

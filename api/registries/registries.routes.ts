@@ -19,11 +19,15 @@ export const registrySchema = z
     updatedAt: z.string(),
   })
   .openapi('Registry');
-// host[:port] with an optional scheme, e.g. harbor.example.com or http://127.0.0.1:5000
-const registryUrl = z
+// host[:port] with an optional scheme, e.g. harbor.example.com or http://127.0.0.1:5000. No regex flags: the
+// OpenAPI pattern is the regex source, and a trailing `/i` there would match nothing.
+export const registryUrl = z
   .string()
   .trim()
-  .regex(/^(https?:\/\/)?[a-z0-9.-]+(:\d{1,5})?\/?$/i, 'must be a registry host like harbor.example.com[:port]')
+  .regex(
+    /^([hH][tT][tT][pP][sS]?:\/\/)?[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/,
+    'must be a registry host like harbor.example.com[:port]',
+  )
   .transform((url) => url.replace(/\/+$/, ''));
 const project = z
   .string()

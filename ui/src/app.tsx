@@ -7,6 +7,8 @@ import { Login } from './login';
 import { href, useRoute } from './router';
 import { ServiceDetail } from './services/service-detail';
 import { ServicesPage } from './services/services-page';
+import { SettingsPage } from './settings/settings-page';
+import { BuildPage } from './builds/build-page';
 import { SessionContext } from './session';
 
 /** The whole UI: sign-in gate, header, and the screen for the current route. */
@@ -52,6 +54,7 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <a href={href('services')}>Services</a>
+          <a href={href('settings')}>Settings</a>
           <a href="/api/v1/docs">API</a>
         </nav>
         <span className="whoami">
@@ -80,6 +83,8 @@ function Screen() {
     return <ServicesPage creating={id === 'new'} />;
   }
   if (section === 'services' && id) return <ServiceDetail serviceId={id} tab={tab ?? 'builds'} sub={sub} />;
+  if (section === 'settings') return <SettingsPage tab={id} />;
+  if (section === 'builds' && id) return <BuildPage buildId={id} />;
   return (
     <p>
       Nothing here. <a href={href('services')}>Back to services</a>

@@ -1,6 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, setToken } from './api/client';
-import { kiln } from './api/endpoints';
+import { kiln, settingsApi } from './api/endpoints';
 import type { Me } from './api/types';
 
 /** Asks for an API token, checks it against `/me` and stores it. */
@@ -8,6 +9,14 @@ export function Login({ onSignedIn, reason }: { onSignedIn: (me: Me) => void; re
   const [token, setValue] = useState('');
   const [error, setError] = useState<string | null>(reason ?? null);
   const [busy, setBusy] = useState(false);
+  // The server knows where it wrote the admin token (KILN_DATA_DIR may be anywhere).
+  const hint = useQuery({
+    queryKey: ['sign-in-hint'],
+    queryFn: settingsApi.signInHint,
+    retry: false,
+    staleTime: Infinity,
+  });
+  const tokenFile = hint.data?.adminTokenFile;
   return (
     <main className="login">
       <form
@@ -35,8 +44,14 @@ export function Login({ onSignedIn, reason }: { onSignedIn: (me: Me) => void; re
           <span className="logo" aria-hidden="true" /> Kiln
         </h1>
         <p>
-          Sign in with an API token. On first start Kiln writes the admin&rsquo;s token to{' '}
-          <code>.kiln/admin-token</code>.
+          Sign in with an API token.{' '}
+          {tokenFile ? (
+            <>
+              On first start Kiln wrote the admin&rsquo;s token to <code className="wrap">{tokenFile}</code>.
+            </>
+          ) : (
+            <>An admin makes one for you in Settings → Users.</>
+          )}
         </p>
         <label htmlFor="api-token">API token</label>
         <input

@@ -88,8 +88,10 @@ export interface AutoCiInput {
   supersedeRunning: boolean;
   /** Clone git submodules too. */
   submodules: boolean;
-  /** Build merge requests from forks (organization admins change it); such builds get no secrets, never deploy. */
+  /** Build merge requests and pull requests from forks (organization admins change it); no secrets, never deploy. */
   buildForkMergeRequests: boolean;
+  /** Build GitHub draft pull requests (otherwise they build once marked ready for review). */
+  buildDraftPullRequests: boolean;
 }
 
 /** Auto CI settings as the server describes them, with the registry and what is still missing. */
@@ -142,12 +144,14 @@ export interface Build {
   parentBuildId: string | null;
   subproject: string | null;
   trigger: 'webhook' | 'api' | 'retry';
-  event: 'push' | 'tag' | 'merge_request' | 'manual';
+  event: 'push' | 'tag' | 'merge_request' | 'pull_request' | 'manual';
   ref: string;
   branch: string | null;
   tag: string | null;
   /** Merge request builds: tagged `mr-<iid>` and the sha, never deployed. */
   mergeRequestIid?: number | null;
+  /** GitHub pull request builds: tagged `pr-<n>` and the sha, never deployed. */
+  pullRequestNumber?: number | null;
   sha: string | null;
   commitMessage: string | null;
   commitAuthor: string | null;
@@ -156,6 +160,9 @@ export interface Build {
   currentStep: string;
   error: string | null;
   images: string[];
+  /** The manifest digest every one of `images` points at, once pushed. */
+  digest?: string | null;
+  serviceName?: string;
   workflowId: string;
   /** The workflow in the Temporal Web UI, when KILN_TEMPORAL_UI_URL is configured. */
   temporalUrl: string | null;
@@ -206,4 +213,97 @@ export interface DeploymentStatus {
   replicas: number;
   message?: string;
   namespace?: string;
+}
+
+/** A registry as `GET /registries` describes it (never the password). */
+export interface Registry {
+  id: string;
+  organizationId: string;
+  name: string;
+  kind: 'harbor' | 'dockerhub' | 'oci';
+  url: string;
+  project: string;
+  username: string;
+  hasPassword: boolean;
+  insecure: boolean;
+}
+
+/** Fields of a registry an admin adds or changes; a password left out keeps the stored one. */
+export interface RegistryInput {
+  name: string;
+  kind: Registry['kind'];
+  url?: string;
+  project: string;
+  username: string;
+  password?: string;
+  insecure: boolean;
+}
+
+/** What Test connection found for a registry (`GET /v2/` with the credentials). */
+export interface RegistryCheck {
+  host: string;
+  authenticated: boolean;
+  message: string;
+}
+
+/** What the GitLab/GitHub token check found. */
+export interface TokenCheck {
+  identity: string;
+  scopes: string[] | null;
+  expiresAt: string | null;
+  warnings: string[];
+}
+
+/** What `git ls-remote` against a repository found (Git servers without the GitLab/GitHub API). */
+export interface GitCheck {
+  repositoryUrl: string;
+  branches: string[];
+  usedToken: boolean;
+  message: string;
+}
+
+/** A runtime environment (`GET /clusters`), never the kubeconfig. */
+export interface Cluster {
+  id: string;
+  name: string;
+  mode: 'kubeconfig' | 'in-cluster';
+  context: string | null;
+  server: string | null;
+  hasKubeconfig: boolean;
+}
+
+/** `POST /clusters/{id}/check`: can Kiln work there. */
+export interface ClusterCheck {
+  ok: boolean;
+  version?: string;
+  message: string;
+  missing?: string[];
+}
+
+/** A user of the organization. */
+export interface User {
+  id: string;
+  organizationId: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  createdAt: string;
+}
+
+/** An API token's description; the secret is shown once, when it is made. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  token?: string;
+}
+
+/** One event of a build's workflow history (`GET /builds/{id}/workflow-history`). */
+export interface WorkflowEvent {
+  id: number;
+  type: string;
+  time: string | null;
+  name: string | null;
+  failure: string | null;
 }

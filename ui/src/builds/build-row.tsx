@@ -1,7 +1,9 @@
 import type { Build } from '../api/types';
 import { ChevronIcon } from '../components/icons';
 import { StatusBadge } from '../components/status-badge';
+import { href } from '../router';
 import { BuildActions } from './build-actions';
+import { BuildImages } from './build-images';
 import { BuildLog } from './build-log';
 import { BuildProgress } from './build-progress';
 import { SubBuilds } from './sub-builds';
@@ -65,13 +67,11 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
               {build.error}
             </p>
           )}
-          {build.images.length > 0 && (
-            <p className="build-meta">
-              Images:{' '}
-              {build.images.map((image) => (
-                <code key={image}>{image}</code>
-              ))}
-            </p>
+          <p className="build-meta">
+            <a href={href('builds', build.id)}>Open the build page</a> (images, digests, workflow)
+          </p>
+          {(build.images.length > 0 || subBuilds.some((child) => child.images.length > 0)) && (
+            <BuildImages build={{ ...build, children: subBuilds }} />
           )}
           {subBuilds.length > 0 && (
             <SubBuilds builds={subBuilds} now={now} onCancel={onCancel} onRetry={onRetry} busy={busy} />

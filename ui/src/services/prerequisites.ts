@@ -23,7 +23,7 @@ export function missingForAutoCi(service: Service, providers: GitProvider[] | un
 export function missingSentence(missing: string[]): string {
   const parts = missing.map((m) =>
     m === 'Git token'
-      ? 'a Git token (an admin connects GitLab/GitHub for the organization)'
+      ? 'a Git token (an organization admin connects the Git server in Settings → Git connections)'
       : `a ${m} (service settings)`,
   );
   return `Auto CI is unavailable: it needs ${parts.join(' and ')}.`;

@@ -5,6 +5,7 @@ import { kiln } from '../api/endpoints';
 import type { Service, ServiceInput } from '../api/types';
 import { Modal } from '../components/modal';
 import { useToast } from '../components/toast';
+import { href } from '../router';
 
 const empty: ServiceInput = {
   name: '',
@@ -101,9 +102,16 @@ export function ServiceForm({
         ))}
       </select>
       <p id="svc-registry-help" className="help">
-        {registries.isError
-          ? `Registries could not be loaded: ${registries.error.message}`
-          : 'Where built images are pushed. Auto CI needs one.'}
+        {registries.isError ? (
+          `Registries could not be loaded: ${registries.error.message}`
+        ) : registries.data?.items.length === 0 ? (
+          <>
+            No registry yet — <a href={href('settings', 'registries')}>add one</a> (organization admins). Auto CI needs
+            one.
+          </>
+        ) : (
+          'Where built images are pushed. Auto CI needs one.'
+        )}
       </p>
       <label htmlFor="svc-cluster">Kubernetes cluster</label>
       <select
