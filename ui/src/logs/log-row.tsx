@@ -15,11 +15,20 @@ interface LogRowProps {
   needle: string;
 }
 
+// Builders write their ordinary progress (buildah's STEP, "Copying blob", "Writing manifest") to stderr, so
+// stderr alone is not an error: only lines that say so are painted as one.
+const errorLine = /(^|[\s[])(error|err!|fatal|failed|panic)\b|level=(error|fatal)/i;
+
+/** True for a stderr line that reads as an error, not as a builder's progress. */
+export function looksLikeError(line: Pick<LogLine, 'stream' | 'text'>): boolean {
+  return line.stream === 'stderr' && errorLine.test(line.text);
+}
+
 /** One log line: its number, then its ANSI-coloured text with search matches marked. */
 export const LogRow = memo(function LogRow({ line, number, top, numberWidth, needle }: LogRowProps) {
   return (
     <div
-      className={`log-line log-${line.stream}`}
+      className={`log-line log-${line.stream}${looksLikeError(line) ? ' log-error' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: LOG_ROW_HEIGHT }}
       data-line={number}
     >
