@@ -52,6 +52,7 @@ describe('Auto CI modal', () => {
     await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'production');
     await user.click(within(dialog).getByRole('checkbox', { name: /Auto-deploy/ }));
     await user.click(within(dialog).getByRole('checkbox', { name: /cancels the running build/ }));
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Build draft pull requests (GitHub)' }));
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Auto CI settings have been saved')).toBeInTheDocument();
     expect(puts().at(-1)?.body).toEqual({
@@ -68,6 +69,7 @@ describe('Auto CI modal', () => {
       supersedeRunning: true,
       submodules: false,
       buildForkMergeRequests: false,
+      buildDraftPullRequests: true,
     });
   });
 
@@ -121,7 +123,9 @@ describe('Auto CI modal', () => {
     expect(within(dialog).getByText('Yes')).toBeInTheDocument();
     const table = within(dialog).getByRole('table');
     expect(within(table).getByText('kiwi-backend')).toBeInTheDocument();
-    await user.click(within(table).getByRole('checkbox', { name: 'Build backend' }));
+    // Detected sub-projects start selected; the user leaves the frontend out.
+    expect(within(table).getByRole('checkbox', { name: 'Build backend' })).toBeChecked();
+    await user.click(within(table).getByRole('checkbox', { name: 'Build frontend' }));
     const path = within(table).getByLabelText('Dockerfile path of backend');
     await user.clear(path);
     await user.type(path, 'backend/docker/Dockerfile');

@@ -72,6 +72,7 @@ export function someAutoCi(service: Service, patch: Partial<AutoCiSettings> = {}
     supersedeRunning: false,
     submodules: false,
     buildForkMergeRequests: false,
+    buildDraftPullRequests: false,
     registry: {
       id: service.registryId ?? 'r',
       name: 'harbor',

@@ -29,17 +29,19 @@ export interface AutoCiForm {
   supersedeRunning: boolean;
   submodules: boolean;
   buildForkMergeRequests: boolean;
+  buildDraftPullRequests: boolean;
 }
 
 /** Build profiles from smallest to largest, as the product page lists them. */
 export const BUILD_PROFILES: { value: BuildProfile; hint: string }[] = [
-  { value: 'auto', hint: 'chosen from the detection result' },
-  { value: 'small', hint: 'static sites, simple scripts' },
-  { value: 'medium', hint: 'typical Node.js/Python/Go APIs' },
-  { value: 'large', hint: 'large frontends, one monorepo service' },
-  { value: 'extra-large', hint: 'large monorepos' },
-  { value: '2x-large', hint: 'heavy Java/native builds' },
-  { value: '4x-large', hint: 'the heaviest builds' },
+  // The same words as the README's Build profiles table (CPU, memory, timeout, what `auto` picks it for).
+  { value: 'auto', hint: 'picked from what Detect found' },
+  { value: 'small', hint: '1 CPU, 2 GiB, 10 min: static sites, or nothing recognised' },
+  { value: 'medium', hint: '2 CPU, 4 GiB, 20 min: Node.js, Python, Go, Ruby and PHP services' },
+  { value: 'large', hint: '4 CPU, 8 GiB, 30 min: React, Next.js, Vue, Nuxt, Angular, Svelte frontends; monorepos' },
+  { value: 'extra-large', hint: '8 CPU, 16 GiB, 45 min: Java/Kotlin, Rust and .NET' },
+  { value: '2x-large', hint: '16 CPU, 32 GiB, 60 min: monorepos one step above their largest sub-project' },
+  { value: '4x-large', hint: '32 CPU, 64 GiB, 90 min: very large monorepos (more than 8 sub-projects)' },
 ];
 
 /** Server settings → form. */
@@ -62,6 +64,7 @@ export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiFor
     supersedeRunning: settings.supersedeRunning ?? false,
     submodules: settings.submodules ?? false,
     buildForkMergeRequests: settings.buildForkMergeRequests ?? false,
+    buildDraftPullRequests: settings.buildDraftPullRequests ?? false,
   };
 }
 
@@ -91,6 +94,7 @@ export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: str
       supersedeRunning: form.supersedeRunning,
       submodules: form.submodules,
       buildForkMergeRequests: form.buildForkMergeRequests,
+      buildDraftPullRequests: form.buildDraftPullRequests,
     },
   };
 }

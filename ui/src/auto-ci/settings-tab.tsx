@@ -95,10 +95,10 @@ function RegistrySection({ service, settings, form, set }: SettingsTabProps) {
           <input
             id="autoci-prefix"
             value={form.imagePrefix}
-            placeholder="e.g. kiwi-"
+            placeholder="e.g. shop-"
             onChange={(e) => set('imagePrefix', e.target.value)}
           />
-          <p className="help">Prepended to each sub-project: kiwi- + backend → kiwi-backend.</p>
+          <p className="help">Prepended to each sub-project: shop- + backend → shop-backend.</p>
         </div>
       </div>
     </>
@@ -151,12 +151,23 @@ function BuildSection({ service, form, set }: SettingsTabProps) {
         checked={form.buildForkMergeRequests}
         onChange={(v) => set('buildForkMergeRequests', v)}
       >
-        Build merge requests from forks
+        Build merge requests and pull requests from forks
       </Toggle>
       <p className="help warning">
         A fork&apos;s author chooses the code and Dockerfile that run in Kiln&apos;s builder and push to your registry.
-        Fork builds get no secret build args, are tagged <code>mr-&lt;iid&gt;</code> and never deploy. Only organization
-        admins can change this.
+        Fork builds get no secret build args, are tagged <code>mr-&lt;iid&gt;</code> or <code>pr-&lt;n&gt;</code> and
+        never deploy. Only organization admins can change this.
+      </p>
+      <Toggle
+        id="autoci-draft-prs"
+        checked={form.buildDraftPullRequests}
+        onChange={(v) => set('buildDraftPullRequests', v)}
+      >
+        Build draft pull requests (GitHub)
+      </Toggle>
+      <p className="help">
+        Off: a draft builds once it is marked ready for review. Pull request builds are tagged <code>pr-&lt;n&gt;</code>
+        , never deploy, and a closed pull request cancels its running build.
       </p>
       <label className="check">
         <input

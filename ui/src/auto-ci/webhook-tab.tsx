@@ -122,8 +122,11 @@ function Instructions({ webhook }: { webhook: WebhookInfo }) {
           <strong>Secret</strong>: paste the token.
         </li>
         <li>
-          Choose <strong>Just the push event</strong>: Kiln builds GitHub pushes only; other events are acknowledged and
-          ignored.
+          Choose <strong>Let me select individual events</strong> and tick <strong>Pushes</strong> and{' '}
+          <strong>Pull requests</strong>: pushes build branches and tags; pull requests build{' '}
+          <code>refs/pull/&lt;n&gt;/head</code> as <code>pr-&lt;n&gt;</code> (never deployed), and closing one cancels
+          its build. Other events are acknowledged and ignored. An organization admin can also let Kiln register it with
+          both events: <code>POST /api/v1/services/&#123;id&#125;/webhook/register</code>.
         </li>
         <li>
           Click <strong>Add webhook</strong>; the ping delivery should show a green tick under{' '}

@@ -46,5 +46,6 @@ export function triggerText(build: Build): string {
 /** The branch or tag the build ran against. */
 export function buildRef(build: Build): string {
   if (build.mergeRequestIid != null) return `merge request !${build.mergeRequestIid} (${build.branch ?? build.ref})`;
+  if (build.pullRequestNumber != null) return `pull request #${build.pullRequestNumber} (${build.branch ?? build.ref})`;
   return build.tag ? `tag ${build.tag}` : (build.branch ?? build.ref.replace(/^refs\/(heads|tags)\//, ''));
 }
