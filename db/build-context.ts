@@ -61,6 +61,8 @@ export interface BuildForWorkflow {
     buildChangedOnly: boolean;
     supersedeRunning: boolean;
     submodules: boolean;
+    /** The Build Wizard's files ("Use for builds"), used only while the repository has no Dockerfile. */
+    wizardDockerfile: { dockerfile: string; dockerignore: string } | null;
   };
   /** False for merge-request builds: no secret build args, no shared layer cache (db/secret-build-args.ts). */
   trusted: boolean;
@@ -144,6 +146,9 @@ export async function loadBuildForWorkflow(
       buildChangedOnly: settings?.buildChangedOnly ?? true,
       supersedeRunning: settings?.supersedeRunning ?? true,
       submodules: settings?.submodules ?? false,
+      wizardDockerfile: settings?.generatedDockerfile
+        ? { dockerfile: settings.generatedDockerfile, dockerignore: settings.generatedDockerignore ?? '' }
+        : null,
     },
     trusted,
     secrets: secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createBuildRecordActivities } from '../activities/build-records';
+import { createBuildWizardActivities } from '../activities/build-wizard';
 import type { BuilderDriver } from '../activities/builders/builder';
 import { createKubernetesBuilder } from '../activities/builders/kubernetes';
 import type { IsolationStatus } from '../activities/builders/isolation';
@@ -40,6 +41,7 @@ export function createBuildQueueActivities(deps: ActivityDeps) {
     }),
     ...createSourceActivities({ db, cipher, workspaceRoot }),
     ...createDetectServiceActivities({ db, cipher, workspaceRoot }),
+    ...createBuildWizardActivities({ db, cipher, workspaceRoot }),
     ...createDeployActivities({ db, cipher }),
     ...createCommitStatusActivities({ db, cipher, publicUrl: deps.publicUrl, logger: deps.logger }),
   };

@@ -41,6 +41,8 @@ export interface BuildRequest {
   /** Dockerfile path relative to the repository root. */
   dockerfilePath: string;
   buildArgs: Record<string, string>;
+  /** The Build Wizard's Dockerfile ("Use for builds"): the builder uses it only when `dockerfilePath` does not exist. */
+  wizardDockerfile?: { dockerfile: string; dockerignore: string };
   /**
    * Secret build args: given to the build as build secrets (`RUN --mount=type=secret,id=NAME` reads
    * `/run/secrets/NAME`), never as ARGs, so they stay out of the image config and history.

@@ -10,6 +10,7 @@ import { buildahFailure, buildahStorageArgs, organizationStore, writeAuthFile, w
 import { isolationUnavailableFailure, outOfMemoryFailure, setUpIsolation } from './isolation';
 import type { BuildIsolation, IsolationStatus, LocalIsolationMode } from './isolation';
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
+import { wizardDockerfileLine, wizardFilesFor } from './wizard-dockerfile';
 
 export interface LocalBuilderOptions {
   /** Under KILN_DATA_DIR: one buildah image store per organization (its layer cache), temp files, network config. */
@@ -95,7 +96,9 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
 
   async function buildAndPush(job: Job, checkoutDir: string): Promise<BuildOutput> {
     const { request, ctx } = job;
-    const { contextDir, dockerfile } = await resolvePaths(checkoutDir, request);
+    const wizard = await wizardFilesFor(checkoutDir, request, job.tmpDir);
+    if (wizard) ctx.log.write('system', wizardDockerfileLine);
+    const { contextDir, dockerfile } = await resolvePaths(checkoutDir, request, wizard?.dockerfile);
     assertImagesOnRegistry(request);
     await checkRegistryLogin(request.registry);
     const auth = await writeAuthFile(request.registry);
@@ -107,7 +110,18 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       const secrets = await writeBuildSecretFiles(job.tmpDir, request.secretBuildArgs ?? {});
       const tags = request.images.flatMap((image) => ['--tag', image]);
       const layers = request.untrusted ? '--layers=false' : '--layers';
-      const bud = ['bud', ...job.isolation.budArgs, layers, '--authfile', auth.path, ...tls, '-f', dockerfile];
+      const ignore = wizard?.ignoreFile ? ['--ignorefile', wizard.ignoreFile] : [];
+      const bud = [
+        'bud',
+        ...job.isolation.budArgs,
+        layers,
+        '--authfile',
+        auth.path,
+        ...tls,
+        ...ignore,
+        '-f',
+        dockerfile,
+      ];
       await run('build', [...bud, ...buildArgs.argv, ...secrets, ...tags, contextDir], job, buildArgs.env);
       ctx.phase?.('push');
       for (const image of request.images) {

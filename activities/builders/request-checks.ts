@@ -6,7 +6,7 @@ import { buildArgNamePattern } from '../../db/secret-build-args';
 import type { BuildRequest } from './builder';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
-export async function resolvePaths(checkoutDir: string, request: BuildRequest) {
+export async function resolvePaths(checkoutDir: string, request: BuildRequest, wizardDockerfile?: string) {
   const root = await realpath(checkoutDir);
   // Symlinks are resolved first: a repository must not point the build at files outside its checkout.
   const inside = async (rel: string) => {
@@ -14,7 +14,8 @@ export async function resolvePaths(checkoutDir: string, request: BuildRequest) {
     return abs != null && (abs === root || abs.startsWith(root + path.sep)) ? abs : null;
   };
   const contextDir = await inside(request.contextPath || '.');
-  const dockerfile = await inside(request.dockerfilePath);
+  // The Build Wizard's file lives outside the checkout (in the build's temp folder), so the repository cannot touch it.
+  const dockerfile = wizardDockerfile ?? (await inside(request.dockerfilePath));
   const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
   if (!isFile) {
     const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(

@@ -125,6 +125,71 @@ export function createGitHubClient({ baseUrl, token, timeoutMs = 30_000 }: GitHu
             : null;
         return { login: data.login, scopes };
       }),
+    /** The repository's default branch. */
+    defaultBranch: (repoPath: string) =>
+      call(
+        'reading the repository',
+        repoPath,
+        async () => (await octokit.rest.repos.get(splitRepo(repoPath))).data.default_branch,
+      ),
+    /** Open pull requests from `branch` of this repository (`GET /repos/{o}/{r}/pulls?head=owner:branch`). */
+    openPullRequests: (repoPath: string, branch: string) =>
+      call('looking for an open pull request', repoPath, async () => {
+        const { owner, repo } = splitRepo(repoPath);
+        const { data } = await octokit.rest.pulls.list({
+          owner,
+          repo,
+          state: 'open',
+          head: `${owner}:${branch}`,
+          per_page: 10,
+        });
+        return data.map((pull) => ({ number: pull.number, url: pull.html_url }));
+      }),
+    /** The commit sha a branch points at, or null when it does not exist. */
+    branchSha: (repoPath: string, branch: string) =>
+      call(`reading branch ${branch}`, repoPath, async () => {
+        try {
+          return (await octokit.rest.git.getRef({ ...splitRepo(repoPath), ref: `heads/${branch}` })).data.object.sha;
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) return null;
+          throw error;
+        }
+      }),
+    createBranch: (repoPath: string, branch: string, sha: string) =>
+      call(`creating branch ${branch}`, repoPath, async () => {
+        await octokit.rest.git.createRef({ ...splitRepo(repoPath), ref: `refs/heads/${branch}`, sha });
+      }),
+    /** The blob sha of `path` on `branch` (needed to update it), or null when the file does not exist. */
+    fileSha: (repoPath: string, path: string, branch: string) =>
+      call(`reading ${path}`, repoPath, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getContent({ ...splitRepo(repoPath), path, ref: branch });
+          return Array.isArray(data) ? null : data.sha;
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) return null;
+          throw error;
+        }
+      }),
+    /** `PUT /repos/{o}/{r}/contents/{path}`: one commit creating or updating one file. */
+    putFile: (
+      repoPath: string,
+      input: { path: string; content: string; branch: string; message: string; sha: string | null },
+    ) =>
+      call(`committing ${input.path}`, repoPath, async () => {
+        await octokit.rest.repos.createOrUpdateFileContents({
+          ...splitRepo(repoPath),
+          path: input.path,
+          branch: input.branch,
+          message: input.message,
+          content: Buffer.from(input.content, 'utf8').toString('base64'),
+          ...(input.sha ? { sha: input.sha } : {}),
+        });
+      }),
+    createPullRequest: (repoPath: string, input: { head: string; base: string; title: string; body: string }) =>
+      call('opening a pull request', repoPath, async () => {
+        const { data } = await octokit.rest.pulls.create({ ...splitRepo(repoPath), ...input });
+        return { number: data.number, url: data.html_url };
+      }),
     /** The caller's permissions on one repository (works for fine-grained tokens too). */
     repositoryPermissions: (repoPath: string) =>
       call('reading the repository', repoPath, async () => {

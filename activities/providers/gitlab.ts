@@ -167,6 +167,64 @@ export function createGitLabClient({ baseUrl, token, timeoutMs = 30_000 }: GitLa
         project,
         async () => (await api.ProjectHooks.edit(project, id, url, options)) as unknown as GitLabHook,
       ),
+    /** The project's default branch (`GET /projects/:id`). */
+    defaultBranch: (project: string) =>
+      call('reading the project', project, async () => {
+        const data = (await api.Projects.show(project)) as unknown as { default_branch?: string };
+        return data.default_branch ?? 'main';
+      }),
+    /** Open merge requests from `sourceBranch` (`GET /projects/:id/merge_requests?source_branch=…&state=opened`). */
+    openMergeRequests: (project: string, sourceBranch: string) =>
+      call('looking for an open merge request', project, async () => {
+        const found = await api.MergeRequests.all({ projectId: project, sourceBranch, state: 'opened' });
+        return found as unknown as Array<{ iid: number; web_url: string }>;
+      }),
+    /** True when the branch exists (`GET /projects/:id/repository/branches/:branch`). */
+    branchExists: (project: string, branch: string) =>
+      call(`reading branch ${branch}`, project, () =>
+        api.Branches.show(project, branch).then(
+          () => true,
+          (error: unknown) => (isNotFound(error) ? false : Promise.reject(error)),
+        ),
+      ),
+    createBranch: (project: string, branch: string, ref: string) =>
+      call(`creating branch ${branch}`, project, async () => {
+        await api.Branches.create(project, branch, ref);
+      }),
+    /** True when `path` exists on `ref` (`GET /projects/:id/repository/files/:path`). */
+    fileExists: (project: string, path: string, ref: string) =>
+      call(`reading ${path}`, project, () =>
+        api.RepositoryFiles.show(project, path, ref).then(
+          () => true,
+          (error: unknown) => (isNotFound(error) ? false : Promise.reject(error)),
+        ),
+      ),
+    /** One commit with several file actions (`POST /projects/:id/repository/commits`). */
+    commitFiles: (
+      project: string,
+      branch: string,
+      message: string,
+      files: Array<{ path: string; content: string; exists: boolean }>,
+    ) =>
+      call(`committing to ${branch}`, project, async () => {
+        const actions = files.map((file) => ({
+          action: file.exists ? ('update' as const) : ('create' as const),
+          filePath: file.path,
+          content: file.content,
+        }));
+        await api.Commits.create(project, branch, message, actions);
+      }),
+    createMergeRequest: (
+      project: string,
+      input: { sourceBranch: string; targetBranch: string; title: string; description: string },
+    ) =>
+      call('opening a merge request', project, async () => {
+        const mr = await api.MergeRequests.create(project, input.sourceBranch, input.targetBranch, input.title, {
+          description: input.description,
+          removeSourceBranch: true,
+        });
+        return mr as unknown as { iid: number; web_url: string };
+      }),
     /** The token's own record (`GET /personal_access_tokens/self`): scopes, expiry, active. */
     tokenInfo: () =>
       call('checking the token', undefined, async () => (await api.PersonalAccessTokens.show()) as unknown as Loose),
@@ -177,6 +235,10 @@ export function createGitLabClient({ baseUrl, token, timeoutMs = 30_000 }: GitLa
 
 /** The GitLab client's type, for injection. */
 export type GitLabClient = ReturnType<typeof createGitLabClient>;
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof GitbeakerRequestError && error.cause?.response.status === 404;
+}
 
 function isSameState(error: unknown): boolean {
   return (

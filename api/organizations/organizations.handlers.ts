@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import { baseImagePrefixProblem } from '../../activities/dockerfile-generator/images';
 import { organizations } from '../../db/schema';
 import { requireRole } from '../auth';
 import type { AppDeps, AppEnv, AuthUser } from '../deps';
@@ -8,7 +9,12 @@ import { visibleTo, withinReach } from '../scope';
 import type * as routes from './organizations.routes';
 
 type Org = typeof organizations.$inferSelect;
-const view = (org: Org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() });
+const view = (org: Org) => ({
+  id: org.id,
+  name: org.name,
+  baseImagePrefix: org.baseImagePrefix,
+  createdAt: org.createdAt.toISOString(),
+});
 
 /** Handlers for `/organizations`: instance admins create and delete them, organization admins rename theirs. */
 export function createOrganizationHandlers({ db }: AppDeps) {
@@ -35,10 +41,15 @@ export function createOrganizationHandlers({ db }: AppDeps) {
   const update: RouteHandler<typeof routes.updateOrganization, AppEnv> = async (c) => {
     const user = c.get('user');
     const org = await load(c.req.valid('param').id, user);
-    requireRole(user, 'org_admin', 'rename the organization');
+    const input = c.req.valid('json');
+    requireRole(user, 'org_admin', input.name === undefined ? 'change the organization' : 'rename the organization');
+    const baseImagePrefix = input.baseImagePrefix === '' ? null : input.baseImagePrefix;
+    const problem = baseImagePrefixProblem(baseImagePrefix);
+    if (problem) throw apiError(400, problem);
+    if (input.name === undefined && baseImagePrefix === undefined) return c.json(view(org), 200);
     const [row] = await db
       .update(organizations)
-      .set(c.req.valid('json'))
+      .set({ name: input.name, baseImagePrefix })
       .where(eq(organizations.id, org.id))
       .returning();
     return c.json(view(row!), 200);

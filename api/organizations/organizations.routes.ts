@@ -4,11 +4,35 @@ import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uui
 import { createOrganizationHandlers } from './organizations.handlers';
 
 export const organizationSchema = z
-  .object({ id: z.string().uuid(), name: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    baseImagePrefix: z.string().nullable().openapi({
+      description:
+        'Registry mirror prefix put before the base images of Build Wizard Dockerfiles; null for the official images',
+    }),
+    createdAt: z.string(),
+  })
   .openapi('Organization');
 export const organizationInput = z.object({
   name: z.string().trim().min(1).max(100).openapi({ example: 'platform-team' }),
 });
+
+export const organizationUpdate = z
+  .object({
+    name: organizationInput.shape.name.optional(),
+    baseImagePrefix: z
+      .string()
+      .trim()
+      .max(200)
+      .nullable()
+      .optional()
+      .openapi({
+        example: 'mirror.acme.dev/dockerhub/',
+        description: 'Ends in "/"; null or "" for the official images',
+      }),
+  })
+  .strict();
 
 const tags = ['Organizations'];
 export const listOrganizations = createRoute({
@@ -42,8 +66,8 @@ export const updateOrganization = createRoute({
   path: '/{id}',
   tags,
   security: bearerSecurity,
-  summary: 'Rename an organization (organization admin of it; instance admin)',
-  request: { params: uuidParam, ...jsonBody(organizationInput) },
+  summary: 'Rename an organization or set its base-image mirror prefix (organization admin of it; instance admin)',
+  request: { params: uuidParam, ...jsonBody(organizationUpdate) },
   responses: { 200: jsonResponse(organizationSchema, 'Updated'), ...commonErrors },
 });
 export const deleteOrganization = createRoute({

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { WorkflowFailedError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { autoCiSettings } from '../../db/schema';
+import type { openWizardChangeRequestWorkflow, proposeDockerfileWorkflow } from '../../workflows/build-wizard';
+import { BUILD_TASK_QUEUE } from '../../workflows/names';
+import type { AppDeps, AppEnv } from '../deps';
+import { apiError } from '../errors';
+import type * as routes from './dockerfile.routes';
+import { proposeInput } from './dockerfile.schemas';
+import { loadVisibleService } from './load-service';
+
+/** Handlers of the Build Wizard: proposals and merge/pull requests run as workflows on a worker. */
+export function createDockerfileHandlers({ db, temporal }: AppDeps) {
+  /** Runs a short wizard workflow and turns its failure into a 422 with the activity's own message. */
+  const run = async <T>(name: string, serviceId: string, args: unknown): Promise<T> => {
+    try {
+      return await temporal.workflow.execute<(input: unknown) => Promise<T>>(name, {
+        taskQueue: BUILD_TASK_QUEUE,
+        workflowId: `wizard-${serviceId}-${randomUUID()}`,
+        args: [args],
+        workflowExecutionTimeout: '5 minutes',
+      });
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) {
+        const cause = (error.cause?.cause ?? error.cause) as Error | undefined;
+        throw apiError(422, cause?.message ?? 'The Build Wizard failed; see the worker log.');
+      }
+      throw error;
+    }
+  };
+
+  const propose: RouteHandler<typeof routes.proposeDockerfile, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    // The body is optional, so it is read here; it is still validated by the same schema.
+    const parsed = proposeInput.safeParse((await c.req.json().catch(() => ({}))) ?? {});
+    if (!parsed.success) throw apiError(400, `Invalid request: path must be a sub-project folder like apps/web.`);
+    type Result = Awaited<ReturnType<typeof proposeDockerfileWorkflow>>;
+    const proposal = await run<Result>('proposeDockerfileWorkflow', service.id, {
+      serviceId: service.id,
+      path: parsed.data.path,
+    });
+    return c.json(proposal, 200);
+  };
+
+  const get: RouteHandler<typeof routes.getWizardDockerfile, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    const [row] = await db.select().from(autoCiSettings).where(eq(autoCiSettings.serviceId, service.id));
+    return c.json(
+      { dockerfile: row?.generatedDockerfile ?? null, dockerignore: row?.generatedDockerignore ?? null },
+      200,
+    );
+  };
+
+  const use: RouteHandler<typeof routes.useWizardDockerfile, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    const { dockerfile, dockerignore, path } = c.req.valid('json');
+    if (path) {
+      throw apiError(
+        400,
+        `"Use for builds" covers the repository root only; for sub-project ${path} open a merge request instead, so the Dockerfile lives in its folder.`,
+      );
+    }
+    const values = { generatedDockerfile: dockerfile, generatedDockerignore: dockerignore, updatedAt: new Date() };
+    await db
+      .insert(autoCiSettings)
+      .values({ serviceId: service.id, ...values })
+      .onConflictDoUpdate({ target: autoCiSettings.serviceId, set: values });
+    return c.json({ dockerfile, dockerignore }, 200);
+  };
+
+  const forget: RouteHandler<typeof routes.forgetWizardDockerfile, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    await db
+      .update(autoCiSettings)
+      .set({ generatedDockerfile: null, generatedDockerignore: null, updatedAt: new Date() })
+      .where(eq(autoCiSettings.serviceId, service.id));
+    return c.body(null, 204);
+  };
+
+  const openChangeRequest: RouteHandler<typeof routes.openChangeRequest, AppEnv> = async (c) => {
+    const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
+    const { dockerfile, dockerignore, path } = c.req.valid('json');
+    type Result = Awaited<ReturnType<typeof openWizardChangeRequestWorkflow>>;
+    const result = await run<Result>('openWizardChangeRequestWorkflow', service.id, {
+      serviceId: service.id,
+      path,
+      dockerfile,
+      dockerignore,
+    });
+    return c.json(result, 200);
+  };
+
+  return { propose, get, use, forget, openChangeRequest };
+}
