@@ -1,12 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { builds } from '../../db/schema';
-import { cancelBuildSignal } from '../../workflows/messages';
+import { cancelBuildSignal, type BuildStatus } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { DeliveryIntent } from './delivery-event';
 import type { BuildTarget } from './start-service-builds';
 
 type CloseIntent = Extract<DeliveryIntent, { kind: 'close' }>;
+const activeStatuses: BuildStatus[] = ['Pending', 'Building'];
 
 /** A build a closed merge or pull request cancelled. */
 export interface CancelledBuild {
@@ -39,8 +40,13 @@ export async function cancelClosedChange(
         await deps.temporal.workflow.getHandle(build.workflowId).signal(cancelBuildSignal, intent.message);
         cancelled.push({ serviceId: service.id, service: service.name, buildId: build.id });
       } catch (error) {
-        // A workflow that already ended has nothing left to cancel.
-        if (error instanceof WorkflowNotFoundError) continue;
+        if (error instanceof WorkflowNotFoundError) {
+          // Ended (its final status is written) or never started: a recorded build the reconciler would start
+          // later is ended here instead, so a closed change never builds.
+          if (await endUnstartedBuild(deps, build.id, intent.message))
+            cancelled.push({ serviceId: service.id, service: service.name, buildId: build.id });
+          continue;
+        }
         failures.push(`could not reach Temporal to cancel build ${build.id} (${(error as Error).message})`);
       }
     }
@@ -64,6 +70,15 @@ function describe(what: string, cancelled: CancelledBuild[]): string {
   return `${what}: cancelled ${cancelled.length} running ${plural} (${cancelled.map((c) => c.buildId).join(', ')}).`;
 }
 
+async function endUnstartedBuild(deps: AppDeps, buildId: string, reason: string): Promise<boolean> {
+  const ended = await deps.db
+    .update(builds)
+    .set({ status: 'Cancelled', error: reason, errorType: 'Cancelled', finishedAt: deps.clock?.() ?? new Date() })
+    .where(and(eq(builds.id, buildId), inArray(builds.status, activeStatuses)))
+    .returning({ id: builds.id });
+  return ended.length > 0;
+}
+
 // Top-level builds only: a monorepo parent cancels its own sub-project builds.
 async function runningBuildsOf(deps: AppDeps, serviceId: string, change: CloseIntent['change']) {
   const sameChange =
@@ -78,7 +93,7 @@ async function runningBuildsOf(deps: AppDeps, serviceId: string, change: CloseIn
         eq(builds.serviceId, serviceId),
         sameChange,
         isNull(builds.parentBuildId),
-        inArray(builds.status, ['Pending', 'Building']),
+        inArray(builds.status, activeStatuses),
       ),
     );
 }

@@ -342,6 +342,31 @@ describe('superseding and closing', () => {
     expect((await pullRequest({ number: 41, action: 'closed' })).body.cancelled).toEqual([]);
   });
 
+  it('a recorded build whose workflow never started is ended as Cancelled, so the reconciler cannot start it', async () => {
+    const [lost] = await api.db
+      .insert(builds)
+      .values({
+        serviceId: web.id,
+        organizationId: org.organizationId,
+        trigger: 'webhook',
+        event: 'pull_request',
+        provider: 'github',
+        ref: 'refs/pull/60/head',
+        sha: sha('c'),
+        pullRequestNumber: 60,
+        workflowId: `never-started-${web.id}`,
+      })
+      .returning();
+    const closed = await pullRequest({ number: 60, action: 'closed' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.cancelled).toEqual([{ serviceId: web.id, service: 'web', buildId: lost!.id }]);
+    expect(await buildRow(lost!.id)).toMatchObject({
+      status: 'Cancelled',
+      error: 'Pull request #60 was closed',
+      errorType: 'Cancelled',
+    });
+  });
+
   it('the delivery record keeps the close and what it cancelled', async () => {
     const { body } = await api.request('GET', `/services/${web.id}/webhook/deliveries?pageSize=100`, {
       token: org.token,
