@@ -132,6 +132,8 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
     contextPath: input.contextPath,
     dockerfilePath: input.dockerfilePath,
     buildArgs: autoCi.buildArgs,
+    // Stored for the repository root only: a sub-project's build context would not match it.
+    wizardDockerfile: build.subproject ? undefined : (autoCi.wizardDockerfile ?? undefined),
     secretBuildArgs: autoCi.secretBuildArgs,
     untrusted: !loaded.trusted,
     images: imageReferences({
