@@ -91,7 +91,7 @@ describe('a secret build arg through the whole of Kiln', () => {
     const mrBuild = await env.kiln.waitForBuild(mrBuildId);
     expect(mrBuild.status, mrBuild.error).toBe('Succeeded');
     const mrLog = (await buildLog(env.kiln, mrBuildId)).join('\n');
-    expect(mrLog).toContain('Secret build args TOKEN are not given to merge-request builds');
+    expect(mrLog).toContain('Secret build args TOKEN are not given to merge or pull request builds');
     expect(mrLog).toContain('no TOKEN secret');
     expect(mrLog).not.toContain('token is ***');
 
