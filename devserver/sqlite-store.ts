@@ -104,6 +104,8 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   const sqlite = await loadSqlite();
   const worker = await startWriter(file);
   const db = new sqlite.DatabaseSync(file);
+  // Readers are not blocked in WAL mode, except briefly while the writer resets the WAL; wait rather than fail.
+  db.exec('PRAGMA busy_timeout = 1000');
   const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (version !== FORMAT_VERSION) {
     db.close();

@@ -8,7 +8,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPersistence } from '../../devserver/persistence';
 import { sweepClosedRuns } from '../../devserver/retention';
-import { encodeRunState } from '../../devserver/run-codec';
+import { encodeEvent, encodeRunState } from '../../devserver/run-codec';
 import { Scheduler } from '../../devserver/scheduler';
 import { startDevServer, type DevServer } from '../../devserver/server';
 import { openSqliteStore } from '../../devserver/sqlite-store';
@@ -128,6 +128,50 @@ describe('devserver database', () => {
     await withServer(legacy, async (client) => {
       const events = (await client.workflow.getHandle(openId).fetchHistory()).events ?? [];
       expect(events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'after-import')).toBe(true);
+    });
+  });
+});
+
+describe('devserver database at scale', () => {
+  it('answers within 3 s of starting on 50 000 closed runs, and reads an old one', async () => {
+    const dbFilename = path.join(dir, 'scale.db');
+    const taskQueue = `scale-${randomUUID()}`;
+    const { closedIds } = await withServer(dbFilename, (client) => seed(client, 1, taskQueue));
+    // Copies of one real closed run, written straight through the store (the RPC path would take minutes).
+    const store = await openSqliteStore(dbFilename);
+    const template = store.run(store.latestRunId(`default/${closedIds[0]}`)!)!;
+    const encoded = template.history.map((e) => encodeEvent(e));
+    const events = Buffer.concat(encoded);
+    const slices = encoded.map((bytes, i): [number, number, number] => [
+      i + 1,
+      encoded.slice(0, i).reduce((n, b) => n + b.length, 0),
+      bytes.length,
+    ]);
+    const ids = Array.from({ length: 50_000 }, (_, i) => `scale-${i}`);
+    for (let from = 0; from < ids.length; from += 10_000) {
+      const runs = ids.slice(from, from + 10_000).map((workflowId) => {
+        const runId = randomUUID();
+        const state = encodeRunState({ ...template, workflowId, runId, firstRunId: runId });
+        return {
+          runId,
+          key: `default/${workflowId}`,
+          namespace: 'default',
+          closed: true,
+          closeTime: Date.now(),
+          state,
+          events: slices,
+        };
+      });
+      await store.write({ namespaces: [], runs, events: new Uint8Array(events), deleted: [], sweeps: [] });
+    }
+    await store.close();
+
+    const started = performance.now();
+    await withServer(dbFilename, async (client) => {
+      const described = await client.workflow.getHandle('scale-17').describe();
+      expect(performance.now() - started).toBeLessThan(3000); // ~175 ms here: closed runs are not loaded
+      expect(described.status.name).toBe('TERMINATED');
+      expect((await client.workflow.getHandle('scale-49999').fetchHistory()).events).toHaveLength(slices.length);
     });
   });
 });
