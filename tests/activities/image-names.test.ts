@@ -23,6 +23,15 @@ describe('imageReferences', () => {
     ).toEqual([`127.0.0.1:5055/library/kiwi-backend:${sha}`, '127.0.0.1:5055/library/kiwi-backend:v1.2.0']);
   });
 
+  it('tags merge and pull request builds mr-<iid> / pr-<n> and the sha, never with the branch they come from', () => {
+    const base = { registryHost: 'r.io', project: 'team', name: 'api', sha, branch: 'main' };
+    expect(imageReferences({ ...base, pullRequestNumber: 12 })).toEqual([
+      `r.io/team/api:${sha}`,
+      'r.io/team/api:pr-12',
+    ]);
+    expect(imageReferences({ ...base, mergeRequestIid: 4 })).toEqual([`r.io/team/api:${sha}`, 'r.io/team/api:mr-4']);
+  });
+
   it('makes names valid OCI repository names', () => {
     const [ref] = imageReferences({ registryHost: 'https://Reg.io/', project: 'My Team', name: 'Web__App!', sha });
     expect(ref).toBe(`Reg.io/my-team/web-app:${sha}`);
