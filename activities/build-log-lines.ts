@@ -23,7 +23,7 @@ export function triggerLine(build: BuildRow): string {
       build.event === 'tag'
         ? `tag ${build.tag}`
         : build.event === 'merge_request'
-          ? `merge request into ${build.branch}`
+          ? `merge request !${build.mergeRequestIid} from ${build.branch ?? build.ref}`
           : build.event === 'pull_request'
             ? `pull request #${build.pullRequestNumber} from ${build.branch ?? build.ref}`
             : `push to ${build.branch ?? build.ref}`;

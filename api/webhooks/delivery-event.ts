@@ -27,7 +27,7 @@ export interface BuildCandidate {
   sha: string;
   commitMessage?: string;
   commitAuthor?: string;
-  /** Branch matched against the Auto CI filter (the pushed branch, or an MR's target); tags are not filtered. */
+  /** Branch matched against the Auto CI filter (the pushed branch, or an MR's target / a PR's base); tags are not filtered. */
   filterBranch?: string;
   /** Every path the pushed commits touched; absent when the payload cannot list them all (then all sub-projects build). */
   changedPaths?: string[];
