@@ -131,6 +131,7 @@ export function githubRoutes(state: GitHubState): Route[] {
           id: repo.id,
           full_name: repo.fullName,
           private: true,
+          default_branch: 'main',
           permissions: { admin: can(token, 'hooks', 'write'), push: can(token, 'contents', 'write'), pull: true },
         },
       })),

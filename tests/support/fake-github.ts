@@ -4,7 +4,8 @@
  * webhooks, plus the `x-ratelimit-*` headers and the 403/429 rate-limit answers. Served at the root (github.com
  * style) and under `/api/v3` (GitHub Enterprise style).
  */
-import { type FakeServer, startFakeServer } from './fake-provider-http';
+import { type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-provider-http';
+import { FakeContentStore, githubChangeRequestRoutes } from './fake-change-request-routes';
 import { docs, githubRoutes } from './fake-github-routes';
 
 export interface FakeGitHubToken {
@@ -44,6 +45,8 @@ export interface FakeRepo {
 export interface FakeGitHub extends FakeServer {
   tokens: Map<string, FakeGitHubToken>;
   repos: Map<string, FakeRepo>;
+  /** Branches, files, commits and pull requests per `owner/repo` (lower-cased). */
+  content: FakeContentStore;
   addToken(token: string, token_: FakeGitHubToken): void;
   addRepo(fullName: string): FakeRepo;
   /** Answers the next `times` matching requests with GitHub's primary rate-limit 403 (remaining 0 + reset). */
@@ -58,7 +61,20 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const repos = new Map<string, FakeRepo>();
   let lastId = 1;
   const nextId = () => lastId++;
-  const routes = githubRoutes({ tokens, repos, nextId });
+  const content = new FakeContentStore();
+  // Contents and pull requests need write access to a repository the token can see (404 otherwise, like GitHub).
+  const canWrite = (req: FakeRequest): FakeResponse | null => {
+    const match = /^(?:token|Bearer) (.+)$/i.exec(req.headers.authorization ?? '');
+    const token = match ? tokens.get(match[1]!) : undefined;
+    if (!token) return { status: 401, body: { message: 'Bad credentials', documentation_url: docs } };
+    if (!repos.has(`${req.params.owner}/${req.params.repo}`.toLowerCase()))
+      return { status: 404, body: { message: 'Not Found', documentation_url: docs } };
+    const ok = token.scopes ? token.scopes.includes('repo') : token.permissions?.contents === 'write';
+    return ok
+      ? null
+      : { status: 403, body: { message: 'Resource not accessible by personal access token', documentation_url: docs } };
+  };
+  const routes = [...githubRoutes({ tokens, repos, nextId }), ...githubChangeRequestRoutes(content, canWrite)];
   const rateHeaders = () => ({
     'x-ratelimit-limit': '5000',
     'x-ratelimit-remaining': '4999',
@@ -71,6 +87,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     ...server,
     tokens,
     repos,
+    content,
     addToken(token, value) {
       tokens.set(token, value);
     },

@@ -10,6 +10,7 @@
  *   gitlab.addPipeline(7, { ref: 'main', sha, status: 'failed', jobs: [{ name: 'build', stage: 'build' }] });
  */
 import { type FakeServer, startFakeServer } from './fake-provider-http';
+import { FakeContentStore, gitlabChangeRequestRoutes } from './fake-change-request-routes';
 import { commitRoutes } from './fake-gitlab-commit-routes';
 import { pipelineRoutes } from './fake-gitlab-routes';
 import {
@@ -25,6 +26,8 @@ export type { FakeHook, FakeJob, FakePipeline, FakeProject, FakeStatus, FakeToke
 export interface FakeGitLab extends FakeServer {
   tokens: Map<string, FakeToken>;
   projects: Map<number, FakeProject>;
+  /** Branches, files, commits and merge requests per project id (as a string). */
+  content: FakeContentStore;
   addToken(token: string, scopes: string[], options?: Partial<FakeToken>): void;
   addProject(id: number, path: string, refs?: string[]): FakeProject;
   addPipeline(projectId: number, spec: PipelineSpec): FakePipeline;
@@ -35,7 +38,16 @@ export interface FakeGitLab extends FakeServer {
 /** Starts the fake on 127.0.0.1:0; Kiln's base URL for it is `fake.baseUrl` (API under `/api/v4`). */
 export async function startFakeGitLab(): Promise<FakeGitLab> {
   const state = new GitLabState();
-  const routes = [...pipelineRoutes(state), ...commitRoutes(state)];
+  const content = new FakeContentStore();
+  const routes = [
+    ...pipelineRoutes(state),
+    ...commitRoutes(state),
+    ...gitlabChangeRequestRoutes(
+      content,
+      (need, fn) => state.withProject(need, fn),
+      () => state.baseUrl,
+    ),
+  ];
   const server = await startFakeServer(['/api/v4'], routes, () => ({
     'ratelimit-limit': '2000',
     'ratelimit-remaining': '1999',
@@ -45,6 +57,7 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     ...server,
     tokens: state.tokens,
     projects: state.projects,
+    content,
     addToken(token, scopes, options = {}) {
       state.tokens.set(token, { scopes, active: true, name: 'kiln', expiresAt: null, ...options });
     },
