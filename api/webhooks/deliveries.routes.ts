@@ -9,6 +9,7 @@ import { bearerSecurity, commonErrors, createRouter, jsonResponse, uuidParam } f
 import { loadVisibleService } from '../services/load-service';
 import { findServiceById } from './find-services';
 import { createWebhookIntake } from './intake';
+import { summarizeDelivery } from './delivery-summary';
 
 type Row = typeof webhookDeliveries.$inferSelect;
 const deliverySchema = z
@@ -25,6 +26,8 @@ const deliverySchema = z
     canRedeliver: z.boolean(),
     durationMs: z.number(),
     createdAt: z.string(),
+    ref: z.string().nullable().openapi({ description: 'Branch or tag the delivery was about (authenticated ones)' }),
+    sha: z.string().nullable().openapi({ description: 'Commit the delivery was about (authenticated ones)' }),
   })
   .openapi('WebhookDelivery');
 const deliveryDetailSchema = deliverySchema
@@ -43,6 +46,7 @@ const view = (row: Row) => ({
   canRedeliver: row.payload !== null,
   durationMs: row.durationMs,
   createdAt: row.createdAt.toISOString(),
+  ...summarizeDelivery(row.payload),
 });
 const deliveryParams = uuidParam.extend({
   deliveryId: z

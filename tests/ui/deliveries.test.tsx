@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Delivery } from '../../ui/src/api/types';
 import { DeliveriesPanel } from '../../ui/src/deliveries/deliveries-panel';
 import { installFakeApi } from './support/fake-api';
@@ -62,13 +62,19 @@ describe('Recent deliveries', () => {
     expect(first).toHaveTextContent('just now');
     expect(first).toHaveTextContent('200');
     expect(first).toHaveTextContent('Build started for shop on main');
-    expect(within(first!).getByRole('link', { name: '00000000' })).toHaveAttribute(
+    expect(within(first!).getByRole('link', { name: 'build 00000000' })).toHaveAttribute(
       'href',
-      `#/services/${serviceId}/builds/${ok.buildId}`,
+      `#/builds/${ok.buildId}`,
     );
     expect(second).toHaveTextContent('401');
     expect(second).toHaveTextContent('Secret token does not match.');
     expect(within(second!).getByRole('button', { name: /Redeliver/ })).toBeDisabled();
+    // Redeliver asks first: declining sends nothing.
+    const answers = [false, true];
+    const confirm = vi.spyOn(window, 'confirm').mockImplementation(() => answers.shift()!);
+    await user.click(within(first!).getByRole('button', { name: /Redeliver/ }));
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
     await user.click(within(first!).getByRole('button', { name: /Redeliver/ }));
     await waitFor(() =>
       expect(
@@ -77,7 +83,40 @@ describe('Recent deliveries', () => {
         ),
       ).toBe(true),
     );
-    expect(await screen.findByText(/Redelivered: 200/)).toBeInTheDocument();
+    expect(await screen.findByText('Redelivered: Built')).toBeInTheDocument();
+    confirm.mockRestore();
+  });
+
+  it('badges built, skipped with its reason, and rejected, with ref and commit, and shows headers and payload', async () => {
+    const user = userEvent.setup();
+    const skipped = delivery({
+      id: '00000000-0000-4000-8000-0000000000d3',
+      buildId: null,
+      response: { message: 'Branch docs is not in the branch filter.', reason: 'branch_filtered' },
+      ref: 'docs',
+      sha: 'fedcba9876543210fedcba9876543210fedcba98',
+    });
+    const rejected = delivery({ id: '00000000-0000-4000-8000-0000000000d4', statusCode: 401, buildId: null });
+    const built = delivery({ ref: 'main', sha: '0123456789abcdef0123456789abcdef01234567' });
+    api.on('GET', '/services/:id/webhook/deliveries', () => ({ items: [built, skipped, rejected] }));
+    api.on('GET', '/services/:id/webhook/deliveries/:deliveryId', () => ({
+      ...skipped,
+      headers: { 'x-gitlab-event': 'Push Hook', 'user-agent': 'GitLab/17.0' },
+      payload: '{"ref":"refs/heads/docs","checkout_sha":"fedcba98"}',
+    }));
+    renderWithApp(<DeliveriesPanel serviceId={serviceId} />);
+    const table = await screen.findByRole('table', { name: 'Recent deliveries' });
+    const [, first, second, third] = within(table).getAllByRole('row');
+    expect(first).toHaveTextContent('main');
+    expect(first).toHaveTextContent('01234567');
+    expect(within(first!).getByText('Built')).toHaveClass('outcome-built');
+    expect(within(second!).getByText('Skipped: branch filtered')).toHaveClass('outcome-skipped');
+    expect(second).toHaveTextContent('fedcba98');
+    expect(within(third!).getByText('Rejected (401)')).toHaveClass('outcome-rejected');
+    await user.click(within(second!).getByRole('button', { name: 'Details' }));
+    const details = await screen.findByLabelText('Details of the Push Hook delivery');
+    expect(await within(details).findByText(/x-gitlab-event: Push Hook/)).toBeInTheDocument();
+    expect(within(details).getByText(/"checkout_sha": "fedcba98"/)).toBeInTheDocument();
   });
 
   it('hides Redeliver from members', async () => {

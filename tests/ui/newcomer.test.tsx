@@ -6,13 +6,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AutoCiModal } from '../../ui/src/auto-ci/auto-ci-modal';
 import { BuildPage } from '../../ui/src/builds/build-page';
 import { ToastProvider } from '../../ui/src/components/toast';
 import { Login } from '../../ui/src/login';
 import { LogViewer } from '../../ui/src/logs/log-viewer';
 import { ServiceForm } from '../../ui/src/services/service-form';
 import { SettingsPage } from '../../ui/src/settings/settings-page';
-import { aBuild } from './support/builders';
+import { aBuild, aService, someAutoCi } from './support/builders';
 import { installFakeApi } from './support/fake-api';
 import { memberMe, orgAdminMe, renderWithApp } from './support/render-app';
 import { installScrollLayout } from './support/scroll-box';
@@ -159,6 +160,58 @@ describe('Organization settings', () => {
     expect(screen.queryByRole('button', { name: 'Test connection' })).toBeNull();
     expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
     expect(screen.getByRole('link', { name: 'My API tokens' })).toBeInTheDocument();
+  });
+});
+
+describe('Monorepo selection', () => {
+  it('preselects detected sub-projects and refuses to save a monorepo with none selected', async () => {
+    const user = userEvent.setup();
+    const service = aService({ name: 'mono' });
+    let settings = someAutoCi(service);
+    const puts: unknown[] = [];
+    api.on('GET', '/services/:id/auto-ci', () => settings);
+    api.on('PUT', '/services/:id/auto-ci', ({ body }) => {
+      puts.push(body);
+      settings = { ...settings, ...(body as object) };
+      return settings;
+    });
+    api.on('POST', '/services/:id/detect', () => ({
+      language: null,
+      framework: null,
+      packageManager: null,
+      buildType: 'mono',
+      typescript: false,
+      dockerfilePath: null,
+      subprojects: [
+        { name: 'web', path: 'web', dockerfilePath: 'web/Dockerfile', language: null, framework: null },
+        { name: 'api', path: 'api', dockerfilePath: 'api/Dockerfile', language: 'Go', framework: null },
+      ],
+    }));
+    const { unmount } = renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, orgAdminMe);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Detect Services' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Detect Services' }));
+    const table = await within(dialog).findByRole('table');
+    expect(within(table).getByRole('checkbox', { name: 'Build web' })).toBeChecked();
+    expect(within(table).getByRole('checkbox', { name: 'Build api' })).toBeChecked();
+    await user.click(within(table).getByRole('checkbox', { name: 'Build web' }));
+    await user.click(within(table).getByRole('checkbox', { name: 'Build api' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('select at least one sub-project');
+    expect(puts).toEqual([]);
+
+    await user.click(within(table).getByRole('checkbox', { name: 'Build api' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(puts).toHaveLength(1));
+    expect(puts[0]).toMatchObject({ subprojects: [{ name: 'api', path: 'api', dockerfilePath: 'api/Dockerfile' }] });
+    unmount();
+
+    // Reopened without detecting again, the saved selection is there.
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, orgAdminMe);
+    const again = await screen.findByRole('dialog');
+    await user.click(await within(again).findByRole('tab', { name: 'Detect Services' }));
+    expect(within(again).getByRole('checkbox', { name: 'Build api' })).toBeChecked();
+    expect(within(again).queryByRole('checkbox', { name: 'Build web' })).toBeNull();
   });
 });
 

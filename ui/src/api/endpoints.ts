@@ -20,6 +20,7 @@ import type {
   ApiToken,
   Cluster,
   ClusterCheck,
+  DeliveryDetail,
   GitCheck,
   Registry,
   RegistryCheck,
@@ -62,6 +63,8 @@ export const kiln = {
   buildLogs: (id: string) => api<Page<LogLine>>(`/builds/${enc(id)}/logs`),
   listDeliveries: (serviceId: string) =>
     api<Page<Delivery>>(`/services/${enc(serviceId)}/webhook/deliveries?pageSize=20`),
+  getDelivery: (serviceId: string, deliveryId: string) =>
+    api<DeliveryDetail>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}`),
   redeliver: (serviceId: string, deliveryId: string) =>
     api<Delivery>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
   listPipelines: (serviceId: string) => api<PipelineList>(`/services/${enc(serviceId)}/pipelines?perPage=20`),

@@ -195,6 +195,15 @@ export interface Delivery {
   canRedeliver: boolean;
   durationMs: number;
   createdAt: string;
+  /** Branch or tag and commit of an authenticated delivery (null when Kiln kept no payload). */
+  ref?: string | null;
+  sha?: string | null;
+}
+
+/** One delivery with its request headers (no secrets) and payload (authenticated deliveries only). */
+export interface DeliveryDetail extends Delivery {
+  headers: Record<string, string>;
+  payload: string | null;
 }
 
 /** A list response. */

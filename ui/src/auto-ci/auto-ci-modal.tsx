@@ -62,10 +62,23 @@ function AutoCiEditor({
   const submit = () => {
     const result = toInput(form);
     if ('error' in result) setFormError(result.error);
-    else save.mutate(result.input);
+    else if (detection?.buildType === 'mono' && form.subprojects.length === 0) {
+      // A monorepo saved with nothing selected would fail every push with "Dockerfile not found".
+      setFormError('This repository is a monorepo: select at least one sub-project to build in Detect Services.');
+      setTab('detect');
+    } else save.mutate(result.input);
   };
   const onDetected = (result: DetectionResult) => {
     setDetection(result);
+    // Detected sub-projects start selected (those with a Dockerfile, or all when none has one yet).
+    if (result.buildType === 'mono' && form.subprojects.length === 0) {
+      const withDockerfile = result.subprojects.filter((s) => s.dockerfilePath);
+      const chosen = withDockerfile.length > 0 ? withDockerfile : result.subprojects;
+      set(
+        'subprojects',
+        chosen.map((s) => ({ name: s.name, path: s.path, dockerfilePath: s.dockerfilePath ?? `${s.path}/Dockerfile` })),
+      );
+    }
     if (result.buildType === 'single' && result.dockerfilePath && form.dockerfilePath === 'Dockerfile')
       set('dockerfilePath', result.dockerfilePath);
   };
