@@ -1,5 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { kiln } from '../api/endpoints';
+import { BuildWizard } from '../build-wizard/build-wizard';
 import type { DetectionResult, Service, SubprojectSetting } from '../api/types';
 
 interface DetectTabProps {
@@ -14,6 +16,7 @@ interface DetectTabProps {
 /** Detect Services: analyses the repository and, for monorepos, lets the user pick sub-projects and Dockerfiles. */
 export function DetectTab({ service, detection, onDetected, selected, onSelect, imagePrefix }: DetectTabProps) {
   const detect = useMutation({ mutationFn: () => kiln.detect(service.id), onSuccess: onDetected });
+  const [wizardOpen, setWizardOpen] = useState(false);
   return (
     <div>
       <p className="help">
@@ -22,7 +25,11 @@ export function DetectTab({ service, detection, onDetected, selected, onSelect, 
       </p>
       <button type="button" onClick={() => detect.mutate()} disabled={detect.isPending}>
         {detect.isPending ? 'Detecting…' : 'Detect Services'}
+      </button>{' '}
+      <button type="button" onClick={() => setWizardOpen((open) => !open)} aria-expanded={wizardOpen}>
+        Build Wizard
       </button>
+      {wizardOpen && <BuildWizard serviceId={service.id} provider={service.gitProvider} />}
       {detect.isError && (
         <p className="field-error" role="alert">
           Detection failed: {detect.error.message}

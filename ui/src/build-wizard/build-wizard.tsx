@@ -1,0 +1,126 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { wizard, type DockerfileProposal } from './wizard-api';
+
+interface BuildWizardProps {
+  serviceId: string;
+  /** `gitlab` says "merge request", `github` "pull request". */
+  provider: 'gitlab' | 'github';
+}
+
+/**
+ * The Build Wizard: proposes a Dockerfile and .dockerignore from what Detect finds, shows why, lets the user edit
+ * them, then stores them for builds or opens a merge/pull request with them.
+ */
+export function BuildWizard({ serviceId, provider }: BuildWizardProps) {
+  const [path, setPath] = useState('');
+  const [proposal, setProposal] = useState<DockerfileProposal | null>(null);
+  const [dockerfile, setDockerfile] = useState('');
+  const [dockerignore, setDockerignore] = useState('');
+  const propose = useMutation({
+    mutationFn: () => wizard.propose(serviceId, path || undefined),
+    onSuccess: (result) => {
+      setProposal(result);
+      setDockerfile(result.dockerfile);
+      setDockerignore(result.dockerignore);
+    },
+  });
+  const files = () => ({ dockerfile, dockerignore, path: proposal?.detected.path || undefined });
+  const use = useMutation({ mutationFn: () => wizard.useForBuilds(serviceId, files()) });
+  const open = useMutation({ mutationFn: () => wizard.openChangeRequest(serviceId, files()) });
+  const request = provider === 'github' ? 'pull request' : 'merge request';
+  const subprojects = proposal?.detected.subprojects ?? [];
+  return (
+    <section className="build-wizard" aria-label="Build Wizard">
+      <div className="row">
+        {subprojects.length > 0 && (
+          <label>
+            Project{' '}
+            <select value={path} onChange={(e) => setPath(e.target.value)}>
+              <option value="">Repository root</option>
+              {subprojects.map((s) => (
+                <option key={s.path} value={s.path}>
+                  {s.path}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="button" onClick={() => propose.mutate()} disabled={propose.isPending}>
+          {propose.isPending ? 'Generating…' : proposal ? 'Generate again' : 'Generate a Dockerfile'}
+        </button>
+      </div>
+      {propose.isError && (
+        <p className="field-error" role="alert">
+          Build Wizard failed: {propose.error.message}
+        </p>
+      )}
+      {proposal && (
+        <>
+          {proposal.detected.dockerfilePath && (
+            <p className="help">
+              The repository already has {proposal.detected.dockerfilePath}; builds use it, never the wizard&apos;s.
+            </p>
+          )}
+          <h4>Detected, and why</h4>
+          <ul aria-label="Why">
+            {proposal.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+          <label className="stacked">
+            Dockerfile
+            <textarea
+              className="mono"
+              rows={18}
+              spellCheck={false}
+              value={dockerfile}
+              onChange={(e) => setDockerfile(e.target.value)}
+            />
+          </label>
+          <label className="stacked">
+            .dockerignore
+            <textarea
+              className="mono"
+              rows={8}
+              spellCheck={false}
+              value={dockerignore}
+              onChange={(e) => setDockerignore(e.target.value)}
+            />
+          </label>
+          <div className="row">
+            <button
+              type="button"
+              onClick={() => use.mutate()}
+              disabled={use.isPending || Boolean(proposal.detected.path)}
+              title={proposal.detected.path ? 'For a sub-project, open a merge request instead' : undefined}
+            >
+              Use for builds
+            </button>
+            <button type="button" onClick={() => open.mutate()} disabled={open.isPending}>
+              {open.isPending ? 'Opening…' : `Open a ${request}`}
+            </button>
+          </div>
+          {use.isSuccess && (
+            <p role="status">
+              Saved: builds use this Dockerfile while the repository has none (the build log says so).
+            </p>
+          )}
+          {open.isSuccess && (
+            <p role="status">
+              {open.data.created ? 'Opened' : 'Already open'}:{' '}
+              <a href={open.data.url} target="_blank" rel="noreferrer">
+                {request} #{open.data.number}
+              </a>
+            </p>
+          )}
+          {(use.isError || open.isError) && (
+            <p className="field-error" role="alert">
+              {(use.error ?? open.error)?.message}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
