@@ -7,6 +7,7 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { DevServerLogger } from './context';
 import { CommitTracker } from './commit-tracker';
+import { lockDatabase } from './db-lock';
 import { importLegacySnapshot } from './legacy-snapshot';
 import { openSqliteStore } from './sqlite-store';
 import { workflowKey, type ServerState, type WorkflowRun } from './state';
@@ -25,6 +26,16 @@ export interface Persistence {
 /** Opens the database at `file` (importing a v1 JSON snapshot found there) and loads every open run. */
 export async function openPersistence(file: string, log: DevServerLogger): Promise<Persistence> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const unlock = await lockDatabase(file);
+  try {
+    return await openLocked(file, log, unlock);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+async function openLocked(file: string, log: DevServerLogger, unlock: () => Promise<void>): Promise<Persistence> {
   const legacy = await importLegacySnapshot(file, log);
   // Created 0600 before SQLite opens it: its -wal and -shm files take the database file's permissions.
   await (await open(file, 'a', 0o600)).close();
@@ -56,6 +67,7 @@ export async function openPersistence(file: string, log: DevServerLogger): Promi
     async close() {
       await tracker.durable().catch((err: unknown) => log.error({ err, file }, 'devserver final commit failed'));
       await store.close();
+      await unlock();
     },
   };
 }

@@ -12,6 +12,7 @@ import { encodeEvent, encodeRunState } from '../../devserver/run-codec';
 import { Scheduler } from '../../devserver/scheduler';
 import { startDevServer, type DevServer } from '../../devserver/server';
 import { openSqliteStore } from '../../devserver/sqlite-store';
+import { spawnDevServer } from './crash-process';
 
 const DAY = 86_400_000;
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
@@ -129,6 +130,22 @@ describe('devserver database', () => {
       const events = (await client.workflow.getHandle(openId).fetchHistory()).events ?? [];
       expect(events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'after-import')).toBe(true);
     });
+  });
+});
+
+describe('devserver database ownership', () => {
+  it('refuses a second devserver on a file another process holds, and takes over once that one is killed', async () => {
+    const dbFilename = path.join(dir, 'owned.db');
+    const holder = await spawnDevServer(dbFilename);
+    try {
+      await expect(startDevServer({ port: 0, dbFilename })).rejects.toThrow(
+        new RegExp(`devserver database .*owned\\.db is in use by process ${holder.child.pid}: stop that devserver`),
+      );
+    } finally {
+      await holder.crash();
+    }
+    // kill -9 left the lock behind; the next devserver sees its holder is gone.
+    await withServer(dbFilename, async (client) => expect(await countOf(client, 'none')).toBe(0));
   });
 });
 
