@@ -90,6 +90,11 @@ export const gitProviders = pgTable(
     kind: text('kind', { enum: gitProviderKinds }).notNull(),
     baseUrl: text('base_url').notNull(),
     tokenEnc: text('token_enc').notNull(),
+    /**
+     * False for a plain git server (no GitLab/GitHub API behind it): clones only; commit statuses, pipelines and
+     * webhook registration are skipped with a message instead of being posted to it.
+     */
+    providerApi: boolean('provider_api').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
