@@ -159,6 +159,8 @@ export interface Build {
   progress: number;
   currentStep: string;
   error: string | null;
+  /** Why it failed, as a type (`DockerfileNotFound` offers the Build Wizard). */
+  errorType?: string | null;
   images: string[];
   /** The manifest digest every one of `images` points at, once pushed. */
   digest?: string | null;

@@ -8,6 +8,7 @@ import { href } from '../router';
 import { BuildImages } from './build-images';
 import { BuildLog } from './build-log';
 import { BuildProgress } from './build-progress';
+import { DockerfileNotFoundWizard } from './dockerfile-not-found';
 import { buildDuration, buildRef, buildTitle, formatDuration, isActive, triggerText } from './format';
 import { WorkflowHistory } from './workflow-history';
 
@@ -62,6 +63,7 @@ function BuildSummary({ build }: { build: Build }) {
           {build.error}
         </p>
       )}
+      <DockerfileNotFoundWizard build={build} />
       <section aria-labelledby="images-heading">
         <h2 id="images-heading">Images</h2>
         <BuildImages build={build} />
