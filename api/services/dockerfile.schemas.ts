@@ -3,17 +3,32 @@ import { z } from '@hono/zod-openapi';
 const subprojectPath = z
   .string()
   .max(200)
-  .regex(/^[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*$/, 'a sub-project folder like apps/web')
-  .refine((path) => !path.split('/').some((part) => part === '..' || part === '.'), 'no . or .. segments')
+  .regex(
+    /^[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*$/,
+    'must be a sub-project folder like apps/web (letters, digits, . _ @ + - and /)',
+  )
+  .refine(
+    (path) => !path.split('/').some((part) => part === '..' || part === '.'),
+    'must be a sub-project folder like apps/web, without . or .. segments',
+  )
   .openapi({ description: 'Sub-project folder as Detect found it (`apps/web`); the repository root when left out' });
 
 /** Body of `POST /services/{id}/dockerfile`. */
 export const proposeInput = z.object({ path: subprojectPath.optional() }).strict();
+/** Text files only: a NUL byte would be cut or refused by git and buildah somewhere downstream. */
+const textFile = (what: string, max: number) =>
+  z
+    .string()
+    .max(max, `${what} is over ${max} characters; Kiln stores at most that`)
+    .refine((text) => !text.includes('\0'), `${what} must be text without NUL bytes`);
+
 /** The reviewed files, for "Use for builds" and the merge/pull request. */
 export const wizardFilesInput = z
   .object({
-    dockerfile: z.string().min(1).max(65_536).openapi({ description: 'The reviewed Dockerfile' }),
-    dockerignore: z.string().max(16_384).default(''),
+    dockerfile: textFile('The Dockerfile', 65_536)
+      .refine((text) => text.trim() !== '', 'The Dockerfile is empty')
+      .openapi({ description: 'The reviewed Dockerfile' }),
+    dockerignore: textFile('The .dockerignore', 16_384).default(''),
     path: subprojectPath.optional(),
   })
   .strict();
