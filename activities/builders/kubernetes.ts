@@ -107,6 +107,7 @@ async function createBuildObjects(
     token,
     registry: request.registry,
     secretBuildArgs: request.secretBuildArgs,
+    wizardDockerfile: request.wizardDockerfile,
     owner,
   });
   await createFresh(

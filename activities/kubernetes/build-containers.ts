@@ -4,6 +4,7 @@ import type { BuildRequest } from '../builders/builder';
 import { originOf } from '../../domain/credentials';
 import { BuildErrorType, buildFailure } from '../errors';
 import { originBoundHelper, originVariable } from '../git-credential-helper';
+import { chosenDockerfileDir, usesWizard, wizardBuildkitMounts, wizardCloneParts, wizardVolumes } from './wizard-files';
 
 const workspace = '/workspace';
 const gitCredentialsDir = '/kiln/git';
@@ -32,7 +33,7 @@ const cloneScript = [
   'git -c credential.helper= -c credential.helper="$helper" fetch -q --depth 1 "$REPOSITORY_URL" "$GIT_SHA"',
   'git -c advice.detachedHead=false checkout -q FETCH_HEAD',
   'echo "Checked out $(git rev-parse HEAD)"',
-].join('\n');
+];
 
 /** A path inside the repository; `..` or absolute paths would let a build read outside its checkout. */
 function repoPath(value: string, what: string): string {
@@ -62,12 +63,11 @@ export function buildctlArgs(request: BuildRequest): string[] {
     '--local',
     `context=${repoPath(request.contextPath, 'build context')}`,
   ];
-  args.push(
-    '--local',
-    `dockerfile=${dockerfileDir}`,
-    '--opt',
-    `filename=${path.posix.basename(request.dockerfilePath)}`,
-  );
+  // With a Build Wizard Dockerfile the clone container has put the one to use (the repository's own first) apart.
+  const [dockerfileLocal, filename] = usesWizard(request)
+    ? [chosenDockerfileDir, 'Dockerfile']
+    : [dockerfileDir, path.posix.basename(request.dockerfilePath)];
+  args.push('--local', `dockerfile=${dockerfileLocal}`, '--opt', `filename=${filename}`);
   for (const [key, value] of Object.entries(request.buildArgs)) args.push('--opt', `build-arg:${key}=${value}`);
   // Secret build args are files of the mounted Secret: argv names only the path, never the value.
   for (const name of secretNames(request)) args.push('--secret', `id=${name},src=${buildSecretsDir}/${name}`);
@@ -82,10 +82,14 @@ export function buildctlArgs(request: BuildRequest): string[] {
 
 /** The init container: fetches exactly the build's commit into the shared workspace, as uid 1000. */
 export function cloneContainer(request: BuildRequest, image: string): V1Container {
+  const wizard = wizardCloneParts(request, {
+    dockerfile: repoPath(request.dockerfilePath, 'Dockerfile path'),
+    context: repoPath(request.contextPath, 'build context'),
+  });
   return {
     name: 'clone',
     image,
-    command: ['sh', '-c', cloneScript],
+    command: ['sh', '-c', [...cloneScript, ...wizard.script].join('\n')],
     env: [
       { name: 'REPOSITORY_URL', value: request.source.repositoryUrl },
       { name: originVariable, value: originOf(request.source.repositoryUrl) ?? '' },
@@ -94,6 +98,7 @@ export function cloneContainer(request: BuildRequest, image: string): V1Containe
       { name: 'GIT_CREDENTIALS', value: gitCredentialsDir },
       { name: 'GIT_TERMINAL_PROMPT', value: '0' },
       { name: 'HOME', value: '/tmp' },
+      ...wizard.env,
     ],
     securityContext: { ...dropAll, runAsUser: rootlessUser, runAsGroup: rootlessUser, runAsNonRoot: true },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
@@ -101,6 +106,7 @@ export function cloneContainer(request: BuildRequest, image: string): V1Containe
     volumeMounts: [
       { name: 'workspace', mountPath: workspace },
       { name: 'git-credentials', mountPath: gitCredentialsDir, readOnly: true },
+      ...wizard.mounts,
     ],
   };
 }
@@ -134,6 +140,7 @@ export function buildkitContainer(request: BuildRequest, image: string): V1Conta
       ...(secretNames(request).length > 0
         ? [{ name: 'build-secrets', mountPath: buildSecretsDir, readOnly: true }]
         : []),
+      ...wizardBuildkitMounts(request),
     ],
   };
 }
@@ -156,6 +163,7 @@ export function buildVolumes(request: BuildRequest, secretName: string): V1Volum
       },
     },
     ...buildSecretVolume(request, secretName),
+    ...wizardVolumes(request, secretName),
   ];
 }
 

@@ -1,7 +1,8 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import type { RegistryAuth } from '../builders/builder';
+import type { BuildRequest, RegistryAuth } from '../builders/builder';
 import { buildSecretKey } from './build-containers';
 import { buildIdLabel, buildObjectNames, labelValue, managedBy } from './manifests';
+import { wizardSecretData } from './wizard-files';
 
 /** Docker Hub's credentials live under its historic index URL in every docker config. */
 export function dockerConfigKey(host: string): string {
@@ -49,6 +50,8 @@ export function buildSecretManifest(input: {
   registry: RegistryAuth;
   /** Secret build args, mounted into the BuildKit container only. */
   secretBuildArgs?: Record<string, string>;
+  /** The Build Wizard's files, mounted into the clone container only (which uses them if the checkout has none). */
+  wizardDockerfile?: BuildRequest['wizardDockerfile'];
   /** The build pod: the Secret is owned by it, so the garbage collector removes it with the pod. */
   owner?: { name: string; uid: string };
 }): V1Secret {
@@ -58,6 +61,7 @@ export function buildSecretManifest(input: {
   };
   if (input.token) stringData['git-token'] = input.token;
   for (const [name, value] of Object.entries(input.secretBuildArgs ?? {})) stringData[buildSecretKey(name)] = value;
+  Object.assign(stringData, wizardSecretData(input.wizardDockerfile));
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -118,6 +118,14 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
         run.log(`error: failed to solve: failed to read dockerfile: open ${filename}: no such file or directory\n`);
         return 1;
       }
+      // BuildKit's Dockerfile frontend prefers `<Dockerfile>.dockerignore` beside the Dockerfile to the context's.
+      const ignorefile = `${dockerfile}.dockerignore`;
+      const ignore = (await access(ignorefile).then(
+        () => true,
+        () => false,
+      ))
+        ? ['--ignorefile', ignorefile]
+        : [];
       const names = (invocation.output.get('name') ?? '').split(',').filter(Boolean);
       const insecure = invocation.output.get('registry.insecure') === 'true';
       const authfile = path.join(run.env.DOCKER_CONFIG ?? '', 'config.json');
@@ -152,6 +160,7 @@ export function buildctlRuntime(storageRoot: string): ContainerRuntime {
           '--layers',
           '-f',
           dockerfile,
+          ...ignore,
           ...buildArgs,
           ...secrets,
           ...tags,
