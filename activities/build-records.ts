@@ -45,6 +45,8 @@ export interface ImageBuildSettings {
   contextPath: string;
   dockerfilePath: string;
   resources: BuildResources;
+  /** Added to "Dockerfile not found" when the repository is a monorepo: where the sub-projects are chosen. */
+  dockerfileHint?: string;
 }
 
 /** A sub-project build created by a monorepo parent. */
@@ -54,6 +56,18 @@ export interface ChildBuild {
 }
 
 const activeStatuses: BuildStatus[] = ['Pending', 'Building'];
+
+/** What to add to "Dockerfile not found" for a monorepo (its root has no Dockerfile) or a sub-project of one. */
+function dockerfileHint(detection: DetectionResult, subprojectPath: string | undefined): string | undefined {
+  if (subprojectPath !== undefined) {
+    return `Sub-project ${subprojectPath} has no Dockerfile there: run Detect Services in Auto CI to see where its Dockerfile is, and save the sub-project selection again.`;
+  }
+  if (detection.buildType !== 'mono' && detection.subprojects.length === 0) return undefined;
+  const found = detection.subprojects.map((s) => s.path).slice(0, 5);
+  const more = detection.subprojects.length > found.length ? ', …' : '';
+  const which = found.length > 0 ? ` (sub-projects ${found.join(', ')}${more})` : '';
+  return `This repository is a monorepo${which}: run Detect Services in Auto CI and select the sub-projects to build, each from its own Dockerfile.`;
+}
 
 /** Activities that keep a build's database record (status, progress, step, log headlines) in step with its workflow. */
 export function createBuildRecordActivities(deps: BuildRecordDeps) {
@@ -115,7 +129,7 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
         `Build profile: ${resources.profile} (${resources.cpu} CPU, ${resources.memoryMiB / 1024} GiB, ${describeTimeout(resources, deps.maxBuildSeconds)}), ${how}`,
         `Dockerfile: ${dockerfilePath} (build context ${contextPath})`,
       ]);
-      return { contextPath, dockerfilePath, resources };
+      return { contextPath, dockerfilePath, resources, dockerfileHint: dockerfileHint(detection, sub?.path) };
     },
 
     /** Creates (once) the child builds of a monorepo parent: the selected sub-projects its changes touch. */

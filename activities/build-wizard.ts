@@ -7,7 +7,8 @@ import { createCloneActivities } from './clone';
 import { NothingToGenerateError, proposeDockerfile, UnknownSubprojectError } from './dockerfile-generator';
 import type { WizardProposal } from './dockerfile-generator';
 import { BuildErrorType, buildFailure, transientFailure } from './errors';
-import { loadProviderConnection, type ProviderConnection } from './providers/connection';
+import { cloneProviderFor } from './git-command';
+import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
 import { ProviderError } from './providers/errors';
 import { createGitHubClient } from './providers/github';
 import { createGitLabClient } from './providers/gitlab';
@@ -64,8 +65,9 @@ export function createBuildWizardActivities({ db, cipher, workspaceRoot }: Build
       const [org] = await db.select().from(organizations).where(eq(organizations.id, service.organizationId));
       const connection = await loadProviderConnection(db, cipher, service);
       const token = connection.ok ? connection.connection.token : undefined;
+      const provider = cloneProviderFor(service.gitProvider, connection.ok ? connection.connection : null);
       const ref = `refs/heads/${service.defaultBranch}`;
-      const sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref, token });
+      const sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref, token, provider });
       const workspace = `wizard-${randomUUID()}`;
       try {
         const checkout = await git.cloneRepository({
@@ -74,6 +76,7 @@ export function createBuildWizardActivities({ db, cipher, workspaceRoot }: Build
           sha,
           ref,
           token,
+          provider,
         });
         const proposal = await proposeDockerfile(checkout.dir, input.path, { baseImagePrefix: org?.baseImagePrefix });
         return { ...proposal, ref, sha };
@@ -91,6 +94,10 @@ export function createBuildWizardActivities({ db, cipher, workspaceRoot }: Build
       const service = await loadService(input.serviceId);
       const connection = await loadProviderConnection(db, cipher, service);
       if (!connection.ok) throw buildFailure(BuildErrorType.ConfigurationError, connection.message);
+      if (!connection.connection.providerApi) {
+        const message = plainGitMessage(connection.connection.baseUrl, 'change-request');
+        throw buildFailure(BuildErrorType.ConfigurationError, message);
+      }
       const folder = input.path ? `${input.path}/` : '';
       const files = [
         { path: `${folder}Dockerfile`, content: input.dockerfile },

@@ -2,7 +2,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildErrorType, buildFailure } from './errors';
-import { openGitSession, parseRemote, type GitRunnerOptions, type GitSession } from './git-command';
+import {
+  openGitSession,
+  parseRemote,
+  type CloneProvider,
+  type GitRemote,
+  type GitRunnerOptions,
+  type GitSession,
+} from './git-command';
 import { validateGitRef, validateSha } from './git-ref';
 import type { LogSink } from './log-sink';
 
@@ -20,6 +27,8 @@ export interface CloneInput {
   ref: string;
   /** Organization Git token; given by the credential helper to the repository's origin only, never argv, URL or logs. */
   token?: string | null;
+  /** Who serves the repository, so a refused clone says what to check in its terms (unknown: generic advice). */
+  provider?: CloneProvider;
   /** A line for the build log before git runs (e.g. "No Git connection for …; cloning without credentials"). */
   notice?: string | null;
   /** Recurse into submodules (off unless the service enables it). */
@@ -37,6 +46,8 @@ export interface CloneResult {
   dir: string;
   sha: string;
   ref: string;
+  /** The checked-out commit's subject line and author name, as the repository says (untrusted text). */
+  commit: { message: string; author: string };
   durationMs: number;
 }
 
@@ -45,6 +56,7 @@ export interface ResolveCommitInput {
   /** Branch or tag, short (`main`, `v1.2.0`) or full (`refs/heads/main`). */
   ref: string;
   token?: string | null;
+  provider?: CloneProvider;
 }
 
 /** Clone activities: shallow fetch of exactly one sha into a per-build workspace. */
@@ -59,10 +71,11 @@ export function createCloneActivities(deps: CloneDeps) {
       const dir = workspaceDir(deps.workspaceRoot, input.buildId);
       validateSha(input.sha);
       validateGitRef(input.ref);
-      const remote = parseRemote(input.repositoryUrl, input.token, deps);
+      const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
       const log = deps.openLog?.(input.buildId);
       if (input.notice) log?.write('system', input.notice);
       const git = await openGitSession(remote, { ...deps, signal: options.signal, log });
+      let commit: CloneResult['commit'];
       try {
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
@@ -72,6 +85,7 @@ export function createCloneActivities(deps: CloneDeps) {
         if (input.requireOnRef) await requireCommitOnRef(git, remote.url, dir, input.sha, input.ref);
         await git.run(['checkout', '--quiet', '--detach', input.sha, '--'], dir);
         if (input.submodules) await git.run(['submodule', 'update', '--init', '--recursive', '--depth', '1'], dir);
+        commit = await readCommit(remote, dir, { ...deps, signal: options.signal });
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
@@ -79,13 +93,13 @@ export function createCloneActivities(deps: CloneDeps) {
         await git.dispose();
         await log?.flush();
       }
-      return { dir, sha: input.sha, ref: input.ref, durationMs: Date.now() - started };
+      return { dir, sha: input.sha, ref: input.ref, commit, durationMs: Date.now() - started };
     },
 
     /** The commit a branch or tag points to now (annotated tags peeled), via `git ls-remote`; for manual builds. */
     async resolveCommit(input: ResolveCommitInput, options: { signal?: AbortSignal } = {}): Promise<string> {
       validateGitRef(input.ref);
-      const remote = parseRemote(input.repositoryUrl, input.token, deps);
+      const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
       const candidates = input.ref.startsWith('refs/')
         ? [`${input.ref}^{}`, input.ref]
         : [`refs/heads/${input.ref}`, `refs/tags/${input.ref}^{}`, `refs/tags/${input.ref}`];
@@ -117,6 +131,24 @@ export function createCloneActivities(deps: CloneDeps) {
 }
 
 export type CloneActivities = ReturnType<typeof createCloneActivities>;
+
+// Subject and author only, each capped: the repository decides this text, and it ends up in titles and lists. A
+// session of its own without the build log and without credentials (nothing is fetched), so the lines stay out of it.
+async function readCommit(remote: GitRemote, dir: string, options: GitRunnerOptions & { signal?: AbortSignal }) {
+  const git = await openGitSession({ ...remote, credentials: null }, options);
+  const { stdoutLines } = await git
+    .run(['log', '-1', '--no-show-signature', '--format=%s%n%an', '--'], dir)
+    .finally(() => git.dispose());
+  const clean = (text: string | undefined) =>
+    (text ?? '')
+      .replace(/\p{Cc}/gu, ' ')
+      .trim()
+      .slice(0, 500);
+  return {
+    message: clean(stdoutLines[0]),
+    author: clean(stdoutLines[1]).slice(0, 200),
+  } satisfies CloneResult['commit'];
+}
 
 // The branch's history without file contents is enough to tell whether the sha is on it.
 async function requireCommitOnRef(git: GitSession, url: string, dir: string, sha: string, ref: string) {

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { builds, services } from '../db/schema';
-import { loadProviderConnection, type ProviderConnection } from './providers/connection';
+import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
 import { ProviderError } from './providers/errors';
 import { createGitHubClient, type GitHubStatusInput } from './providers/github';
 import { createGitLabClient } from './providers/gitlab';
@@ -150,6 +150,14 @@ export function createCommitStatusActivities({ db, cipher, publicUrl, logger, re
           return;
         }
         const { connection } = result;
+        if (!connection.providerApi) {
+          // The build log says so once, at the clone (activities/source.ts); nothing is sent to the server.
+          log.info(
+            { ...context, reason: plainGitMessage(connection.baseUrl, 'commit-status') },
+            'commit status skipped',
+          );
+          return;
+        }
         const outcome =
           connection.kind === 'gitlab'
             ? await postGitLab(connection, build, state, build.sha)

@@ -7,6 +7,7 @@ import { createCloneActivities } from './clone';
 import { detectProject } from './detect';
 import type { DetectionResult } from './detect';
 import { BuildErrorType, buildFailure } from './errors';
+import { cloneProviderFor } from './git-command';
 import { loadProviderConnection } from './providers/connection';
 
 export interface DetectServiceDeps {
@@ -32,8 +33,9 @@ export function createDetectServiceActivities({ db, cipher, workspaceRoot }: Det
         throw buildFailure(BuildErrorType.ConfigurationError, `Service ${input.serviceId} no longer exists.`);
       const connection = await loadProviderConnection(db, cipher, service);
       const token = connection.ok ? connection.connection.token : undefined;
+      const provider = cloneProviderFor(service.gitProvider, connection.ok ? connection.connection : null);
       const ref = `refs/heads/${input.branch ?? service.defaultBranch}`;
-      const sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref, token });
+      const sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref, token, provider });
       const workspace = `detect-${randomUUID()}`;
       try {
         const checkout = await git.cloneRepository({
@@ -42,6 +44,7 @@ export function createDetectServiceActivities({ db, cipher, workspaceRoot }: Det
           sha,
           ref,
           token,
+          provider,
         });
         return { ...(await detectProject(checkout.dir)), ref, sha };
       } finally {

@@ -21,6 +21,8 @@ export interface GitRemote {
   credentials: GitCredentials | null;
   /** Values to scrub from anything we show (token, URL password). */
   secrets: Array<string | undefined>;
+  /** What to check when git refuses the credentials, in the terms of the repository's provider. */
+  advice: string;
 }
 
 export interface GitSession {
@@ -29,7 +31,28 @@ export interface GitSession {
   dispose(): Promise<void>;
 }
 
-export const cloneAdvice = "Check that the organization's Git token has read_repository access.";
+/** Who serves the repository: GitLab or GitHub (with their APIs), or a plain git server (a connection without one). */
+export type CloneProvider = 'gitlab' | 'github' | 'plain';
+
+const adviceByProvider: Record<CloneProvider, string> = {
+  gitlab: "Check that the organization's GitLab token has read_repository access (or api).",
+  github:
+    "Check that the organization's GitHub token may read this repository: Contents: read (fine-grained) or the repo scope (classic).",
+  plain: "Check the token or password of the organization's Git connection for this server.",
+};
+
+/** The provider a clone speaks to: the service's kind, or `plain` when its connection has no provider API. */
+export function cloneProviderFor(
+  kind: 'gitlab' | 'github',
+  connection: { providerApi: boolean } | null,
+): CloneProvider {
+  return connection && !connection.providerApi ? 'plain' : kind;
+}
+
+/** What to say after "Git clone failed" when git ran with credentials, in the provider's own terms. */
+export function cloneAdvice(provider: CloneProvider | undefined): string {
+  return provider ? adviceByProvider[provider] : "Check that the organization's Git token can read the repository.";
+}
 /** Said instead when git ran without credentials: no connection (or no token) for the repository's origin. */
 export const anonymousCloneAdvice =
   'Kiln cloned without credentials (no Git token is registered for this exact address): an organization admin registers one in organization settings (Git providers), or make the repository public.';
@@ -85,15 +108,18 @@ export function parseRemote(
   repositoryUrl: string,
   token: string | null | undefined,
   options: GitRunnerOptions,
+  provider?: CloneProvider,
 ): GitRemote {
+  const advice = cloneAdvice(provider);
   let parsed: URL;
   try {
     parsed = new URL(repositoryUrl);
   } catch {
-    throw gitInputFailure('the repository URL is not a valid URL');
+    throw gitInputFailure('the repository URL is not a valid URL', advice);
   }
   const scheme = parsed.protocol.replace(/:$/, '');
-  if (!allowedProtocols(options).includes(scheme)) throw gitInputFailure(`the URL scheme "${scheme}" is not allowed`);
+  if (!allowedProtocols(options).includes(scheme))
+    throw gitInputFailure(`the URL scheme "${scheme}" is not allowed`, advice);
   const origin = originOf(parsed.toString());
   let credentials: Omit<GitCredentials, 'origin'> | null = null;
   if (parsed.password !== '') {
@@ -101,7 +127,7 @@ export function parseRemote(
   }
   if (token) credentials = { username: options.tokenUsername ?? 'oauth2', password: token };
   if (credentials && /[\0\r\n]/.test(credentials.username + credentials.password)) {
-    throw gitInputFailure('the credentials contain a line break or NUL');
+    throw gitInputFailure('the credentials contain a line break or NUL', advice);
   }
   parsed.username = '';
   parsed.password = '';
@@ -110,14 +136,15 @@ export function parseRemote(
     // The helper gives them to this origin only: not to submodules on other hosts, nor after a redirect away.
     credentials: credentials && origin ? { ...credentials, origin } : null,
     secrets: [credentials?.password, token ?? undefined],
+    advice,
   };
 }
 
-function gitInputFailure(problem: string) {
-  return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${problem}. ${cloneAdvice}`);
+function gitInputFailure(problem: string, advice: string) {
+  return buildFailure(BuildErrorType.GitCloneFailed, `Git clone failed: ${problem}. ${advice}`);
 }
 
-function gitFailure(result: RunProcessResult, step: string, { secrets, credentials }: GitRemote) {
+function gitFailure(result: RunProcessResult, step: string, { secrets, credentials, advice }: GitRemote) {
   const said = result.stderrTail
     .map((line) => line.trim().replace(/\.$/, ''))
     .filter((line) => line !== '' && !line.startsWith('hint:'))
@@ -129,6 +156,6 @@ function gitFailure(result: RunProcessResult, step: string, { secrets, credentia
       : said || `git ${step} exited with code ${result.exitCode}`;
   return buildFailure(
     BuildErrorType.GitCloneFailed,
-    `Git clone failed: ${scrubSecrets(what, secrets)}. ${credentials ? cloneAdvice : anonymousCloneAdvice}`,
+    `Git clone failed: ${scrubSecrets(what, secrets)}. ${credentials ? advice : anonymousCloneAdvice}`,
   );
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
 import type { BuildForWorkflow } from '../db/builds';
@@ -88,7 +88,7 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
         return output;
       } catch (error) {
         if (watchdog.signal.aborted) throw watchdog.signal.reason;
-        throw error;
+        throw withDockerfileHint(error, input.dockerfileHint);
       } finally {
         clearInterval(beat);
         watchdog.dispose();
@@ -148,6 +148,12 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
     registry: auth,
     resources: input.resources,
   };
+}
+
+// Whichever builder found no Dockerfile, a monorepo's build says where its sub-projects are chosen.
+function withDockerfileHint(error: unknown, hint: string | undefined): unknown {
+  if (!hint || !(error instanceof ApplicationFailure) || error.type !== BuildErrorType.DockerfileNotFound) return error;
+  return buildFailure(BuildErrorType.DockerfileNotFound, `${error.message} ${hint}`);
 }
 
 // Merge and pull request builds keep their own layer cache, so unmerged code cannot seed the one branch builds reuse.

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { heartbeat } from '@temporalio/activity';
-import { loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
+import { loadBuildForWorkflow, recordCommitDetails, updateBuildProgress } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { openBuildLog } from './build-log';
 import { createCloneActivities } from './clone';
 import { detectProject } from './detect';
+import { cloneProviderFor } from './git-command';
+import { plainGitMessage } from './providers/connection';
 import type { DetectionResult } from './detect';
 
 export interface SourceDeps {
@@ -27,11 +29,12 @@ export function createSourceActivities({ db, cipher, workspaceRoot }: SourceDeps
     const loaded = await loadBuildForWorkflow(db, cipher, buildId);
     const { build, service } = loaded;
     const token = loaded.git?.token;
+    const provider = cloneProviderFor(service.gitProvider, loaded.git);
     let sha = build.sha;
     // A sha a person typed (manual trigger, or a retry of one) must be on the branch; a resolved head always is.
     const requireOnRef = build.event === 'manual' && sha != null;
     if (!sha) {
-      sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref: build.ref, token });
+      sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref: build.ref, token, provider });
       await updateBuildProgress(db, buildId, { sha });
     }
     heartbeat();
@@ -42,10 +45,13 @@ export function createSourceActivities({ db, cipher, workspaceRoot }: SourceDeps
       sha,
       ref: build.ref,
       token,
-      notice: loaded.gitNotice,
+      provider,
+      // Said once per build, here: the status reports after it skip the server quietly.
+      notice: loaded.gitNotice ?? (provider === 'plain' ? plainGitMessage(loaded.git!.baseUrl, 'commit-status') : null),
       submodules,
       requireOnRef,
     });
+    await recordCommitDetails(db, buildId, result.commit);
     return { checkoutDir: result.dir, sha: result.sha };
   }
 

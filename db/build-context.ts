@@ -22,8 +22,11 @@ export interface BuildForWorkflow {
     deployNamespace: string;
     deployPort: number | null;
   };
-  /** The connection on the repository's exact origin (domain/credentials.ts); null means clone anonymously. */
-  git: { baseUrl: string; token: string } | null;
+  /**
+   * The connection on the repository's exact origin (domain/credentials.ts); null means clone anonymously.
+   * `providerApi` false: a plain git server, where Kiln only clones.
+   */
+  git: { baseUrl: string; token: string; providerApi: boolean } | null;
   /** Why `git` is null, for the build log ("No Git connection for https://host:port; cloning without credentials"). */
   gitNotice: string | null;
   registry: {
@@ -87,7 +90,13 @@ export async function loadBuildForWorkflow(
   if (!row) throw new Error(`Build ${buildId} does not exist (deleted with its service?).`);
   const { build, service, settings, registry, cluster } = row;
   const credential = await loadGitCredential(db, cipher, service);
-  const git = credential.found ? { baseUrl: credential.connection.baseUrl, token: credential.token } : null;
+  const git = credential.found
+    ? {
+        baseUrl: credential.connection.baseUrl,
+        token: credential.token,
+        providerApi: credential.connection.providerApi,
+      }
+    : null;
   // '' is a password cleared by a URL change: the build refuses to push rather than send an old one anywhere.
   const password = registry && registry.passwordEnc !== '' ? cipher.decrypt(registry.passwordEnc) : undefined;
   const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;

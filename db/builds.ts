@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { buildWorkflowId } from '../workflows/names';
 import type { Database } from './client';
 import { builds } from './schema';
@@ -25,6 +25,21 @@ export interface BuildProgressUpdate {
   digests?: Record<string, string>;
   /** The resolved commit, for manual builds started from a branch name. */
   sha?: string;
+}
+
+/**
+ * Records the commit's subject and author on a build that has none (a manual build names only a branch or sha;
+ * a webhook build already carries what the delivery said, which stays).
+ */
+export async function recordCommitDetails(
+  db: Database,
+  buildId: string,
+  commit: { message: string; author: string },
+): Promise<void> {
+  await db
+    .update(builds)
+    .set({ commitMessage: commit.message, commitAuthor: commit.author })
+    .where(and(eq(builds.id, buildId), isNull(builds.commitMessage)));
 }
 
 /**

@@ -20,12 +20,28 @@ export interface ProviderConnection {
   /** What to pass as the project: GitLab's numeric id when known, else the path; GitHub's `owner/repo`. */
   project: string;
   projectPath: string;
+  /** False for a plain git server: the token clones, but there is no GitLab/GitHub API to post or read anything. */
+  providerApi: boolean;
 }
 
 /** Why a connection could not be made, in words an admin can act on. */
 export type ConnectionResult = { ok: true; connection: ProviderConnection } | { ok: false; message: string };
 
 const names: Record<ProviderKind, string> = { gitlab: 'GitLab', github: 'GitHub' };
+
+/** What Kiln leaves out on a plain git server (a connection with `providerApi: false`). */
+const plainGitSkips = {
+  'commit-status': 'Kiln posts no commit statuses there',
+  pipelines: 'it has no pipelines to show (Kiln builds its pushes from the webhook)',
+  webhook:
+    'Kiln cannot register its webhook there: add it in the server by hand with the URL and secret shown in this tab',
+  'change-request': 'Kiln cannot open a merge or pull request there: commit the files yourself',
+} as const;
+
+/** "<origin> is a plain git server: Kiln posts no commit statuses there." and the like, for logs and answers. */
+export function plainGitMessage(baseUrl: string, skipped: keyof typeof plainGitSkips): string {
+  return `${baseUrl} is a plain git server (no GitLab/GitHub API): ${plainGitSkips[skipped]}.`;
+}
 
 /**
  * The organization's token for the service's repository: only a connection on the repository's exact origin
@@ -57,6 +73,7 @@ export async function loadProviderConnection(
       token: credential.token,
       project,
       projectPath: service.projectPath,
+      providerApi: credential.connection.providerApi,
     },
   };
 }

@@ -17,6 +17,7 @@ const view = (row: Row) => ({
   kind: row.kind,
   baseUrl: row.baseUrl,
   hasToken: row.tokenEnc.length > 0,
+  providerApi: row.providerApi,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -59,8 +60,12 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const input = c.req.valid('json');
     const organizationId = organizationForCreate(user, input.organizationId);
     const baseUrl = input.baseUrl ?? defaultBaseUrl[input.kind];
-    // A token that cannot work is refused with the provider's reason before anything is stored.
-    const check = input.verify ? await verifyProviderToken({ kind: input.kind, baseUrl, token: input.token }) : null;
+    // A token that cannot work is refused with the provider's reason before anything is stored; a plain git server
+    // has no API to ask (its token is tested with a clone instead).
+    const check =
+      input.verify && input.providerApi
+        ? await verifyProviderToken({ kind: input.kind, baseUrl, token: input.token })
+        : null;
     await refuseSecondConnection({ organizationId, kind: input.kind, baseUrl });
     const [row] = await db
       .insert(gitProviders)
@@ -69,6 +74,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
         kind: input.kind,
         baseUrl,
         tokenEnc: cipher.encrypt(input.token),
+        providerApi: input.providerApi,
       })
       .returning();
     return c.json({ ...view(row!), check: checkView(check) }, 201);
@@ -79,7 +85,8 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const user = c.get('user');
     const current = await load(c.req.valid('param').id, user);
     requireRole(user, 'org_admin', 'change Git providers');
-    const { baseUrl, token, verify } = c.req.valid('json');
+    const { baseUrl, token, verify, providerApi } = c.req.valid('json');
+    const nextApi = providerApi ?? current.providerApi;
     const nextUrl = baseUrl ?? current.baseUrl;
     await refuseSecondConnection({ ...current, baseUrl: nextUrl }, current.id);
     // A token belongs to one origin: a new origin without a new token clears it, and the old one is never
@@ -88,7 +95,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
     const kept = moved || current.tokenEnc === '' ? undefined : cipher.decrypt(current.tokenEnc);
     const checkToken = token ?? kept;
     const check =
-      verify && (token || baseUrl) && checkToken
+      verify && nextApi && (token || baseUrl || providerApi) && checkToken
         ? await verifyProviderToken({ kind: current.kind, baseUrl: nextUrl, token: checkToken })
         : null;
     const [row] = await db
@@ -96,6 +103,7 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       .set({
         baseUrl: nextUrl,
         tokenEnc: token ? cipher.encrypt(token) : moved ? '' : current.tokenEnc,
+        providerApi: nextApi,
         updatedAt: new Date(),
       })
       .where(eq(gitProviders.id, current.id))

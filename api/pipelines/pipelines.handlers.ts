@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { loadProviderConnection } from '../../activities/providers/connection';
+import { loadProviderConnection, plainGitMessage } from '../../activities/providers/connection';
 import { createGitLabClient, type GitLabClient } from '../../activities/providers/gitlab';
 import { parseJobTrace } from '../../activities/providers/job-trace';
 import { canCancel, canRetry, groupJobsByStage, jobView, pipelineView } from '../../activities/providers/pipeline-view';
@@ -10,7 +10,7 @@ import type * as routes from './pipelines.routes';
 import { viaProvider } from './provider-failure';
 
 type Linked = { linked: true; client: GitLabClient; project: string; projectPath: string };
-type NotLinked = { linked: false; reason: 'not-gitlab' | 'no-token'; message: string };
+type NotLinked = { linked: false; reason: 'not-gitlab' | 'no-token' | 'plain-git'; message: string };
 
 /** Handlers for `/services/{id}/pipelines` and job logs. */
 export function createPipelineHandlers({ db, cipher }: AppDeps) {
@@ -24,6 +24,9 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     }
     const result = await loadProviderConnection(db, cipher, service);
     if (!result.ok) return { linked: false, reason: 'no-token', message: result.message };
+    if (!result.connection.providerApi) {
+      return { linked: false, reason: 'plain-git', message: plainGitMessage(result.connection.baseUrl, 'pipelines') };
+    }
     const { baseUrl, token, project, projectPath } = result.connection;
     return { linked: true, client: createGitLabClient({ baseUrl, token, timeoutMs: 20_000 }), project, projectPath };
   };

@@ -44,7 +44,7 @@ export const pipelineListSchema = z
     }),
     z.object({
       linked: z.literal(false),
-      reason: z.enum(['not-gitlab', 'no-token']),
+      reason: z.enum(['not-gitlab', 'no-token', 'plain-git']),
       message: z.string().openapi({ description: 'How to connect a GitLab project; show it as the tab prompt' }),
     }),
   ])

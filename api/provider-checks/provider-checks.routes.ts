@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { loadProviderConnection } from '../../activities/providers/connection';
+import { loadProviderConnection, plainGitMessage } from '../../activities/providers/connection';
 import { webhookUrl } from '../../activities/providers/links';
 import { registerWebhook } from '../../activities/providers/webhook-registration';
 import { gitProviderKinds, gitProviders } from '../../db/schema';
@@ -117,7 +117,7 @@ export const registerServiceWebhook = createRoute({
     200: jsonResponse(registrationSchema, 'Registered (or already there)'),
     ...commonErrors,
     ...checkErrors,
-    409: jsonResponse(errorSchema, 'No token is registered for the repository host'),
+    409: jsonResponse(errorSchema, 'No token is registered for the repository host, or it is a plain git server'),
   },
 });
 
@@ -141,6 +141,12 @@ export function providerChecksRouter({ db, cipher, config }: AppDeps) {
       throw apiError(
         409,
         `This Git connection has no token since its URL changed to ${provider.baseUrl}; enter it again.`,
+      );
+    }
+    if (!provider.providerApi) {
+      throw apiError(
+        409,
+        `${provider.baseUrl} is a plain git server (no GitLab/GitHub API): its token is tested with a clone (POST /git-checks with this connectionId and a repository URL; "Test clone" in organization settings).`,
       );
     }
     const token = cipher.decrypt(provider.tokenEnc);
@@ -169,6 +175,7 @@ export function providerChecksRouter({ db, cipher, config }: AppDeps) {
     requireRole(user, 'org_admin', 'register webhooks in Git projects');
     const result = await loadProviderConnection(db, cipher, service);
     if (!result.ok) throw apiError(409, result.message);
+    if (!result.connection.providerApi) throw apiError(409, plainGitMessage(result.connection.baseUrl, 'webhook'));
     const registration = await viaProvider(() =>
       registerWebhook({
         connection: result.connection,

@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { services } from '../../db/schema';
+import { plainGitMessage } from '../../activities/providers/connection';
+import { loadGitCredential } from '../../db/git-credentials';
 import { generateWebhookSecret } from '../../db/tokens';
 import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
@@ -19,6 +21,10 @@ const webhookInfoSchema = z
       .openapi({ description: "GitLab signing token (Standard Webhooks, whsec_…) for GitLab's signed deliveries" }),
     events: z.array(z.string()),
     rotatedAt: z.string(),
+    plainGitServer: z.string().nullable().openapi({
+      description:
+        "Set when the repository's Git connection is a plain git server (providerApi false): says that Kiln cannot register the webhook nor post commit statuses there; null otherwise",
+    }),
   })
   .openapi('WebhookInfo');
 
@@ -49,7 +55,7 @@ const events = {
 /** `/services/{id}/webhook` router. */
 export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
   // Only organization admins reach this view (the secret is theirs), so the Local URL is always shown.
-  const view = (service: ServiceRow) => {
+  const view = async (service: ServiceRow) => {
     const secret = cipher.decrypt(service.webhookSecretEnc);
     const path = `/api/v1/webhook/${service.gitProvider}`;
     const urls: { environment: 'production' | 'local'; url: string }[] = [
@@ -58,7 +64,12 @@ export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
     if (config.localUrl) {
       urls.push({ environment: 'local', url: `${config.localUrl.replace(/\/+$/, '')}${path}` });
     }
+    const credential = await loadGitCredential(db, cipher, service);
+    const plain = credential.found && !credential.connection.providerApi;
     return {
+      plainGitServer: plain
+        ? `${plainGitMessage(credential.connection.baseUrl, 'webhook')} Kiln posts no commit statuses there either.`
+        : null,
       provider: service.gitProvider,
       urls,
       secretToken: secret,
@@ -70,7 +81,7 @@ export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
   const get: RouteHandler<typeof getWebhookInfo, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     requireRole(c.get('user'), 'org_admin', 'see webhook secrets');
-    return c.json(view(service), 200);
+    return c.json(await view(service), 200);
   };
   const rotate: RouteHandler<typeof rotateWebhookSecret, AppEnv> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
@@ -80,7 +91,7 @@ export function webhookInfoRouter({ db, cipher, config }: AppDeps) {
       .set({ webhookSecretEnc: cipher.encrypt(generateWebhookSecret()), webhookSecretRotatedAt: new Date() })
       .where(eq(services.id, service.id))
       .returning();
-    return c.json(view(row!), 200);
+    return c.json(await view(row!), 200);
   };
   return createRouter().openapi(getWebhookInfo, get).openapi(rotateWebhookSecret, rotate);
 }

@@ -75,13 +75,61 @@ describe('cloneRepository', () => {
     const { cloneRepository } = activities();
     const wrong = 'glpat-WRONG-token-1234';
     const error = await rejectionOf(
-      cloneRepository({ buildId: 'b3', repositoryUrl: repoUrl, sha: firstSha, ref: 'refs/heads/main', token: wrong }),
+      cloneRepository({
+        buildId: 'b3',
+        repositoryUrl: repoUrl,
+        sha: firstSha,
+        ref: 'refs/heads/main',
+        token: wrong,
+        provider: 'gitlab',
+      }),
     );
     expect(error.type).toBe('GitCloneFailed');
     expect(error.message).toMatch(/^Git clone failed: .*Authentication failed/);
-    expect(error.message).toContain("Check that the organization's Git token has read_repository access.");
+    expect(error.message).toContain("Check that the organization's GitLab token has read_repository access (or api).");
     expect(error.message).not.toContain(wrong);
     await expect(stat(path.join(root, 'ws', 'b3'))).rejects.toThrow();
+  });
+
+  it.each([
+    [
+      'github',
+      "Check that the organization's GitHub token may read this repository: Contents: read (fine-grained) or the repo scope (classic).",
+    ],
+    ['plain', "Check the token or password of the organization's Git connection for this server."],
+    [undefined, "Check that the organization's Git token can read the repository."],
+  ] as const)(
+    'advises what a %s token needs when the server refuses it, never GitLab scopes',
+    async (provider, advice) => {
+      const { cloneRepository, resolveCommit } = activities();
+      const wrong = 'ghp_WRONGtoken5678';
+      const base = { repositoryUrl: repoUrl, ref: 'refs/heads/main', token: wrong, provider };
+      const clone = await rejectionOf(cloneRepository({ ...base, buildId: `adv-${provider}`, sha: firstSha }));
+      const resolve = await rejectionOf(resolveCommit(base));
+      for (const error of [clone, resolve]) {
+        expect(error.type).toBe('GitCloneFailed');
+        expect(error.message).toMatch(/^Git clone failed: .*Authentication failed/);
+        expect(error.message.endsWith(advice)).toBe(true);
+        expect(error.message).not.toContain('read_repository');
+        expect(error.message).not.toContain(wrong);
+      }
+    },
+  );
+
+  it('records the commit subject and author, and keeps them out of the log', async () => {
+    const subject = 'Render the price list\tin euros';
+    const repo = await server.createRepository('messages', { 'version.txt': 'one\n' });
+    const sha = await server.commit('messages', { 'version.txt': 'two\n' }, `${subject}\n\nLonger body text.`);
+    const lines: string[] = [];
+    const log = { write: (_stream: string, line: string) => void lines.push(line), flush: async () => {} };
+    const clone = createCloneActivities({
+      workspaceRoot: path.join(root, 'ws'),
+      gitBinary: gitSpy,
+      openLog: () => log,
+    });
+    const result = await clone.cloneRepository({ buildId: 'msg', repositoryUrl: repo.url, sha, ref: 'main', token });
+    expect(result.commit).toEqual({ message: 'Render the price list in euros', author: 'Kiln Test' });
+    expect(lines.join('\n')).not.toContain('price list');
   });
 
   it('reports a sha the server does not have as "Git clone failed"', async () => {

@@ -27,6 +27,7 @@ const gitlabConnection = (token = 'glpat-api'): ProviderConnection => ({
   token,
   project: '7',
   projectPath: 'group/app',
+  providerApi: true,
 });
 const githubConnection: () => ProviderConnection = () => ({
   kind: 'github',
@@ -34,6 +35,7 @@ const githubConnection: () => ProviderConnection = () => ({
   token: 'ghp_repo',
   project: 'acme/shop',
   projectPath: 'acme/shop',
+  providerApi: true,
 });
 
 describe('Build Wizard merge and pull requests', () => {

@@ -91,6 +91,7 @@ describe('one-click webhook registration', () => {
       token: 'glpat-api',
       project: '7',
       projectPath: 'group/app',
+      providerApi: true,
     };
     const first = await registerWebhook({ connection, url, secret: 's1' });
     expect(first).toMatchObject({ outcome: 'created', events: ['push', 'tag_push', 'merge_requests'] });
@@ -118,6 +119,7 @@ describe('one-click webhook registration', () => {
       token: 'ghp_repo',
       project: 'acme/shop',
       projectPath: 'acme/shop',
+      providerApi: true,
     };
     const ghUrl = url.replace('gitlab', 'github');
     const created = await registerWebhook({ connection, url: ghUrl, secret: 's' });

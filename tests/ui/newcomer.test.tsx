@@ -133,7 +133,13 @@ describe('Organization settings', () => {
     });
     await user.click(within(form).getByRole('button', { name: 'Add connection' }));
     await waitFor(() =>
-      expect(created).toEqual({ kind: 'github', baseUrl: 'http://git.test', token: 'tok', verify: false }),
+      expect(created).toEqual({
+        kind: 'github',
+        baseUrl: 'http://git.test',
+        token: 'tok',
+        verify: false,
+        providerApi: false,
+      }),
     );
   });
 

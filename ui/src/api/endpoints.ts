@@ -81,8 +81,13 @@ export const kiln = {
 /** Organization settings: Git connections, registries, clusters, users and API tokens (admins change them). */
 export const settingsApi = {
   signInHint: () => api<{ adminTokenFile: string | null }>('/sign-in', { token: '' }),
-  createGitProvider: (input: { kind: GitProvider['kind']; baseUrl?: string; token: string; verify: boolean }) =>
-    api<GitProvider & { check: TokenCheck | null }>('/git-providers', { method: 'POST', body: input }),
+  createGitProvider: (input: {
+    kind: GitProvider['kind'];
+    baseUrl?: string;
+    token: string;
+    verify: boolean;
+    providerApi?: boolean;
+  }) => api<GitProvider & { check: TokenCheck | null }>('/git-providers', { method: 'POST', body: input }),
   updateGitProvider: (id: string, input: { baseUrl?: string; token?: string; verify: boolean }) =>
     api<GitProvider>(`/git-providers/${enc(id)}`, { method: 'PATCH', body: input }),
   deleteGitProvider: (id: string) => api<void>(`/git-providers/${enc(id)}`, { method: 'DELETE' }),

@@ -32,6 +32,8 @@ export interface GitProvider {
   kind: GitProviderKind;
   baseUrl: string;
   hasToken: boolean;
+  /** False for a plain git server: clones only, no commit statuses, pipelines or webhook registration. */
+  providerApi: boolean;
 }
 
 /** A service: one Git repository Kiln builds. */
@@ -135,6 +137,8 @@ export interface WebhookInfo {
   signingToken: string | null;
   events: string[];
   rotatedAt: string;
+  /** Set when the connection is a plain git server: no one-click registration, no commit statuses (what to do). */
+  plainGitServer?: string | null;
 }
 
 /** A build of a service (or of one monorepo sub-project, when `parentBuildId` is set). */

@@ -46,6 +46,9 @@ function AutoCiEditor({
   const [form, setForm] = useState<AutoCiForm>(() => toForm(settings, service.name));
   const [detection, setDetection] = useState<DetectionResult | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [savedHere, setSavedHere] = useState(false);
+  // Every service gets its settings row at creation; a later change means someone saved them since.
+  const savedBefore = Date.parse(settings.updatedAt) - Date.parse(service.createdAt) > 1000;
   const queryClient = useQueryClient();
   const toast = useToast();
   const set = <K extends keyof AutoCiForm>(key: K, value: AutoCiForm[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -55,6 +58,7 @@ function AutoCiEditor({
     onSuccess: async (saved) => {
       queryClient.setQueryData(['auto-ci', service.id], saved);
       setForm((f) => withSavedSecrets(f, saved.secretBuildArgNames ?? []));
+      setSavedHere(true);
       await queryClient.invalidateQueries({ queryKey: ['services'] });
       toast('Auto CI settings have been saved');
     },
@@ -115,7 +119,7 @@ function AutoCiEditor({
             imagePrefix={form.imagePrefix}
           />
         )}
-        {tab === 'webhook' && <WebhookTab service={service} />}
+        {tab === 'webhook' && <WebhookTab service={service} saved={savedHere || savedBefore} />}
       </div>
       {error && (
         <p className="field-error" role="alert">

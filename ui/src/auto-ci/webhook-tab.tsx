@@ -7,8 +7,11 @@ import { useToast } from '../components/toast';
 
 const envLabel = { production: 'Production', local: 'Local (admin only)' } as const;
 
-/** Webhook: the URL(s) to paste into GitLab/GitHub, Copy URL / Copy Token, token rotation and instructions. */
-export function WebhookTab({ service }: { service: Service }) {
+/**
+ * Webhook: the URL(s) to paste into GitLab/GitHub, Copy URL / Copy Token, token rotation and instructions.
+ * `saved`: the Auto CI settings have been saved once (which creates the image-pull Secret).
+ */
+export function WebhookTab({ service, saved }: { service: Service; saved: boolean }) {
   const key = ['webhook', service.id];
   const info = useQuery({ queryKey: key, queryFn: () => kiln.getWebhook(service.id) });
   const queryClient = useQueryClient();
@@ -25,9 +28,16 @@ export function WebhookTab({ service }: { service: Service }) {
     <QueryState query={info} what="webhook settings">
       {(webhook) => (
         <div>
-          <p className="note">
-            Save the Auto CI settings first (that creates the image-pull Secret), then register the webhook.
-          </p>
+          {!saved && (
+            <p className="note">
+              Save the Auto CI settings first (that creates the image-pull Secret), then register the webhook.
+            </p>
+          )}
+          {webhook.plainGitServer && (
+            <p className="note" role="note">
+              {webhook.plainGitServer}
+            </p>
+          )}
           <h3>Webhook environments</h3>
           {webhook.urls.map((u) => (
             <div key={u.environment} className="webhook-url">

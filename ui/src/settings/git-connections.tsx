@@ -65,21 +65,27 @@ function ConnectionRow({ provider, admin }: { provider: GitProvider; admin: bool
     },
     onError: (error) => toast(error.message, 'error'),
   });
-  const name = `${kindLabel[provider.kind]} ${provider.baseUrl}`;
+  const plainServer = provider.providerApi === false;
+  const label = plainServer ? 'Plain git server' : kindLabel[provider.kind];
+  const name = `${label} ${provider.baseUrl}`;
   return (
     <li className="settings-item" aria-label={name}>
       <div className="settings-item-head">
         <div>
-          <strong>{kindLabel[provider.kind]}</strong> <code className="wrap">{provider.baseUrl}</code>
+          <strong>{label}</strong> <code className="wrap">{provider.baseUrl}</code>
           <div className="muted">
             {provider.hasToken ? 'Token stored' : 'No token (its address changed): enter it again'}
+            {plainServer &&
+              ` · webhooks like ${kindLabel[provider.kind]}'s; clones only: no commit statuses, pipelines or webhook registration`}
           </div>
         </div>
         {admin && (
           <div className="toolbar">
-            <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
-              Test connection
-            </button>
+            {!plainServer && (
+              <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
+                Test connection
+              </button>
+            )}
             <button
               type="button"
               className="secondary"
@@ -142,7 +148,13 @@ function AddConnection() {
   });
   const save = useMutation({
     mutationFn: () =>
-      settingsApi.createGitProvider({ kind, baseUrl: baseUrl.trim(), token: token.trim(), verify: !plain }),
+      settingsApi.createGitProvider({
+        kind,
+        baseUrl: baseUrl.trim(),
+        token: token.trim(),
+        verify: !plain,
+        providerApi: !plain,
+      }),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: ['git-providers'] });
       toast(`Git connection ${created.baseUrl} added`);
@@ -186,7 +198,8 @@ function AddConnection() {
           </select>
           <p id="git-plain-help" className="help">
             Kiln cannot check the token through an API here, so it is stored unchecked; test it with a clone of one
-            repository. Services on this server pick the provider chosen here.
+            repository. Services on this server pick the provider chosen here. Kiln only clones from it: it posts no
+            commit statuses, shows no pipelines and cannot register the webhook there (add it by hand).
           </p>
         </>
       )}
