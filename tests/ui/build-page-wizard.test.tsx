@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DockerfileProposal } from '../../ui/src/build-wizard/wizard-api';
 import { BuildPage } from '../../ui/src/builds/build-page';
+import { BuildsPanel } from '../../ui/src/builds/builds-panel';
 import { aBuild, aService } from './support/builders';
 import { installFakeApi } from './support/fake-api';
 import { renderWithApp } from './support/render-app';
@@ -76,5 +77,22 @@ describe('Build page of a "Dockerfile not found" build', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('buildah exited with 1');
     expect(screen.queryByRole('button', { name: /Build Wizard/ })).not.toBeInTheDocument();
     expect(api.calls.some((c) => c.path.startsWith('/services/'))).toBe(false);
+  });
+
+  it('offers it in the expanded build row of the service’s builds list too', async () => {
+    const user = userEvent.setup();
+    const service = aService({ gitProvider: 'gitlab' });
+    const build = aBuild({
+      serviceId: service.id,
+      status: 'Failed',
+      error: 'Dockerfile not found: Dockerfile',
+      errorType: 'DockerfileNotFound',
+    });
+    api.on('GET', '/services/:id/builds', () => ({ items: [build] }));
+    api.on('GET', '/services/:id', () => service);
+    renderWithApp(<BuildsPanel service={service} openBuildId={build.id} />);
+    await user.click(await screen.findByRole('button', { name: 'Generate a Dockerfile with Build Wizard' }));
+    expect(await screen.findByRole('region', { name: 'Build Wizard' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Generate a Dockerfile' })).toBeInTheDocument();
   });
 });

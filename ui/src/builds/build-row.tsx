@@ -6,6 +6,7 @@ import { BuildActions } from './build-actions';
 import { BuildImages } from './build-images';
 import { BuildLog } from './build-log';
 import { BuildProgress } from './build-progress';
+import { DockerfileNotFoundWizard } from './dockerfile-not-found';
 import { SubBuilds } from './sub-builds';
 import { buildDuration, buildRef, buildTitle, formatDuration, timeAgo, triggerText } from './format';
 
@@ -67,6 +68,7 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
               {build.error}
             </p>
           )}
+          <DockerfileNotFoundWizard build={build} />
           <p className="build-meta">
             <a href={href('builds', build.id)}>Open the build page</a> (images, digests, workflow)
           </p>
