@@ -1,5 +1,6 @@
 import type { temporal } from '@temporalio/proto';
-import { temporal as proto } from '@temporalio/proto';
+// A default import: the package is CommonJS, and Node's ESM loader cannot see its named exports.
+import protoPackage from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Failure = temporal.api.failure.v1.IFailure | null | undefined;
@@ -15,7 +16,7 @@ export interface WorkflowEventView {
   failure: string | null;
 }
 
-const eventTypes = proto.api.enums.v1.EventType;
+const eventTypes = protoPackage.temporal.api.enums.v1.EventType;
 
 /** `EVENT_TYPE_ACTIVITY_TASK_SCHEDULED` → `ActivityTaskScheduled`, as the Temporal Web UI names events. */
 export function eventTypeName(type: number | null | undefined): string {
