@@ -13,6 +13,7 @@ import type { ImageBuildSettings } from './build-records';
 import { openBuildLog } from './build-log';
 import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from './builders/builder';
 import { BuildErrorType, buildFailure } from './errors';
+import { cloneProviderFor } from './git-command';
 import { imageReferences, imageRepository, parseImageReference } from './image-names';
 import type { LogSink, LogStream } from './log-sink';
 import { startOutputWatchdog } from './output-watchdog';
@@ -127,6 +128,7 @@ function buildRequest(loaded: BuildForWorkflow, input: BuildImageInput): BuildRe
       sha: build.sha,
       ref: build.ref,
       token: loaded.git?.token,
+      provider: cloneProviderFor(service.gitProvider, loaded.git),
       checkoutDir: existsSync(input.checkoutDir) ? input.checkoutDir : undefined,
     },
     contextPath: input.contextPath,

@@ -1,4 +1,5 @@
 import type { LogSink } from '../log-sink';
+import type { CloneProvider } from '../git-command';
 
 /** CPU, memory and time given to one build; chosen by the profile activity. */
 export interface BuildResources {
@@ -28,6 +29,8 @@ export interface BuildSource {
   ref: string;
   /** Token for HTTPS clone; drivers pass it through askpass or a mounted Secret, never argv or env values. */
   token?: string;
+  /** Who serves the repository (GitLab, GitHub or a plain git server), so a refused clone says what to check. */
+  provider?: CloneProvider;
   checkoutDir?: string;
 }
 

@@ -2,6 +2,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { BuildRequest } from '../builders/builder';
 import { BuildErrorType, buildFailure } from '../errors';
+import { cloneAdvice } from '../git-command';
 import { buildTimeoutFailure } from '../builders/timeout';
 import { authFailure } from '../registry';
 
@@ -81,7 +82,7 @@ export function classifyBuildPod(pod: V1Pod | undefined, request: BuildRequest, 
   if (clone && clone.exitCode !== 0) {
     return failed(
       BuildErrorType.GitCloneFailed,
-      `Git clone failed: could not fetch ${request.source.sha.slice(0, 12)} from ${request.source.repositoryUrl} (${lastLines(clone.message ?? '', 2) || `exit code ${clone.exitCode}`}). Verify the GitLab/GitHub token registered for the organization has read_repository permission.`,
+      `Git clone failed: could not fetch ${request.source.sha.slice(0, 12)} from ${request.source.repositoryUrl} (${lastLines(clone.message ?? '', 2) || `exit code ${clone.exitCode}`}). ${cloneAdvice(request.source.provider)}`,
     );
   }
   const buildkit = main.find((s) => s.name === 'buildkit')?.state?.terminated;

@@ -176,12 +176,23 @@ describe('Kubernetes builder: failures, cancel and cleanup (no image is built)',
 
   it('reports "Git clone failed" when the token cannot read the repository', async () => {
     const { context, text } = recordingContext();
-    const error = await failureOf(builder().build(request({ source: { ...source, token: 'revoked-token' } }), context));
+    const revoked = { ...source, token: 'revoked-token', provider: 'gitlab' as const };
+    const error = await failureOf(builder().build(request({ source: revoked }), context));
     expect(error).toMatchObject({ type: 'GitCloneFailed' });
     expect(error.message).toMatch(
-      /^Git clone failed: could not fetch [0-9a-f]{12} from http:\/\/127\.0\.0\.1:\d+\/app\.git .*read_repository permission\.$/,
+      /^Git clone failed: could not fetch [0-9a-f]{12} from http:\/\/127\.0\.0\.1:\d+\/app\.git .*Check that the organization's GitLab token has read_repository access \(or api\)\.$/,
     );
     expect(text()).not.toContain('revoked-token');
+  });
+
+  it('advises GitHub permissions, never GitLab scopes, when a GitHub token cannot read the repository', async () => {
+    const revoked = { ...source, token: 'revoked-token', provider: 'github' as const };
+    const error = await failureOf(builder().build(request({ source: revoked }), recordingContext().context));
+    expect(error).toMatchObject({ type: 'GitCloneFailed' });
+    expect(error.message).toMatch(
+      /^Git clone failed: could not fetch [0-9a-f]{12} .*Check that the organization's GitHub token may read this repository: Contents: read \(fine-grained\) or the repo scope \(classic\)\.$/,
+    );
+    expect(error.message).not.toContain('read_repository');
   });
 
   it('reports "Dockerfile not found" for a Dockerfile path that does not exist at the commit', async () => {
