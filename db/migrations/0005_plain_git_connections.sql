@@ -1,0 +1,1 @@
+ALTER TABLE "git_providers" ADD COLUMN "provider_api" boolean DEFAULT true NOT NULL;
