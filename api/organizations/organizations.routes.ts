@@ -21,16 +21,10 @@ export const organizationInput = z.object({
 export const organizationUpdate = z
   .object({
     name: organizationInput.shape.name.optional(),
-    baseImagePrefix: z
-      .string()
-      .trim()
-      .max(200)
-      .nullable()
-      .optional()
-      .openapi({
-        example: 'mirror.acme.dev/dockerhub/',
-        description: 'Ends in "/"; null or "" for the official images',
-      }),
+    baseImagePrefix: z.string().trim().max(200).nullable().optional().openapi({
+      example: 'mirror.acme.dev/dockerhub/',
+      description: 'Ends in "/"; null or "" for the official images',
+    }),
   })
   .strict();
 

@@ -1,5 +1,7 @@
 /** The error a promise rejects with (fails the test if it resolves), typed as a Temporal ApplicationFailure. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { type?: string | null; nonRetryable?: boolean }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { type?: string | null; nonRetryable?: boolean }> {
   try {
     await promise;
   } catch (error) {

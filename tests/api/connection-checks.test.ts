@@ -172,7 +172,10 @@ describe('Sign-in hint and OpenAPI wording', () => {
   });
 });
 
-function findPattern(schema: { $ref?: string; properties?: Record<string, { pattern?: string }> }, doc: JsonBody): string {
+function findPattern(
+  schema: { $ref?: string; properties?: Record<string, { pattern?: string }> },
+  doc: JsonBody,
+): string {
   const resolved = schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema;
   return resolved.properties.url.pattern;
 }
