@@ -83,7 +83,7 @@ describe('build data access', () => {
   it('loads a build with decrypted credentials and effective defaults', async () => {
     const build = await newBuild();
     const loaded = await loadBuildForWorkflow(database.db, cipher, build.id);
-    expect(loaded.git).toEqual({ baseUrl: 'https://git.acme.dev', token: 'glpat-acme-0001' });
+    expect(loaded.git).toEqual({ baseUrl: 'https://git.acme.dev', token: 'glpat-acme-0001', providerApi: true });
     expect(loaded.registry).toMatchObject({
       host: 'harbor.acme.dev',
       project: 'team',

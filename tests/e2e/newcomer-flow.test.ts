@@ -84,7 +84,7 @@ describe.runIf(ready)('The newcomer path, through the UI alone', () => {
     await gitForm.getByRole('status', { name: 'Git connection test: works' }).waitFor({ timeout: 30_000 });
     await shoot(page, '02-git-connection-tested', overflows);
     await gitForm.getByRole('button', { name: 'Add connection' }).click();
-    await page.getByRole('listitem', { name: `GitHub ${git.baseUrl}` }).waitFor();
+    await page.getByRole('listitem', { name: `Plain git server ${git.baseUrl}` }).waitFor();
 
     // A registry: a wrong password is refused in the registry's words, the right one accepted, then added.
     await page.getByRole('link', { name: 'Registries' }).click();
@@ -190,7 +190,7 @@ describe.runIf(ready)('The newcomer path, through the UI alone', () => {
     await page.getByRole('row', { name: /push/ }).first().waitFor();
     await shoot(page, '08-deliveries', overflows);
     await page.goto(`${stack.url}/#/settings/git`);
-    await page.getByRole('listitem', { name: `GitHub ${git.baseUrl}` }).waitFor();
+    await page.getByRole('listitem', { name: `Plain git server ${git.baseUrl}` }).waitFor();
     await shoot(page, '09-settings', overflows);
 
     expect(overflows).toEqual([]);

@@ -120,7 +120,12 @@ describe("the Kubernetes builder's clone container binds the token to the reposi
     await mkdir(workspace);
     await writeFile(path.join(credentials, 'git-username'), 'oauth2');
     await writeFile(path.join(credentials, 'git-token'), token);
-    const container = cloneContainer({ source: { repositoryUrl, sha } } as Parameters<typeof cloneContainer>[0], 'git');
+    const container = cloneContainer(
+      { source: { repositoryUrl, sha }, dockerfilePath: 'Dockerfile', contextPath: '.' } as Parameters<
+        typeof cloneContainer
+      >[0],
+      'git',
+    );
     const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? '']));
     const [command, ...args] = container.command!;
     return promisify(execFile)(command!, args, {
