@@ -137,6 +137,42 @@ describe('Auto CI modal', () => {
     });
   });
 
+  it('shows the saved sub-project selection on reopen, and a new Detect keeps it instead of selecting all', async () => {
+    const user = userEvent.setup();
+    const saved = { name: 'backend', path: 'backend', dockerfilePath: 'backend/docker/Dockerfile' };
+    serve({ ...someAutoCi(service), subprojects: [saved] });
+    api.on('POST', '/services/:id/detect', () => ({
+      language: 'Node.js',
+      framework: null,
+      packageManager: 'npm',
+      buildType: 'mono',
+      typescript: false,
+      dockerfilePath: null,
+      subprojects: [
+        {
+          name: 'frontend',
+          path: 'frontend',
+          dockerfilePath: 'frontend/Dockerfile',
+          language: 'Node.js',
+          framework: null,
+        },
+        { name: 'backend', path: 'backend', dockerfilePath: 'backend/Dockerfile', language: 'Go', framework: null },
+      ],
+    }));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Detect Services' }));
+    // Before any new detection the saved row is there, checked, with its saved Dockerfile path.
+    const table = await within(dialog).findByRole('table');
+    expect(within(table).getByRole('checkbox', { name: 'Build backend' })).toBeChecked();
+    expect(within(table).getByLabelText('Dockerfile path of backend')).toHaveValue('backend/docker/Dockerfile');
+    await user.click(within(dialog).getByRole('button', { name: 'Detect Services' }));
+    const detected = await within(dialog).findByRole('checkbox', { name: 'Build frontend' });
+    expect(detected).not.toBeChecked();
+    expect(within(dialog).getByRole('checkbox', { name: 'Build backend' })).toBeChecked();
+    expect(within(dialog).getByLabelText('Dockerfile path of backend')).toHaveValue('backend/docker/Dockerfile');
+  });
+
   it('shows the webhook URL and token with copy buttons, instructions, and rotates the token', async () => {
     const user = userEvent.setup();
     serve();
