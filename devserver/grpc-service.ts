@@ -56,7 +56,9 @@ function statusDetails(err: GrpcError): Metadata {
     Status.fromObject({
       code: err.code,
       message: err.message,
-      details: [{ typeUrl: `type.googleapis.com/temporal.api.errordetails.v1.${err.detail.type}`, value }],
+      // The reflection root keeps proto field names, so Any's field is `type_url`; `typeUrl` would be dropped
+      // and the SDK could not tell NamespaceNotFound from any other NOT_FOUND.
+      details: [{ type_url: `type.googleapis.com/temporal.api.errordetails.v1.${err.detail.type}`, value }],
     }),
   ).finish();
   metadata.set('grpc-status-details-bin', Buffer.from(encoded));
