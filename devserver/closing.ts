@@ -29,9 +29,9 @@ const STATUS_OF: Record<CloseName, number> = {
 };
 
 /** Fails an in-flight workflow task with FORCE_CLOSE_COMMAND and writes what was buffered behind it. */
-function forceCloseTask(run: WorkflowRun): void {
+function forceCloseTask(ctx: Ctx, run: WorkflowRun): void {
   if (run.wft.state !== 'started') return;
-  materializeTransient(run);
+  materializeTransient(ctx, run);
   append(run, 'WorkflowTaskFailed', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,
@@ -133,7 +133,7 @@ export function terminateRun(
   req: { reason?: string; details?: unknown; identity?: string },
 ): void {
   if (isClosed(run)) throw alreadyCompleted();
-  forceCloseTask(run);
+  forceCloseTask(ctx, run);
   closeRun(ctx, run, 'WorkflowExecutionTerminated', {
     reason: req.reason ?? '',
     details: (req.details as AttrsOf<'WorkflowExecutionTerminated'>['details']) ?? null,
@@ -144,7 +144,7 @@ export function terminateRun(
 /** Times a run out (run timeout or execution timeout reached). */
 export function timeOutRun(ctx: Ctx, run: WorkflowRun): void {
   if (isClosed(run)) return;
-  forceCloseTask(run);
+  forceCloseTask(ctx, run);
   closeRun(ctx, run, 'WorkflowExecutionTimedOut', { retryState: RetryState.TIMEOUT });
 }
 

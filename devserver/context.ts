@@ -22,6 +22,20 @@ export interface DevServerLogger {
   debug(obj: object, msg?: string): void;
 }
 
+/** When WorkflowTaskStarted suggests continue-as-new: the real server's `limit.historyCount/Size.suggestContinueAsNew`. */
+export interface HistoryLimits {
+  /** Events in history (default 4096). */
+  suggestContinueAsNewCount: number;
+  /** Encoded bytes of history (default 4 MiB). */
+  suggestContinueAsNewBytes: number;
+}
+
+/** The real server's defaults for HistoryLimits. */
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = {
+  suggestContinueAsNewCount: 4 * 1024,
+  suggestContinueAsNewBytes: 4 * 1024 * 1024,
+};
+
 /** Everything a handler needs; created once per server. */
 export interface Ctx {
   state: ServerState;
@@ -29,6 +43,7 @@ export interface Ctx {
   workflowQueues: TaskQueues<WorkflowQueueItem>;
   activityQueues: TaskQueues<ActivityQueueItem>;
   log: DevServerLogger;
+  historyLimits: HistoryLimits;
   /** Called after any mutation of a run: wakes history long-polls and schedules persistence. */
   changed(run: WorkflowRun): void;
   /** Schedules a persistence write for changes that belong to no run (namespaces). */

@@ -28,6 +28,33 @@ export function append<N extends EventName>(run: WorkflowRun, name: N, attrs: At
   return event;
 }
 
+// Encoded size of each run's history so far, counted incrementally (a run object lives until it is evicted).
+const sizes = new WeakMap<WorkflowRun, { events: number; bytes: number }>();
+
+/** Encoded bytes of the run's history, as the real server counts what it has persisted. */
+export function historySizeBytes(run: WorkflowRun): number {
+  let counted = sizes.get(run);
+  if (!counted || counted.events > run.history.length) counted = { events: 0, bytes: 0 };
+  for (let i = counted.events; i < run.history.length; i++) {
+    counted.bytes += HistoryEventType.encode(run.history[i]!).finish().length;
+  }
+  counted.events = run.history.length;
+  sizes.set(run, counted);
+  return counted.bytes;
+}
+
+/** The size fields of a WorkflowTaskStarted, by the real server's rule: history before the event vs the limits. */
+export function startedSizeInfo(
+  ctx: Ctx,
+  run: WorkflowRun,
+): { historySizeBytes: number; suggestContinueAsNew: boolean } {
+  const bytes = historySizeBytes(run);
+  const limits = ctx.historyLimits;
+  const suggestContinueAsNew =
+    bytes >= limits.suggestContinueAsNewBytes || run.history.length >= limits.suggestContinueAsNewCount;
+  return { historySizeBytes: bytes, suggestContinueAsNew };
+}
+
 /** The id the next appended event will get. */
 export function nextEventId(run: WorkflowRun): number {
   return run.history.length + 1;
@@ -108,7 +135,7 @@ export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number
 }
 
 /** The Scheduled/Started events of a started transient task, numbered after the current history. */
-export function transientEvents(run: WorkflowRun): HistoryEvent[] {
+export function transientEvents(ctx: Ctx, run: WorkflowRun): HistoryEvent[] {
   const at = (eventId: number, name: EventName, ms: number, attrs: object) =>
     HistoryEventType.fromObject({
       eventId,
@@ -124,15 +151,15 @@ export function transientEvents(run: WorkflowRun): HistoryEvent[] {
       scheduledEventId: first,
       identity: run.wft.startedIdentity,
       requestId: run.wft.startedRequestId,
-      historySizeBytes: 0,
+      ...startedSizeInfo(ctx, run),
     }),
   ];
 }
 
 /** Writes a started transient task's Scheduled/Started events (on completion or force-close). */
-export function materializeTransient(run: WorkflowRun): void {
+export function materializeTransient(ctx: Ctx, run: WorkflowRun): void {
   if (run.wft.state !== 'started' || !run.wft.transient) return;
-  run.history.push(...transientEvents(run));
+  run.history.push(...transientEvents(ctx, run));
   run.wft = { ...run.wft, transient: false };
 }
 

@@ -1,7 +1,13 @@
 // startDevServer: Kiln's embedded Temporal-compatible WorkflowService on grpc-js (in memory, optionally persisted).
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { apiKeyCheck } from './api-key';
-import type { ActivityQueueItem, Ctx, DevServerLogger } from './context';
+import {
+  DEFAULT_HISTORY_LIMITS,
+  type ActivityQueueItem,
+  type Ctx,
+  type DevServerLogger,
+  type HistoryLimits,
+} from './context';
 import { workflowService } from './grpc-service';
 import { ensureNamespace } from './namespaces';
 import { openPersistence, type Persistence } from './persistence';
@@ -21,6 +27,8 @@ export interface DevServerOptions {
   logger?: DevServerLogger;
   /** When set, every call must carry `authorization: Bearer <apiKey>`; others get UNAUTHENTICATED. */
   apiKey?: string;
+  /** Overrides of when continue-as-new is suggested (tests lower them to reach them in seconds). */
+  historyLimits?: Partial<HistoryLimits>;
 }
 
 /** A running devserver. */
@@ -34,13 +42,19 @@ export interface DevServer {
 const silentLogger: DevServerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
-function createContext(state: ServerState, log: DevServerLogger, persistence: Persistence | null) {
+function createContext(
+  state: ServerState,
+  log: DevServerLogger,
+  persistence: Persistence | null,
+  historyLimits: HistoryLimits,
+) {
   const watchers = new Map<string, Set<() => void>>();
   const scheduler = new Scheduler((err) => log.error({ err }, 'devserver timer callback failed'));
   const ctx: Ctx = {
     state,
     scheduler,
     log,
+    historyLimits,
     workflowQueues: new TaskQueues((item) => workflowItemLive(ctx, item)),
     activityQueues: new TaskQueues<ActivityQueueItem>((item) => {
       const run = state.runs.get(item.runId);
@@ -92,7 +106,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.logger ?? silentLogger;
   const persistence = options.dbFilename ? await openPersistence(options.dbFilename, log) : null;
   const state: ServerState = persistence?.state ?? { namespaces: new Map(), runs: new Map(), latest: new Map() };
-  const { ctx, scheduler } = createContext(state, log, persistence);
+  const { ctx, scheduler } = createContext(state, log, persistence, {
+    ...DEFAULT_HISTORY_LIMITS,
+    ...options.historyLimits,
+  });
   ensureNamespace(ctx, 'default');
   if (persistence) rearmAll(ctx);
   const stopRetention = startRetention(ctx);

@@ -6,7 +6,15 @@ import { TaskFailedCause } from './codes';
 import { applyCommands, CLOSING_COMMANDS, commandProblem } from './commands';
 import type { Ctx, WorkflowQueueItem } from './context';
 import { GrpcError, taskNotFound } from './errors';
-import { append, flushBuffer, materializeTransient, runGroup, scheduleWorkflowTask, transientEvents } from './history';
+import {
+  append,
+  flushBuffer,
+  materializeTransient,
+  runGroup,
+  scheduleWorkflowTask,
+  startedSizeInfo,
+  transientEvents,
+} from './history';
 import type { temporal } from '@temporalio/proto';
 import { timestamp, type Command, type HistoryEvent } from './proto';
 import { dispatchQueries } from './queries';
@@ -66,7 +74,7 @@ export function dispatchWorkflowItem(ctx: Ctx, item: WorkflowQueueItem, identity
   };
   let events = run.history;
   if (run.wft.transient) {
-    const [scheduled, started] = transientEvents(run);
+    const [scheduled, started] = transientEvents(ctx, run);
     run.wft = { ...run.wft, scheduledEventId: Number(scheduled!.eventId), startedEventId: Number(started!.eventId) };
     events = [...run.history, scheduled!, started!];
   } else {
@@ -74,7 +82,7 @@ export function dispatchWorkflowItem(ctx: Ctx, item: WorkflowQueueItem, identity
       scheduledEventId: run.wft.scheduledEventId,
       identity,
       requestId,
-      historySizeBytes: 0,
+      ...startedSizeInfo(ctx, run),
     });
     run.wft = { ...run.wft, startedEventId: Number(started.eventId) };
   }
@@ -144,7 +152,7 @@ function failTask(
   // A failing transient attempt leaves no trace in history (the real server only counts attempts); an
   // UnhandledCommand is written, because the workflow must see the events that caused it.
   if (run.wft.transient && cause !== TaskFailedCause.UNHANDLED_COMMAND) return retryWorkflowTask(ctx, run, attempt);
-  materializeTransient(run);
+  materializeTransient(ctx, run);
   append(run, 'WorkflowTaskFailed', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,
@@ -171,7 +179,7 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
     failTask(ctx, run, TaskFailedCause.UNHANDLED_COMMAND, identity, null, 1);
     throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, 'UnhandledCommand');
   }
-  materializeTransient(run);
+  materializeTransient(ctx, run);
   const completed = append(run, 'WorkflowTaskCompleted', {
     scheduledEventId: run.wft.scheduledEventId,
     startedEventId: run.wft.startedEventId,

@@ -1,8 +1,12 @@
 // Conformance: details the real server returns that the SDK relies on (typed errors, history size, metadata,
 // root execution, priority, child timeouts), checked with the real SDK against the devserver or TEMPORAL_ADDRESS.
-import { Client, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, Connection, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServerOptions } from '../../devserver/server';
+import type { TestTemporal } from '../support/temporal';
 import { startHarness, type Harness } from './harness';
+import type { HistoryGrowth } from './workflows';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,6 +15,34 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+/** A harness on its own in-process devserver started with `options` (for server settings a test lowers). */
+async function harnessWith(options: DevServerOptions): Promise<Harness> {
+  const devServer = await startDevServer({ port: 0, ...options });
+  const connection = await Connection.connect({ address: devServer.address });
+  const nativeConnection = await NativeConnection.connect({ address: devServer.address });
+  const temporal: TestTemporal = {
+    address: devServer.address,
+    namespace: 'default',
+    connection,
+    client: new Client({ connection }),
+    nativeConnection,
+    devServer,
+    async stop() {
+      await nativeConnection.close();
+      await connection.close();
+      await devServer.stop();
+    },
+  };
+  const harness = await startHarness(temporal);
+  return {
+    ...harness,
+    async close() {
+      await harness.close();
+      await temporal.stop();
+    },
+  };
+}
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -38,5 +70,36 @@ describe('devserver conformance: fidelity', () => {
     );
     expect(err).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     await handle.terminate();
+  });
+
+  it('reports a history size that grows with the history, without suggesting continue-as-new early', async () => {
+    const growth: HistoryGrowth = await h.temporal.client.workflow.execute('historyGrowthWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: h.id('growth'),
+      args: [3],
+    });
+    expect(growth.sizes[0]).toBeGreaterThan(0);
+    for (let i = 1; i < 3; i++) {
+      expect(growth.sizes[i]).toBeGreaterThan(growth.sizes[i - 1]!);
+      expect(growth.lengths[i]).toBeGreaterThan(growth.lengths[i - 1]!);
+    }
+    expect(growth.suggested).toEqual([false, false, false]);
+  });
+
+  // The limits are server settings (`limit.historyCount.suggestContinueAsNew` on a real server), so this needs
+  // its own devserver.
+  it.skipIf(!!process.env.TEMPORAL_ADDRESS)('suggests continue-as-new once history reaches the limit', async () => {
+    const own = await harnessWith({ historyLimits: { suggestContinueAsNewCount: 12 } });
+    try {
+      const growth: HistoryGrowth = await own.temporal.client.workflow.execute('historyGrowthWorkflow', {
+        taskQueue: own.taskQueue,
+        workflowId: own.id('suggest'),
+        args: [3],
+      });
+      // After one activity the task started at 8 events; after two at 14, past the limit.
+      expect(growth.suggested).toEqual([false, true, true]);
+    } finally {
+      await own.close();
+    }
   });
 });

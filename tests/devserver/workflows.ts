@@ -221,3 +221,23 @@ export async function heartbeatResumeWorkflow(key: string): Promise<string> {
   });
   return await resumeFromHeartbeat(key);
 }
+
+/** What workflowInfo() said about the history after each step of historyGrowthWorkflow. */
+export interface HistoryGrowth {
+  lengths: number[];
+  sizes: number[];
+  suggested: boolean[];
+}
+
+/** Runs `steps` activities and records history length, size and the continue-as-new suggestion after each. */
+export async function historyGrowthWorkflow(steps: number): Promise<HistoryGrowth> {
+  const growth: HistoryGrowth = { lengths: [], sizes: [], suggested: [] };
+  for (let i = 0; i < steps; i++) {
+    await greet(`step ${i}`);
+    const info = workflowInfo();
+    growth.lengths.push(info.historyLength);
+    growth.sizes.push(info.historySize);
+    growth.suggested.push(info.continueAsNewSuggested);
+  }
+  return growth;
+}
