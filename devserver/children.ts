@@ -6,7 +6,7 @@ import type { Ctx } from './context';
 import { addEvent, append } from './history';
 import { decideStart } from './id-policy';
 import { toMs, type Command } from './proto';
-import { requestCancelRun, signalRun } from './runs';
+import { requestCancelRun, rootExecutionOf, signalRun } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
 
 type Attrs<K extends keyof Command> = NonNullable<Command[K]>;
@@ -17,6 +17,7 @@ export function startChild(
   run: WorkflowRun,
   a: Attrs<'startChildWorkflowExecutionCommandAttributes'>,
   completedEventId: number,
+  userMetadata: Command['userMetadata'] = null,
 ): void {
   const namespace = a.namespace || run.namespace;
   const taskQueue = a.taskQueue?.name || run.taskQueue;
@@ -76,6 +77,9 @@ export function startChild(
     searchAttributes: a.searchAttributes?.indexedFields ?? null,
     header: a.header ?? null,
     parent: { namespace: run.namespace, workflowId: run.workflowId, runId: run.runId, initiatedEventId },
+    userMetadata,
+    priority: a.priority ?? null,
+    rootExecution: rootExecutionOf(run),
   });
   run.children.set(initiatedEventId, {
     initiatedEventId,

@@ -51,6 +51,8 @@ function startParams(
     searchAttributes: req.searchAttributes?.indexedFields ?? null,
     header: req.header ?? null,
     firstTaskDelayMs: toMs(req.workflowStartDelay),
+    userMetadata: req.userMetadata ?? null,
+    priority: req.priority ?? null,
   };
 }
 

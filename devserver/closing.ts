@@ -191,6 +191,8 @@ export function continueAsNew(
     lastCompletionResult: cmd.lastCompletionResult ?? null,
     initiator: cmd.initiator ?? 1,
     executionDeadline: run.executionDeadline,
+    priority: started?.priority ?? null,
+    rootExecution: started?.rootWorkflowExecution ?? null,
   };
   const newRunId = randomUUID();
   run.newExecutionRunId = newRunId;

@@ -30,6 +30,8 @@ const C = {
 
 /** Commands that close the run: refused (UnhandledCommand) while new events are waiting. */
 export const CLOSING_COMMANDS: number[] = [C.COMPLETE, C.FAIL, C.CANCEL_WORKFLOW, C.CONTINUE_AS_NEW];
+/** Commands whose user metadata lands on the first event they write. */
+const METADATA_COMMANDS: number[] = [C.SCHEDULE_ACTIVITY, C.START_TIMER, C.START_CHILD];
 /** Commands this server does not support; the workflow task fails with the matching cause. */
 export const UNSUPPORTED_COMMANDS: Record<number, number> = {
   [C.PROTOCOL_MESSAGE]: 31,
@@ -202,7 +204,7 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
       return false;
     }
     case C.START_CHILD:
-      startChild(ctx, run, cmd.startChildWorkflowExecutionCommandAttributes!, completedEventId);
+      startChild(ctx, run, cmd.startChildWorkflowExecutionCommandAttributes!, completedEventId, cmd.userMetadata);
       return false;
     case C.SIGNAL_EXTERNAL:
       signalExternal(ctx, run, cmd.signalExternalWorkflowExecutionCommandAttributes!, completedEventId);
@@ -230,7 +232,12 @@ export function applyCommands(
   let needsTask = false;
   for (const cmd of commands) {
     if (isClosed(run)) break;
+    const firstEvent = run.history.length;
     needsTask = applyCommand(ctx, run, cmd, completedEventId, identity) || needsTask;
+    // The real server keeps a command's summary/details on the event it writes (TimerStarted, ActivityTaskScheduled…).
+    const written = run.history[firstEvent];
+    if (cmd.userMetadata && written && METADATA_COMMANDS.includes(cmd.commandType ?? 0))
+      written.userMetadata = cmd.userMetadata;
   }
   return needsTask;
 }

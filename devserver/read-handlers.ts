@@ -4,7 +4,7 @@ import type { Ctx } from './context';
 import { invalidArgument } from './errors';
 import { requireNamespace } from './client-handlers';
 import { duration, num, timestamp, type HistoryEvent } from './proto';
-import { resolveRun } from './runs';
+import { resolveRun, rootExecutionOf } from './runs';
 import { isClosed, type WorkflowRun } from './state';
 import { matches, parseVisibilityQuery } from './visibility';
 
@@ -78,6 +78,8 @@ export function executionInfo(run: WorkflowRun): object {
     stateTransitionCount: run.history.length,
     firstRunId: run.firstRunId,
     executionDuration: run.closeTime ? duration(run.closeTime - run.executionTime) : null,
+    rootExecution: rootExecutionOf(run),
+    priority: run.history[0]?.workflowExecutionStartedEventAttributes?.priority ?? null,
   };
 }
 
@@ -94,6 +96,7 @@ export function describeWorkflow(
       workflowExecutionTimeout: started?.workflowExecutionTimeout ?? null,
       workflowRunTimeout: started?.workflowRunTimeout ?? null,
       defaultWorkflowTaskTimeout: duration(run.workflowTaskTimeoutMs),
+      userMetadata: run.history[0]?.userMetadata ?? null,
     },
     workflowExecutionInfo: executionInfo(run),
     pendingActivities: [...run.activities.values()].map((act) => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context';
 import { alreadyCompleted, workflowNotFound } from './errors';
 import { addEvent, append, scheduleWorkflowTask } from './history';
-import { api, duration, timestamp, type Failure, type Payloads, type RetryPolicy } from './proto';
+import { api, duration, timestamp, type Failure, type HistoryEvent, type Payloads, type RetryPolicy } from './proto';
 import { isClosed, workflowKey, type ParentRef, type WorkflowRun } from './state';
 
 const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
@@ -39,6 +39,22 @@ export interface StartParams {
   firstTaskDelayMs?: number;
   /** Preset run id (continue-as-new announces it before the run exists). */
   runId?: string;
+  /** Summary/details shown by UI and CLI, kept on WorkflowExecutionStarted. */
+  userMetadata?: UserMetadata | null;
+  priority?: Priority | null;
+  /** The root of the parent chain (absent for a run without a parent, which is its own root). */
+  rootExecution?: { workflowId?: string | null; runId?: string | null } | null;
+}
+
+type UserMetadata = NonNullable<HistoryEvent['userMetadata']>;
+type Priority = NonNullable<StartedAttrs['priority']>;
+type StartedAttrs = NonNullable<HistoryEvent['workflowExecutionStartedEventAttributes']>;
+
+/** The run's root workflow execution, as describe reports it: the start's root, else the run itself. */
+export function rootExecutionOf(run: WorkflowRun): { workflowId: string; runId: string } {
+  const root = run.history[0]?.workflowExecutionStartedEventAttributes?.rootWorkflowExecution;
+  if (root?.workflowId) return { workflowId: root.workflowId, runId: root.runId ?? '' };
+  return { workflowId: run.workflowId, runId: run.runId };
 }
 
 function normalizeTimeouts(p: StartParams): { run: number; task: number; execution: number } {
@@ -101,7 +117,8 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
     firstTaskAt: p.firstTaskDelayMs ? now + p.firstTaskDelayMs : 0,
   };
   if (run.runDeadline > 0 && executionDeadline > 0) run.runDeadline = Math.min(run.runDeadline, executionDeadline);
-  append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
+  const started = append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
+  if (p.userMetadata) started.userMetadata = p.userMetadata;
   if (p.signal) {
     append(run, 'WorkflowExecutionSignaled', {
       signalName: p.signal.signalName,
@@ -153,6 +170,8 @@ function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; t
     parentInitiatedEventId: parent?.initiatedEventId ?? 0,
     workflowId: run.workflowId,
     firstWorkflowTaskBackoff: duration(p.firstTaskDelayMs ?? 0),
+    priority: p.priority ?? null,
+    rootWorkflowExecution: p.rootExecution?.workflowId ? p.rootExecution : null,
   };
 }
 

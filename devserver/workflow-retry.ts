@@ -46,5 +46,7 @@ export function retryStartParams(run: WorkflowRun, failure: Failure | null, dela
     executionDeadline: run.executionDeadline,
     attempt: (started.attempt || 1) + 1,
     firstTaskDelayMs: delayMs,
+    priority: started.priority ?? null,
+    rootExecution: started.rootWorkflowExecution ?? null,
   };
 }

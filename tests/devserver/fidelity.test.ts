@@ -1,12 +1,14 @@
 // Conformance: details the real server returns that the SDK relies on (typed errors, history size, metadata,
 // root execution, priority, child timeouts), checked with the real SDK against the devserver or TEMPORAL_ADDRESS.
 import { Client, Connection, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServerOptions } from '../../devserver/server';
 import type { TestTemporal } from '../support/temporal';
 import { startHarness, type Harness } from './harness';
-import type { HistoryGrowth } from './workflows';
+import type { HistoryGrowth, RootReport } from './workflows';
 
 let h: Harness;
 beforeAll(async () => {
@@ -42,6 +44,15 @@ async function harnessWith(options: DevServerOptions): Promise<Harness> {
       await temporal.stop();
     },
   };
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The decoded summary of the first event with `attrs`. */
+function summaryOf(events: HistoryEvent[], attrs: keyof HistoryEvent): unknown {
+  const event = events.find((e) => e[attrs]);
+  const summary = event?.userMetadata?.summary;
+  return summary ? defaultPayloadConverter.fromPayload(summary) : undefined;
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -101,5 +112,41 @@ describe('devserver conformance: fidelity', () => {
     } finally {
       await own.close();
     }
+  });
+
+  it('keeps summaries and details of the workflow, its timer, activity and child, and records root and priority', async () => {
+    const workflowId = h.id('meta');
+    const handle = await h.temporal.client.workflow.start('metadataWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+      staticSummary: 'the parent',
+      staticDetails: 'what the parent does',
+      priority: { priorityKey: 2 },
+    });
+    const reports: RootReport[] = await handle.result();
+    const parent = { workflowId, runId: handle.firstExecutionRunId };
+    expect(reports).toEqual([
+      { workflowId, root: undefined, priorityKey: 2 },
+      { workflowId: `${workflowId}-child`, root: parent, priorityKey: 3 },
+      { workflowId: `${workflowId}-child-child`, root: parent, priorityKey: 3 },
+    ]);
+
+    const described = await handle.describe();
+    expect(await described.staticSummary()).toBe('the parent');
+    expect(await described.staticDetails()).toBe('what the parent does');
+    expect(described.rootExecution).toEqual(parent);
+    expect(described.priority?.priorityKey).toBe(2);
+    const child = await h.temporal.client.workflow.getHandle(`${workflowId}-child-child`).describe();
+    expect(await child.staticSummary()).toBe('the child');
+    expect(await child.staticDetails()).toBe('what the child does');
+    expect(child.rootExecution).toEqual(parent);
+    expect(child.priority?.priorityKey).toBe(3);
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(summaryOf(events, 'workflowExecutionStartedEventAttributes')).toBe('the parent');
+    expect(summaryOf(events, 'timerStartedEventAttributes')).toBe('a short nap');
+    expect(summaryOf(events, 'activityTaskScheduledEventAttributes')).toBe('say hello');
+    expect(summaryOf(events, 'startChildWorkflowExecutionInitiatedEventAttributes')).toBe('the child');
+    await h.replay(workflowId);
   });
 });

@@ -241,3 +241,37 @@ export async function historyGrowthWorkflow(steps: number): Promise<HistoryGrowt
   }
   return growth;
 }
+
+/** What a run of the root chain saw in workflowInfo(): its root (undefined for a root) and its priority key. */
+export interface RootReport {
+  workflowId: string;
+  root: { workflowId: string; runId: string } | undefined;
+  priorityKey: number | undefined;
+}
+
+/** Starts a child chain `depth` deep and reports each run's root and priority, outermost first. */
+export async function rootChainWorkflow(depth: number): Promise<RootReport[]> {
+  const info = workflowInfo();
+  const root = info.root ? { workflowId: info.root.workflowId, runId: info.root.runId } : undefined;
+  const own: RootReport = { workflowId: info.workflowId, root, priorityKey: info.priority?.priorityKey };
+  if (depth === 0) return [own];
+  const below = await executeChild(rootChainWorkflow, {
+    args: [depth - 1],
+    workflowId: `${info.workflowId}-child`,
+    staticSummary: 'the child',
+    staticDetails: 'what the child does',
+    priority: { priorityKey: 3 },
+  });
+  return [own, ...below];
+}
+
+/** A timer and an activity, each with a summary, then a child chain two deep. */
+export async function metadataWorkflow(): Promise<RootReport[]> {
+  await sleep(10, { summary: 'a short nap' });
+  const { greet: summarizedGreet } = proxyActivities<ConformanceActivities>({
+    startToCloseTimeout: '5s',
+    summary: 'say hello',
+  });
+  await summarizedGreet('metadata');
+  return await rootChainWorkflow(2);
+}
