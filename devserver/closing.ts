@@ -59,9 +59,16 @@ export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: 
   if (retry) startRun(ctx, retry);
 }
 
+function reachedExecutionTimeout(run: WorkflowRun): boolean {
+  return run.executionDeadline > 0 && run.runDeadline >= run.executionDeadline;
+}
+
 /** For a failed or timed-out run with a retry policy: the next attempt, announced in the close event's attrs. */
 function planRetry(run: WorkflowRun, name: CloseName, attrs: Record<string, unknown>): StartParams | null {
   if (name !== 'WorkflowExecutionFailed' && name !== 'WorkflowExecutionTimedOut') return null;
+  // As on the real server, a run that reached its execution timeout is never retried: the chain ends in TIMEOUT,
+  // whatever attempts its retry policy has left.
+  if (name === 'WorkflowExecutionTimedOut' && reachedExecutionTimeout(run)) return null;
   const failure = (attrs.failure as Failure | null) ?? {
     message: 'workflow run timed out',
     timeoutFailureInfo: { timeoutType: 1 },

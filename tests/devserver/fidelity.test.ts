@@ -149,4 +149,17 @@ describe('devserver conformance: fidelity', () => {
     expect(summaryOf(events, 'startChildWorkflowExecutionInitiatedEventAttributes')).toBe('the child');
     await h.replay(workflowId);
   });
+
+  it('reports a child that reached its execution timeout as TIMEOUT, not as out of attempts', async () => {
+    const workflowId = h.id('child-timeout');
+    const outcome = await h.temporal.client.workflow.execute('timedOutChildWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId,
+    });
+    expect(outcome).toEqual({ retryState: 'TIMEOUT', cause: 'TimeoutFailure' });
+    const child = await h.temporal.client.workflow.getHandle(`${workflowId}-child`).fetchHistory();
+    const closed = child.events?.at(-1)?.workflowExecutionTimedOutEventAttributes;
+    expect(closed?.retryState).toBe(3 /* RETRY_STATE_TIMEOUT */);
+    expect(closed?.newExecutionRunId ?? '').toBe('');
+  });
 });

@@ -2,6 +2,7 @@
 import {
   ActivityCancellationType,
   CancellationScope,
+  ChildWorkflowFailure,
   ApplicationFailure,
   condition,
   continueAsNew,
@@ -274,4 +275,20 @@ export async function metadataWorkflow(): Promise<RootReport[]> {
   });
   await summarizedGreet('metadata');
   return await rootChainWorkflow(2);
+}
+
+/** How a child that outlives its execution timeout ended, as the parent sees it. */
+export async function timedOutChildWorkflow(): Promise<{ retryState: string | undefined; cause: string | undefined }> {
+  try {
+    await executeChild(sleepyWorkflow, {
+      args: [60_000],
+      workflowId: `${workflowInfo().workflowId}-child`,
+      workflowExecutionTimeout: '300ms',
+      retry: { maximumAttempts: 1 },
+    });
+    return { retryState: 'completed', cause: undefined };
+  } catch (err) {
+    if (!(err instanceof ChildWorkflowFailure)) throw err;
+    return { retryState: err.retryState, cause: err.cause?.name };
+  }
 }
