@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/client';
-import type { SecretCipher } from '../db/crypto';
-import { organizations, services } from '../db/schema';
-import { createCloneActivities } from './clone';
+import { organizations } from '../db/schema';
 import { NothingToGenerateError, proposeDockerfile, UnknownSubprojectError } from './dockerfile-generator';
 import type { WizardProposal } from './dockerfile-generator';
 import { BuildErrorType, buildFailure, transientFailure } from './errors';
-import { cloneProviderFor } from './git-command';
 import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
 import { ProviderError } from './providers/errors';
 import { createGitHubClient } from './providers/github';
 import { createGitLabClient } from './providers/gitlab';
+import { createServiceCheckout, loadService, type ServiceCheckoutDeps } from './service-checkout';
 
-export interface BuildWizardDeps {
-  db: Database;
-  cipher: SecretCipher;
-  workspaceRoot: string;
-}
+export type BuildWizardDeps = ServiceCheckoutDeps;
 
 /** The branch the wizard's merge/pull request comes from; a second click finds the open one by it. */
 export const wizardBranch = 'kiln/build-wizard';
@@ -50,48 +42,32 @@ export interface ChangeRequestResult {
 }
 
 /** Activities behind the Build Wizard: propose a Dockerfile from a fresh clone, open the merge/pull request. */
-export function createBuildWizardActivities({ db, cipher, workspaceRoot }: BuildWizardDeps) {
-  const git = createCloneActivities({ workspaceRoot });
-  const loadService = async (id: string) => {
-    const [service] = await db.select().from(services).where(eq(services.id, id));
-    if (!service) throw buildFailure(BuildErrorType.ConfigurationError, `Service ${id} no longer exists.`);
-    return service;
-  };
+export function createBuildWizardActivities(deps: BuildWizardDeps) {
+  const { db, cipher } = deps;
+  const withServiceCheckout = createServiceCheckout(deps);
 
   return {
     /** Clones the default branch head, detects it and proposes a Dockerfile for the root or sub-project `path`. */
     async proposeServiceDockerfile(input: ProposeInput): Promise<ServiceProposal> {
-      const service = await loadService(input.serviceId);
-      const [org] = await db.select().from(organizations).where(eq(organizations.id, service.organizationId));
-      const connection = await loadProviderConnection(db, cipher, service);
-      const token = connection.ok ? connection.connection.token : undefined;
-      const provider = cloneProviderFor(service.gitProvider, connection.ok ? connection.connection : null);
-      const ref = `refs/heads/${service.defaultBranch}`;
-      const sha = await git.resolveCommit({ repositoryUrl: service.repoUrl, ref, token, provider });
-      const workspace = `wizard-${randomUUID()}`;
-      try {
-        const checkout = await git.cloneRepository({
-          buildId: workspace,
-          repositoryUrl: service.repoUrl,
-          sha,
-          ref,
-          token,
-          provider,
-        });
-        const proposal = await proposeDockerfile(checkout.dir, input.path, { baseImagePrefix: org?.baseImagePrefix });
-        return { ...proposal, ref, sha };
-      } catch (error) {
-        if (error instanceof UnknownSubprojectError || error instanceof NothingToGenerateError)
-          throw buildFailure(BuildErrorType.ConfigurationError, error.message);
-        throw error;
-      } finally {
-        await git.removeWorkspace(workspace);
-      }
+      return withServiceCheckout(
+        { serviceId: input.serviceId, purpose: 'wizard' },
+        async ({ service, dir, ref, sha }) => {
+          const [org] = await db.select().from(organizations).where(eq(organizations.id, service.organizationId));
+          try {
+            const proposal = await proposeDockerfile(dir, input.path, { baseImagePrefix: org?.baseImagePrefix });
+            return { ...proposal, ref, sha };
+          } catch (error) {
+            if (error instanceof UnknownSubprojectError || error instanceof NothingToGenerateError)
+              throw buildFailure(BuildErrorType.ConfigurationError, error.message);
+            throw error;
+          }
+        },
+      );
     },
 
     /** Adds Dockerfile and .dockerignore on `kiln/build-wizard` and opens a merge/pull request, or finds the open one. */
     async openWizardChangeRequest(input: ChangeRequestInput): Promise<ChangeRequestResult> {
-      const service = await loadService(input.serviceId);
+      const service = await loadService(db, input.serviceId);
       const connection = await loadProviderConnection(db, cipher, service);
       if (!connection.ok) throw buildFailure(BuildErrorType.ConfigurationError, connection.message);
       if (!connection.connection.providerApi) {

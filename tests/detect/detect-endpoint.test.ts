@@ -57,3 +57,25 @@ describe('POST /services/:id/detect', () => {
     }
   });
 });
+
+describe('POST /services/:id/dockerfile', () => {
+  it('clones the default branch head on a worker and proposes a Dockerfile for what it found', async () => {
+    const { sha } = await env.world.git.createRepository('bare-node', {
+      'package.json': JSON.stringify({ name: 'bare-node', scripts: { start: 'node server.js' } }),
+      'package-lock.json': JSON.stringify({ name: 'bare-node', lockfileVersion: 3, packages: {} }),
+      'server.js': 'require("http").createServer().listen(3000);\n',
+    });
+    const service = await registerService(env.kiln, env.world, 'bare-node');
+
+    const { status, body } = await env.kiln.api('POST', `/services/${service.id}/dockerfile`, {});
+
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ sha, ref: 'refs/heads/main' });
+    expect(body.dockerfile).toContain('npm ci');
+    expect(body.dockerignore).toContain('node_modules');
+    // The scratch checkout is gone once the proposal is made.
+    const { readdir } = await import('node:fs/promises');
+    const workspaces = await readdir(`${env.kiln.dataDir}/workspaces`);
+    expect(workspaces.filter((name) => name.startsWith('wizard-'))).toEqual([]);
+  });
+});
