@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
-/** What a worker reads from its environment; `server/env.ts` extends it for the one-process start. */
-export const workerEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+/** A URL, or unset (an empty value counts as unset). */
+export const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+/** How every Kiln process authenticates to TEMPORAL_ADDRESS. */
+export const temporalAccessFields = {
   /** API key for TEMPORAL_ADDRESS, sent as `authorization: Bearer <key>` (Temporal Cloud, a proxy that checks keys). */
   TEMPORAL_API_KEY: z
     .string()
@@ -15,19 +20,18 @@ export const workerEnvSchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true')),
-  DATABASE_URL: z
-    .string()
-    .url()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+};
+
+/** What a worker reads from its environment; `server/env.ts` extends it for the one-process start. */
+export const workerEnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  ...temporalAccessFields,
+  DATABASE_URL: optionalUrl,
   KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
   KILN_ENCRYPTION_KEY: z.string().optional(),
   /** Kiln's public URL: commit statuses link to builds there. */
-  KILN_PUBLIC_URL: z
-    .string()
-    .url()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  KILN_PUBLIC_URL: optionalUrl,
   /** Builds that may run at the same time on this worker; more wait as Pending. */
   KILN_MAX_CONCURRENT_BUILDS: z.coerce.number().int().min(1).max(64).default(2),
   /** A build waiting longer than this for a free build slot fails as stuck in pending. */
