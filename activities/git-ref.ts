@@ -1,9 +1,8 @@
 import { gitRefProblem, quoteForMessage, shaProblem } from '../domain/git-ref';
 import { BuildErrorType, buildFailure } from './errors';
 
-// The rules live in domain/git-ref.ts (one definition for the API, webhooks and the clone); re-exported here
-// for the activities that already import them from this module.
-export { gitRefProblem, shortRefName } from '../domain/git-ref';
+// The rules live in domain/git-ref.ts (one definition for the API, webhooks and the clone); these turn a broken
+// rule into the build failure the clone reports.
 
 /** Throws a non-retryable InvalidGitRef failure unless `ref` is a well-formed git ref name. */
 export function validateGitRef(ref: string): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
-import { gitRefProblem } from '../../activities/git-ref';
+import { gitRefProblem } from '../../domain/git-ref';
 import { startGitServer, type GitServer } from '../support/git-server';
 import { rejectionOf } from './failure';
 
