@@ -1,46 +1,47 @@
-// Enum numbers the devserver writes, named once (values from temporal.api.enums.v1).
+// Enum values the devserver writes, taken from @temporalio/proto (temporal.api.enums.v1) under short names.
+import { enums } from './proto';
+
+/** An enum's members without their common prefix: `WORKFLOW_EXECUTION_STATUS_RUNNING` becomes `RUNNING`. */
+type Unprefixed<E, P extends string> = { readonly [K in keyof E as K extends `${P}${infer R}` ? R : never]: E[K] };
+
+function unprefixed<E extends object, P extends string>(values: E, prefix: P): Unprefixed<E, P> {
+  const entries = Object.entries(values).filter(([name]) => name.startsWith(prefix));
+  return Object.fromEntries(entries.map(([name, value]) => [name.slice(prefix.length), value])) as Unprefixed<E, P>;
+}
 
 /** WorkflowExecutionStatus. */
-export const Status = {
-  RUNNING: 1,
-  COMPLETED: 2,
-  FAILED: 3,
-  CANCELED: 4,
-  TERMINATED: 5,
-  CONTINUED_AS_NEW: 6,
-  TIMED_OUT: 7,
-} as const;
+export const Status = unprefixed(enums.WorkflowExecutionStatus, 'WORKFLOW_EXECUTION_STATUS_');
 /** RetryState. */
-export const RetryState = {
-  IN_PROGRESS: 1,
-  NON_RETRYABLE_FAILURE: 2,
-  TIMEOUT: 3,
-  MAXIMUM_ATTEMPTS_REACHED: 4,
-  RETRY_POLICY_NOT_SET: 5,
-  CANCEL_REQUESTED: 7,
-} as const;
+export const RetryState = unprefixed(enums.RetryState, 'RETRY_STATE_');
 /** TimeoutType. */
-export const TimeoutType = { START_TO_CLOSE: 1, SCHEDULE_TO_START: 2, SCHEDULE_TO_CLOSE: 3, HEARTBEAT: 4 } as const;
-/** WorkflowTaskFailedCause values the devserver writes itself. */
-export const TaskFailedCause = {
-  UNHANDLED_COMMAND: 1,
-  FORCE_CLOSE_COMMAND: 17,
-  BAD_SCHEDULE_NEXUS: 32,
-  UNHANDLED_UPDATE: 31,
-  START_TIMER_DUPLICATE_ID: 12,
-  SCHEDULE_ACTIVITY_DUPLICATE_ID: 22,
-} as const;
+export const TimeoutType = unprefixed(enums.TimeoutType, 'TIMEOUT_TYPE_');
+/** WorkflowTaskFailedCause. */
+export const TaskFailedCause = unprefixed(enums.WorkflowTaskFailedCause, 'WORKFLOW_TASK_FAILED_CAUSE_');
 /** ParentClosePolicy. */
-export const ParentClose = { UNSPECIFIED: 0, TERMINATE: 1, ABANDON: 2, REQUEST_CANCEL: 3 } as const;
+export const ParentClose = unprefixed(enums.ParentClosePolicy, 'PARENT_CLOSE_POLICY_');
 /** TaskQueueKind. */
-export const QueueKind = { NORMAL: 1, STICKY: 2 } as const;
-/** The workflow statuses that count as closed for visibility names such as 'Completed'. */
-export const STATUS_NAMES: Record<string, number> = {
-  Running: 1,
-  Completed: 2,
-  Failed: 3,
-  Canceled: 4,
-  Terminated: 5,
-  ContinuedAsNew: 6,
-  TimedOut: 7,
-};
+export const QueueKind = unprefixed(enums.TaskQueueKind, 'TASK_QUEUE_KIND_');
+/** IndexedValueType: the type of a search attribute. */
+export const IndexedValueType = unprefixed(enums.IndexedValueType, 'INDEXED_VALUE_TYPE_');
+/** ResetReapplyType. */
+export const ResetReapplyType = unprefixed(enums.ResetReapplyType, 'RESET_REAPPLY_TYPE_');
+/** ResetReapplyExcludeType. */
+export const ResetReapplyExcludeType = unprefixed(enums.ResetReapplyExcludeType, 'RESET_REAPPLY_EXCLUDE_TYPE_');
+/** PendingActivityState (describe's pending activities). */
+export const PendingActivityState = unprefixed(enums.PendingActivityState, 'PENDING_ACTIVITY_STATE_');
+
+/** `CONTINUED_AS_NEW` → `ContinuedAsNew`: how visibility queries and the real server spell enum values. */
+export function pascalName(shortName: string): string {
+  return shortName
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** Workflow statuses by their visibility names ('Running', 'Completed', … 'ContinuedAsNew'). */
+export const STATUS_NAMES: Record<string, number> = Object.fromEntries(
+  Object.entries(Status)
+    .filter(([name]) => name !== 'UNSPECIFIED')
+    .map(([name, value]) => [pascalName(name), value]),
+);

@@ -1,5 +1,5 @@
-// gRPC wiring: WorkflowService handlers built from @temporalio/proto's reflection root; unknown methods answer
-// UNIMPLEMENTED; GrpcError becomes a status with google.rpc.Status details.
+// gRPC wiring: the services of rpc-table.ts built from @temporalio/proto's reflection root; methods without a
+// handler answer UNIMPLEMENTED; GrpcError becomes a status with google.rpc.Status details.
 import {
   Metadata,
   status as GrpcStatus,
@@ -8,43 +8,11 @@ import {
   type UntypedServiceImplementation,
   type sendUnaryData,
 } from '@grpc/grpc-js';
-import {
-  queryWorkflow,
-  requestCancelWorkflow,
-  signalWithStart,
-  signalWorkflow,
-  startWorkflow,
-  terminateWorkflow,
-} from './client-handlers';
 import type { Ctx } from './context';
 import { GrpcError } from './errors';
-import { namespaceHandlers } from './namespaces';
 import { protoRoot } from './proto';
-import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
-import { workerHandlers, type CallInfo } from './worker-handlers';
-
-const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types
-type Handler = (req: any, call: CallInfo) => object | Promise<object>;
-
-function handlers(ctx: Ctx): Record<string, Handler> {
-  return {
-    ...namespaceHandlers(ctx),
-    ...workerHandlers(ctx),
-    StartWorkflowExecution: (req) => startWorkflow(ctx, req),
-    SignalWithStartWorkflowExecution: (req) => signalWithStart(ctx, req),
-    SignalWorkflowExecution: (req) => signalWorkflow(ctx, req),
-    RequestCancelWorkflowExecution: (req) => requestCancelWorkflow(ctx, req),
-    TerminateWorkflowExecution: (req) => terminateWorkflow(ctx, req),
-    QueryWorkflow: (req, call) => queryWorkflow(ctx, req, call.deadlineMs),
-    GetWorkflowExecutionHistory: (req, call) => getHistory(ctx, req, call.deadlineMs),
-    DescribeWorkflowExecution: (req) => describeWorkflow(ctx, req),
-    ListWorkflowExecutions: (req) => listWorkflows(ctx, req),
-    ListOpenWorkflowExecutions: (req) => listWorkflows(ctx, { ...req, query: 'ExecutionStatus = "Running"' }),
-    CountWorkflowExecutions: (req) => countWorkflows(ctx, req),
-  };
-}
+import { rpcTable, type Handler } from './rpc-table';
+import type { CallInfo } from './worker-handlers';
 
 function statusDetails(err: GrpcError): Metadata {
   const metadata = new Metadata();
@@ -115,23 +83,27 @@ function unary(ctx: Ctx, name: string, handler: Handler | undefined, admit: Admi
 /** Decides whether a call may run: undefined admits it, a GrpcError is the answer instead. */
 export type Admission = (metadata: Metadata) => GrpcError | undefined;
 
-/** The WorkflowService definition and implementation for grpc-js `Server.addService`; `admit` runs before every call. */
-export function workflowService(
-  ctx: Ctx,
-  admit: Admission = () => undefined,
-): {
+/** A grpc-js service: its definition and implementation for `Server.addService`. */
+export interface GrpcService {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
-} {
-  const service = protoRoot.lookupService(SERVICE);
-  const impl = handlers(ctx);
+}
+
+/** Every service of the RPC table for grpc-js; each method the table lacks answers UNIMPLEMENTED. */
+export function devServerServices(ctx: Ctx, admit: Admission = () => undefined): GrpcService[] {
+  return Object.entries(rpcTable(ctx)).map(([name, handlers]) => grpcService(ctx, name, handlers, admit));
+}
+
+function grpcService(ctx: Ctx, serviceName: string, handlers: Record<string, Handler>, admit: Admission): GrpcService {
+  const service = protoRoot.lookupService(serviceName);
+  const pkg = serviceName.slice(0, serviceName.lastIndexOf('.'));
   const definition: Record<string, object> = {};
   const implementation: UntypedServiceImplementation = {};
   for (const method of service.methodsArray) {
-    const reqType = protoRoot.lookupType(resolveName(method.requestType));
-    const resType = protoRoot.lookupType(resolveName(method.responseType));
+    const reqType = protoRoot.lookupType(qualified(pkg, method.requestType));
+    const resType = protoRoot.lookupType(qualified(pkg, method.responseType));
     definition[method.name] = {
-      path: `/${SERVICE}/${method.name}`,
+      path: `/${serviceName}/${method.name}`,
       requestStream: false,
       responseStream: false,
       requestSerialize: (msg: object) => Buffer.from(reqType.encode(reqType.fromObject(msg)).finish()),
@@ -140,11 +112,11 @@ export function workflowService(
       responseDeserialize: (buf: Buffer) => resType.decode(buf),
       originalName: method.name,
     };
-    implementation[method.name] = unary(ctx, method.name, impl[method.name], admit);
+    implementation[method.name] = unary(ctx, method.name, handlers[method.name], admit);
   }
   return { definition: definition as ServiceDefinition, implementation };
 }
 
-function resolveName(typeName: string): string {
-  return typeName.includes('.') ? typeName : `temporal.api.workflowservice.v1.${typeName}`;
+function qualified(pkg: string, typeName: string): string {
+  return typeName.includes('.') ? typeName : `${pkg}.${typeName}`;
 }

@@ -42,47 +42,58 @@ export function ensureNamespace(ctx: Ctx, name: string): void {
   ctx.persist();
 }
 
-/** The namespace and cluster RPCs by method name. */
-export function namespaceHandlers(ctx: Ctx) {
+/** RegisterNamespace: a new namespace with its retention (at least one day). */
+export function registerNamespace(ctx: Ctx, req: temporal.api.workflowservice.v1.IRegisterNamespaceRequest): object {
+  if (!req.namespace) throw invalidArgument('Namespace is not set on request: pass a namespace name.');
+  if (ctx.state.namespaces.has(req.namespace)) {
+    throw new GrpcError(GrpcStatus.ALREADY_EXISTS, `Namespace ${req.namespace} already exists.`, {
+      type: 'NamespaceAlreadyExistsFailure',
+      value: {},
+    });
+  }
+  const retentionDays = Math.max(1, Math.round(toMs(req.workflowExecutionRetentionPeriod) / 86_400_000));
+  ctx.state.namespaces.set(req.namespace, { name: req.namespace, id: randomUUID(), retentionDays });
+  ctx.persist();
+  return {};
+}
+
+/** DescribeNamespace by name or id. */
+export function describeNamespace(ctx: Ctx, req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest): object {
+  return describe(find(ctx, req.namespace, req.id));
+}
+
+/** ListNamespaces (one page: a devserver has few). */
+export function listNamespaces(ctx: Ctx): object {
+  return { namespaces: [...ctx.state.namespaces.values()].map(describe) };
+}
+
+/** GetSystemInfo: the capabilities the SDK checks before using a feature. */
+export function systemInfo(): object {
   return {
-    RegisterNamespace: (req: temporal.api.workflowservice.v1.IRegisterNamespaceRequest) => {
-      if (!req.namespace) throw invalidArgument('Namespace is not set on request: pass a namespace name.');
-      if (ctx.state.namespaces.has(req.namespace)) {
-        throw new GrpcError(GrpcStatus.ALREADY_EXISTS, `Namespace ${req.namespace} already exists.`, {
-          type: 'NamespaceAlreadyExistsFailure',
-          value: {},
-        });
-      }
-      const retentionDays = Math.max(1, Math.round(toMs(req.workflowExecutionRetentionPeriod) / 86_400_000));
-      ctx.state.namespaces.set(req.namespace, { name: req.namespace, id: randomUUID(), retentionDays });
-      ctx.persist();
-      return {};
+    serverVersion: SERVER_VERSION,
+    capabilities: {
+      signalAndQueryHeader: true,
+      internalErrorDifferentiation: true,
+      activityFailureIncludeHeartbeat: true,
+      encodedFailureAttributes: true,
+      buildIdBasedVersioning: false,
+      upsertMemo: true,
+      eagerWorkflowStart: false,
+      sdkMetadata: true,
+      countGroupByExecutionStatus: false,
     },
-    DescribeNamespace: (req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) =>
-      describe(find(ctx, req.namespace, req.id)),
-    ListNamespaces: () => ({ namespaces: [...ctx.state.namespaces.values()].map(describe) }),
-    GetSystemInfo: () => ({
-      serverVersion: SERVER_VERSION,
-      capabilities: {
-        signalAndQueryHeader: true,
-        internalErrorDifferentiation: true,
-        activityFailureIncludeHeartbeat: true,
-        encodedFailureAttributes: true,
-        buildIdBasedVersioning: false,
-        upsertMemo: true,
-        eagerWorkflowStart: false,
-        sdkMetadata: true,
-        countGroupByExecutionStatus: false,
-      },
-    }),
-    GetClusterInfo: () => ({
-      supportedClients: {},
-      serverVersion: SERVER_VERSION,
-      clusterId: 'kiln-devserver',
-      clusterName: 'active',
-      historyShardCount: 1,
-      persistenceStore: 'memory',
-      visibilityStore: 'memory',
-    }),
+  };
+}
+
+/** GetClusterInfo. */
+export function clusterInfo(): object {
+  return {
+    supportedClients: {},
+    serverVersion: SERVER_VERSION,
+    clusterId: 'kiln-devserver',
+    clusterName: 'active',
+    historyShardCount: 1,
+    persistenceStore: 'memory',
+    visibilityStore: 'memory',
   };
 }

@@ -8,7 +8,7 @@ import {
   type DevServerLogger,
   type HistoryLimits,
 } from './context';
-import { workflowService } from './grpc-service';
+import { devServerServices } from './grpc-service';
 import { ensureNamespace } from './namespaces';
 import { openPersistence, type Persistence } from './persistence';
 import { rearmAll } from './rearm';
@@ -117,8 +117,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  const { definition, implementation } = workflowService(ctx, options.apiKey ? apiKeyCheck(options.apiKey) : undefined);
-  server.addService(definition, implementation);
+  for (const { definition, implementation } of devServerServices(
+    ctx,
+    options.apiKey ? apiKeyCheck(options.apiKey) : undefined,
+  )) {
+    server.addService(definition, implementation);
+  }
   const port = await bind(server, ip, options.port ?? 7233).catch(async (err: unknown) => {
     stopRetention();
     scheduler.stop();

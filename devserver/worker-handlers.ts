@@ -1,6 +1,6 @@
-// Worker RPCs: long polls on workflow/activity task queues and the task responses.
+// Worker RPCs: long polls on workflow/activity task queues, query answers, and the *ById activity token lookup.
 import type { temporal } from '@temporalio/proto';
-import { cancelActivity, completeActivity, dispatchActivity, failActivity, heartbeat } from './activity-tasks';
+import { dispatchActivity } from './activity-tasks';
 import { requireNamespace } from './client-handlers';
 import { QueueKind } from './codes';
 import { queueKey, type Ctx } from './context';
@@ -9,7 +9,7 @@ import { resolveQuery } from './queries';
 import type { Poller, TaskQueues } from './task-queues';
 import { resolveRun } from './runs';
 import { decodeToken, encodeToken } from './tokens';
-import { completeWorkflowTask, dispatchWorkflowItem, failWorkflowTask } from './workflow-tasks';
+import { dispatchWorkflowItem } from './workflow-tasks';
 
 /** What a handler knows about its gRPC call. */
 export interface CallInfo {
@@ -104,7 +104,8 @@ export function respondQuery(ctx: Ctx, req: temporal.api.workflowservice.v1.IRes
   return {};
 }
 
-type ByIdRequest = {
+/** The fields the *ById activity RPCs name an activity by. */
+export type ByIdRequest = {
   namespace?: string | null;
   workflowId?: string | null;
   runId?: string | null;
@@ -112,7 +113,7 @@ type ByIdRequest = {
 };
 
 /** The task token of the running attempt of an activity named by workflow id + activity id (the *ById RPCs). */
-function tokenById(ctx: Ctx, req: ByIdRequest): Uint8Array {
+export function activityTokenById(ctx: Ctx, req: ByIdRequest): Uint8Array {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), { workflowId: req.workflowId, runId: req.runId });
   const act = [...run.activities.values()].find((a) => a.activityId === req.activityId && a.state === 'started');
   if (!act) throw taskNotFound(`activity ${req.activityId ?? ''}`);
@@ -123,52 +124,4 @@ function tokenById(ctx: Ctx, req: ByIdRequest): Uint8Array {
     attempt: act.attempt,
     nonce: act.nonce,
   });
-}
-
-/** The worker RPCs by method name. */
-export function workerHandlers(ctx: Ctx) {
-  return {
-    PollWorkflowTaskQueue: (req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, call: CallInfo) =>
-      pollWorkflowTask(ctx, req, call),
-    PollActivityTaskQueue: (req: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, call: CallInfo) =>
-      pollActivityTask(ctx, req, call),
-    RespondWorkflowTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest) => (
-      completeWorkflowTask(ctx, req),
-      {}
-    ),
-    RespondWorkflowTaskFailed: (req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest) => (
-      failWorkflowTask(ctx, req),
-      {}
-    ),
-    RespondActivityTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest) => (
-      completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskFailed: (req: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest) => (
-      failActivity(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskCanceled: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest) => (
-      cancelActivity(ctx, req.taskToken, req.details, req.identity ?? ''),
-      {}
-    ),
-    RecordActivityTaskHeartbeat: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) =>
-      heartbeat(ctx, req.taskToken, req.details),
-    RespondActivityTaskCompletedById: (
-      req: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest,
-    ) => (completeActivity(ctx, tokenById(ctx, req), req.result, req.identity ?? ''), {}),
-    RespondActivityTaskFailedById: (req: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest) => (
-      failActivity(ctx, tokenById(ctx, req), req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskCanceledById: (req: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest) => (
-      cancelActivity(ctx, tokenById(ctx, req), req.details, req.identity ?? ''),
-      {}
-    ),
-    RecordActivityTaskHeartbeatById: (req: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest) =>
-      heartbeat(ctx, tokenById(ctx, req), req.details),
-    RespondQueryTaskCompleted: (req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest) =>
-      respondQuery(ctx, req),
-    ShutdownWorker: () => ({}),
-  };
 }

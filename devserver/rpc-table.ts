@@ -1,0 +1,111 @@
+// Every RPC the devserver answers, by gRPC service and method name; any method not listed answers UNIMPLEMENTED.
+import type { temporal } from '@temporalio/proto';
+import { cancelActivity, completeActivity, failActivity, heartbeat } from './activity-tasks';
+import {
+  queryWorkflow,
+  requestCancelWorkflow,
+  signalWithStart,
+  signalWorkflow,
+  startWorkflow,
+  terminateWorkflow,
+} from './client-handlers';
+import type { Ctx } from './context';
+import { clusterInfo, describeNamespace, listNamespaces, registerNamespace, systemInfo } from './namespaces';
+import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
+import { activityTokenById, pollActivityTask, pollWorkflowTask, respondQuery, type CallInfo } from './worker-handlers';
+import { completeWorkflowTask, failWorkflowTask } from './workflow-tasks';
+
+type WF = typeof temporal.api.workflowservice.v1;
+/** The request message of a WorkflowService method (`WF['StartWorkflowExecutionRequest']` → its interface). */
+type Req<N extends keyof WF> = WF[N] extends { create(props?: infer P): unknown } ? NonNullable<P> : never;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types
+export type Handler = (req: any, call: CallInfo) => object | Promise<object>;
+/** Handlers by fully qualified service name, then method name. */
+export type RpcTable = Record<string, Record<string, Handler>>;
+
+/** The fully qualified name of Temporal's WorkflowService. */
+export const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+/** The fully qualified name of Temporal's OperatorService. */
+export const OPERATOR_SERVICE = 'temporal.api.operatorservice.v1.OperatorService';
+
+const answered = (): object => ({});
+
+function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
+  return {
+    // Namespaces and cluster
+    RegisterNamespace: (req: Req<'RegisterNamespaceRequest'>) => registerNamespace(ctx, req),
+    DescribeNamespace: (req: Req<'DescribeNamespaceRequest'>) => describeNamespace(ctx, req),
+    ListNamespaces: () => listNamespaces(ctx),
+    GetSystemInfo: () => systemInfo(),
+    GetClusterInfo: () => clusterInfo(),
+    // Starting and changing workflows
+    StartWorkflowExecution: (req: Req<'StartWorkflowExecutionRequest'>) => startWorkflow(ctx, req),
+    SignalWithStartWorkflowExecution: (req: Req<'SignalWithStartWorkflowExecutionRequest'>) =>
+      signalWithStart(ctx, req),
+    SignalWorkflowExecution: (req: Req<'SignalWorkflowExecutionRequest'>) => signalWorkflow(ctx, req),
+    RequestCancelWorkflowExecution: (req: Req<'RequestCancelWorkflowExecutionRequest'>) =>
+      requestCancelWorkflow(ctx, req),
+    TerminateWorkflowExecution: (req: Req<'TerminateWorkflowExecutionRequest'>) => terminateWorkflow(ctx, req),
+    QueryWorkflow: (req: Req<'QueryWorkflowRequest'>, call) => queryWorkflow(ctx, req, call.deadlineMs),
+    // Reading workflows
+    GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, call) =>
+      getHistory(ctx, req, call.deadlineMs),
+    DescribeWorkflowExecution: (req: Req<'DescribeWorkflowExecutionRequest'>) => describeWorkflow(ctx, req),
+    ListWorkflowExecutions: (req: Req<'ListWorkflowExecutionsRequest'>) => listWorkflows(ctx, req),
+    ListOpenWorkflowExecutions: (req: Req<'ListOpenWorkflowExecutionsRequest'>) =>
+      listWorkflows(ctx, { ...req, query: 'ExecutionStatus = "Running"' }),
+    CountWorkflowExecutions: (req: Req<'CountWorkflowExecutionsRequest'>) => countWorkflows(ctx, req),
+    // Workers: polls and task answers
+    PollWorkflowTaskQueue: (req: Req<'PollWorkflowTaskQueueRequest'>, call) => pollWorkflowTask(ctx, req, call),
+    PollActivityTaskQueue: (req: Req<'PollActivityTaskQueueRequest'>, call) => pollActivityTask(ctx, req, call),
+    RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => (
+      completeWorkflowTask(ctx, req),
+      {}
+    ),
+    RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (failWorkflowTask(ctx, req), {}),
+    RespondQueryTaskCompleted: (req: Req<'RespondQueryTaskCompletedRequest'>) => respondQuery(ctx, req),
+    ShutdownWorker: answered,
+    // Activity task answers, by task token or by workflow id + activity id
+    RespondActivityTaskCompleted: (req: Req<'RespondActivityTaskCompletedRequest'>) => (
+      completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskFailed: (req: Req<'RespondActivityTaskFailedRequest'>) => (
+      failActivity(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskCanceled: (req: Req<'RespondActivityTaskCanceledRequest'>) => (
+      cancelActivity(ctx, req.taskToken, req.details, req.identity ?? ''),
+      {}
+    ),
+    RecordActivityTaskHeartbeat: (req: Req<'RecordActivityTaskHeartbeatRequest'>) =>
+      heartbeat(ctx, req.taskToken, req.details),
+    RespondActivityTaskCompletedById: (req: Req<'RespondActivityTaskCompletedByIdRequest'>) => (
+      completeActivity(ctx, activityTokenById(ctx, req), req.result, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskFailedById: (req: Req<'RespondActivityTaskFailedByIdRequest'>) => (
+      failActivity(ctx, activityTokenById(ctx, req), req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      {}
+    ),
+    RespondActivityTaskCanceledById: (req: Req<'RespondActivityTaskCanceledByIdRequest'>) => (
+      cancelActivity(ctx, activityTokenById(ctx, req), req.details, req.identity ?? ''),
+      {}
+    ),
+    RecordActivityTaskHeartbeatById: (req: Req<'RecordActivityTaskHeartbeatByIdRequest'>) =>
+      heartbeat(ctx, activityTokenById(ctx, req), req.details),
+  };
+}
+
+function operatorServiceRpcs(): Record<string, Handler> {
+  return {};
+}
+
+/** Every RPC the devserver answers, by service. */
+export function rpcTable(ctx: Ctx): RpcTable {
+  return {
+    [WORKFLOW_SERVICE]: workflowServiceRpcs(ctx),
+    [OPERATOR_SERVICE]: operatorServiceRpcs(),
+  };
+}
