@@ -34,9 +34,11 @@ export const API_PREFIX = '/api/v1';
 /** Builds the Kiln HTTP API. No clients are created here: everything comes from `deps`. */
 export function createApp(deps: AppDeps) {
   const app = createRouter().basePath(API_PREFIX);
-  app.get('/health', (c) => c.json({ status: 'ok' }));
-  // Public on purpose: the sign-in page names where this Kiln wrote the admin token (a path, never the token).
-  app.get('/sign-in', (c) => c.json({ adminTokenFile: deps.config.adminTokenFile ?? null }));
+  // Chained, so `KilnApp` (the UI's client type) knows them too; the middleware below is registered after them.
+  const publicRoutes = app
+    .get('/health', (c) => c.json({ status: 'ok' as const }, 200))
+    // Public on purpose: the sign-in page names where this Kiln wrote the admin token (a path, never the token).
+    .get('/sign-in', (c) => c.json({ adminTokenFile: deps.config.adminTokenFile ?? null }, 200));
   app.route('/docs', docsRouter(`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs/assets`));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -49,7 +51,7 @@ export function createApp(deps: AppDeps) {
   // After the response is ready: records an instance admin's actions in other organizations.
   app.use('*', auditCrossOrganization(deps.db, deps.logger));
   app.use('*', inputGuard({ skipBody: (path) => path.startsWith(`${API_PREFIX}/webhook/`) }));
-  const routes = app
+  const routes = publicRoutes
     .route('/', usersRouter(deps))
     .route('/organizations', organizationsRouter(deps))
     .route('/audit-events', auditEventsRouter(deps))

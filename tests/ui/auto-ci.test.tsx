@@ -26,6 +26,7 @@ const webhook = (urls: WebhookInfo['urls']): WebhookInfo => ({
   signingToken: null,
   events: ['Push events'],
   rotatedAt: new Date().toISOString(),
+  plainGitServer: null,
 });
 
 function serve(settings = someAutoCi(service)) {
@@ -51,7 +52,10 @@ describe('Auto CI modal', () => {
     await user.type(within(dialog).getByLabelText('Build argument 1 name'), 'NODE_ENV');
     await user.type(within(dialog).getByLabelText('Build argument 1 value'), 'production');
     await user.click(within(dialog).getByRole('checkbox', { name: /Auto-deploy/ }));
-    await user.click(within(dialog).getByRole('checkbox', { name: /cancels the running build/ }));
+    // A new service supersedes running builds (the API's default); this user turns it off.
+    const supersede = within(dialog).getByRole('checkbox', { name: /cancels the running build/ });
+    expect(supersede).toBeChecked();
+    await user.click(supersede);
     await user.click(within(dialog).getByRole('checkbox', { name: 'Build draft pull requests (GitHub)' }));
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Auto CI settings have been saved')).toBeInTheDocument();
@@ -66,7 +70,7 @@ describe('Auto CI modal', () => {
       imagePrefix: null,
       subprojects: [],
       buildChangedOnly: false,
-      supersedeRunning: true,
+      supersedeRunning: false,
       submodules: false,
       buildForkMergeRequests: false,
       buildDraftPullRequests: true,

@@ -3,10 +3,10 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DockerfileProposal } from '../../ui/src/build-wizard/wizard-api';
+import type { DockerfileProposal } from '../../ui/src/api/types';
 import { BuildPage } from '../../ui/src/builds/build-page';
 import { BuildsPanel } from '../../ui/src/builds/builds-panel';
-import { aBuild, aService } from './support/builders';
+import { aBuild, aBuildDetail, aService } from './support/builders';
 import { installFakeApi } from './support/fake-api';
 import { renderWithApp } from './support/render-app';
 
@@ -29,6 +29,7 @@ const proposal: DockerfileProposal = {
     language: 'Node.js',
     framework: 'Express',
     packageManager: 'npm',
+    typescript: false,
     dockerfilePath: null,
     port: 3000,
     buildType: 'single',
@@ -42,7 +43,7 @@ describe('Build page of a "Dockerfile not found" build', () => {
   it('offers the Build Wizard for the build’s service, which proposes and stores a Dockerfile', async () => {
     const user = userEvent.setup();
     const service = aService({ gitProvider: 'github', name: 'no-dockerfile' });
-    const build = aBuild({
+    const build = aBuildDetail({
       serviceId: service.id,
       status: 'Failed',
       error: 'Dockerfile not found: Dockerfile',
@@ -71,7 +72,7 @@ describe('Build page of a "Dockerfile not found" build', () => {
   });
 
   it('offers nothing on a build that failed for another reason', async () => {
-    const build = aBuild({ status: 'Failed', error: 'buildah exited with 1', errorType: 'BuildFailed' });
+    const build = aBuildDetail({ status: 'Failed', error: 'buildah exited with 1', errorType: 'BuildFailed' });
     api.on('GET', '/builds/:id', () => ({ status: 200, body: build }));
     renderWithApp(<BuildPage buildId={build.id} />);
     expect(await screen.findByRole('alert')).toHaveTextContent('buildah exited with 1');

@@ -4,7 +4,7 @@ import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BuildWizard } from '../../ui/src/build-wizard/build-wizard';
-import type { DockerfileProposal } from '../../ui/src/build-wizard/wizard-api';
+import type { DockerfileProposal } from '../../ui/src/api/types';
 import { installFakeApi } from './support/fake-api';
 import { renderWithApp } from './support/render-app';
 
@@ -28,6 +28,7 @@ const proposal: DockerfileProposal = {
     language: 'Node.js',
     framework: 'Express',
     packageManager: 'npm',
+    typescript: false,
     dockerfilePath: null,
     port: 3000,
     buildType: 'single',

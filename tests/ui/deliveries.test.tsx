@@ -31,6 +31,8 @@ const delivery = (patch: Partial<Delivery>): Delivery => ({
   canRedeliver: true,
   durationMs: 35,
   createdAt: new Date().toISOString(),
+  ref: null,
+  sha: null,
   ...patch,
 });
 

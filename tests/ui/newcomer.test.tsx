@@ -13,7 +13,7 @@ import { Login } from '../../ui/src/login';
 import { LogViewer } from '../../ui/src/logs/log-viewer';
 import { ServiceForm } from '../../ui/src/services/service-form';
 import { SettingsPage } from '../../ui/src/settings/settings-page';
-import { aBuild, aService, someAutoCi } from './support/builders';
+import { aBuild, aBuildDetail, aService, someAutoCi } from './support/builders';
 import { installFakeApi } from './support/fake-api';
 import { memberMe, orgAdminMe, renderWithApp } from './support/render-app';
 import { installScrollLayout } from './support/scroll-box';
@@ -247,13 +247,15 @@ describe('Build page', () => {
   it('shows a monorepo parent with its children’s images and digests, and copies a pinned reference', async () => {
     const user = userEvent.setup();
     const digest = 'sha256:' + 'ab'.repeat(32);
-    const parent = aBuild({
-      id: '00000000-0000-4000-8000-00000000b001',
-      status: 'Succeeded',
-      commitMessage: 'Split web and api',
-      images: [],
-      serviceName: 'mono',
-      children: [
+    const parent = aBuildDetail(
+      {
+        id: '00000000-0000-4000-8000-00000000b001',
+        status: 'Succeeded',
+        commitMessage: 'Split web and api',
+        images: [],
+        serviceName: 'mono',
+      },
+      [
         aBuild({
           subproject: 'web',
           status: 'Succeeded',
@@ -262,7 +264,7 @@ describe('Build page', () => {
         }),
         aBuild({ subproject: 'api', status: 'Failed', images: [], error: 'Dockerfile not found: api/Dockerfile' }),
       ],
-    });
+    );
     api.on('GET', '/builds/:id', () => ({ status: 200, body: parent }));
     api.on('GET', '/builds/:id/logs', () => ({ lines: [], nextAfterSeq: -1, hasMore: false, status: 'Succeeded' }));
     renderWithApp(<BuildPage buildId={parent.id} />);
@@ -281,7 +283,7 @@ describe('Build page', () => {
 
   it('without a Temporal Web UI shows the workflow events Kiln read, with activity names and failures', async () => {
     const user = userEvent.setup();
-    const build = aBuild({ status: 'Failed', temporalUrl: null, workflowId: 'build-123' });
+    const build = aBuildDetail({ status: 'Failed', temporalUrl: null, workflowId: 'build-123' });
     api.on('GET', '/builds/:id', () => ({ status: 200, body: build }));
     api.on('GET', '/builds/:id/logs', () => ({ lines: [], nextAfterSeq: -1, hasMore: false, status: 'Failed' }));
     api.on('GET', '/builds/:id/workflow-history', () => ({

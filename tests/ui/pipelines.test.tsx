@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../ui/src/api/pipeline-types';
+import type { Pipeline } from '../../ui/src/api/types';
 import { PipelinesPanel } from '../../ui/src/pipelines/pipelines-panel';
 import { installFakeApi } from './support/fake-api';
 import { renderWithApp } from './support/render-app';
@@ -26,11 +26,13 @@ const pipeline = (patch: Partial<Pipeline>): Pipeline => ({
   id: 101,
   iid: 7,
   status: 'Failed',
+  gitlabStatus: 'failed',
   ref: 'main',
   sha: 'deadbeefcafe',
   shortSha: 'deadbeef',
   source: 'push',
   createdAt: new Date().toISOString(),
+  updatedAt: null,
   webUrl: 'https://gitlab.example.com/team/shop/-/pipelines/101',
   canCancel: false,
   canRetry: true,

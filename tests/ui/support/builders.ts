@@ -1,5 +1,5 @@
 // Objects shaped like the Kiln API's responses, for component tests.
-import type { AutoCiSettings, Build, Service } from '../../../ui/src/api/types';
+import type { AutoCiSettings, Build, BuildDetail, Service } from '../../../ui/src/api/types';
 
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
@@ -13,10 +13,12 @@ export function aService(patch: Partial<Service> = {}): Service {
     gitProvider: 'gitlab',
     repoUrl: 'https://gitlab.example.com/team/shop-api.git',
     projectPath: 'team/shop-api',
+    projectId: null,
     defaultBranch: 'main',
     registryId: uuid(),
     clusterId: null,
     deployNamespace: 'shop-api',
+    deployPort: null,
     autoCiEnabled: false,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
@@ -29,13 +31,18 @@ export function aBuild(patch: Partial<Build> = {}): Build {
   return {
     id: uuid(),
     serviceId: uuid(),
+    serviceName: 'shop-api',
     parentBuildId: null,
     subproject: null,
     trigger: 'webhook',
     event: 'push',
+    provider: 'gitlab',
+    deliveryId: null,
     ref: 'refs/heads/main',
     branch: 'main',
     tag: null,
+    mergeRequestIid: null,
+    pullRequestNumber: null,
     sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0',
     commitMessage: 'Add checkout endpoint',
     commitAuthor: 'Dev',
@@ -43,8 +50,12 @@ export function aBuild(patch: Partial<Build> = {}): Build {
     progress: 40,
     currentStep: 'Build',
     error: null,
+    errorType: null,
     images: [],
+    digest: null,
+    digests: {},
     workflowId: 'build-x',
+    retryOfBuildId: null,
     temporalUrl: null,
     createdAt: new Date().toISOString(),
     startedAt: new Date(Date.now() - 65_000).toISOString(),
@@ -52,6 +63,11 @@ export function aBuild(patch: Partial<Build> = {}): Build {
     durationMs: null,
     ...patch,
   };
+}
+
+/** A build as `GET /builds/{id}` returns it, with its monorepo sub-project builds. */
+export function aBuildDetail(patch: Partial<Build> = {}, children: Build[] = []): BuildDetail {
+  return { ...aBuild(patch), children };
 }
 
 /** Auto CI settings as `GET /services/{id}/auto-ci` returns them. */
@@ -69,7 +85,8 @@ export function someAutoCi(service: Service, patch: Partial<AutoCiSettings> = {}
     imagePrefix: null,
     subprojects: [],
     buildChangedOnly: false,
-    supersedeRunning: false,
+    // The API's default for a new service: a newer build of the same branch cancels the running one.
+    supersedeRunning: true,
     submodules: false,
     buildForkMergeRequests: false,
     buildDraftPullRequests: false,

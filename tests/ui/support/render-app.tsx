@@ -9,7 +9,10 @@ export const adminMe: Me = {
   id: '00000000-0000-4000-8000-000000000001',
   organizationId: '00000000-0000-4000-8000-0000000000aa',
   name: 'admin',
+  email: null,
   role: 'instance_admin',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  notices: [],
 };
 export const memberMe: Me = { ...adminMe, id: '00000000-0000-4000-8000-000000000002', name: 'dev', role: 'member' };
 export const orgAdminMe: Me = {

@@ -1,7 +1,10 @@
-// The one place the UI talks HTTP to Kiln: bearer token from localStorage, JSON in and out, readable errors.
+// The one place the UI talks HTTP to Kiln: a `hono/client` typed by the API's own routes (`KilnApp`), the bearer
+// token from localStorage, and errors that carry the server's message.
+import { hc, type ClientResponse } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import type { KilnApp } from '../../../api/app';
 
 const TOKEN_KEY = 'kiln.apiToken';
-export const API_BASE = '/api/v1';
 
 /** The stored API token, or null before sign-in. */
 export function getToken(): string | null {
@@ -37,35 +40,59 @@ export function authHeaders(token = getToken()): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-/** Calls `path` under /api/v1 and returns its JSON body; throws ApiError with the server's message on failure. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(init.token ?? getToken()) };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+/**
+ * The API under `/api/v1`, typed from `KilnApp`: paths, params, query, JSON bodies and responses come from the
+ * routes. Without `token` each call sends the stored one and a 401 signs the app out; with it (sign-in checks a
+ * token before storing it, `''` sends none) a 401 is only an error.
+ */
+export function kilnClient(token?: string) {
+  const given = token !== undefined;
+  return hc<KilnApp>('/', {
+    headers: () => ({ accept: 'application/json', ...authHeaders(given ? token : getToken()) }),
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => send(input, init, !given),
+  }).api.v1;
+}
+
+/** The typed API, as `kilnClient()` returns it. */
+export type KilnApi = ReturnType<typeof kilnClient>;
+
+/** The JSON body of a call's success response(s); a 204 has none. */
+export type Ok<R> =
+  R extends ClientResponse<infer T, infer S, infer _F>
+    ? S extends SuccessStatusCode
+      ? S extends 204
+        ? undefined
+        : T
+      : never
+    : never;
+
+/** Waits for a call and returns its success body; failures were already thrown as ApiError by `send`. */
+export async function read<R extends ClientResponse<unknown>>(call: Promise<R>): Promise<Ok<R>> {
+  const response = await call;
+  const text = response.status === 204 ? '' : await response.text();
+  return (text ? JSON.parse(text) : undefined) as Ok<R>;
+}
+
+/** Fetches, and turns an unreachable server or an error status into an ApiError with the server's message. */
+async function send(input: RequestInfo | URL, init: RequestInit | undefined, signsOut: boolean): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}${path}`, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+    response = await fetch(input, init);
   } catch {
     throw new ApiError(0, 'Kiln is not reachable. Check that the server is running, then retry.');
   }
-  if (response.status === 204) return undefined as T;
+  if (response.ok) return response;
+  if (response.status === 401 && signsOut) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   const text = await response.text();
-  const data = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    if (response.status === 401 && init.token === undefined) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    const message = (data as { message?: string } | undefined)?.message ?? `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, message);
-  }
-  return data as T;
+  const message = (text ? messageOf(text) : undefined) ?? `${response.status} ${response.statusText}`;
+  throw new ApiError(response.status, message);
 }
 
-function safeJson(text: string): unknown {
+/** The `message` of an error body; a body that is not JSON is the message itself. */
+function messageOf(text: string): string | undefined {
   try {
-    return JSON.parse(text);
+    return (JSON.parse(text) as { message?: string } | null)?.message;
   } catch {
-    return { message: text };
+    return text;
   }
 }

@@ -1,123 +1,99 @@
-// Every REST path the UI uses, in one file, so a route change in api/ is a one-line change here.
-import { api } from './client';
-import type { JobLog, Pipeline, PipelineDetail, PipelineList } from './pipeline-types';
-import type {
-  AutoCiInput,
-  AutoCiSettings,
-  Build,
-  Delivery,
-  DetectionResult,
-  GitProvider,
-  LogLine,
-  Me,
-  Page,
-  Service,
-  DeploymentStatus,
-  ServiceInput,
-  WebhookInfo,
-} from './types';
-import type {
-  ApiToken,
-  Cluster,
-  ClusterCheck,
-  DeliveryDetail,
-  GitCheck,
-  Registry,
-  RegistryCheck,
-  RegistryInput,
-  TokenCheck,
-  User,
-  WorkflowEvent,
-} from './types';
+// The calls the UI makes, named for what they do. Paths, inputs and answers are typed by the API's routes
+// (`kilnClient`), so a route change in api/ shows up here as a type error.
+import { kilnClient, read } from './client';
+import type { Input } from './types';
 
-const enc = encodeURIComponent;
+const api = kilnClient();
+const param = (id: string) => ({ param: { id } });
 
-/** Typed calls to the Kiln REST API. */
+/** Services, Auto CI, builds, deliveries and GitLab pipelines. */
 export const kiln = {
-  me: (token?: string) => api<Me>('/me', token === undefined ? {} : { token }),
-  listServices: () => api<Page<Service>>('/services'),
-  getService: (id: string) => api<Service>(`/services/${enc(id)}`),
-  createService: (input: ServiceInput) => api<Service>('/services', { method: 'POST', body: input }),
-  updateService: (id: string, input: Partial<ServiceInput>) =>
-    api<Service>(`/services/${enc(id)}`, { method: 'PATCH', body: input }),
-  listGitProviders: () => api<Page<GitProvider>>('/git-providers'),
-  listRegistries: () => api<Page<Registry>>('/registries'),
-  listClusters: () => api<Page<Cluster>>('/clusters'),
-  getAutoCi: (id: string) => api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`),
-  saveAutoCi: (id: string, settings: Partial<AutoCiInput>) =>
-    api<AutoCiSettings>(`/services/${enc(id)}/auto-ci`, { method: 'PUT', body: settings }),
-  detect: (id: string) => api<DetectionResult>(`/services/${enc(id)}/detect`, { method: 'POST' }),
-  getDeployment: (id: string) => api<DeploymentStatus>(`/services/${enc(id)}/deployment`),
-  getWebhook: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook`),
-  rotateWebhookToken: (id: string) => api<WebhookInfo>(`/services/${enc(id)}/webhook/rotate`, { method: 'POST' }),
+  me: (token?: string) => read((token === undefined ? api : kilnClient(token)).me.$get()),
+  listServices: () => read(api.services.$get({ query: {} })),
+  getService: (id: string) => read(api.services[':id'].$get(param(id))),
+  createService: (json: Input['createService']) => read(api.services.$post({ json })),
+  updateService: (id: string, json: Input['updateService']) => read(api.services[':id'].$patch({ ...param(id), json })),
+  listGitProviders: () => read(api['git-providers'].$get({ query: {} })),
+  listRegistries: () => read(api.registries.$get({ query: {} })),
+  listClusters: () => read(api.clusters.$get({ query: {} })),
+  getAutoCi: (id: string) => read(api.services[':id']['auto-ci'].$get(param(id))),
+  saveAutoCi: (id: string, json: Input['saveAutoCi']) =>
+    read(api.services[':id']['auto-ci'].$put({ ...param(id), json })),
+  detect: (id: string) => read(api.services[':id'].detect.$post({ ...param(id), json: {} })),
+  getDeployment: (id: string) => read(api.services[':id'].deployment.$get(param(id))),
+  getWebhook: (id: string) => read(api.services[':id'].webhook.$get(param(id))),
+  rotateWebhookToken: (id: string) => read(api.services[':id'].webhook.rotate.$post(param(id))),
   /** Newest builds with their monorepo sub-project builds (grouped by the UI under their parent). */
   listBuilds: (serviceId: string) =>
-    api<Page<Build>>(`/services/${enc(serviceId)}/builds?includeChildren=true&pageSize=100`),
-  getBuild: (id: string) => api<Build>(`/builds/${enc(id)}`),
-  workflowHistory: (id: string) =>
-    api<{ workflowId: string; events: WorkflowEvent[] }>(`/builds/${enc(id)}/workflow-history`),
+    read(api.services[':id'].builds.$get({ ...param(serviceId), query: { includeChildren: 'true', pageSize: 100 } })),
+  getBuild: (id: string) => read(api.builds[':id'].$get(param(id))),
+  workflowHistory: (id: string) => read(api.builds[':id']['workflow-history'].$get(param(id))),
   triggerBuild: (serviceId: string, branch: string) =>
-    api<Build>(`/services/${enc(serviceId)}/builds`, { method: 'POST', body: { branch } }),
-  cancelBuild: (id: string) => api<unknown>(`/builds/${enc(id)}/cancel`, { method: 'POST' }),
-  retryBuild: (id: string) => api<Build>(`/builds/${enc(id)}/retry`, { method: 'POST' }),
-  buildLogs: (id: string) => api<Page<LogLine>>(`/builds/${enc(id)}/logs`),
+    read(api.services[':id'].builds.$post({ ...param(serviceId), json: { branch } })),
+  cancelBuild: (id: string) => read(api.builds[':id'].cancel.$post({ ...param(id), json: {} })),
+  retryBuild: (id: string) => read(api.builds[':id'].retry.$post(param(id))),
   listDeliveries: (serviceId: string) =>
-    api<Page<Delivery>>(`/services/${enc(serviceId)}/webhook/deliveries?pageSize=20`),
+    read(api.services[':id'].webhook.deliveries.$get({ ...param(serviceId), query: { pageSize: 20 } })),
   getDelivery: (serviceId: string, deliveryId: string) =>
-    api<DeliveryDetail>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}`),
+    read(api.services[':id'].webhook.deliveries[':deliveryId'].$get({ param: { id: serviceId, deliveryId } })),
   redeliver: (serviceId: string, deliveryId: string) =>
-    api<Delivery>(`/services/${enc(serviceId)}/webhook/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
-  listPipelines: (serviceId: string) => api<PipelineList>(`/services/${enc(serviceId)}/pipelines?perPage=20`),
+    read(
+      api.services[':id'].webhook.deliveries[':deliveryId'].redeliver.$post({ param: { id: serviceId, deliveryId } }),
+    ),
+  listPipelines: (serviceId: string) =>
+    read(api.services[':id'].pipelines.$get({ ...param(serviceId), query: { perPage: 20 } })),
   runPipeline: (serviceId: string, ref: string) =>
-    api<Pipeline>(`/services/${enc(serviceId)}/pipelines`, { method: 'POST', body: { ref } }),
-  getPipeline: (serviceId: string, id: number) => api<PipelineDetail>(`/services/${enc(serviceId)}/pipelines/${id}`),
+    read(api.services[':id'].pipelines.$post({ ...param(serviceId), json: { ref } })),
+  getPipeline: (serviceId: string, id: number) =>
+    read(api.services[':id'].pipelines[':pipelineId'].$get({ param: { id: serviceId, pipelineId: String(id) } })),
   cancelPipeline: (serviceId: string, id: number) =>
-    api<Pipeline>(`/services/${enc(serviceId)}/pipelines/${id}/cancel`, { method: 'POST' }),
+    read(
+      api.services[':id'].pipelines[':pipelineId'].cancel.$post({ param: { id: serviceId, pipelineId: String(id) } }),
+    ),
   retryPipeline: (serviceId: string, id: number) =>
-    api<Pipeline>(`/services/${enc(serviceId)}/pipelines/${id}/retry`, { method: 'POST' }),
-  jobLog: (serviceId: string, jobId: number) => api<JobLog>(`/services/${enc(serviceId)}/jobs/${jobId}/log`),
+    read(
+      api.services[':id'].pipelines[':pipelineId'].retry.$post({ param: { id: serviceId, pipelineId: String(id) } }),
+    ),
+  jobLog: (serviceId: string, jobId: number) =>
+    read(api.services[':id'].jobs[':jobId'].log.$get({ param: { id: serviceId, jobId: String(jobId) }, query: {} })),
 };
 
 /** Organization settings: Git connections, registries, clusters, users and API tokens (admins change them). */
 export const settingsApi = {
-  signInHint: () => api<{ adminTokenFile: string | null }>('/sign-in', { token: '' }),
-  createGitProvider: (input: {
-    kind: GitProvider['kind'];
-    baseUrl?: string;
-    token: string;
-    verify: boolean;
-    providerApi?: boolean;
-  }) => api<GitProvider & { check: TokenCheck | null }>('/git-providers', { method: 'POST', body: input }),
-  updateGitProvider: (id: string, input: { baseUrl?: string; token?: string; verify: boolean }) =>
-    api<GitProvider>(`/git-providers/${enc(id)}`, { method: 'PATCH', body: input }),
-  deleteGitProvider: (id: string) => api<void>(`/git-providers/${enc(id)}`, { method: 'DELETE' }),
-  checkNewToken: (input: { kind: GitProvider['kind']; baseUrl?: string; token: string }) =>
-    api<TokenCheck>('/provider-checks', { method: 'POST', body: input }),
-  checkStoredToken: (id: string) => api<TokenCheck>(`/provider-checks/${enc(id)}`, { method: 'POST' }),
-  checkGitServer: (input: { repositoryUrl: string; token?: string; connectionId?: string; baseUrl?: string }) =>
-    api<GitCheck>('/git-checks', { method: 'POST', body: input }),
-  createRegistry: (input: RegistryInput) => api<Registry>('/registries', { method: 'POST', body: input }),
-  updateRegistry: (id: string, input: Partial<RegistryInput>) =>
-    api<Registry>(`/registries/${enc(id)}`, { method: 'PATCH', body: input }),
-  deleteRegistry: (id: string) => api<void>(`/registries/${enc(id)}`, { method: 'DELETE' }),
-  checkNewRegistry: (input: RegistryInput) => api<RegistryCheck>('/registry-checks', { method: 'POST', body: input }),
-  checkStoredRegistry: (id: string) => api<RegistryCheck>(`/registries/${enc(id)}/check`, { method: 'POST' }),
-  createCluster: (input: { name: string; mode: Cluster['mode']; kubeconfig?: string; context?: string }) =>
-    api<Cluster>('/clusters', { method: 'POST', body: input }),
-  deleteCluster: (id: string) => api<void>(`/clusters/${enc(id)}`, { method: 'DELETE' }),
-  checkCluster: (id: string) => api<ClusterCheck>(`/clusters/${enc(id)}/check`, { method: 'POST' }),
-  listUsers: () => api<Page<User>>('/users'),
-  createUser: (input: { name: string; email?: string; role: User['role'] }) =>
-    api<User & { token: string }>('/users', { method: 'POST', body: input }),
-  deleteUser: (id: string) => api<void>(`/users/${enc(id)}`, { method: 'DELETE' }),
-  listTokens: (userId: string) => api<Page<ApiToken>>(`/users/${enc(userId)}/tokens`),
+  signInHint: () => read(kilnClient('')['sign-in'].$get()),
+  createGitProvider: (json: Input['createGitProvider']) => read(api['git-providers'].$post({ json })),
+  deleteGitProvider: (id: string) => read(api['git-providers'][':id'].$delete(param(id))),
+  checkNewToken: (json: Input['checkNewToken']) => read(api['provider-checks'].$post({ json })),
+  checkStoredToken: (id: string) => read(api['provider-checks'][':id'].$post(param(id))),
+  checkGitServer: (json: Input['checkGitServer']) => read(api['git-checks'].$post({ json })),
+  createRegistry: (json: Input['createRegistry']) => read(api.registries.$post({ json })),
+  deleteRegistry: (id: string) => read(api.registries[':id'].$delete(param(id))),
+  checkNewRegistry: (json: Input['checkNewRegistry']) => read(api['registry-checks'].$post({ json })),
+  checkStoredRegistry: (id: string) => read(api.registries[':id'].check.$post(param(id))),
+  createCluster: (json: Input['createCluster']) => read(api.clusters.$post({ json })),
+  deleteCluster: (id: string) => read(api.clusters[':id'].$delete(param(id))),
+  checkCluster: (id: string) => read(api.clusters[':id'].check.$post(param(id))),
+  listUsers: () => read(api.users.$get({ query: {} })),
+  createUser: (json: Input['createUser']) => read(api.users.$post({ json })),
+  deleteUser: (id: string) => read(api.users[':id'].$delete(param(id))),
+  listTokens: (userId: string) => read(api.users[':id'].tokens.$get(param(userId))),
   createToken: (userId: string, name: string) =>
-    api<ApiToken & { token: string }>(`/users/${enc(userId)}/tokens`, { method: 'POST', body: { name } }),
+    read(api.users[':id'].tokens.$post({ ...param(userId), json: { name } })),
   deleteToken: (userId: string, tokenId: string) =>
-    api<void>(`/users/${enc(userId)}/tokens/${enc(tokenId)}`, { method: 'DELETE' }),
+    read(api.users[':id'].tokens[':tokenId'].$delete({ param: { id: userId, tokenId } })),
 };
 
-/** SSE paths (relative to /api/v1). */
+/** The Build Wizard: proposals, "Use for builds" and the merge/pull request. */
+export const wizard = {
+  propose: (serviceId: string, path?: string) =>
+    read(api.services[':id'].dockerfile.$post({ ...param(serviceId), json: path ? { path } : {} })),
+  useForBuilds: (serviceId: string, json: Input['wizardFiles']) =>
+    read(api.services[':id'].dockerfile.$put({ ...param(serviceId), json })),
+  openChangeRequest: (serviceId: string, json: Input['wizardFiles']) =>
+    read(api.services[':id'].dockerfile['merge-request'].$post({ ...param(serviceId), json })),
+};
+
+/** Server-Sent Event streams (paths for `useEventStream`). */
 export const streams = {
-  buildLogs: (id: string) => `/builds/${enc(id)}/logs/stream`,
+  buildLogs: (id: string) => api.builds[':id'].logs.stream.$path({ ...param(id), query: {} }),
 };

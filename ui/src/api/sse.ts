@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { API_BASE, authHeaders } from './client';
+import { authHeaders } from './client';
 
 /** One Server-Sent Event. */
 export interface SseEvent {
@@ -39,7 +39,8 @@ export function createSseParser(onEvent: (event: SseEvent) => void) {
 }
 
 /**
- * Streams SSE from `path` with fetch so the bearer token travels in a header (EventSource cannot send one).
+ * Streams SSE from `path` (absolute, as `streams` gives it) with fetch so the bearer token travels in a header
+ * (EventSource cannot send one).
  * Reconnects after a drop, resuming with Last-Event-ID; stops when `path` is null, the component unmounts or
  * `onEvent` returns true (the stream's resource has finished).
  */
@@ -78,7 +79,7 @@ async function readStream(
 ) {
   const headers: Record<string, string> = { accept: 'text/event-stream', ...authHeaders() };
   if (lastId !== undefined) headers['last-event-id'] = lastId;
-  const response = await fetch(`${API_BASE}${path}`, { headers, signal });
+  const response = await fetch(path, { headers, signal });
   if (!response.ok || !response.body) throw new Error(`stream ${path}: ${response.status}`);
   const parse = createSseParser(onEvent);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

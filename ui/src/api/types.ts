@@ -1,324 +1,94 @@
-// Shapes of the Kiln REST API (`/api/v1`) as the UI reads them; they mirror db/schema.ts with ISO date strings.
+// The API's shapes as the UI uses them, all read from the routes' types (`KilnApi`): none is written by hand, so
+// a change in api/ reaches every screen as a type error instead of drifting.
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import type { KilnApi } from './client';
 
-export type Role = 'instance_admin' | 'org_admin' | 'member';
-export type GitProviderKind = 'gitlab' | 'github';
-export type BuildStatus = 'Pending' | 'Building' | 'Succeeded' | 'Failed' | 'Cancelled';
-export type BuildProfile = 'auto' | 'small' | 'medium' | 'large' | 'extra-large' | '2x-large' | '4x-large';
-export type LogStream = 'stdout' | 'stderr' | 'system';
+type Ok<F> = InferResponseType<F, SuccessStatusCode>;
+type Json<F> = InferRequestType<F> extends { json: infer J } ? J : never;
+type Services = KilnApi['services'][':id'];
+type Builds = KilnApi['builds'][':id'];
+type Pipelines = Services['pipelines'];
 
-/** The signed-in caller (`GET /me`). */
-export interface Me {
-  id: string;
-  organizationId: string;
-  name: string;
-  role: Role;
-  /** Warnings about this Kiln's setup shown on every screen. */
-  notices?: string[];
-}
+/** The signed-in caller (`GET /me`), with the notices every screen shows. */
+export type Me = Ok<KilnApi['me']['$get']>;
+export type Role = Me['role'];
 
-/** Registry details as Auto CI shows them (never the password). */
-export interface RegistryInfo {
-  id: string;
-  name: string;
-  kind: string;
-  url: string;
-  project: string;
-}
-
-/** An organization's connection to GitLab or GitHub (`GET /git-providers`); the token itself is never sent. */
-export interface GitProvider {
-  id: string;
-  organizationId: string;
-  kind: GitProviderKind;
-  baseUrl: string;
-  hasToken: boolean;
-  /** False for a plain git server: clones only, no commit statuses, pipelines or webhook registration. */
-  providerApi: boolean;
-}
-
-/** A service: one Git repository Kiln builds. */
-export interface Service {
-  id: string;
-  organizationId: string;
-  name: string;
-  gitProvider: GitProviderKind;
-  repoUrl: string;
-  projectPath: string;
-  defaultBranch: string;
-  registryId: string | null;
-  clusterId: string | null;
-  deployNamespace: string;
-  autoCiEnabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Fields a user edits when creating or changing a service. */
-export interface ServiceInput {
-  name: string;
-  gitProvider: GitProviderKind;
-  repoUrl: string;
-  defaultBranch: string;
-  registryId: string | null;
-  clusterId: string | null;
-  deployNamespace: string | null;
-}
-
-/** A monorepo sub-project chosen for Auto CI. */
-export interface SubprojectSetting {
-  name: string;
-  path: string;
-  dockerfilePath: string;
-}
-
-/** Auto CI settings a user saves (`PUT /services/{id}/auto-ci`). */
-export interface AutoCiInput {
-  enabled: boolean;
-  branchFilter: string[];
-  buildProfile: BuildProfile;
-  dockerfilePath: string;
-  buildArgs: Record<string, string>;
-  /** Secret build args to change: a value sets or replaces one, null deletes it; names left out keep theirs. */
-  secretBuildArgs?: Record<string, string | null>;
-  autoDeploy: boolean;
-  imageName: string | null;
-  imagePrefix: string | null;
-  subprojects: SubprojectSetting[];
-  /** Monorepos: build only the sub-projects a push changed (all when unknown). */
-  buildChangedOnly: boolean;
-  /** A newer build of the same branch cancels the running one. */
-  supersedeRunning: boolean;
-  /** Clone git submodules too. */
-  submodules: boolean;
-  /** Build merge requests and pull requests from forks (organization admins change it); no secrets, never deploy. */
-  buildForkMergeRequests: boolean;
-  /** Build GitHub draft pull requests (otherwise they build once marked ready for review). */
-  buildDraftPullRequests: boolean;
-}
-
-/** Auto CI settings as the server describes them, with the registry and what is still missing. */
-export interface AutoCiSettings extends Omit<AutoCiInput, 'secretBuildArgs'> {
-  serviceId: string;
-  /** Names of the secret build args that are set; their values never reach the browser. */
-  secretBuildArgNames: string[];
-  imageName: string;
-  registry: RegistryInfo | null;
-  imageRepositories: string[];
-  readiness: { ready: boolean; missing: string[] };
-  updatedAt: string;
-}
-
-/** A monorepo sub-project found by Detect Services (activities/detect/types.ts). */
-export interface DetectedProject {
-  name: string;
-  path: string;
-  dockerfilePath: string | null;
-  language: string | null;
-  framework: string | null;
-}
-
-/** Result of Detect Services: language, framework, package manager, build type, TypeScript, Dockerfile. */
-export interface DetectionResult {
-  language: string | null;
-  framework: string | null;
-  packageManager: string | null;
-  buildType: 'single' | 'mono';
-  typescript: boolean;
-  dockerfilePath: string | null;
-  subprojects: DetectedProject[];
-}
-
-/** Where Git providers send a service's webhooks, and the secret they must send (`GET /services/{id}/webhook`). */
-export interface WebhookInfo {
-  provider: GitProviderKind;
-  /** Production always; Local only for admins when configured. */
-  urls: { environment: 'production' | 'local'; url: string }[];
-  secretToken: string;
-  signingToken: string | null;
-  events: string[];
-  rotatedAt: string;
-  /** Set when the connection is a plain git server: no one-click registration, no commit statuses (what to do). */
-  plainGitServer?: string | null;
-}
-
-/** A build of a service (or of one monorepo sub-project, when `parentBuildId` is set). */
-export interface Build {
-  id: string;
-  serviceId: string;
-  parentBuildId: string | null;
-  subproject: string | null;
-  trigger: 'webhook' | 'api' | 'retry';
-  event: 'push' | 'tag' | 'merge_request' | 'pull_request' | 'manual';
-  ref: string;
-  branch: string | null;
-  tag: string | null;
-  /** Merge request builds: tagged `mr-<iid>` and the sha, never deployed. */
-  mergeRequestIid?: number | null;
-  /** GitHub pull request builds: tagged `pr-<n>` and the sha, never deployed. */
-  pullRequestNumber?: number | null;
-  sha: string | null;
-  commitMessage: string | null;
-  commitAuthor: string | null;
-  status: BuildStatus;
-  progress: number;
-  currentStep: string;
-  error: string | null;
-  /** Why it failed, as a type (`DockerfileNotFound` offers the Build Wizard). */
-  errorType?: string | null;
-  images: string[];
-  /** The manifest digest every one of `images` points at, once pushed. */
-  digest?: string | null;
-  serviceName?: string;
-  workflowId: string;
-  /** The workflow in the Temporal Web UI, when KILN_TEMPORAL_UI_URL is configured. */
-  temporalUrl: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  children?: Build[];
-}
-
-/** One line of a build log. */
-export interface LogLine {
-  seq: number;
-  stream: LogStream;
-  text: string;
-  at?: string;
-}
-
-/** One received webhook and what Kiln answered. */
-export interface Delivery {
-  id: string;
-  provider: GitProviderKind;
-  event: string | null;
-  deliveryId: string | null;
-  statusCode: number;
-  response: Record<string, unknown>;
-  buildId: string | null;
-  redeliveryOf: string | null;
-  payloadBytes: number;
-  canRedeliver: boolean;
-  durationMs: number;
-  createdAt: string;
-  /** Branch or tag and commit of an authenticated delivery (null when Kiln kept no payload). */
-  ref?: string | null;
-  sha?: string | null;
-}
-
-/** One delivery with its request headers (no secrets) and payload (authenticated deliveries only). */
-export interface DeliveryDetail extends Delivery {
-  headers: Record<string, string>;
-  payload: string | null;
-}
-
-/** A list response. */
-export interface Page<T> {
-  items: T[];
-  total?: number;
-  page?: number;
-  pageSize?: number;
-}
-
-/** `GET /services/:id/deployment`: what the Deploy and Operate stages show. */
-export interface DeploymentStatus {
-  state: 'NotConfigured' | 'NotDeployed' | 'Progressing' | 'Available' | 'Failed';
-  image?: string;
-  availableReplicas: number;
-  replicas: number;
-  message?: string;
-  namespace?: string;
-}
-
-/** A registry as `GET /registries` describes it (never the password). */
-export interface Registry {
-  id: string;
-  organizationId: string;
-  name: string;
-  kind: 'harbor' | 'dockerhub' | 'oci';
-  url: string;
-  project: string;
-  username: string;
-  hasPassword: boolean;
-  insecure: boolean;
-}
-
-/** Fields of a registry an admin adds or changes; a password left out keeps the stored one. */
-export interface RegistryInput {
-  name: string;
-  kind: Registry['kind'];
-  url?: string;
-  project: string;
-  username: string;
-  password?: string;
-  insecure: boolean;
-}
-
-/** What Test connection found for a registry (`GET /v2/` with the credentials). */
-export interface RegistryCheck {
-  host: string;
-  authenticated: boolean;
-  message: string;
-}
+/** An organization's connection to GitLab, GitHub or a plain git server; the token itself is never sent. */
+export type GitProvider = Ok<KilnApi['git-providers'][':id']['$get']>;
+export type GitProviderKind = GitProvider['kind'];
+/** A registry (never the password). */
+export type Registry = Ok<KilnApi['registries'][':id']['$get']>;
+/** A runtime environment, never the kubeconfig. */
+export type Cluster = Ok<KilnApi['clusters'][':id']['$get']>;
+export type User = Ok<KilnApi['users'][':id']['$get']>;
+/** An API token's description; the secret is shown once, when it is made. */
+export type ApiToken = Ok<KilnApi['users'][':id']['tokens']['$get']>['items'][number];
 
 /** What the GitLab/GitHub token check found. */
-export interface TokenCheck {
-  identity: string;
-  scopes: string[] | null;
-  expiresAt: string | null;
-  warnings: string[];
-}
-
+export type TokenCheck = Ok<KilnApi['provider-checks']['$post']>;
 /** What `git ls-remote` against a repository found (Git servers without the GitLab/GitHub API). */
-export interface GitCheck {
-  repositoryUrl: string;
-  branches: string[];
-  usedToken: boolean;
-  message: string;
-}
+export type GitCheck = Ok<KilnApi['git-checks']['$post']>;
+/** What Test connection found for a registry (`GET /v2/` with the credentials). */
+export type RegistryCheck = Ok<KilnApi['registry-checks']['$post']>;
+/** Can Kiln work in a cluster. */
+export type ClusterCheck = Ok<KilnApi['clusters'][':id']['check']['$post']>;
 
-/** A runtime environment (`GET /clusters`), never the kubeconfig. */
-export interface Cluster {
-  id: string;
-  name: string;
-  mode: 'kubeconfig' | 'in-cluster';
-  context: string | null;
-  server: string | null;
-  hasKubeconfig: boolean;
-}
+/** A service: one Git repository Kiln builds. */
+export type Service = Ok<Services['$get']>;
+/** Auto CI settings with the registry and what is still missing. */
+export type AutoCiSettings = Ok<Services['auto-ci']['$get']>;
+export type SubprojectSetting = AutoCiSettings['subprojects'][number];
+export type BuildProfile = AutoCiSettings['buildProfile'];
+/** Detect Services: language, framework, package manager, build type, TypeScript, Dockerfile, sub-projects. */
+export type DetectionResult = Ok<Services['detect']['$post']>;
+/** Where Git providers send a service's webhooks, and the secret they must send. */
+export type WebhookInfo = Ok<Services['webhook']['$get']>;
+/** What the Deploy and Operate stages show. */
+export type DeploymentStatus = Ok<Services['deployment']['$get']>;
+/** One received webhook and what Kiln answered. */
+export type Delivery = Ok<Services['webhook']['deliveries']['$get']>['items'][number];
+/** One delivery with its request headers (no secrets) and payload (authenticated deliveries only). */
+export type DeliveryDetail = Ok<Services['webhook']['deliveries'][':deliveryId']['$get']>;
 
-/** `POST /clusters/{id}/check`: can Kiln work there. */
-export interface ClusterCheck {
-  ok: boolean;
-  version?: string;
-  message: string;
-  missing?: string[];
-}
+/** A build of a service (or of one monorepo sub-project, when `parentBuildId` is set), as lists show it. */
+export type Build = Ok<Services['builds']['$get']>['items'][number];
+/** A build with its sub-project builds (`GET /builds/{id}`). */
+export type BuildDetail = Ok<Builds['$get']>;
+export type BuildStatus = Build['status'];
+/** One event of a build's workflow history. */
+export type WorkflowEvent = Ok<Builds['workflow-history']['$get']>['events'][number];
+/** One line of a build log. */
+export type BuildLogLine = Ok<Builds['logs']['$get']>['lines'][number];
+/** A line the log viewer shows: a build log line, or a GitLab job log line (which has no time). */
+export type LogLine = Pick<BuildLogLine, 'seq' | 'stream' | 'text'> & { at?: string };
 
-/** A user of the organization. */
-export interface User {
-  id: string;
-  organizationId: string;
-  name: string;
-  email: string | null;
-  role: Role;
-  createdAt: string;
-}
+/** The Pipelines tab's list, or why there is none. */
+export type PipelineList = Ok<Pipelines['$get']>;
+/** A GitLab pipeline. */
+export type Pipeline = Ok<Pipelines[':pipelineId']['$get']>['pipeline'];
+/** A pipeline with its jobs grouped by stage. */
+export type PipelineDetail = Ok<Pipelines[':pipelineId']['$get']>;
+export type PipelineJob = PipelineDetail['stages'][number]['jobs'][number];
+/** A GitLab job log: numbered lines with ANSI kept and heuristic stderr marks. */
+export type JobLog = Ok<Services['jobs'][':jobId']['log']['$get']>;
 
-/** An API token's description; the secret is shown once, when it is made. */
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  token?: string;
-}
+/** What the Build Wizard proposes. */
+export type DockerfileProposal = Ok<Services['dockerfile']['$post']>;
+/** The merge/pull request the wizard opened or found. */
+export type WizardChangeRequest = Ok<Services['dockerfile']['merge-request']['$post']>;
 
-/** One event of a build's workflow history (`GET /builds/{id}/workflow-history`). */
-export interface WorkflowEvent {
-  id: number;
-  type: string;
-  time: string | null;
-  name: string | null;
-  failure: string | null;
+/** JSON bodies the UI sends, by call. */
+export interface Input {
+  createService: Json<KilnApi['services']['$post']>;
+  updateService: Json<Services['$patch']>;
+  saveAutoCi: Json<Services['auto-ci']['$put']>;
+  createGitProvider: Json<KilnApi['git-providers']['$post']>;
+  checkNewToken: Json<KilnApi['provider-checks']['$post']>;
+  checkGitServer: Json<KilnApi['git-checks']['$post']>;
+  createRegistry: Json<KilnApi['registries']['$post']>;
+  checkNewRegistry: Json<KilnApi['registry-checks']['$post']>;
+  createCluster: Json<KilnApi['clusters']['$post']>;
+  createUser: Json<KilnApi['users']['$post']>;
+  wizardFiles: Json<Services['dockerfile']['$put']>;
 }

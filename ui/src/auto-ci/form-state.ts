@@ -1,4 +1,4 @@
-import type { AutoCiInput, AutoCiSettings, BuildProfile, SubprojectSetting } from '../api/types';
+import type { AutoCiSettings, BuildProfile, Input, SubprojectSetting } from '../api/types';
 
 /** A build-arg row as edited (rows may be blank or duplicated until saved). */
 export interface ArgRow {
@@ -53,23 +53,23 @@ export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiFor
     dockerfilePath: settings.dockerfilePath,
     args: [
       ...Object.entries(settings.buildArgs).map(([key, value]) => ({ key, value })),
-      ...storedSecretRows(settings.secretBuildArgNames ?? []),
+      ...storedSecretRows(settings.secretBuildArgNames),
     ],
-    storedSecrets: settings.secretBuildArgNames ?? [],
+    storedSecrets: settings.secretBuildArgNames,
     autoDeploy: settings.autoDeploy,
     imageName: settings.imageName === serviceName ? '' : settings.imageName,
     imagePrefix: settings.imagePrefix ?? '',
     subprojects: settings.subprojects,
-    buildChangedOnly: settings.buildChangedOnly ?? false,
-    supersedeRunning: settings.supersedeRunning ?? false,
-    submodules: settings.submodules ?? false,
-    buildForkMergeRequests: settings.buildForkMergeRequests ?? false,
-    buildDraftPullRequests: settings.buildDraftPullRequests ?? false,
+    buildChangedOnly: settings.buildChangedOnly,
+    supersedeRunning: settings.supersedeRunning,
+    submodules: settings.submodules,
+    buildForkMergeRequests: settings.buildForkMergeRequests,
+    buildDraftPullRequests: settings.buildDraftPullRequests,
   };
 }
 
 /** Form → the body of `PUT /services/{id}/auto-ci`, or a message saying what to fix. */
-export function toInput(form: AutoCiForm): { input: AutoCiInput } | { error: string } {
+export function toInput(form: AutoCiForm): { input: Input['saveAutoCi'] } | { error: string } {
   const branchFilter = form.branches
     .split(/[,\n]/)
     .map((b) => b.trim())

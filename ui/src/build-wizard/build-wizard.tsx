@@ -1,11 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { wizard, type DockerfileProposal } from './wizard-api';
+import { wizard } from '../api/endpoints';
+import type { DockerfileProposal, GitProviderKind } from '../api/types';
 
 interface BuildWizardProps {
   serviceId: string;
   /** `gitlab` says "merge request", `github` "pull request". */
-  provider: 'gitlab' | 'github';
+  provider: GitProviderKind;
 }
 
 /**

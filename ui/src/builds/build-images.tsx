@@ -9,10 +9,10 @@ interface ImageRow {
 }
 
 /** Every image a build pushed, its sub-projects' included: a parent lists its children's images. */
-export function imagesOf(build: Build): ImageRow[] {
-  const own = build.images.map((image) => ({ image, digest: build.digest ?? null, subproject: build.subproject }));
-  const children = (build.children ?? []).flatMap((child) =>
-    child.images.map((image) => ({ image, digest: child.digest ?? null, subproject: child.subproject })),
+export function imagesOf(build: Build, subBuilds: Build[]): ImageRow[] {
+  const own = build.images.map((image) => ({ image, digest: build.digest, subproject: build.subproject }));
+  const children = subBuilds.flatMap((child) =>
+    child.images.map((image) => ({ image, digest: child.digest, subproject: child.subproject })),
   );
   return [...own, ...children];
 }
@@ -20,9 +20,9 @@ export function imagesOf(build: Build): ImageRow[] {
 /** `registry/repo@sha256:…`, the reference that cannot move. */
 const pinned = (row: ImageRow) => `${row.image.replace(/:[^:/]+$/, '')}@${row.digest}`;
 
-/** Image references and digests with copy buttons. */
-export function BuildImages({ build }: { build: Build }) {
-  const rows = imagesOf(build);
+/** Image references and digests (a monorepo build's `subBuilds` included) with copy buttons. */
+export function BuildImages({ build, subBuilds }: { build: Build; subBuilds: Build[] }) {
+  const rows = imagesOf(build, subBuilds);
   if (rows.length === 0) {
     return (
       <p className="muted">{build.status === 'Succeeded' ? 'This build pushed no image.' : 'No image pushed yet.'}</p>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { kiln } from '../api/endpoints';
-import type { Build } from '../api/types';
+import type { BuildDetail } from '../api/types';
 import { ExternalIcon } from '../components/icons';
 import { QueryState } from '../components/query-state';
 import { StatusBadge } from '../components/status-badge';
@@ -18,7 +18,7 @@ export function BuildPage({ buildId }: { buildId: string }) {
     queryKey: ['build', buildId],
     queryFn: () => kiln.getBuild(buildId),
     refetchInterval: (q) =>
-      q.state.data && (isActive(q.state.data) || q.state.data.children?.some(isActive)) ? 2_000 : false,
+      q.state.data && (isActive(q.state.data) || q.state.data.children.some(isActive)) ? 2_000 : false,
   });
   return (
     <QueryState query={build} what="the build">
@@ -27,13 +27,13 @@ export function BuildPage({ buildId }: { buildId: string }) {
   );
 }
 
-function BuildSummary({ build }: { build: Build }) {
+function BuildSummary({ build }: { build: BuildDetail }) {
   const title = buildTitle(build);
   const serviceLink = href('services', build.serviceId, 'builds', build.parentBuildId ?? build.id);
   return (
     <>
       <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <a href={href('services')}>Services</a> / <a href={serviceLink}>{build.serviceName ?? 'Service'}</a> /{' '}
+        <a href={href('services')}>Services</a> / <a href={serviceLink}>{build.serviceName}</a> /{' '}
         {build.parentBuildId && (
           <>
             <a href={href('builds', build.parentBuildId)}>Monorepo build</a> /{' '}
@@ -66,9 +66,9 @@ function BuildSummary({ build }: { build: Build }) {
       <DockerfileNotFoundWizard build={build} />
       <section aria-labelledby="images-heading">
         <h2 id="images-heading">Images</h2>
-        <BuildImages build={build} />
+        <BuildImages build={build} subBuilds={build.children} />
       </section>
-      {build.children && build.children.length > 0 && (
+      {build.children.length > 0 && (
         <section aria-labelledby="subs-heading">
           <h2 id="subs-heading">Sub-projects</h2>
           <ul className="plain-list" aria-label="Sub-project builds">

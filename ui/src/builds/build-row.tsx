@@ -73,7 +73,7 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
             <a href={href('builds', build.id)}>Open the build page</a> (images, digests, workflow)
           </p>
           {(build.images.length > 0 || subBuilds.some((child) => child.images.length > 0)) && (
-            <BuildImages build={{ ...build, children: subBuilds }} />
+            <BuildImages build={build} subBuilds={subBuilds} />
           )}
           {subBuilds.length > 0 && (
             <SubBuilds builds={subBuilds} now={now} onCancel={onCancel} onRetry={onRetry} busy={busy} />

@@ -84,7 +84,7 @@ function BuildList(props: {
         <BuildRow
           key={build.id}
           build={build}
-          subBuilds={build.children ?? children.get(build.id) ?? []}
+          subBuilds={children.get(build.id) ?? []}
           expanded={props.openBuildId === build.id}
           now={props.now}
           onToggle={() => props.onToggle(build.id)}

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { kiln } from '../api/endpoints';
-import type { PipelineJob } from '../api/pipeline-types';
-import type { LogLine } from '../api/types';
+import type { LogLine, PipelineJob } from '../api/types';
 import { formatDuration } from '../builds/format';
 import { Modal } from '../components/modal';
 import { QueryState } from '../components/query-state';

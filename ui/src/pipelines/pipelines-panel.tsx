@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { kiln } from '../api/endpoints';
-import type { Pipeline } from '../api/pipeline-types';
+import type { Pipeline } from '../api/types';
 import { timeAgo } from '../builds/format';
 import { ChevronIcon, ExternalIcon } from '../components/icons';
 import { QueryState } from '../components/query-state';

@@ -1,13 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { kiln } from '../api/endpoints';
-import type { Service, ServiceInput } from '../api/types';
+import type { Input, Service } from '../api/types';
 import { Modal } from '../components/modal';
 import { useToast } from '../components/toast';
 import { href } from '../router';
 
-const empty: ServiceInput = {
+/** The fields the form edits, as `POST /services` takes them (every one filled in; null means none). */
+type ServiceFields = Required<
+  Pick<
+    Input['createService'],
+    'name' | 'gitProvider' | 'repoUrl' | 'defaultBranch' | 'registryId' | 'clusterId' | 'deployNamespace'
+  >
+>;
+type SetField = <K extends keyof ServiceFields>(key: K, value: ServiceFields[K]) => void;
+
+const empty: ServiceFields = {
   name: '',
   gitProvider: 'gitlab',
   repoUrl: '',
@@ -17,7 +25,7 @@ const empty: ServiceInput = {
   deployNamespace: null,
 };
 
-function toInput(service: Service): ServiceInput {
+function fieldsOf(service: Service): ServiceFields {
   const { name, gitProvider, repoUrl, defaultBranch, registryId, clusterId, deployNamespace } = service;
   return { name, gitProvider, repoUrl, defaultBranch, registryId, clusterId, deployNamespace };
 }
@@ -32,27 +40,57 @@ export function ServiceForm({
   onSaved: (s: Service) => void;
   onCancel?: () => void;
 }) {
-  const [form, setForm] = useState<ServiceInput>(service ? toInput(service) : empty);
+  const [form, setForm] = useState<ServiceFields>(service ? fieldsOf(service) : empty);
+  const save = useSaveService(service, onSaved);
+  const set: SetField = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  return (
+    <form
+      className="form"
+      aria-label={service ? 'Edit service' : 'New service'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(form);
+      }}
+    >
+      <RepositoryFields form={form} set={set} />
+      <TargetFields form={form} set={set} />
+      {save.isError && (
+        <p className="field-error" role="alert">
+          {save.error.message}
+        </p>
+      )}
+      <div className="form-actions">
+        {onCancel && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : service ? 'Save service' : 'Create service'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Saves the form (creates the service without `service`), refreshes the services and says so. */
+function useSaveService(service: Service | undefined, onSaved: (s: Service) => void) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const registries = useQuery({ queryKey: ['registries'], queryFn: kiln.listRegistries, retry: false });
-  const clusters = useQuery({ queryKey: ['clusters'], queryFn: kiln.listClusters, retry: false });
-  const save = useMutation({
-    mutationFn: () => (service ? kiln.updateService(service.id, form) : kiln.createService(form)),
+  return useMutation({
+    mutationFn: (form: ServiceFields) => (service ? kiln.updateService(service.id, form) : kiln.createService(form)),
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: ['services'] });
       toast(service ? 'Service saved' : `Service ${saved.name} created`);
       onSaved(saved);
     },
   });
-  const set = <K extends keyof ServiceInput>(key: K, value: ServiceInput[K]) =>
-    setForm((f) => ({ ...f, [key]: value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+}
+
+/** Name, Git provider, repository URL and default branch. */
+function RepositoryFields({ form, set }: { form: ServiceFields; set: SetField }) {
   return (
-    <form className="form" onSubmit={submit} aria-label={service ? 'Edit service' : 'New service'}>
+    <>
       <label htmlFor="svc-name">Name</label>
       <input
         id="svc-name"
@@ -66,7 +104,7 @@ export function ServiceForm({
       <select
         id="svc-provider"
         value={form.gitProvider}
-        onChange={(e) => set('gitProvider', e.target.value as ServiceInput['gitProvider'])}
+        onChange={(e) => set('gitProvider', e.target.value as ServiceFields['gitProvider'])}
       >
         <option value="gitlab">GitLab</option>
         <option value="github">GitHub</option>
@@ -87,6 +125,16 @@ export function ServiceForm({
         value={form.defaultBranch}
         onChange={(e) => set('defaultBranch', e.target.value)}
       />
+    </>
+  );
+}
+
+/** Where images go and where they deploy: registry, cluster and namespace. */
+function TargetFields({ form, set }: { form: ServiceFields; set: SetField }) {
+  const registries = useQuery({ queryKey: ['registries'], queryFn: kiln.listRegistries, retry: false });
+  const clusters = useQuery({ queryKey: ['clusters'], queryFn: kiln.listClusters, retry: false });
+  return (
+    <>
       <label htmlFor="svc-registry">Registry</label>
       <select
         id="svc-registry"
@@ -137,22 +185,7 @@ export function ServiceForm({
         value={form.deployNamespace ?? ''}
         onChange={(e) => set('deployNamespace', e.target.value || null)}
       />
-      {save.isError && (
-        <p className="field-error" role="alert">
-          {save.error.message}
-        </p>
-      )}
-      <div className="form-actions">
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : service ? 'Save service' : 'Create service'}
-        </button>
-      </div>
-    </form>
+    </>
   );
 }
 

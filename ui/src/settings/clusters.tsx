@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { kiln, settingsApi } from '../api/endpoints';
 import type { Cluster, ClusterCheck } from '../api/types';
-import { QueryState } from '../components/query-state';
 import { useToast } from '../components/toast';
 import { useIsAdmin, useIsInstanceAdmin } from '../session';
 import { CheckResult } from './check-result';
+import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-list';
 
 const describe = (check: ClusterCheck) => `${check.message}${check.version ? ` (Kubernetes ${check.version})` : ''}`;
 
@@ -15,29 +14,19 @@ export function ClustersSettings() {
   const clusters = useQuery({ queryKey: ['clusters'], queryFn: kiln.listClusters, retry: false });
   const admin = useIsAdmin();
   return (
-    <div className="settings-section">
-      <p className="muted">Only needed to deploy: builds push images without a cluster.</p>
-      <QueryState query={clusters} what="clusters">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No cluster yet.</p>
-          ) : (
-            <ul className="settings-list" aria-label="Clusters">
-              {page.items.map((c) => (
-                <ClusterRow key={c.id} cluster={c} admin={admin} />
-              ))}
-            </ul>
-          )
-        }
-      </QueryState>
-      {admin && <AddCluster />}
-    </div>
+    <SettingsList
+      query={clusters}
+      what="Clusters"
+      note={<p className="muted">Only needed to deploy: builds push images without a cluster.</p>}
+      empty="No cluster yet."
+      add={admin && <AddCluster />}
+    >
+      {(c) => <ClusterRow key={c.id} cluster={c} admin={admin} />}
+    </SettingsList>
   );
 }
 
 function ClusterRow({ cluster, admin }: { cluster: Cluster; admin: boolean }) {
-  const queryClient = useQueryClient();
-  const toast = useToast();
   // The check answers 200 with ok:false and the missing permissions; shown as a failure all the same.
   const check = useMutation<string, Error, void>({
     mutationFn: async () => {
@@ -46,39 +35,30 @@ function ClusterRow({ cluster, admin }: { cluster: Cluster; admin: boolean }) {
       return describe(result);
     },
   });
-  const remove = useMutation({
-    mutationFn: () => settingsApi.deleteCluster(cluster.id),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['clusters'] });
-      toast(`Cluster ${cluster.name} removed`);
-    },
-    onError: (error) => toast(error.message, 'error'),
-  });
+  const summary = (
+    <>
+      <strong>{cluster.name}</strong>{' '}
+      <code className="wrap">{cluster.mode === 'in-cluster' ? 'in-cluster' : (cluster.server ?? '')}</code>
+      {cluster.context && <div className="muted">context {cluster.context}</div>}
+    </>
+  );
+  const actions = admin && (
+    <>
+      <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
+        Check
+      </button>
+      <RemoveButton
+        queryKey="clusters"
+        confirm={`Remove cluster ${cluster.name}?`}
+        done={`Cluster ${cluster.name} removed`}
+        remove={() => settingsApi.deleteCluster(cluster.id)}
+      />
+    </>
+  );
   return (
-    <li className="settings-item" aria-label={`Cluster ${cluster.name}`}>
-      <div className="settings-item-head">
-        <div>
-          <strong>{cluster.name}</strong>{' '}
-          <code className="wrap">{cluster.mode === 'in-cluster' ? 'in-cluster' : (cluster.server ?? '')}</code>
-          {cluster.context && <div className="muted">context {cluster.context}</div>}
-        </div>
-        {admin && (
-          <div className="toolbar">
-            <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
-              Check
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => window.confirm(`Remove cluster ${cluster.name}?`) && remove.mutate()}
-            >
-              Remove
-            </button>
-          </div>
-        )}
-      </div>
+    <SettingsItem label={`Cluster ${cluster.name}`} summary={summary} actions={actions}>
       <CheckResult check={check} describe={(text) => text} label={`Check of cluster ${cluster.name}`} />
-    </li>
+    </SettingsItem>
   );
 }
 
@@ -99,13 +79,8 @@ function AddCluster() {
       setKubeconfig('');
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <form className="form card" onSubmit={submit} aria-label="Add a cluster">
-      <h2>Add a cluster</h2>
+    <AddForm title="Add a cluster" save={save} submit="Add cluster" pending="Adding…">
       <label htmlFor="cluster-name">Name</label>
       <input id="cluster-name" required value={name} onChange={(e) => setName(e.target.value)} />
       {instanceAdmin && (
@@ -133,16 +108,6 @@ function AddCluster() {
           </p>
         </>
       )}
-      {save.isError && (
-        <p className="field-error" role="alert">
-          {save.error.message}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Adding…' : 'Add cluster'}
-        </button>
-      </div>
-    </form>
+    </AddForm>
   );
 }

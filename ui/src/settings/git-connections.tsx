@@ -1,17 +1,21 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { settingsApi } from '../api/endpoints';
-import type { GitCheck, GitProvider, TokenCheck } from '../api/types';
-import { QueryState } from '../components/query-state';
+import type { GitCheck, GitProvider, GitProviderKind, TokenCheck } from '../api/types';
 import { useToast } from '../components/toast';
 import { useGitProviders } from '../services/prerequisites';
 import { useIsAdmin } from '../session';
 import { CheckResult } from './check-result';
+import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-list';
 
 type Flavour = 'gitlab' | 'github' | 'plain';
 const defaults: Record<Flavour, string> = { gitlab: 'https://gitlab.com', github: 'https://github.com', plain: '' };
 const kindLabel = { gitlab: 'GitLab', github: 'GitHub' } as const;
+const tokenHelp: Record<Flavour, string> = {
+  gitlab: 'A GitLab personal or project access token with the api scope.',
+  github: 'A GitHub token with repo (classic), or Contents read and Commit statuses write (fine-grained).',
+  plain: 'The password or token the git server accepts over HTTPS.',
+};
 
 /** Describes a working provider token in the provider's terms (account, scopes, warnings). */
 export function tokenSummary(check: TokenCheck): string {
@@ -24,111 +28,101 @@ const gitSummary = (check: GitCheck) =>
 
 /** Git connections: one token per provider and address, used by every service whose repository is there. */
 export function GitConnections() {
-  const providers = useGitProviders();
   const admin = useIsAdmin();
   return (
-    <div className="settings-section">
-      <QueryState query={providers} what="Git connections">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">
-              No Git connection yet. {admin ? 'Add one below: ' : 'An organization admin adds one: '}
-              Kiln clones with its token and reports commit statuses through it.
-            </p>
-          ) : (
-            <ul className="settings-list" aria-label="Git connections">
-              {page.items.map((p) => (
-                <ConnectionRow key={p.id} provider={p} admin={admin} />
-              ))}
-            </ul>
-          )
-        }
-      </QueryState>
-      {admin && <AddConnection />}
-    </div>
+    <SettingsList
+      query={useGitProviders()}
+      what="Git connections"
+      empty={
+        <>
+          No Git connection yet. {admin ? 'Add one below: ' : 'An organization admin adds one: '}
+          Kiln clones with its token and reports commit statuses through it.
+        </>
+      }
+      add={admin && <AddConnection />}
+    >
+      {(p) => <ConnectionRow key={p.id} provider={p} admin={admin} />}
+    </SettingsList>
   );
 }
 
 function ConnectionRow({ provider, admin }: { provider: GitProvider; admin: boolean }) {
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const [repo, setRepo] = useState('');
   const check = useMutation<TokenCheck, Error, void>({ mutationFn: () => settingsApi.checkStoredToken(provider.id) });
-  const gitCheck = useMutation<GitCheck, Error, void>({
-    mutationFn: () => settingsApi.checkGitServer({ repositoryUrl: repo.trim(), connectionId: provider.id }),
-  });
-  const remove = useMutation({
-    mutationFn: () => settingsApi.deleteGitProvider(provider.id),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['git-providers'] });
-      toast(`Git connection ${provider.baseUrl} removed`);
-    },
-    onError: (error) => toast(error.message, 'error'),
-  });
   const plainServer = provider.providerApi === false;
   const label = plainServer ? 'Plain git server' : kindLabel[provider.kind];
   const name = `${label} ${provider.baseUrl}`;
-  return (
-    <li className="settings-item" aria-label={name}>
-      <div className="settings-item-head">
-        <div>
-          <strong>{label}</strong> <code className="wrap">{provider.baseUrl}</code>
-          <div className="muted">
-            {provider.hasToken ? 'Token stored' : 'No token (its address changed): enter it again'}
-            {plainServer &&
-              ` · webhooks like ${kindLabel[provider.kind]}'s; clones only: no commit statuses, pipelines or webhook registration`}
-          </div>
-        </div>
-        {admin && (
-          <div className="toolbar">
-            {!plainServer && (
-              <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
-                Test connection
-              </button>
-            )}
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => window.confirm(`Remove the Git connection ${name}?`) && remove.mutate()}
-            >
-              Remove
-            </button>
-          </div>
-        )}
+  const summary = (
+    <>
+      <strong>{label}</strong> <code className="wrap">{provider.baseUrl}</code>
+      <div className="muted">
+        {provider.hasToken ? 'Token stored' : 'No token (its address changed): enter it again'}
+        {plainServer &&
+          ` · webhooks like ${kindLabel[provider.kind]}'s; clones only: no commit statuses, pipelines or webhook registration`}
       </div>
-      <CheckResult check={check} describe={tokenSummary} label={`Test of ${name}`} />
-      {admin && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            gitCheck.mutate();
-          }}
-        >
-          <label htmlFor={`repo-${provider.id}`}>Test a clone of</label>
-          <input
-            id={`repo-${provider.id}`}
-            type="url"
-            required
-            placeholder={`${provider.baseUrl}/team/app.git`}
-            value={repo}
-            onChange={(e) => setRepo(e.target.value)}
-          />
-          <button type="submit" className="secondary" disabled={gitCheck.isPending}>
-            Test clone
-          </button>
-        </form>
+    </>
+  );
+  const actions = admin && (
+    <>
+      {!plainServer && (
+        <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
+          Test connection
+        </button>
       )}
-      <CheckResult check={gitCheck} describe={gitSummary} label={`Clone test of ${name}`} />
-    </li>
+      <RemoveButton
+        queryKey="git-providers"
+        confirm={`Remove the Git connection ${name}?`}
+        done={`Git connection ${provider.baseUrl} removed`}
+        remove={() => settingsApi.deleteGitProvider(provider.id)}
+      />
+    </>
+  );
+  return (
+    <SettingsItem label={name} summary={summary} actions={actions}>
+      <CheckResult check={check} describe={tokenSummary} label={`Test of ${name}`} />
+      {admin && <CloneTest provider={provider} name={name} />}
+    </SettingsItem>
   );
 }
 
-function AddConnection() {
+/** "Test a clone of": `git ls-remote` of one repository with the stored token. */
+function CloneTest({ provider, name }: { provider: GitProvider; name: string }) {
+  const [repo, setRepo] = useState('');
+  const gitCheck = useMutation<GitCheck, Error, void>({
+    mutationFn: () => settingsApi.checkGitServer({ repositoryUrl: repo.trim(), connectionId: provider.id }),
+  });
+  return (
+    <>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          gitCheck.mutate();
+        }}
+      >
+        <label htmlFor={`repo-${provider.id}`}>Test a clone of</label>
+        <input
+          id={`repo-${provider.id}`}
+          type="url"
+          required
+          placeholder={`${provider.baseUrl}/team/app.git`}
+          value={repo}
+          onChange={(e) => setRepo(e.target.value)}
+        />
+        <button type="submit" className="secondary" disabled={gitCheck.isPending}>
+          Test clone
+        </button>
+      </form>
+      <CheckResult check={gitCheck} describe={gitSummary} label={`Clone test of ${name}`} />
+    </>
+  );
+}
+
+/** The add form's state: which server, its address and token, and the test and save calls. */
+function useAddConnection() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [flavour, setFlavour] = useState<Flavour>('gitlab');
-  const [webhookKind, setWebhookKind] = useState<'github' | 'gitlab'>('github');
+  const [webhookKind, setWebhookKind] = useState<GitProviderKind>('github');
   const [baseUrl, setBaseUrl] = useState(defaults.gitlab);
   const [token, setTokenValue] = useState('');
   const [repo, setRepo] = useState('');
@@ -162,23 +156,55 @@ function AddConnection() {
       test.reset();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
+  const chooseFlavour = (next: Flavour) => {
+    setFlavour(next);
+    setBaseUrl(defaults[next]);
+    test.reset();
   };
+  const fields = { flavour, webhookKind, baseUrl, token, repo };
+  const setters = { chooseFlavour, setWebhookKind, setBaseUrl, setTokenValue, setRepo };
+  return { fields, setters, plain, test, save };
+}
+
+type ConnectionForm = ReturnType<typeof useAddConnection>;
+
+function AddConnection() {
+  const form = useAddConnection();
+  const { fields, plain, test } = form;
+  const testButton = (
+    <button
+      type="button"
+      className="secondary"
+      disabled={!fields.token.trim() || (plain ? !fields.repo.trim() : !fields.baseUrl.trim()) || test.isPending}
+      onClick={() => test.mutate()}
+    >
+      Test connection
+    </button>
+  );
   return (
-    <form className="form card" onSubmit={submit} aria-label="Add a Git connection">
-      <h2>Add a Git connection</h2>
+    <AddForm
+      title="Add a Git connection"
+      save={form.save}
+      submit="Add connection"
+      pending="Connecting…"
+      test={testButton}
+    >
+      <ServerFields form={form} />
+      <TokenFields form={form} />
+      <CheckResult check={test} describe={(text) => text} label="Git connection test" />
+    </AddForm>
+  );
+}
+
+/** Which Git server, and for a plain one, which provider's webhooks it sends. */
+function ServerFields({ form: { fields, setters, plain } }: { form: ConnectionForm }) {
+  return (
+    <>
       <label htmlFor="git-flavour">Git server</label>
       <select
         id="git-flavour"
-        value={flavour}
-        onChange={(e) => {
-          const next = e.target.value as Flavour;
-          setFlavour(next);
-          setBaseUrl(defaults[next]);
-          test.reset();
-        }}
+        value={fields.flavour}
+        onChange={(e) => setters.chooseFlavour(e.target.value as Flavour)}
       >
         <option value="gitlab">GitLab</option>
         <option value="github">GitHub</option>
@@ -189,8 +215,8 @@ function AddConnection() {
           <label htmlFor="git-webhook-kind">Its webhooks look like</label>
           <select
             id="git-webhook-kind"
-            value={webhookKind}
-            onChange={(e) => setWebhookKind(e.target.value as 'github' | 'gitlab')}
+            value={fields.webhookKind}
+            onChange={(e) => setters.setWebhookKind(e.target.value as GitProviderKind)}
             aria-describedby="git-plain-help"
           >
             <option value="github">GitHub (X-Hub-Signature-256)</option>
@@ -203,14 +229,22 @@ function AddConnection() {
           </p>
         </>
       )}
+    </>
+  );
+}
+
+/** The server's address, the token sent only there and, for a plain server, a repository to test it with. */
+function TokenFields({ form: { fields, setters, plain } }: { form: ConnectionForm }) {
+  return (
+    <>
       <label htmlFor="git-base-url">Address</label>
       <input
         id="git-base-url"
         type="url"
         required
         placeholder="https://git.example.com"
-        value={baseUrl}
-        onChange={(e) => setBaseUrl(e.target.value)}
+        value={fields.baseUrl}
+        onChange={(e) => setters.setBaseUrl(e.target.value)}
         aria-describedby="git-base-url-help"
       />
       <p id="git-base-url-help" className="help">
@@ -222,16 +256,12 @@ function AddConnection() {
         type="password"
         autoComplete="off"
         required
-        value={token}
-        onChange={(e) => setTokenValue(e.target.value)}
+        value={fields.token}
+        onChange={(e) => setters.setTokenValue(e.target.value)}
         aria-describedby="git-token-help"
       />
       <p id="git-token-help" className="help">
-        {flavour === 'gitlab'
-          ? 'A GitLab personal or project access token with the api scope.'
-          : flavour === 'github'
-            ? 'A GitHub token with repo (classic), or Contents read and Commit statuses write (fine-grained).'
-            : 'The password or token the git server accepts over HTTPS.'}
+        {tokenHelp[fields.flavour]}
       </p>
       {plain && (
         <>
@@ -239,31 +269,12 @@ function AddConnection() {
           <input
             id="git-test-repo"
             type="url"
-            placeholder={`${baseUrl || 'https://git.example.com'}/team/app.git`}
-            value={repo}
-            onChange={(e) => setRepo(e.target.value)}
+            placeholder={`${fields.baseUrl || 'https://git.example.com'}/team/app.git`}
+            value={fields.repo}
+            onChange={(e) => setters.setRepo(e.target.value)}
           />
         </>
       )}
-      <CheckResult check={test} describe={(text) => text} label="Git connection test" />
-      {save.isError && (
-        <p className="field-error" role="alert">
-          {save.error.message}
-        </p>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="secondary"
-          disabled={!token.trim() || (plain ? !repo.trim() : !baseUrl.trim()) || test.isPending}
-          onClick={() => test.mutate()}
-        >
-          Test connection
-        </button>
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Connecting…' : 'Add connection'}
-        </button>
-      </div>
-    </form>
+    </>
   );
 }

@@ -1,12 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { kiln, settingsApi } from '../api/endpoints';
-import type { Registry, RegistryCheck, RegistryInput } from '../api/types';
-import { QueryState } from '../components/query-state';
+import type { Input, Registry, RegistryCheck } from '../api/types';
 import { useToast } from '../components/toast';
 import { useIsAdmin } from '../session';
 import { CheckResult } from './check-result';
+import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-list';
+
+/** The add form's fields: every one a user types (the API gives `insecure` and, for Docker Hub, `url` defaults). */
+type RegistryForm = Required<Omit<Input['createRegistry'], 'organizationId'>>;
 
 const kinds: { id: Registry['kind']; label: string; url: string; project: string }[] = [
   { id: 'oci', label: 'Any OCI registry', url: 'registry.example.com', project: 'team' },
@@ -14,7 +16,7 @@ const kinds: { id: Registry['kind']; label: string; url: string; project: string
   { id: 'dockerhub', label: 'Docker Hub', url: 'docker.io', project: 'your-namespace' },
 ];
 const describe = (check: RegistryCheck) => check.message;
-const empty: RegistryInput = {
+const empty: RegistryForm = {
   name: '',
   kind: 'oci',
   url: '',
@@ -31,89 +33,61 @@ export function useRegistries() {
 
 /** Registries images are pushed to: add one, test its login against `/v2/`, remove an unused one. */
 export function RegistriesSettings() {
-  const registries = useRegistries();
   const admin = useIsAdmin();
   return (
-    <div className="settings-section">
-      <QueryState query={registries} what="registries">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">
-              No registry yet. {admin ? 'Add one below' : 'An organization admin adds one'}: Auto CI pushes every image
-              there.
-            </p>
-          ) : (
-            <ul className="settings-list" aria-label="Registries">
-              {page.items.map((r) => (
-                <RegistryRow key={r.id} registry={r} admin={admin} />
-              ))}
-            </ul>
-          )
-        }
-      </QueryState>
-      {admin && <AddRegistry />}
-    </div>
+    <SettingsList
+      query={useRegistries()}
+      what="Registries"
+      empty={`No registry yet. ${admin ? 'Add one below' : 'An organization admin adds one'}: Auto CI pushes every image there.`}
+      add={admin && <AddRegistry />}
+    >
+      {(r) => <RegistryRow key={r.id} registry={r} admin={admin} />}
+    </SettingsList>
   );
 }
 
 function RegistryRow({ registry, admin }: { registry: Registry; admin: boolean }) {
-  const queryClient = useQueryClient();
-  const toast = useToast();
   const check = useMutation<RegistryCheck, Error, void>({
     mutationFn: () => settingsApi.checkStoredRegistry(registry.id),
   });
-  const remove = useMutation({
-    mutationFn: () => settingsApi.deleteRegistry(registry.id),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['registries'] });
-      toast(`Registry ${registry.name} removed`);
-    },
-    onError: (error) => toast(error.message, 'error'),
-  });
-  return (
-    <li className="settings-item" aria-label={`Registry ${registry.name}`}>
-      <div className="settings-item-head">
-        <div>
-          <strong>{registry.name}</strong>{' '}
-          <code className="wrap">
-            {registry.url}/{registry.project}
-          </code>
-          <div className="muted">
-            {kinds.find((k) => k.id === registry.kind)?.label} · user {registry.username}
-            {registry.insecure ? ' · plain HTTP' : ''}
-            {registry.hasPassword ? '' : ' · no password (its address changed): enter it again'}
-          </div>
-        </div>
-        {admin && (
-          <div className="toolbar">
-            <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
-              Test connection
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => window.confirm(`Remove registry ${registry.name}?`) && remove.mutate()}
-            >
-              Remove
-            </button>
-          </div>
-        )}
+  const summary = (
+    <>
+      <strong>{registry.name}</strong>{' '}
+      <code className="wrap">
+        {registry.url}/{registry.project}
+      </code>
+      <div className="muted">
+        {kinds.find((k) => k.id === registry.kind)?.label} · user {registry.username}
+        {registry.insecure ? ' · plain HTTP' : ''}
+        {registry.hasPassword ? '' : ' · no password (its address changed): enter it again'}
       </div>
+    </>
+  );
+  const actions = admin && (
+    <>
+      <button type="button" className="secondary" onClick={() => check.mutate()} disabled={check.isPending}>
+        Test connection
+      </button>
+      <RemoveButton
+        queryKey="registries"
+        confirm={`Remove registry ${registry.name}?`}
+        done={`Registry ${registry.name} removed`}
+        remove={() => settingsApi.deleteRegistry(registry.id)}
+      />
+    </>
+  );
+  return (
+    <SettingsItem label={`Registry ${registry.name}`} summary={summary} actions={actions}>
       <CheckResult check={check} describe={describe} label={`Test of registry ${registry.name}`} />
-    </li>
+    </SettingsItem>
   );
 }
 
 function AddRegistry() {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [form, setForm] = useState<RegistryInput>(empty);
-  const kind = kinds.find((k) => k.id === form.kind)!;
-  const set = <K extends keyof RegistryInput>(key: K, value: RegistryInput[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    test.reset();
-  };
-  const input = (): RegistryInput => ({ ...form, url: form.url?.trim() || undefined });
+  const [form, setForm] = useState<RegistryForm>(empty);
+  const input = (): Input['createRegistry'] => ({ ...form, url: form.url.trim() || undefined });
   const test = useMutation<RegistryCheck, Error, void>({ mutationFn: () => settingsApi.checkNewRegistry(input()) });
   const save = useMutation({
     mutationFn: () => settingsApi.createRegistry(input()),
@@ -124,13 +98,38 @@ function AddRegistry() {
       test.reset();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
+  const set = <K extends keyof RegistryForm>(key: K, value: RegistryForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    test.reset();
   };
+  const testButton = (
+    <button
+      type="button"
+      className="secondary"
+      disabled={!form.username.trim() || !form.password || test.isPending}
+      onClick={() => test.mutate()}
+    >
+      Test connection
+    </button>
+  );
   return (
-    <form className="form card" onSubmit={submit} aria-label="Add a registry">
-      <h2>Add a registry</h2>
+    <AddForm title="Add a registry" save={save} submit="Add registry" pending="Adding…" test={testButton}>
+      <RegistryFields form={form} set={set} />
+      <CheckResult check={test} describe={describe} label="Registry test" />
+    </AddForm>
+  );
+}
+
+function RegistryFields({
+  form,
+  set,
+}: {
+  form: RegistryForm;
+  set: <K extends keyof RegistryForm>(key: K, value: RegistryForm[K]) => void;
+}) {
+  const kind = kinds.find((k) => k.id === form.kind)!;
+  return (
+    <>
       <label htmlFor="reg-kind">Kind</label>
       <select id="reg-kind" value={form.kind} onChange={(e) => set('kind', e.target.value as Registry['kind'])}>
         {kinds.map((k) => (
@@ -146,7 +145,7 @@ function AddRegistry() {
         id="reg-url"
         required={form.kind !== 'dockerhub'}
         placeholder={kind.url}
-        value={form.url ?? ''}
+        value={form.url}
         onChange={(e) => set('url', e.target.value)}
         aria-describedby="reg-url-help"
       />
@@ -169,32 +168,13 @@ function AddRegistry() {
         type="password"
         autoComplete="off"
         required
-        value={form.password ?? ''}
+        value={form.password}
         onChange={(e) => set('password', e.target.value)}
       />
       <label className="check">
         <input type="checkbox" checked={form.insecure} onChange={(e) => set('insecure', e.target.checked)} /> Plain HTTP
         (insecure; a registry on this machine or network only)
       </label>
-      <CheckResult check={test} describe={describe} label="Registry test" />
-      {save.isError && (
-        <p className="field-error" role="alert">
-          {save.error.message}
-        </p>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="secondary"
-          disabled={!form.username.trim() || !form.password || test.isPending}
-          onClick={() => test.mutate()}
-        >
-          Test connection
-        </button>
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Adding…' : 'Add registry'}
-        </button>
-      </div>
-    </form>
+    </>
   );
 }
