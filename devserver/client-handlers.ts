@@ -9,6 +9,7 @@ import { decideStart } from './id-policy';
 import { toMs } from './proto';
 import { dispatchQueries } from './queries';
 import { requestCancelRun, resolveRun, signalRun, type StartParams } from './runs';
+import { checkSearchAttributes } from './search-attributes';
 import { isClosed } from './state';
 
 const CONFLICT_USE_EXISTING = 2;
@@ -48,7 +49,7 @@ function startParams(
     requestId: req.requestId || randomUUID(),
     retryPolicy: req.retryPolicy ?? null,
     memo: req.memo?.fields ?? null,
-    searchAttributes: req.searchAttributes?.indexedFields ?? null,
+    searchAttributes: checkSearchAttributes(ctx, namespace, req.searchAttributes?.indexedFields),
     header: req.header ?? null,
     firstTaskDelayMs: toMs(req.workflowStartDelay),
     userMetadata: req.userMetadata ?? null,

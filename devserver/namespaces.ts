@@ -4,9 +4,8 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import type { Ctx } from './context';
 import { GrpcError, invalidArgument } from './errors';
-import { duration, toMs } from './proto';
-
-type Namespace = { name: string; id: string; retentionDays: number };
+import { duration, enums, toMs } from './proto';
+import type { NamespaceRecord } from './state';
 
 /** How long closed runs of `default` are kept (the real dev server keeps one day; builds are looked at longer). */
 export const DEFAULT_RETENTION_DAYS = 7;
@@ -14,16 +13,22 @@ export const DEFAULT_RETENTION_DAYS = 7;
 /** The version string the devserver reports (a Temporal-compatible server line, so SDK checks pass). */
 export const SERVER_VERSION = '1.27.0-kiln-devserver';
 
-function describe(ns: Namespace): object {
+function describe(ns: NamespaceRecord): object {
   return {
     // Capabilities stay false: worker heartbeats/commands would make core call RPCs this server lacks.
-    namespaceInfo: { name: ns.name, state: 1, id: ns.id, description: '', capabilities: {} },
+    namespaceInfo: {
+      name: ns.name,
+      state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
+      id: ns.id,
+      description: '',
+      capabilities: {},
+    },
     config: { workflowExecutionRetentionTtl: duration(ns.retentionDays * 86_400_000) },
     isGlobalNamespace: false,
   };
 }
 
-function find(ctx: Ctx, name: string | null | undefined, id?: string | null): Namespace {
+function find(ctx: Ctx, name: string | null | undefined, id?: string | null): NamespaceRecord {
   const ns = name ? ctx.state.namespaces.get(name) : [...ctx.state.namespaces.values()].find((n) => n.id === id);
   if (!ns) {
     const label = name || id || '';
@@ -76,11 +81,11 @@ export function systemInfo(): object {
       internalErrorDifferentiation: true,
       activityFailureIncludeHeartbeat: true,
       encodedFailureAttributes: true,
-      buildIdBasedVersioning: false,
+      buildIdBasedVersioning: true,
       upsertMemo: true,
       eagerWorkflowStart: false,
       sdkMetadata: true,
-      countGroupByExecutionStatus: false,
+      countGroupByExecutionStatus: true,
     },
   };
 }

@@ -6,7 +6,8 @@ import { requireNamespace } from './client-handlers';
 import { duration, num, timestamp, type HistoryEvent } from './proto';
 import { resolveRun, rootExecutionOf } from './runs';
 import { isClosed, type WorkflowRun } from './state';
-import { matches, parseVisibilityQuery } from './visibility';
+import { attributeType } from './search-attributes';
+import { groupsByStatus, matches, resolveVisibilityQuery } from './visibility';
 
 const CLOSE_EVENT_FILTER = 2;
 const LONG_POLL_MS = 20_000;
@@ -132,16 +133,18 @@ export function describeWorkflow(
   };
 }
 
-function filteredRuns(ctx: Ctx, namespace: string, query: string | null | undefined): WorkflowRun[] {
-  const filter = parseVisibilityQuery(query);
+function filteredRuns(ctx: Ctx, namespace: string, query: string | null | undefined, purpose: 'list' | 'count') {
+  const resolved = resolveVisibilityQuery(query, (name) => attributeType(ctx, namespace, name), purpose);
   const live = [...ctx.state.runs.values()].filter((r) => r.namespace === namespace);
-  const runs = [...live, ...(ctx.state.archive?.closedRuns(namespace) ?? [])].filter((r) => matches(filter, r));
-  return runs.sort((a, b) => b.startTime - a.startTime || (a.runId < b.runId ? 1 : -1));
+  const candidates = [...live, ...(ctx.state.archive?.closedRuns(namespace) ?? [])];
+  const runs = candidates.filter((r) => matches(resolved.filter, r));
+  runs.sort((a, b) => b.startTime - a.startTime || (a.runId < b.runId ? 1 : -1));
+  return { runs, grouped: resolved.groupBy.length > 0 };
 }
 
 /** ListWorkflowExecutions, newest first, offset-paged. */
 export function listWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest): object {
-  const runs = filteredRuns(ctx, requireNamespace(ctx, req.namespace), req.query);
+  const { runs } = filteredRuns(ctx, requireNamespace(ctx, req.namespace), req.query, 'list');
   const offset = decodeOffset(req.nextPageToken);
   const pageSize = req.pageSize || 1000;
   const page = runs.slice(offset, offset + pageSize);
@@ -153,7 +156,8 @@ export function listWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.ILi
   };
 }
 
-/** CountWorkflowExecutions. */
+/** CountWorkflowExecutions; with `GROUP BY ExecutionStatus`, also the count of each status. */
 export function countWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest): object {
-  return { count: filteredRuns(ctx, requireNamespace(ctx, req.namespace), req.query).length };
+  const { runs, grouped } = filteredRuns(ctx, requireNamespace(ctx, req.namespace), req.query, 'count');
+  return { count: runs.length, groups: grouped ? groupsByStatus(runs) : [] };
 }

@@ -11,13 +11,19 @@ import {
 } from './client-handlers';
 import type { Ctx } from './context';
 import { clusterInfo, describeNamespace, listNamespaces, registerNamespace, systemInfo } from './namespaces';
+import { addSearchAttributes, listSearchAttributes, removeSearchAttributes } from './operator-service';
 import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
+import { pollWorkflowExecutionUpdate, updateWorkflowExecution } from './update-handlers';
+import { executeMultiOperation } from './update-with-start';
 import { activityTokenById, pollActivityTask, pollWorkflowTask, respondQuery, type CallInfo } from './worker-handlers';
 import { completeWorkflowTask, failWorkflowTask } from './workflow-tasks';
 
+/** The request interface of a generated message class (its `create` argument). */
+type RequestOf<M> = M extends { create(props?: infer P): unknown } ? NonNullable<P> : never;
 type WF = typeof temporal.api.workflowservice.v1;
-/** The request message of a WorkflowService method (`WF['StartWorkflowExecutionRequest']` → its interface). */
-type Req<N extends keyof WF> = WF[N] extends { create(props?: infer P): unknown } ? NonNullable<P> : never;
+type Req<N extends keyof WF> = RequestOf<WF[N]>;
+type Op = typeof temporal.api.operatorservice.v1;
+type OpReq<N extends keyof Op> = RequestOf<Op[N]>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types
 export type Handler = (req: any, call: CallInfo) => object | Promise<object>;
@@ -48,6 +54,12 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
       requestCancelWorkflow(ctx, req),
     TerminateWorkflowExecution: (req: Req<'TerminateWorkflowExecutionRequest'>) => terminateWorkflow(ctx, req),
     QueryWorkflow: (req: Req<'QueryWorkflowRequest'>, call) => queryWorkflow(ctx, req, call.deadlineMs),
+    // Updates and update-with-start
+    UpdateWorkflowExecution: (req: Req<'UpdateWorkflowExecutionRequest'>, call) =>
+      updateWorkflowExecution(ctx, req, call),
+    PollWorkflowExecutionUpdate: (req: Req<'PollWorkflowExecutionUpdateRequest'>, call) =>
+      pollWorkflowExecutionUpdate(ctx, req, call),
+    ExecuteMultiOperation: (req: Req<'ExecuteMultiOperationRequest'>, call) => executeMultiOperation(ctx, req, call),
     // Reading workflows
     GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, call) =>
       getHistory(ctx, req, call.deadlineMs),
@@ -59,10 +71,7 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     // Workers: polls and task answers
     PollWorkflowTaskQueue: (req: Req<'PollWorkflowTaskQueueRequest'>, call) => pollWorkflowTask(ctx, req, call),
     PollActivityTaskQueue: (req: Req<'PollActivityTaskQueueRequest'>, call) => pollActivityTask(ctx, req, call),
-    RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => (
-      completeWorkflowTask(ctx, req),
-      {}
-    ),
+    RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => completeWorkflowTask(ctx, req),
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (failWorkflowTask(ctx, req), {}),
     RespondQueryTaskCompleted: (req: Req<'RespondQueryTaskCompletedRequest'>) => respondQuery(ctx, req),
     ShutdownWorker: answered,
@@ -98,14 +107,18 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
   };
 }
 
-function operatorServiceRpcs(): Record<string, Handler> {
-  return {};
+function operatorServiceRpcs(ctx: Ctx): Record<string, Handler> {
+  return {
+    AddSearchAttributes: (req: OpReq<'AddSearchAttributesRequest'>) => addSearchAttributes(ctx, req),
+    RemoveSearchAttributes: (req: OpReq<'RemoveSearchAttributesRequest'>) => removeSearchAttributes(ctx, req),
+    ListSearchAttributes: (req: OpReq<'ListSearchAttributesRequest'>) => listSearchAttributes(ctx, req),
+  };
 }
 
 /** Every RPC the devserver answers, by service. */
 export function rpcTable(ctx: Ctx): RpcTable {
   return {
     [WORKFLOW_SERVICE]: workflowServiceRpcs(ctx),
-    [OPERATOR_SERVICE]: operatorServiceRpcs(),
+    [OPERATOR_SERVICE]: operatorServiceRpcs(ctx),
   };
 }

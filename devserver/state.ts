@@ -132,9 +132,18 @@ export interface WorkflowRun {
   newExecutionRunId: string;
 }
 
+/** A namespace as stored (one JSON row each with --db-filename). */
+export interface NamespaceRecord {
+  name: string;
+  id: string;
+  retentionDays: number;
+  /** Custom search attributes registered through the OperatorService: name → IndexedValueType. */
+  searchAttributes?: Record<string, number>;
+}
+
 /** The whole mutable state of the devserver. */
 export interface ServerState {
-  namespaces: Map<string, { name: string; id: string; retentionDays: number }>;
+  namespaces: Map<string, NamespaceRecord>;
   /** runId → run. */
   runs: Map<string, WorkflowRun>;
   /** `${namespace}/${workflowId}` → latest run id. */

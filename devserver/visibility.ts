@@ -1,118 +1,57 @@
-// The visibility query language subset Kiln uses: AND/OR, parentheses, =, !=, <, <=, >, >=, IN, NOT IN,
-// STARTS_WITH, IS [NOT] NULL, and a trailing ORDER BY (accepted; results are always newest StartTime first).
-import { STATUS_NAMES } from './codes';
-import { invalidArgument } from './errors';
-import { decodePayload } from './proto';
+// Evaluating visibility queries on runs: attribute names resolved against the namespace's search attributes
+// (unknown ones refused as on the real server), values compared by their attribute's type (Datetime as times),
+// and the groups of `COUNT … GROUP BY ExecutionStatus`.
+import { IndexedValueType as T, STATUS_NAMES } from './codes';
+import { decodePayload, type Payload } from './proto';
+import { SYSTEM_ATTRIBUTES, typedJsonPayload } from './search-attributes';
 import type { WorkflowRun } from './state';
+import { invalidQuery, parseVisibilityQuery, type Filter, type Value, type VisibilityQuery } from './visibility-query';
 
-type Value = string | number | null;
-/** A parsed visibility filter. */
-export type Filter =
-  | { op: 'and'; left: Filter; right: Filter }
-  | { op: 'or'; left: Filter; right: Filter }
-  | { op: 'cmp'; field: string; cmp: string; values: Value[] }
-  | { op: 'true' };
+/** An attribute's IndexedValueType by name (custom, predefined or system); undefined when the namespace lacks it. */
+export type AttributeTypes = (name: string) => number | undefined;
 
-const TOKEN =
-  /\s*(?:(\()|(\))|(,)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(`[^`]+`)|(!=|<>|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)\b|([A-Za-z_][\w.]*))/y;
-
-function tokenize(query: string): string[] {
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < query.length) {
-    if (/^\s*$/.test(query.slice(TOKEN.lastIndex))) break;
-    const start = TOKEN.lastIndex;
-    const m = TOKEN.exec(query);
-    if (!m)
-      throw invalidArgument(`invalid visibility query near "${query.slice(start, start + 20)}": check the syntax.`);
-    tokens.push(m[0].trim());
-  }
-  return tokens;
+function resolveName(name: string, typeOf: AttributeTypes): { field: string; type: number } {
+  const direct = typeOf(name);
+  if (direct !== undefined) return { field: name, type: direct };
+  // As the real server: ScheduleId means WorkflowId, and the `Temporal` prefix may be added or left out.
+  const bare = name.replace(/^Temporal/, '');
+  const alternative = bare === 'ScheduleId' ? 'WorkflowId' : bare !== name ? bare : `Temporal${name}`;
+  const type = typeOf(alternative);
+  if (type !== undefined) return { field: alternative, type };
+  throw invalidQuery(`invalid expression: column name '${name}' is not a valid search attribute`);
 }
 
-class Parser {
-  private i = 0;
-  constructor(private readonly tokens: string[]) {}
-
-  private peek(): string | undefined {
-    return this.tokens[this.i];
-  }
-  private next(): string {
-    const t = this.tokens[this.i++];
-    if (t === undefined) throw invalidArgument('visibility query ended early: complete the condition.');
-    return t;
-  }
-  private isWord(word: string): boolean {
-    return this.peek()?.toUpperCase() === word;
-  }
-
-  parse(): Filter {
-    if (this.tokens.length === 0 || this.isWord('ORDER')) return { op: 'true' };
-    const filter = this.or();
-    if (this.peek() !== undefined && !this.isWord('ORDER'))
-      throw invalidArgument(`unexpected "${this.peek()}" in visibility query.`);
-    return filter;
-  }
-  private or(): Filter {
-    let left = this.and();
-    while (this.isWord('OR')) {
-      this.i++;
-      left = { op: 'or' as const, left, right: this.and() };
-    }
-    return left;
-  }
-  private and(): Filter {
-    let left = this.factor();
-    while (this.isWord('AND')) {
-      this.i++;
-      left = { op: 'and' as const, left, right: this.factor() };
-    }
-    return left;
-  }
-  private factor(): Filter {
-    if (this.peek() === '(') {
-      this.i++;
-      const inner = this.or();
-      if (this.next() !== ')') throw invalidArgument('missing ")" in visibility query.');
-      return inner;
-    }
-    const field = this.next().replace(/^`|`$/g, '');
-    let cmp = this.next().toUpperCase();
-    if (cmp === 'NOT' && this.isWord('IN')) cmp = (this.i++, 'NOT IN');
-    if (cmp === 'IS') {
-      const negate = this.isWord('NOT') ? (this.i++, true) : false;
-      if (this.next().toUpperCase() !== 'NULL') throw invalidArgument('expected NULL after IS in visibility query.');
-      return { op: 'cmp', field, cmp: negate ? 'IS NOT NULL' : 'IS NULL', values: [] };
-    }
-    if (cmp === 'IN' || cmp === 'NOT IN') return { op: 'cmp', field, cmp, values: this.list() };
-    if (!['=', '!=', '<>', '<', '<=', '>', '>=', 'STARTS_WITH'].includes(cmp))
-      throw invalidArgument(`unsupported operator "${cmp}" in visibility query.`);
-    return { op: 'cmp', field, cmp: cmp === '<>' ? '!=' : cmp, values: [literal(this.next())] };
-  }
-  private list(): Value[] {
-    if (this.next() !== '(') throw invalidArgument('expected "(" after IN in visibility query.');
-    const values: Value[] = [literal(this.next())];
-    while (this.peek() === ',') {
-      this.i++;
-      values.push(literal(this.next()));
-    }
-    if (this.next() !== ')') throw invalidArgument('missing ")" after IN list in visibility query.');
-    return values;
-  }
+function resolveFilter(filter: Filter, typeOf: AttributeTypes): Filter {
+  if (filter.op === 'true') return filter;
+  if (filter.op === 'cmp') return { ...filter, ...resolveName(filter.field, typeOf) };
+  return { ...filter, left: resolveFilter(filter.left, typeOf), right: resolveFilter(filter.right, typeOf) };
 }
 
-function literal(token: string): Value {
-  if (/^['"]/.test(token)) return token.slice(1, -1).replace(/\\(.)/g, '$1');
-  if (/^-?\d/.test(token)) return Number(token);
-  throw invalidArgument(`expected a value but found "${token}" in visibility query: quote strings.`);
+/** Parses a query and resolves its names; a list refuses GROUP BY, a count allows `GROUP BY ExecutionStatus`. */
+export function resolveVisibilityQuery(
+  query: string | null | undefined,
+  typeOf: AttributeTypes,
+  purpose: 'list' | 'count',
+): VisibilityQuery {
+  const parsed = parseVisibilityQuery(query);
+  const [group, ...more] = parsed.groupBy;
+  if (group !== undefined) {
+    if (purpose === 'list') throw invalidQuery("operation is not supported: 'GROUP BY' clause");
+    if (more.length > 0)
+      throw invalidQuery("operation is not supported: 'GROUP BY' clause supports only a single field");
+    if (resolveName(group, typeOf).field !== 'ExecutionStatus')
+      throw invalidQuery(
+        `operation is not supported: 'GROUP BY' clause is not supported for search attribute ${group}`,
+      );
+  }
+  return { filter: resolveFilter(parsed.filter, typeOf), groupBy: group === undefined ? [] : ['ExecutionStatus'] };
 }
 
-/** Parses a visibility query (empty → matches everything). */
-export function parseVisibilityQuery(query: string | null | undefined): Filter {
-  return new Parser(tokenize(query ?? '')).parse();
+function statusName(status: number): string {
+  return Object.keys(STATUS_NAMES).find((k) => STATUS_NAMES[k] === status) ?? '';
 }
 
-function fieldValues(run: WorkflowRun, field: string): (string | number)[] {
+function systemValues(run: WorkflowRun, field: string): unknown[] | undefined {
   switch (field) {
     case 'WorkflowId':
       return [run.workflowId];
@@ -123,34 +62,46 @@ function fieldValues(run: WorkflowRun, field: string): (string | number)[] {
     case 'TaskQueue':
       return [run.taskQueue];
     case 'ExecutionStatus':
-      return [Object.keys(STATUS_NAMES).find((k) => STATUS_NAMES[k] === run.status) ?? ''];
+      return [statusName(run.status)];
     case 'StartTime':
       return [run.startTime];
     case 'CloseTime':
       return run.closeTime ? [run.closeTime] : [];
     case 'ExecutionTime':
       return [run.executionTime];
+    case 'ParentWorkflowId':
+      return run.parent ? [run.parent.workflowId] : [];
+    case 'ParentRunId':
+      return run.parent ? [run.parent.runId] : [];
   }
+  return field in SYSTEM_ATTRIBUTES ? [] : undefined;
+}
+
+function fieldValues(run: WorkflowRun, field: string): unknown[] {
+  const system = systemValues(run, field);
+  if (system) return system;
   const value = decodePayload(run.searchAttributes[field]);
   if (value == null) return [];
-  return (Array.isArray(value) ? value : [value]).filter(
-    (v): v is string | number => typeof v === 'string' || typeof v === 'number',
-  );
+  return Array.isArray(value) ? value : [value];
 }
 
-function asComparable(field: string, value: Value): Value {
-  if (typeof value === 'string' && ['StartTime', 'CloseTime', 'ExecutionTime'].includes(field))
-    return Date.parse(value);
-  return value;
+type Comparable = string | number | boolean;
+
+/** A value as it compares for its attribute type: Datetime values as epoch milliseconds. */
+function comparable(value: unknown, type: number | undefined): Comparable | undefined {
+  if (type === T.DATETIME && typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return undefined;
 }
 
-function compare(actual: string | number, cmp: string, expected: Value): boolean {
-  if (expected === null) return false;
+function compare(actual: Comparable, cmp: string, expected: Comparable | undefined): boolean {
+  if (expected === undefined) return false;
   switch (cmp) {
     case '=':
       return actual === expected;
-    case '!=':
-      return actual !== expected;
     case '<':
       return actual < expected;
     case '<=':
@@ -166,16 +117,12 @@ function compare(actual: string | number, cmp: string, expected: Value): boolean
   }
 }
 
-/** True when the run matches the filter. */
-export function matches(filter: Filter, run: WorkflowRun): boolean {
-  if (filter.op === 'true') return true;
-  if (filter.op === 'and' || filter.op === 'or') {
-    return filter.op === 'and'
-      ? matches(filter.left, run) && matches(filter.right, run)
-      : matches(filter.left, run) || matches(filter.right, run);
-  }
-  const actual = fieldValues(run, filter.field);
-  const expected = filter.values.map((v) => asComparable(filter.field, v));
+function matchesCondition(filter: Extract<Filter, { op: 'cmp' }>, run: WorkflowRun): boolean {
+  const type = filter.type ?? SYSTEM_ATTRIBUTES[filter.field];
+  const actual = fieldValues(run, filter.field)
+    .map((v) => comparable(v, type))
+    .filter((v) => v !== undefined);
+  const expected = filter.values.map((v: Value) => comparable(v, type));
   switch (filter.cmp) {
     case 'IS NULL':
       return actual.length === 0;
@@ -188,6 +135,23 @@ export function matches(filter: Filter, run: WorkflowRun): boolean {
     case '!=':
       return !actual.some((a) => a === expected[0]);
     default:
-      return actual.some((a) => compare(a, filter.cmp, expected[0] ?? null));
+      return actual.some((a) => compare(a, filter.cmp, expected[0]));
   }
+}
+
+/** True when the run matches the filter. */
+export function matches(filter: Filter, run: WorkflowRun): boolean {
+  if (filter.op === 'true') return true;
+  if (filter.op === 'and') return matches(filter.left, run) && matches(filter.right, run);
+  if (filter.op === 'or') return matches(filter.left, run) || matches(filter.right, run);
+  return matchesCondition(filter, run);
+}
+
+/** The groups of `GROUP BY ExecutionStatus`: one per status present, in status order, valued as Keyword payloads. */
+export function groupsByStatus(runs: WorkflowRun[]): { groupValues: Payload[]; count: number }[] {
+  const counts = new Map<number, number>();
+  for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => ({ groupValues: [typedJsonPayload(statusName(status), T.KEYWORD)], count }));
 }

@@ -2,6 +2,7 @@
 // legacy query tasks that share the workflow task queue.
 import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { recordBuildIds } from './build-ids';
 import { TaskFailedCause } from './codes';
 import { applyCommands, CLOSING_COMMANDS, commandProblem } from './commands';
 import type { Ctx, WorkflowQueueItem } from './context';
@@ -18,6 +19,7 @@ import {
 import type { temporal } from '@temporalio/proto';
 import { timestamp, type Command, type HistoryEvent } from './proto';
 import { dispatchQueries } from './queries';
+import { searchAttributeProblem } from './search-attributes';
 import { isClosed, type WorkflowRun } from './state';
 import { decodeToken, encodeToken } from './tokens';
 
@@ -168,7 +170,7 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
   const run = startedTaskOf(ctx, req.taskToken);
   const commands = (req.commands ?? []) as Command[];
   const identity = req.identity ?? '';
-  const problem = commandProblem(run, commands);
+  const problem = commandProblem(run, commands) ?? searchAttributeProblem(ctx, run.namespace, commands);
   if (problem) {
     // Checked before anything is written, so a refused task leaves no half-applied commands behind.
     failTask(ctx, run, problem.cause, identity, { message: problem.message }, run.wft.attempt + 1);
@@ -189,6 +191,7 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): void {
     meteringMetadata: req.meteringMetadata ?? null,
     workerVersion: req.workerVersionStamp ?? null,
   });
+  recordBuildIds(run, req);
   run.lastCompletedStartedEventId = run.wft.startedEventId;
   const needsTask = applyCommands(ctx, run, commands, Number(completed.eventId), identity);
   if (!isClosed(run)) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { IndexedValueType } from '../../devserver/codes';
 import { replayWorkflow, startTestTemporal, type TestTemporal } from '../support/temporal';
 import { createConformanceActivities, type ActivityProbe } from './activities';
 import { historyShapeProblems } from './history-shape';
@@ -17,6 +18,12 @@ export function conformanceBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
+
+/** The custom search attributes the conformance workflows set; a namespace must know them, as on a real cluster. */
+export const CONFORMANCE_SEARCH_ATTRIBUTES = {
+  KilnServiceId: IndexedValueType.KEYWORD,
+  KilnBuildId: IndexedValueType.KEYWORD,
+};
 
 /** A running worker plus what its activities observed. */
 export interface Harness {
@@ -39,6 +46,10 @@ export async function startHarness(
   taskQueue = `conformance-${randomUUID()}`,
 ): Promise<Harness> {
   const t = temporal ?? (await startTestTemporal());
+  await t.connection.operatorService.addSearchAttributes({
+    namespace: t.namespace,
+    searchAttributes: CONFORMANCE_SEARCH_ATTRIBUTES,
+  });
   const probe: ActivityProbe = { attempts: new Map(), cancelled: new Set() };
   const workflowBundle = await conformanceBundle();
   let running: { worker: Worker; done: Promise<void> }[] = [];

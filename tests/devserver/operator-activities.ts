@@ -1,0 +1,48 @@
+// Activities for the operator, reset and activity pause suites.
+import { ApplicationFailure, CancelledFailure, Context, cancellationDetails, sleep } from '@temporalio/activity';
+import type { ActivityCancellationDetails } from '@temporalio/common';
+
+/** How the pausable activity reacts to the cancellation a pause or reset delivers. */
+export interface PauseScenario {
+  /** Key the test waits on: the activity adds it to `running` once it heartbeats. */
+  key: string;
+  /** Rethrow the cancellation so the attempt fails and is retried (after an unpause, if paused). */
+  retry?: boolean;
+}
+
+/** What the activities observed, for the test to wait on. */
+export interface OperatorProbe {
+  running: Map<string, number>;
+}
+
+/** Builds the activities around a probe. */
+export function createOperatorActivities(probe: OperatorProbe) {
+  return {
+    /** Returns `label` with a fresh id (its result lands in history, so a reset run reuses it). */
+    async note(label: string): Promise<string> {
+      return `${label} ${Math.random().toString(36).slice(2)}`;
+    },
+    /**
+     * Heartbeats until cancelled; on the first attempt returns the cancellation details (or rethrows with `retry`),
+     * on a later attempt returns 'attempt N'.
+     */
+    async pausable(scenario: PauseScenario): Promise<ActivityCancellationDetails | string | undefined> {
+      const { attempt } = Context.current().info;
+      if (attempt > 1) return `attempt ${attempt}`;
+      try {
+        for (;;) {
+          Context.current().heartbeat();
+          probe.running.set(scenario.key, attempt);
+          await sleep(100);
+        }
+      } catch (err) {
+        if (!(err instanceof CancelledFailure)) throw ApplicationFailure.nonRetryable('unexpected failure', 'Error');
+        if (scenario.retry) throw err;
+        return cancellationDetails();
+      }
+    },
+  };
+}
+
+/** The activity interface the workflows proxy. */
+export type OperatorActivities = ReturnType<typeof createOperatorActivities>;
