@@ -1,6 +1,6 @@
-import type { BuildStatus } from '../workflows/messages';
-import type { BuildResources } from './builders/builder';
 import type { BuildRow } from '../db/builds';
+import type { BuildResources } from '../domain/build-profile';
+import type { BuildStatus } from '../domain/build-status';
 
 // The system lines a build's log shows at its start, Profile step and end (written by build-records.ts).
 

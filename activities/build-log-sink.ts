@@ -1,6 +1,7 @@
 import type { Database } from '../db/client';
 import { appendBuildLogLines, type BuildLogLineInput } from '../db/build-logs';
-import type { LogSink, LogStream } from './log-sink';
+import type { LogSink } from './log-sink';
+import type { LogStream } from '../domain/log-stream';
 
 /** Replaces every occurrence of a known secret in build output. */
 export const REDACTED = '[REDACTED]';

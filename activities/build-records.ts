@@ -5,16 +5,16 @@ import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { builds } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
+import { sizedBuildProfiles, type BuildResources, type SizedBuildProfile } from '../domain/build-profile';
 import { describeChange, isUntrustedChange, untrustedChangeEvents } from '../domain/merge-request';
-import type { BuildStatus, BuildStep } from '../workflows/messages';
 import { writeSystemLines } from './build-log';
 import { closingLine, commitLine, describeProject, describeTimeout, isText, triggerLine } from './build-log-lines';
-import { buildProfileNames } from './builders/builder';
-import type { BuildProfileName, BuildResources } from './builders/builder';
 import { selectSubprojectsForChanges } from './detect';
 import type { DetectionResult } from './detect';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import { chooseBuildProfile } from './profile';
+import { type BuildStatus, type BuildStep, activeBuildStatuses } from '../domain/build-status';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface BuildRecordDeps {
   db: Database;
@@ -54,8 +54,6 @@ export interface ChildBuild {
   buildId: string;
   name: string;
 }
-
-const activeStatuses: BuildStatus[] = ['Pending', 'Building'];
 
 /** What to add to "Dockerfile not found" for a monorepo (its root has no Dockerfile) or a sub-project of one. */
 function dockerfileHint(detection: DetectionResult, subprojectPath: string | undefined): string | undefined {
@@ -215,7 +213,7 @@ async function olderRunningBuilds(db: Database, build: BuildRow): Promise<string
         eq(builds.serviceId, build.serviceId),
         sameChange,
         isNull(builds.parentBuildId),
-        inArray(builds.status, activeStatuses),
+        inArray(builds.status, [...activeBuildStatuses]),
         lt(builds.createdAt, build.createdAt),
         ne(builds.id, build.id),
       ),
@@ -239,8 +237,8 @@ function capTimeout(resources: BuildResources, maxSeconds: number | undefined): 
   return { ...resources, timeoutSeconds: maxSeconds };
 }
 
-function profileName(value: string): 'auto' | BuildProfileName {
-  return (buildProfileNames as readonly string[]).includes(value) ? (value as BuildProfileName) : 'auto';
+function profileName(value: string): 'auto' | SizedBuildProfile {
+  return (sizedBuildProfiles as readonly string[]).includes(value) ? (value as SizedBuildProfile) : 'auto';
 }
 
 function pickDockerfile(configured: string, detected: string | null): string {

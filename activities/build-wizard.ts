@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { organizations } from '../db/schema';
 import { NothingToGenerateError, proposeDockerfile, UnknownSubprojectError } from './dockerfile-generator';
 import type { WizardProposal } from './dockerfile-generator';
-import { BuildErrorType, buildFailure, transientFailure } from './errors';
+import { buildFailure } from './errors';
 import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
 import { ProviderError } from './providers/errors';
 import { createGitHubClient } from './providers/github';
 import { createGitLabClient } from './providers/gitlab';
 import { createServiceCheckout, loadService, type ServiceCheckoutDeps } from './service-checkout';
+import { BuildErrorType } from '../domain/build-error';
 
 export type BuildWizardDeps = ServiceCheckoutDeps;
 
@@ -85,8 +86,8 @@ export function createBuildWizardActivities(deps: BuildWizardDeps) {
           : await openPullRequest(connection.connection, files);
       } catch (error) {
         if (error instanceof ProviderError) {
-          const fail = error.transient ? transientFailure : buildFailure;
-          throw fail(BuildErrorType.ConfigurationError, error.message);
+          const type = error.transient ? BuildErrorType.ProviderUnavailable : BuildErrorType.ConfigurationError;
+          throw buildFailure(type, error.message);
         }
         throw error;
       }

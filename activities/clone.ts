@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import {
   openGitSession,
   parseRemote,
@@ -12,6 +12,7 @@ import {
 } from './git-command';
 import { validateGitRef, validateSha } from './git-ref';
 import type { LogSink } from './log-sink';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface CloneDeps extends GitRunnerOptions {
   /** Parent of every build's workspace (one folder per build id). */

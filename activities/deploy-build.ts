@@ -5,12 +5,13 @@ import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { isUntrustedChange } from '../domain/merge-request';
 import { openBuildLog } from './build-log';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import type { ClusterAccess } from './kubernetes/client';
 import { deployService } from './kubernetes/deploy';
 import { pinnedImage } from './kubernetes/deploy-manifests';
 import { ensureImagePullSecret } from './kubernetes/pull-secret';
 import { requireRegistryPassword } from './registry';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface DeployDeps {
   db: Database;

@@ -1,36 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { isRetryableBuildError, type BuildErrorType } from '../domain/build-error';
+
+// The error vocabulary and which errors are retryable live in domain/build-error.ts (workflows read it too);
+// this turns one into the failure an activity throws.
 
 /**
- * Every build error a user can see, in one place. The key is the failure `type` Temporal records; the
- * message given to `buildFailure` says what happened and what to do next.
+ * A build fault the workflow reports to the user as `message`. Temporal retries the step only when the domain
+ * says the type may pass (a registry briefly unreachable); every other type fails the step at once.
  */
-export const BuildErrorType = {
-  DockerfileNotFound: 'DockerfileNotFound',
-  GitCloneFailed: 'GitCloneFailed',
-  InvalidGitRef: 'InvalidGitRef',
-  RegistryAuthFailed: 'RegistryAuthFailed',
-  RegistryUnavailable: 'RegistryUnavailable',
-  BuildFailed: 'BuildFailed',
-  BuildTimeout: 'BuildTimeout',
-  BuildStuckPending: 'BuildStuckPending',
-  BuildNoOutput: 'BuildNoOutput',
-  BuildOutOfMemory: 'BuildOutOfMemory',
-  ImagePullBackOff: 'ImagePullBackOff',
-  Unschedulable: 'Unschedulable',
-  PermissionDenied: 'PermissionDenied',
-  NamespaceNotFound: 'NamespaceNotFound',
-  DeployFailed: 'DeployFailed',
-  ConfigurationError: 'ConfigurationError',
-} as const;
-
-export type BuildErrorType = (typeof BuildErrorType)[keyof typeof BuildErrorType];
-
-/** A permanent build fault: Temporal does not retry it and the workflow reports `message` to the user. */
 export function buildFailure(type: BuildErrorType, message: string, cause?: Error): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, cause });
-}
-
-/** A fault that may pass (a registry or provider briefly unreachable): Temporal retries the step before giving up. */
-export function transientFailure(type: BuildErrorType, message: string, cause?: Error): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: false, cause });
+  return ApplicationFailure.create({ type, message, nonRetryable: !isRetryableBuildError(type), cause });
 }

@@ -1,9 +1,10 @@
 import { asyncLocalStorage } from '@temporalio/activity';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import { originOf } from '../domain/credentials';
 import { createCredentialHelper, type GitCredentials } from './git-credential-helper';
 import type { LogSink } from './log-sink';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from './process';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface GitRunnerOptions {
   gitBinary?: string;

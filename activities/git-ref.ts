@@ -1,5 +1,6 @@
 import { gitRefProblem, quoteForMessage, shaProblem } from '../domain/git-ref';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
+import { BuildErrorType } from '../domain/build-error';
 
 // The rules live in domain/git-ref.ts (one definition for the API, webhooks and the clone); these turn a broken
 // rule into the build failure the clone reports.

@@ -1,4 +1,5 @@
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface EnsureHarborProjectInput {
   /** Harbor's base URL, e.g. `https://harbor.example.com`; a bare host means https. */

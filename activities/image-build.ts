@@ -12,13 +12,15 @@ import { stepStartPercent } from '../workflows/progress';
 import type { ImageBuildSettings } from './build-records';
 import { openBuildLog } from './build-log';
 import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from './builders/builder';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import { cloneProviderFor } from './git-command';
-import { imageReferences, imageRepository, parseImageReference } from './image-names';
-import type { LogSink, LogStream } from './log-sink';
+import type { LogSink } from './log-sink';
 import { startOutputWatchdog } from './output-watchdog';
 import { ensureHarborProject } from './harbor';
 import { getManifestDigest, requireRegistryPassword } from './registry';
+import { imageReferences, imageRepository, parseImageReference } from '../domain/image-name';
+import type { LogStream } from '../domain/log-stream';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface ImageBuildDeps {
   db: Database;

@@ -1,5 +1,4 @@
-/** Which stream a build log line came from; `system` lines are Kiln's own ("Triggered by Webhook", step banners). */
-export type LogStream = 'stdout' | 'stderr' | 'system';
+import type { LogStream } from '../domain/log-stream';
 
 /**
  * Where builder output goes, line by line and in order. Implementations persist lines (the database in

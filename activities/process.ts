@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { ProcessStream } from '../domain/log-stream';
 
 /** Why a child process was stopped by us rather than exiting on its own. */
 export type StopReason = 'aborted' | 'timeout' | 'idle';
@@ -12,7 +13,7 @@ export interface RunProcessOptions {
   /** The complete environment of the child (build it with `childEnv`). */
   env: NodeJS.ProcessEnv;
   /** Called for every output line, in arrival order, with the stream it came from. */
-  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  onLine?: (stream: ProcessStream, line: string) => void;
   signal?: AbortSignal;
   /** Kill the process group after this long in total. */
   timeoutMs?: number;

@@ -49,8 +49,3 @@ export async function checkRegistry(registry: RegistryAuth): Promise<RegistryChe
 function apiHost(host: string): string {
   return host === 'docker.io' || host === 'index.docker.io' ? 'registry-1.docker.io' : host;
 }
-
-/** host[:port] of a registry's stored url (which may carry a scheme). */
-export function registryHost(url: string): string {
-  return url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
-}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryAuth } from './builders/builder';
-import { BuildErrorType, buildFailure, transientFailure } from './errors';
+import { buildFailure } from './errors';
+import { BuildErrorType } from '../domain/build-error';
 
 /** Manifest media types we accept, so the registry answers with the digest of what was pushed. */
 export const manifestMediaTypes = [
@@ -90,7 +91,7 @@ async function send(registry: RegistryAuth, url: string, init: RequestInit): Pro
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     // An unreachable registry may be back in a moment: the build step is retried before the build fails.
-    throw transientFailure(
+    throw buildFailure(
       BuildErrorType.RegistryUnavailable,
       `Registry unavailable: could not reach ${registry.host} (${cause}). Check the registry URL and that the registry is up.`,
     );

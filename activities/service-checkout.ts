@@ -4,9 +4,10 @@ import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { services } from '../db/schema';
 import { createCloneActivities } from './clone';
-import { BuildErrorType, buildFailure } from './errors';
+import { buildFailure } from './errors';
 import { cloneProviderFor } from './git-command';
 import { loadProviderConnection } from './providers/connection';
+import { BuildErrorType } from '../domain/build-error';
 
 export interface ServiceCheckoutDeps {
   db: Database;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
-import type { userRoles } from '../db/schema';
+import type { userRoles } from '../domain/roles';
 
 /** Instance admin, organization admin or member. */
 export type UserRole = (typeof userRoles)[number];

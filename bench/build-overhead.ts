@@ -11,10 +11,10 @@ import { buildahStorageArgs, organizationStore, writeAuthFile } from '../activit
 import { ociIsolationArgs } from '../activities/builders/isolation';
 import { createLocalBuilder } from '../activities/builders/local';
 import { createCloneActivities } from '../activities/clone';
-import { buildProfiles } from '../activities/profile';
 import { ensureBusyboxImage } from '../tests/support/busybox-image';
 import { startGitServer } from '../tests/support/git-server';
 import { startRegistry } from '../tests/support/registry';
+import { buildProfileResources } from '../domain/build-profile';
 
 const exec = promisify(execFile);
 const rounds = 5;
@@ -140,7 +140,7 @@ function buildRequest(context: string, images: string[], registry: Parameters<ty
     buildArgs: {},
     images,
     registry,
-    resources: { profile: 'small' as const, ...buildProfiles.small },
+    resources: { profile: 'small' as const, ...buildProfileResources.small },
   };
 }
 

@@ -4,6 +4,8 @@ import type { SecretCipher } from './crypto';
 import { loadGitCredential } from './git-credentials';
 import { openSecretBuildArgs, receivesSecretBuildArgs, secretBuildArgRedactions } from './secret-build-args';
 import { autoCiSettings, builds, clusters, registries, services, type SubprojectSetting } from './schema';
+import { deployNamespaceOf } from '../domain/deploy-namespace';
+import { registryHost } from '../domain/registry-host';
 
 type BuildRow = typeof builds.$inferSelect;
 
@@ -121,7 +123,7 @@ export async function loadBuildForWorkflow(
       projectPath: service.projectPath,
       projectId: service.projectId,
       defaultBranch: service.defaultBranch,
-      deployNamespace: service.deployNamespace ?? service.name,
+      deployNamespace: deployNamespaceOf(service),
       deployPort: service.deployPort,
     },
     git,
@@ -131,7 +133,7 @@ export async function loadBuildForWorkflow(
           id: registry.id,
           name: registry.name,
           kind: registry.kind,
-          host: registry.url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''),
+          host: registryHost(registry.url),
           project: registry.project,
           username: registry.username,
           password: password ?? '',

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { and, asc, desc, eq, gt, ilike, max } from 'drizzle-orm';
 import { toStorableText } from '../domain/storable-text';
 import type { Database } from './client';
-import { buildLogLines, type logStreams } from './schema';
+import { buildLogLines } from './schema';
+import type { logStreams } from '../domain/log-stream';
 
 /** One line to store; `seq` orders lines within a build and makes writes idempotent. */
 export interface BuildLogLineInput {

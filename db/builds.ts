@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { finishedBuildStatuses, isFinishedBuildStatus } from '../domain/build-status';
 import { buildWorkflowId } from '../workflows/names';
 import type { Database } from './client';
 import { builds } from './schema';
@@ -9,7 +10,6 @@ export { loadBuildForWorkflow, type BuildForWorkflow } from './build-context';
 
 export type BuildRow = typeof builds.$inferSelect;
 type Status = BuildRow['status'];
-const terminal: Status[] = ['Succeeded', 'Failed', 'Cancelled'];
 
 /** Progress written by the build pipeline; only the fields given change. */
 export interface BuildProgressUpdate {
@@ -72,7 +72,10 @@ export async function updateBuildProgress(
     set.durationMs = sql`greatest(0, (extract(epoch from (${update.finishedAt.toISOString()}::timestamptz - ${started})) * 1000)::bigint)`;
   }
   if (Object.keys(set).length === 0) return true;
-  const guard = update.status && terminal.includes(update.status) ? undefined : notInArray(builds.status, terminal);
+  const guard =
+    update.status && isFinishedBuildStatus(update.status)
+      ? undefined
+      : notInArray(builds.status, [...finishedBuildStatuses]);
   const rows = await db
     .update(builds)
     .set(set)

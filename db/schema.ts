@@ -12,6 +12,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { buildProfiles } from '../domain/build-profile';
+import { buildStatuses } from '../domain/build-status';
+import { buildEvents, buildTriggers } from '../domain/build-trigger';
+import { clusterModes, gitProviderKinds, registryKinds } from '../domain/connections';
+import { logStreams } from '../domain/log-stream';
+import { userRoles } from '../domain/roles';
 
 // Columns ending in `Enc` hold AES-256-GCM ciphertext from db/crypto.ts, never plain secrets.
 
@@ -21,21 +27,6 @@ const id = () =>
     .$defaultFn(() => randomUUID());
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
-
-/**
- * `instance_admin`: the bootstrap user; creates organizations and may act in any (every such action is audited).
- * `org_admin`: users, tokens, Git connections, registries, clusters and webhook secrets of their organization.
- * `member`: services, Auto CI settings, builds, logs and deliveries of their organization.
- */
-export const userRoles = ['instance_admin', 'org_admin', 'member'] as const;
-export const gitProviderKinds = ['gitlab', 'github'] as const;
-export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
-export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
-export const buildProfiles = ['auto', 'small', 'medium', 'large', 'extra-large', '2x-large', '4x-large'] as const;
-export const buildStatuses = ['Pending', 'Building', 'Succeeded', 'Failed', 'Cancelled'] as const;
-export const buildTriggers = ['webhook', 'api', 'retry'] as const;
-export const buildEvents = ['push', 'tag', 'merge_request', 'pull_request', 'manual'] as const;
-export const logStreams = ['stdout', 'stderr', 'system'] as const;
 
 /** A monorepo sub-project selected for Auto CI. */
 export interface SubprojectSetting {

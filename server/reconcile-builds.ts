@@ -6,6 +6,7 @@ import type { Database } from '../db/client';
 import { appendBuildLogLines, lastBuildLogSeq } from '../db/build-logs';
 import { updateBuildProgress } from '../db/builds';
 import { builds } from '../db/schema';
+import { activeBuildStatuses } from '../domain/build-status';
 
 /** How the reconciler looks for recorded builds whose workflow the engine does not have. */
 export interface BuildReconcilerOptions {
@@ -44,7 +45,7 @@ export async function reconcileLostBuilds(options: BuildReconcilerOptions): Prom
     .from(builds)
     .where(
       and(
-        inArray(builds.status, ['Pending', 'Building']),
+        inArray(builds.status, [...activeBuildStatuses]),
         isNull(builds.parentBuildId),
         lt(builds.createdAt, new Date(now.getTime() - graceMs)),
       ),

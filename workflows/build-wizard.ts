@@ -6,8 +6,9 @@ import type {
   ProposeInput,
   ServiceProposal,
 } from '../activities/build-wizard';
+import { nonRetryableBuildErrors } from '../domain/build-error';
 
-const nonRetryableErrorTypes = ['GitCloneFailed', 'InvalidGitRef', 'ConfigurationError'];
+const nonRetryableErrorTypes = [...nonRetryableBuildErrors];
 const { proposeServiceDockerfile } = proxyActivities<BuildWizardActivities>({
   startToCloseTimeout: '3 minutes',
   retry: { maximumAttempts: 2, nonRetryableErrorTypes },

@@ -15,10 +15,12 @@ import type { SourceActivities } from '../activities/source';
 import { describeBuildError } from './failures';
 import type { BuildError } from './failures';
 import { builderProgressSignal, cancelBuildSignal, progressQuery, subprojectProgressSignal } from './messages';
-import type { BuildProgress, BuildStatus } from './messages';
+import type { BuildProgress } from './messages';
 import { BUILDER_TASK_QUEUE } from './names';
 import { enterStep } from './progress';
 import { runSubprojectBuilds } from './subprojects';
+import type { BuildStatus } from '../domain/build-status';
+import { BuildErrorType, nonRetryableBuildErrors } from '../domain/build-error';
 
 /** What a build workflow is started with: everything else is loaded from the database by id. */
 export interface BuildWorkflowInput {
@@ -38,7 +40,7 @@ const records = proxyActivities<BuildRecordActivities>({
 const deployer = proxyActivities<DeployActivities>({
   // Includes waiting for the rollout, which has its own shorter limit inside.
   startToCloseTimeout: '15 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['DeployFailed', 'PermissionDenied', 'NamespaceNotFound'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...nonRetryableBuildErrors] },
 });
 // Reporting retries transient provider errors itself and never throws: a status must not fail a build.
 const statuses = proxyActivities<CommitStatusActivities>({
@@ -48,7 +50,7 @@ const statuses = proxyActivities<CommitStatusActivities>({
 const source = proxyActivities<SourceActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitCloneFailed', 'InvalidGitRef', 'DockerfileNotFound'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...nonRetryableBuildErrors] },
 });
 
 /**
@@ -150,16 +152,7 @@ async function runPipeline(
     heartbeatTimeout: '5 seconds',
     retry: {
       maximumAttempts: 3,
-      nonRetryableErrorTypes: [
-        'DockerfileNotFound',
-        'RegistryAuthFailed',
-        'BuildFailed',
-        'BuildTimeout',
-        'BuildNoOutput',
-        'BuildOutOfMemory',
-        'GitCloneFailed',
-        'ConfigurationError',
-      ],
+      nonRetryableErrorTypes: [...nonRetryableBuildErrors],
     },
   });
   const image = await builder.buildImage({ buildId, checkoutDir: checkout.checkoutDir, ...settings });
@@ -202,5 +195,5 @@ const finalCommitState: Record<BuildStatus, CommitState> = {
 };
 
 function cancelError(reason: string | undefined): BuildError {
-  return { type: 'Cancelled', message: reason ?? 'Build cancelled.' };
+  return { type: BuildErrorType.Cancelled, message: reason ?? 'Build cancelled.' };
 }

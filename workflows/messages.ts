@@ -1,11 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-
-/** The build steps a user sees, in order. */
-export const buildSteps = ['Queued', 'Clone', 'Detect', 'Profile', 'Build', 'Push', 'Deploy', 'Done'] as const;
-export type BuildStep = (typeof buildSteps)[number];
-
-export const buildStatuses = ['Pending', 'Building', 'Succeeded', 'Failed', 'Cancelled'] as const;
-export type BuildStatus = (typeof buildStatuses)[number];
+import type { BuildStatus, BuildStep } from '../domain/build-status';
 
 /** What a user sees of a running build. */
 export interface BuildProgress {

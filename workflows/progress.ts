@@ -1,4 +1,5 @@
-import type { BuildProgress, BuildStep } from './messages';
+import type { BuildProgress } from './messages';
+import type { BuildStep } from '../domain/build-status';
 
 /** Where each step starts on the 0–100 progress bar; Build fills up to Push as the builder reports its steps. */
 export const stepStartPercent: Record<BuildStep, number> = {

@@ -15,6 +15,7 @@ import { subprojectProgressSignal } from './messages';
 import type { BuildProgress, SubprojectProgress } from './messages';
 import { buildWorkflowId } from './names';
 import { aggregatePercent, enterStep } from './progress';
+import { BuildErrorType } from '../domain/build-error';
 
 const records = proxyActivities<BuildRecordActivities>({
   startToCloseTimeout: '30 seconds',
@@ -82,6 +83,6 @@ export async function runSubprojectBuilds(run: SubprojectRun): Promise<void> {
   if (stopped) throw stopped.reason;
   if (failures.length > 0) {
     const summary = `${failures.length} of ${children.length} sub-project builds failed — ${failures.join('; ')}`;
-    throw ApplicationFailure.nonRetryable(summary, 'SubprojectsFailed');
+    throw ApplicationFailure.nonRetryable(summary, BuildErrorType.SubprojectsFailed);
   }
 }

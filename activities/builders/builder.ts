@@ -1,16 +1,6 @@
+import type { BuildResources } from '../../domain/build-profile';
 import type { LogSink } from '../log-sink';
 import type { CloneProvider } from '../git-command';
-
-/** CPU, memory and time given to one build; chosen by the profile activity. */
-export interface BuildResources {
-  profile: BuildProfileName;
-  cpu: number;
-  memoryMiB: number;
-  timeoutSeconds: number;
-}
-
-export const buildProfileNames = ['small', 'medium', 'large', 'extra-large', '2x-large', '4x-large'] as const;
-export type BuildProfileName = (typeof buildProfileNames)[number];
 
 /** Credentials for pushing to (and pulling from) an OCI registry. */
 export interface RegistryAuth {

@@ -1,6 +1,5 @@
 import type { V1Pod, V1Toleration } from '@kubernetes/client-node';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { parseImageReference } from '../image-names';
 import type { ClusterAccess } from '../kubernetes/client';
 import { loadKubeConfig } from '../kubernetes/client';
 import { createFresh } from '../kubernetes/create-fresh';
@@ -11,6 +10,7 @@ import { getManifestDigest } from '../registry';
 import { watchBuildPod } from '../kubernetes/build-pod-run';
 import type { BuildContext, BuildOutput, BuildRequest, BuilderDriver } from './builder';
 import { validateBuildArgs } from './request-checks';
+import { parseImageReference } from '../../domain/image-name';
 
 /** Cluster-wide settings of the Kubernetes builder, read once at worker start. */
 export interface KubernetesBuilderOptions {

@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { secretBuildArgRedactions } from '../../db/secret-build-args';
 import { createCloneActivities } from '../clone';
-import { parseImageReference } from '../image-names';
 import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
 import { checkRegistryLogin, getManifestDigest } from '../registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
@@ -11,6 +10,7 @@ import { isolationUnavailableFailure, outOfMemoryFailure, setUpIsolation } from 
 import type { BuildIsolation, IsolationStatus, LocalIsolationMode } from './isolation';
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 import { wizardDockerfileLine, wizardFilesFor } from './wizard-dockerfile';
+import { parseImageReference } from '../../domain/image-name';
 
 export interface LocalBuilderOptions {
   /** Under KILN_DATA_DIR: one buildah image store per organization (its layer cache), temp files, network config. */

@@ -1,9 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BuildErrorType, buildFailure } from '../errors';
+import { buildFailure } from '../errors';
 import { childEnv, scrubSecrets } from '../process';
 import { buildArgNamePattern } from '../../db/secret-build-args';
 import type { BuildRequest } from './builder';
+import { BuildErrorType } from '../../domain/build-error';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
 export async function resolvePaths(checkoutDir: string, request: BuildRequest, wizardDockerfile?: string) {

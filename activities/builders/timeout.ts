@@ -1,6 +1,7 @@
-import { BuildErrorType, buildFailure } from '../errors';
-import { buildProfiles } from '../profile';
-import type { BuildResources } from './builder';
+import { buildFailure } from '../errors';
+import type { BuildResources } from '../../domain/build-profile';
+import { buildProfileResources } from '../../domain/build-profile';
+import { BuildErrorType } from '../../domain/build-error';
 
 /**
  * The "Build timeout" every driver reports, naming the limit that actually applied: the build profile's, or the
@@ -8,7 +9,7 @@ import type { BuildResources } from './builder';
  */
 export function buildTimeoutFailure({ profile, timeoutSeconds }: BuildResources) {
   const limit = formatLimit(timeoutSeconds * 1000);
-  const capped = timeoutSeconds < buildProfiles[profile].timeoutSeconds;
+  const capped = timeoutSeconds < buildProfileResources[profile].timeoutSeconds;
   return buildFailure(
     BuildErrorType.BuildTimeout,
     capped

@@ -1,10 +1,11 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { BuildRequest } from '../builders/builder';
-import { BuildErrorType, buildFailure } from '../errors';
+import { buildFailure } from '../errors';
 import { cloneAdvice } from '../git-command';
 import { buildTimeoutFailure } from '../builders/timeout';
 import { authFailure } from '../registry';
+import { BuildErrorType } from '../../domain/build-error';
 
 /** Where a build pod stands: still going, done, or failed with the error the user sees. */
 export type BuildPodOutcome =

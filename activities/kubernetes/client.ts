@@ -1,7 +1,8 @@
 import { AuthorizationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { parseDataKubeconfig } from '../../domain/kubeconfig';
-import { BuildErrorType, buildFailure } from '../errors';
+import { buildFailure } from '../errors';
 import { kubeStatus } from './errors';
+import { BuildErrorType } from '../../domain/build-error';
 
 /**
  * How Kiln reaches one cluster: a tenant's kubeconfig (stored encrypted, decrypted by the caller just before use;

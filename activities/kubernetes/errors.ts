@@ -1,5 +1,6 @@
 import type { ApplicationFailure } from '@temporalio/common';
-import { BuildErrorType, buildFailure } from '../errors';
+import { buildFailure } from '../errors';
+import { BuildErrorType } from '../../domain/build-error';
 
 /** The metav1.Status fields Kiln reads from a failed Kubernetes API call. */
 export interface KubeStatus {

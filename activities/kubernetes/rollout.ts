@@ -1,7 +1,8 @@
 import type { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { BuildErrorType, buildFailure } from '../errors';
+import { buildFailure } from '../errors';
 import { translateKubernetesError } from './errors';
 import { waitForObject } from './watch';
+import { BuildErrorType } from '../../domain/build-error';
 
 /** Where a Deployment's rollout stands, in kubectl's `rollout status` terms. */
 export type RolloutState = { done: true } | { done: false; failed?: string; waiting: string };

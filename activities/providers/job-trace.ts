@@ -1,3 +1,4 @@
+import type { ProcessStream } from '../../domain/log-stream';
 /**
  * GitLab job traces are one raw terminal stream: the runner merges the job's stdout and stderr before GitLab sees
  * them, so the trace cannot say which stream a line came from. What it does carry is ANSI colour and GitLab's
@@ -11,7 +12,7 @@ export interface TraceLine {
   /** 1-based line number in the whole trace. */
   n: number;
   text: string;
-  stream: 'stdout' | 'stderr';
+  stream: ProcessStream;
   /** Innermost collapsible section the line belongs to. */
   section: string | null;
 }

@@ -14,9 +14,9 @@ import type * as routes from './builds.routes';
 import { buildView, type buildListQuery } from './builds.schemas';
 import { startBuildOnce, type BuildRow, type NewBuild } from './start-build';
 import type { z } from '@hono/zod-openapi';
+import { isFinishedBuildStatus } from '../../domain/build-status';
 
 type ListQuery = z.infer<typeof buildListQuery>;
-const running = ['Pending', 'Building'];
 
 /** Handlers for builds: list, trigger, detail, cancel, retry. */
 export function createBuildHandlers(deps: AppDeps) {
@@ -101,7 +101,7 @@ export function createBuildHandlers(deps: AppDeps) {
   };
   const cancel: RouteHandler<typeof routes.cancelBuild, AppEnv> = async (c) => {
     const { build } = await loadBuild(c.get('user'), c.req.valid('param').id);
-    if (!running.includes(build.status))
+    if (isFinishedBuildStatus(build.status))
       throw apiError(409, `Build ${build.id} already finished (${build.status}); nothing to cancel.`);
     try {
       await temporal.workflow

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { buildEvents, buildStatuses, buildTriggers, type builds } from '../../db/schema';
+import { type builds } from '../../db/schema';
 import { commitSha, gitRefName } from '../git-ref.schemas';
+import { buildStatuses } from '../../domain/build-status';
+import { buildEvents, buildTriggers } from '../../domain/build-trigger';
 
 export const buildSchema = z
   .object({

@@ -7,9 +7,11 @@ import { builds } from '../../db/schema';
 import type { AppDeps, AppEnv } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, jsonResponse, uuidParam } from '../openapi';
 import { visibleTo, withinReach } from '../scope';
+import { isFinishedBuildStatus } from '../../domain/build-status';
+import { logStreams } from '../../domain/log-stream';
 
 const lineSchema = z
-  .object({ seq: z.number(), stream: z.enum(['stdout', 'stderr', 'system']), text: z.string(), at: z.string() })
+  .object({ seq: z.number(), stream: z.enum(logStreams), text: z.string(), at: z.string() })
   .openapi('BuildLogLine');
 const logsQuery = z.object({
   afterSeq: z.coerce.number().int().min(-1).default(-1).openapi({ description: 'Return lines after this seq' }),
@@ -46,7 +48,6 @@ const streamRoute = createRoute({
   },
 });
 
-const terminal = new Set(['Succeeded', 'Failed', 'Cancelled']);
 const PAGE = 500;
 const lineView = (line: BuildLogLine) => ({
   seq: line.seq,
@@ -114,7 +115,7 @@ export function buildLogsRouter({ db }: AppDeps, options: { pollMs?: number; kee
           await sse.writeSSE({ event: 'status', data: status });
           lastStatus = status;
         }
-        if (terminal.has(row.status)) {
+        if (isFinishedBuildStatus(row.status)) {
           // Lines flushed just before the final status are already in `lines`; read once more for stragglers.
           for (const line of await readBuildLogLines(db, buildId, { afterSeq: after, limit: 10_000 })) {
             await sse.writeSSE({ id: String(line.seq), event: 'log', data: JSON.stringify(lineView(line)) });

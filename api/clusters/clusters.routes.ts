@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { clusterModes } from '../../db/schema';
 import type { AppDeps } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { createClusterHandlers } from './clusters.handlers';
+import { clusterModes } from '../../domain/connections';
 
 export const clusterSchema = z
   .object({

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { gitProviderKinds } from '../../db/schema';
 import type { AppDeps } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { createGitProviderHandlers } from './git-providers.handlers';
+import { gitProviderKinds } from '../../domain/connections';
 
 export const gitProviderSchema = z
   .object({

@@ -5,6 +5,8 @@ import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
 import type { services } from '../../db/schema';
 import { clusters, registries } from '../../db/schema';
+import { deployNamespaceOf } from '../../domain/deploy-namespace';
+import { registryHost } from '../../domain/registry-host';
 
 type ServiceRow = typeof services.$inferSelect;
 type ClusterRow = typeof clusters.$inferSelect;
@@ -50,11 +52,11 @@ export async function syncPullSecret(db: Database, cipher: SecretCipher, service
   try {
     const result = await ensureImagePullSecret({
       kubeconfig: accessOf(cluster, cipher),
-      namespace: service.deployNamespace ?? service.name,
+      namespace: deployNamespaceOf(service),
       serviceName: service.name,
       createNamespace: true,
       registry: {
-        host: registry.url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''),
+        host: registryHost(registry.url),
         username: registry.username,
         password: cipher.decrypt(registry.passwordEnc),
         insecure: registry.insecure,

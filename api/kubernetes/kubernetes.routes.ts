@@ -12,6 +12,7 @@ import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonResponse, 
 import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
 import { accessOf, serviceCluster } from './cluster-access';
+import { deployNamespaceOf } from '../../domain/deploy-namespace';
 
 const connectivitySchema = z
   .object({
@@ -89,7 +90,7 @@ export function kubernetesRouter({ db, cipher }: AppDeps) {
     const none = { availableReplicas: 0, replicas: 0 };
     if (!cluster)
       return c.json({ state: 'NotConfigured' as const, ...none, message: 'No cluster is set on the service.' }, 200);
-    const namespace = service.deployNamespace ?? service.name;
+    const namespace = deployNamespaceOf(service);
     try {
       const result = await getDeploymentStatus({
         kubeconfig: accessOf(cluster, cipher),
@@ -106,7 +107,7 @@ export function kubernetesRouter({ db, cipher }: AppDeps) {
     const cluster = await serviceCluster(db, service);
     if (!cluster) throw apiError(409, 'The service has no cluster, so nothing was deployed to roll back.');
     const access = accessOf(cluster, cipher);
-    const namespace = service.deployNamespace ?? service.name;
+    const namespace = deployNamespaceOf(service);
     const current = await getDeploymentStatus({ kubeconfig: access, namespace, serviceName: service.name }).catch(
       () => null,
     );

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { loadProviderConnection, plainGitMessage } from '../../activities/providers/connection';
 import { webhookUrl } from '../../activities/providers/links';
 import { registerWebhook } from '../../activities/providers/webhook-registration';
-import { gitProviderKinds, gitProviders } from '../../db/schema';
+import { gitProviders } from '../../db/schema';
 import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
 import { apiError } from '../errors';
@@ -15,6 +15,7 @@ import { viaProvider } from '../pipelines/provider-failure';
 import { verifyProviderToken } from './verify-token';
 import { checkGitRepository } from './git-check';
 import { connectionOrigin, originOf } from '../../domain/credentials';
+import { gitProviderKinds } from '../../domain/connections';
 
 const defaultBaseUrl = { gitlab: 'https://gitlab.com', github: 'https://github.com' } as const;
 

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { registryKinds } from '../../db/schema';
 import type { AppDeps } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { createRegistryHandlers } from './registries.handlers';
+import { registryKinds } from '../../domain/connections';
 
 export const registrySchema = z
   .object({

@@ -1,14 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { checkRegistry, registryHost } from '../../activities/registry-check';
-import { registries, registryKinds } from '../../db/schema';
+import { checkRegistry } from '../../activities/registry-check';
+import { registries } from '../../db/schema';
 import { requireRole } from '../auth';
 import type { AppDeps, AppEnv } from '../deps';
 import { apiError } from '../errors';
 import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { visibleTo, withinReach } from '../scope';
 import { registryUrl } from './registries.routes';
+import { registryKinds } from '../../domain/connections';
+import { registryHost } from '../../domain/registry-host';
 
 const checkSchema = z
   .object({

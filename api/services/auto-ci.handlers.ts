@@ -1,6 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { imageRepository } from '../../activities/image-names';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
 import { autoCiSettings, gitProviders, registries } from '../../db/schema';
@@ -11,6 +10,7 @@ import { apiError } from '../errors';
 import type * as routes from './auto-ci.routes';
 import { loadVisibleService, type ServiceRow } from './load-service';
 import { nextSecretBuildArgs, secretBuildArgNames } from './secret-build-args';
+import { imageRepository } from '../../domain/image-name';
 
 type Settings = typeof autoCiSettings.$inferSelect;
 

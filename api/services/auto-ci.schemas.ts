@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { buildProfiles } from '../../db/schema';
 import { buildArgNamePattern } from '../../db/secret-build-args';
 import { normalizeBranchFilter } from '../webhooks/branch-filter';
 import { dnsLabel } from './services.schemas';
+import { buildProfiles } from '../../domain/build-profile';
 
 const relativePath = z
   .string()

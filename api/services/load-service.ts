@@ -4,6 +4,7 @@ import { clusters, registries, services } from '../../db/schema';
 import type { AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { visibleTo, withinReach } from '../scope';
+import { deployNamespaceOf } from '../../domain/deploy-namespace';
 
 export type ServiceRow = typeof services.$inferSelect;
 
@@ -43,7 +44,7 @@ export function serviceView(row: ServiceRow, autoCiEnabled: boolean) {
   const { webhookSecretEnc: _secret, webhookSecretRotatedAt: _rotated, createdAt, updatedAt, ...rest } = row;
   return {
     ...rest,
-    deployNamespace: row.deployNamespace ?? row.name,
+    deployNamespace: deployNamespaceOf(row),
     autoCiEnabled,
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { gitProviderKinds } from '../../db/schema';
+import { gitProviderKinds } from '../../domain/connections';
 
 // Service names become image names and Kubernetes namespaces, so they follow DNS-1123 label rules.
 export const dnsLabel = z

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { userRoles } from '../../db/schema';
 import type { AppDeps } from '../deps';
 import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import { createUserHandlers } from './users.handlers';
+import { userRoles } from '../../domain/roles';
 
 export const userSchema = z
   .object({

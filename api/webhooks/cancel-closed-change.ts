@@ -1,13 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { builds } from '../../db/schema';
-import { cancelBuildSignal, type BuildStatus } from '../../workflows/messages';
+import { cancelBuildSignal } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { DeliveryIntent } from './delivery-event';
 import type { BuildTarget } from './start-service-builds';
+import { activeBuildStatuses } from '../../domain/build-status';
 
 type CloseIntent = Extract<DeliveryIntent, { kind: 'close' }>;
-const activeStatuses: BuildStatus[] = ['Pending', 'Building'];
 
 /** A build a closed merge or pull request cancelled. */
 export interface CancelledBuild {
@@ -74,7 +74,7 @@ async function endUnstartedBuild(deps: AppDeps, buildId: string, reason: string)
   const ended = await deps.db
     .update(builds)
     .set({ status: 'Cancelled', error: reason, errorType: 'Cancelled', finishedAt: deps.clock?.() ?? new Date() })
-    .where(and(eq(builds.id, buildId), inArray(builds.status, activeStatuses)))
+    .where(and(eq(builds.id, buildId), inArray(builds.status, [...activeBuildStatuses])))
     .returning({ id: builds.id });
   return ended.length > 0;
 }
@@ -93,7 +93,7 @@ async function runningBuildsOf(deps: AppDeps, serviceId: string, change: CloseIn
         eq(builds.serviceId, serviceId),
         sameChange,
         isNull(builds.parentBuildId),
-        inArray(builds.status, activeStatuses),
+        inArray(builds.status, [...activeBuildStatuses]),
       ),
     );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { gitProviderKinds } from '../../db/schema';
 import { assertStorableJson, assertStorableText } from '../input-guard';
+import type { gitProviderKinds } from '../../domain/connections';
 
 export type Provider = (typeof gitProviderKinds)[number];
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBuilder } from '../../activities/builders/local';
-import { buildProfiles } from '../../activities/profile';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';
+import { buildProfileResources } from '../../domain/build-profile';
 
 let pushTo: TestRegistry;
 let elsewhere: TestRegistry;
@@ -43,7 +43,7 @@ describe('a base image on another registry that refuses Kiln', () => {
           buildArgs: {},
           images: [`${pushTo.host}/team/app:${'a'.repeat(40)}`],
           registry: pushTo.auth,
-          resources: { profile: 'small', ...buildProfiles.small },
+          resources: { profile: 'small', ...buildProfileResources.small },
         },
         {
           log: { write: () => undefined, flush: async () => undefined },

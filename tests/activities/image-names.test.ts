@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageReferences, parseImageReference, sanitizeTag } from '../../activities/image-names';
+import { imageReferences, parseImageReference, sanitizeTag } from '../../domain/image-name';
 
 const sha = '3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3';
 

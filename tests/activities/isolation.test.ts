@@ -10,10 +10,10 @@ import type { BuildContext, BuildRequest } from '../../activities/builders/build
 import { buildahStorageArgs, organizationStore } from '../../activities/builders/buildah';
 import { buildNetwork } from '../../activities/builders/build-network';
 import { createLocalBuilder } from '../../activities/builders/local';
-import { buildProfiles } from '../../activities/profile';
 import { buildToolsAvailable, ensureBusyboxImage } from '../support/busybox-image';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';
+import { buildProfileResources } from '../../domain/build-profile';
 
 const exec = promisify(execFile);
 const sha = 'feed000000000000000000000000000000000011';
@@ -88,7 +88,7 @@ function request(org: string, dir: string, name: string, overrides: Partial<Buil
     buildArgs: {},
     images: [`${registry.host}/team/${name}:${sha}`],
     registry: registry.auth,
-    resources: { profile: 'small', ...buildProfiles.small },
+    resources: { profile: 'small', ...buildProfileResources.small },
     ...overrides,
   };
 }

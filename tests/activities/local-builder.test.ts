@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
 import { buildahStorageArgs, organizationStore } from '../../activities/builders/buildah';
 import { createLocalBuilder } from '../../activities/builders/local';
-import type { LogStream } from '../../activities/log-sink';
-import { buildProfiles } from '../../activities/profile';
 import { manifestMediaTypes } from '../../activities/registry';
 import { buildToolsAvailable, ensureBusyboxImage } from '../support/busybox-image';
 import { startGitServer, type GitServer } from '../support/git-server';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';
+import { buildProfileResources } from '../../domain/build-profile';
+import type { LogStream } from '../../domain/log-stream';
 
 const exec = promisify(execFile);
 const registryPassword = 'reg-PASSWORD-5b2e91';
@@ -77,7 +77,7 @@ function request(checkoutDir: string | undefined, name: string, overrides: Parti
     buildArgs: {},
     images: [`${registry.host}/team/${name}:${sha}`, `${registry.host}/team/${name}:main`],
     registry: registry.auth,
-    resources: { profile: 'small', ...buildProfiles.small },
+    resources: { profile: 'small', ...buildProfileResources.small },
     ...overrides,
   };
 }
@@ -206,7 +206,7 @@ describe('local builder (buildah)', () => {
 
   it('stops a build that exceeds the profile limit with "Build timeout"', async () => {
     const dir = await checkout({ Dockerfile: `FROM ${base}\nRUN while true; do echo tick; sleep 0.2; done\n` });
-    const resources = { profile: 'small' as const, ...buildProfiles.small, timeoutSeconds: 3 };
+    const resources = { profile: 'small' as const, ...buildProfileResources.small, timeoutSeconds: 3 };
     const started = Date.now();
     const error = await rejectionOf(
       createLocalBuilder({ storageRoot }).build(request(dir, 'slow', { resources }), capture().ctx),

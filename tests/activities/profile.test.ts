@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildProfileNames } from '../../activities/builders/builder';
 import type { DetectionResult } from '../../activities/detect';
-import { buildProfiles, buildProfilesMarkdown, chooseBuildProfile } from '../../activities/profile';
+import { chooseBuildProfile } from '../../activities/profile';
+import { buildProfileResources, buildProfilesMarkdown, sizedBuildProfiles } from '../../domain/build-profile';
 
 const single = (language: DetectionResult['language'], framework: string | null = null) => ({
   language,
@@ -43,12 +43,12 @@ describe('chooseBuildProfile', () => {
   it('lets an explicit profile win over detection', () => {
     expect(chooseBuildProfile('small', single('Java', 'Spring Boot'))).toEqual({
       profile: 'small',
-      ...buildProfiles.small,
+      ...buildProfileResources.small,
     });
   });
 
   it('grows CPU, memory and timeout with every step', () => {
-    const rows = buildProfileNames.map((name) => buildProfiles[name]);
+    const rows = sizedBuildProfiles.map((name) => buildProfileResources[name]);
     for (let i = 1; i < rows.length; i++) {
       expect(rows[i]!.cpu).toBeGreaterThan(rows[i - 1]!.cpu);
       expect(rows[i]!.memoryMiB).toBeGreaterThan(rows[i - 1]!.memoryMiB);
@@ -58,6 +58,6 @@ describe('chooseBuildProfile', () => {
 
   it('renders the table for the README', () => {
     expect(buildProfilesMarkdown()).toContain('| small | 1 | 2 GiB | 10 min |');
-    expect(buildProfilesMarkdown().split('\n')).toHaveLength(2 + buildProfileNames.length);
+    expect(buildProfilesMarkdown().split('\n')).toHaveLength(2 + sizedBuildProfiles.length);
   });
 });

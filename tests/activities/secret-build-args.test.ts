@@ -7,11 +7,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
 import { createLocalBuilder } from '../../activities/builders/local';
-import { buildProfiles } from '../../activities/profile';
 import { buildToolsAvailable, ensureBusyboxImage } from '../support/busybox-image';
 import { fileInImage, readRegistryImage } from '../support/registry-image';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';
+import { buildProfileResources } from '../../domain/build-profile';
 
 const exec = promisify(execFile);
 const registryPassword = 'reg-PASSWORD-secret-args-1';
@@ -63,7 +63,7 @@ function request(checkoutDir: string, name: string, overrides: Partial<BuildRequ
     buildArgs: {},
     images: [`${registry.host}/team/${name}:${sha}`],
     registry: registry.auth,
-    resources: { profile: 'small', ...buildProfiles.small },
+    resources: { profile: 'small', ...buildProfileResources.small },
     ...overrides,
   };
 }

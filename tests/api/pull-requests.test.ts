@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
 import { createCommitStatusActivities } from '../../activities/commit-status';
 import { createDeployActivities } from '../../activities/deploy-build';
-import { imageReferences } from '../../activities/image-names';
 import { loadBuildForWorkflow } from '../../db/builds';
 import { builds, clusters, services } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { githubHeaders, githubPullRequest, githubPush, type PullRequestOptions } from '../support/webhook-payloads';
+import { imageReferences } from '../../domain/image-name';
 
 let temporal: TestTemporal;
 let api: TestApi;

@@ -5,7 +5,6 @@ import { count, eq } from 'drizzle-orm';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
-import { imageReferences } from '../../activities/image-names';
 import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
 import { builds, clusters, services, webhookRejections } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
@@ -18,6 +17,7 @@ import {
   gitlabPush,
   standardWebhookHeaders,
 } from '../support/webhook-payloads';
+import { imageReferences } from '../../domain/image-name';
 
 let temporal: TestTemporal;
 let api: TestApi;

@@ -6,10 +6,10 @@ import type { BuildContext, BuildRequest } from '../../activities/builders/build
 import { organizationStore } from '../../activities/builders/buildah';
 import { createLocalBuilder } from '../../activities/builders/local';
 import { proposeDockerfile } from '../../activities/dockerfile-generator';
-import { buildProfiles } from '../../activities/profile';
 import { buildToolsAvailable, ensureBusyboxImage } from '../support/busybox-image';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { filesInImage, imageConfig, pushStandInImages } from './stand-in-images';
+import { buildProfileResources } from '../../domain/build-profile';
 
 const sha = 'feed000000000000000000000000000000000001';
 let registry: TestRegistry;
@@ -62,7 +62,7 @@ function request(dir: string, name: string, extra: Partial<BuildRequest> = {}): 
     buildArgs: {},
     images: [`${registry.host}/team/${name}:${sha}`],
     registry: registry.auth,
-    resources: { profile: 'small', ...buildProfiles.small },
+    resources: { profile: 'small', ...buildProfileResources.small },
     ...extra,
   };
 }

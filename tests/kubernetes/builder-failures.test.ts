@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
 import { createKubernetesBuilder } from '../../activities/builders/kubernetes';
-import type { LogStream } from '../../activities/log-sink';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import type { GitServer } from '../support/git-server';
 import { startGitServer } from '../support/git-server';
 import { failureOf } from './failure';
+import type { LogStream } from '../../domain/log-stream';
 
 const token = 'glpat-builder-failures-token';
 const isBuildPod = (pod: KubeObject) => pod.metadata.labels?.['app.kubernetes.io/component'] === 'build';

@@ -1,8 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { buildSteps, progressQuery } from '../../workflows/messages';
+import { progressQuery } from '../../workflows/messages';
 import type { BuildProgress } from '../../workflows/messages';
 import { pushWebhook, registerService, replayEveryBuild, useKilnWorld } from './setup';
+import { buildSteps } from '../../domain/build-status';
 
 const env = useKilnWorld();
 

@@ -1,4 +1,9 @@
-import { changeImageTag } from '../domain/merge-request';
+/**
+ * Image names and tags Kiln pushes: one definition for the builders, the deployer, the rollback and the Auto CI
+ * preview. Pure: no I/O.
+ */
+import { changeImageTag } from './merge-request';
+import { registryHost } from './registry-host';
 
 export interface ImageNameInput {
   /** host[:port] of the registry, e.g. `harbor.example.com`. */
@@ -43,7 +48,7 @@ export function imageReferences(input: ImageNameInput): string[] {
 
 /** `<registry>/<project>/<prefix><name>` with each path component made a valid OCI repository name. */
 export function imageRepository(input: Pick<ImageNameInput, 'registryHost' | 'project' | 'prefix' | 'name'>): string {
-  const host = input.registryHost.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const host = registryHost(input.registryHost);
   const project = input.project.split('/').map(sanitizeRepositoryComponent).filter(Boolean).join('/');
   const name = sanitizeRepositoryComponent(`${input.prefix ?? ''}${input.name}`);
   if (!host || !project || !name) {

@@ -1,0 +1,46 @@
+/**
+ * Every build error a user can see, in one place: activities throw them, workflows decide retries from them, and
+ * the API and UI filter on them. The key is the failure `type` Temporal records. Pure: no I/O, safe in workflows.
+ */
+export const BuildErrorType = {
+  DockerfileNotFound: 'DockerfileNotFound',
+  GitCloneFailed: 'GitCloneFailed',
+  InvalidGitRef: 'InvalidGitRef',
+  RegistryAuthFailed: 'RegistryAuthFailed',
+  RegistryUnavailable: 'RegistryUnavailable',
+  /** GitLab or GitHub answered 5xx or could not be reached. */
+  ProviderUnavailable: 'ProviderUnavailable',
+  BuildFailed: 'BuildFailed',
+  BuildTimeout: 'BuildTimeout',
+  BuildStuckPending: 'BuildStuckPending',
+  BuildNoOutput: 'BuildNoOutput',
+  BuildOutOfMemory: 'BuildOutOfMemory',
+  ImagePullBackOff: 'ImagePullBackOff',
+  Unschedulable: 'Unschedulable',
+  PermissionDenied: 'PermissionDenied',
+  NamespaceNotFound: 'NamespaceNotFound',
+  DeployFailed: 'DeployFailed',
+  ConfigurationError: 'ConfigurationError',
+  /** A monorepo build whose sub-project builds did not all succeed. */
+  SubprojectsFailed: 'SubprojectsFailed',
+  /** The build was cancelled by a user, a newer push or a closed merge request. */
+  Cancelled: 'Cancelled',
+} as const;
+
+export type BuildErrorType = (typeof BuildErrorType)[keyof typeof BuildErrorType];
+
+/** Faults that may pass on their own (a registry or Git provider briefly unreachable): the step is retried first. */
+export const retryableBuildErrors: readonly BuildErrorType[] = [
+  BuildErrorType.RegistryUnavailable,
+  BuildErrorType.ProviderUnavailable,
+];
+
+/** Every other build error: retrying cannot fix it, so the step fails at once (the retry policies list these). */
+export const nonRetryableBuildErrors: readonly BuildErrorType[] = Object.values(BuildErrorType).filter(
+  (type) => !retryableBuildErrors.includes(type),
+);
+
+/** True when retrying the step may succeed. */
+export function isRetryableBuildError(type: BuildErrorType): boolean {
+  return retryableBuildErrors.includes(type);
+}

@@ -1,0 +1,13 @@
+/** The kinds of outside systems an organization connects Kiln to. Pure: no I/O. */
+
+/** Git hosts with an API Kiln talks to (a plain git server is a GitLab/GitHub-less connection: `providerApi` off). */
+export const gitProviderKinds = ['gitlab', 'github'] as const;
+export type GitProviderKind = (typeof gitProviderKinds)[number];
+
+/** Registries Kiln pushes to: Harbor (projects created through its API), Docker Hub, any OCI registry. */
+export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
+export type RegistryKind = (typeof registryKinds)[number];
+
+/** How Kiln reaches a cluster: a stored kubeconfig, or its own service account when it runs inside the cluster. */
+export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
+export type ClusterMode = (typeof clusterModes)[number];
