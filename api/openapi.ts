@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from './deps';
 
 /** The JSON error body every 4xx/5xx uses. */
@@ -17,14 +17,22 @@ export const uuidParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: '0b5c2d4e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' }),
 });
 
+/** `?organizationId=`: instance admins list one organization's objects (everyone else sees only their own). */
+export const organizationQuery = z.object({ organizationId: z.string().uuid().optional() });
+
+/** A list response: `{ items: [...] }`. */
+export function itemsOf<T extends z.ZodType>(schema: T) {
+  return z.object({ items: z.array(schema) });
+}
+
 /** A JSON response entry for `createRoute({ responses })`, with an optional example body. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string, example?: unknown) {
   return { content: { 'application/json': example === undefined ? { schema } : { schema, example } }, description };
 }
 
-/** A JSON request body entry for `createRoute({ request })`. */
-export function jsonBody<T extends z.ZodType>(schema: T) {
-  return { body: { content: { 'application/json': { schema } }, required: true } };
+/** A JSON request body entry for `createRoute({ request })`; an optional one is validated only when sent. */
+export function jsonBody<T extends z.ZodType, R extends boolean = true>(schema: T, required: R = true as R) {
+  return { body: { content: { 'application/json': { schema } }, required } };
 }
 
 /** Error responses most authenticated routes can return. */
@@ -64,3 +72,6 @@ export function createRouter() {
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** A handler of `route` (`AppRouteHandler<typeof routes.x>`): valid params, query and body, and the caller. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,8 +1,8 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { desc } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema';
 import { requireRole } from '../auth';
-import type { AppDeps, AppEnv } from '../deps';
+import type { AppDeps } from '../deps';
+import type { AppRouteHandler } from '../openapi';
 import { listScope } from '../scope';
 import type * as routes from './audit-events.routes';
 
@@ -11,7 +11,7 @@ const view = ({ createdAt, ...rest }: Row) => ({ ...rest, createdAt: createdAt.t
 
 /** Handlers for `/audit-events`. */
 export function createAuditEventHandlers({ db }: AppDeps) {
-  const list: RouteHandler<typeof routes.listAuditEvents, AppEnv> = async (c) => {
+  const listAuditEvents: AppRouteHandler<typeof routes.listAuditEvents> = async (c) => {
     const user = c.get('user');
     requireRole(user, 'org_admin', 'read the audit log');
     const { organizationId, limit } = c.req.valid('query');
@@ -23,5 +23,5 @@ export function createAuditEventHandlers({ db }: AppDeps) {
       .limit(limit);
     return c.json({ items: rows.map(view) }, 200);
   };
-  return { list };
+  return { listAuditEvents };
 }

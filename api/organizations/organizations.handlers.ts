@@ -1,11 +1,11 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { baseImagePrefixProblem } from '../../activities/dockerfile-generator/images';
 import { organizations } from '../../db/schema';
 import { requireRole } from '../auth';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { visibleTo, withinReach } from '../scope';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './organizations.routes';
 
 type Org = typeof organizations.$inferSelect;
@@ -22,7 +22,7 @@ export function createOrganizationHandlers({ db }: AppDeps) {
     const [org] = await db.select().from(organizations).where(eq(organizations.id, id));
     return withinReach(user, org && { ...org, organizationId: org.id }, `Organization ${id}`);
   };
-  const list: RouteHandler<typeof routes.listOrganizations, AppEnv> = async (c) => {
+  const listOrganizations: AppRouteHandler<typeof routes.listOrganizations> = async (c) => {
     const rows = await db
       .select()
       .from(organizations)
@@ -30,15 +30,15 @@ export function createOrganizationHandlers({ db }: AppDeps) {
       .orderBy(organizations.name);
     return c.json({ items: rows.map(view) }, 200);
   };
-  const create: RouteHandler<typeof routes.createOrganization, AppEnv> = async (c) => {
+  const createOrganization: AppRouteHandler<typeof routes.createOrganization> = async (c) => {
     requireRole(c.get('user'), 'instance_admin', 'create organizations');
     const [org] = await db.insert(organizations).values(c.req.valid('json')).returning();
     return c.json(view(org!), 201);
   };
-  const get: RouteHandler<typeof routes.getOrganization, AppEnv> = async (c) => {
+  const getOrganization: AppRouteHandler<typeof routes.getOrganization> = async (c) => {
     return c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
   };
-  const update: RouteHandler<typeof routes.updateOrganization, AppEnv> = async (c) => {
+  const updateOrganization: AppRouteHandler<typeof routes.updateOrganization> = async (c) => {
     const user = c.get('user');
     const org = await load(c.req.valid('param').id, user);
     const input = c.req.valid('json');
@@ -54,7 +54,7 @@ export function createOrganizationHandlers({ db }: AppDeps) {
       .returning();
     return c.json(view(row!), 200);
   };
-  const remove: RouteHandler<typeof routes.deleteOrganization, AppEnv> = async (c) => {
+  const deleteOrganization: AppRouteHandler<typeof routes.deleteOrganization> = async (c) => {
     const user = c.get('user');
     const org = await load(c.req.valid('param').id, user);
     requireRole(user, 'instance_admin', 'delete organizations');
@@ -62,5 +62,5 @@ export function createOrganizationHandlers({ db }: AppDeps) {
     await db.delete(organizations).where(eq(organizations.id, org.id));
     return c.body(null, 204);
   };
-  return { list, create, get, update, remove };
+  return { listOrganizations, createOrganization, getOrganization, updateOrganization, deleteOrganization };
 }

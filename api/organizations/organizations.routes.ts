@@ -1,32 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { createOrganizationHandlers } from './organizations.handlers';
-
-export const organizationSchema = z
-  .object({
-    id: z.string().uuid(),
-    name: z.string(),
-    baseImagePrefix: z.string().nullable().openapi({
-      description:
-        'Registry mirror prefix put before the base images of Build Wizard Dockerfiles; null for the official images',
-    }),
-    createdAt: z.string(),
-  })
-  .openapi('Organization');
-export const organizationInput = z.object({
-  name: z.string().trim().min(1).max(100).openapi({ example: 'platform-team' }),
-});
-
-export const organizationUpdate = z
-  .object({
-    name: organizationInput.shape.name.optional(),
-    baseImagePrefix: z.string().trim().max(200).nullable().optional().openapi({
-      example: 'mirror.acme.dev/dockerhub/',
-      description: 'Ends in "/"; null or "" for the official images',
-    }),
-  })
-  .strict();
+import { createRoute } from '@hono/zod-openapi';
+import { bearerSecurity, commonErrors, itemsOf, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { organizationInput, organizationSchema, organizationUpdate } from './organizations.schemas';
 
 const tags = ['Organizations'];
 export const listOrganizations = createRoute({
@@ -35,7 +9,7 @@ export const listOrganizations = createRoute({
   tags,
   security: bearerSecurity,
   summary: 'Organizations the caller can see (member; instance admins see all, everyone else their own)',
-  responses: { 200: jsonResponse(z.object({ items: z.array(organizationSchema) }), 'Organizations'), ...commonErrors },
+  responses: { 200: jsonResponse(itemsOf(organizationSchema), 'Organizations'), ...commonErrors },
 });
 export const createOrganization = createRoute({
   method: 'post',
@@ -73,14 +47,3 @@ export const deleteOrganization = createRoute({
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
-
-/** `/organizations` router. */
-export function organizationsRouter(deps: AppDeps) {
-  const h = createOrganizationHandlers(deps);
-  return createRouter()
-    .openapi(listOrganizations, h.list)
-    .openapi(createOrganization, h.create)
-    .openapi(getOrganization, h.get)
-    .openapi(updateOrganization, h.update)
-    .openapi(deleteOrganization, h.remove);
-}

@@ -1,11 +1,11 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { loadProviderConnection, plainGitMessage } from '../../activities/providers/connection';
 import { createGitLabClient, type GitLabClient } from '../../activities/providers/gitlab';
 import { parseJobTrace } from '../../activities/providers/job-trace';
 import { canCancel, canRetry, groupJobsByStage, jobView, pipelineView } from '../../activities/providers/pipeline-view';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { loadVisibleService, type ServiceRow } from '../services/load-service';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './pipelines.routes';
 import { viaProvider } from './provider-failure';
 
@@ -37,7 +37,7 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     return target;
   };
 
-  const list: RouteHandler<typeof routes.listPipelines, AppEnv> = async (c) => {
+  const listPipelines: AppRouteHandler<typeof routes.listPipelines> = async (c) => {
     const target = await resolve(await loadVisibleService(db, c.get('user'), c.req.valid('param').id));
     if (!target.linked) return c.json(target, 200);
     const { page, perPage, ref } = c.req.valid('query');
@@ -52,13 +52,13 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
       200,
     );
   };
-  const run: RouteHandler<typeof routes.runPipeline, AppEnv> = async (c) => {
+  const runPipeline: AppRouteHandler<typeof routes.runPipeline> = async (c) => {
     const target = await linkedService(c.get('user'), c.req.valid('param').id);
     const { ref, variables } = c.req.valid('json');
     const pipeline = await viaProvider(() => target.client.createPipeline(target.project, ref, variables));
     return c.json(pipelineView(pipeline), 201);
   };
-  const get: RouteHandler<typeof routes.getPipeline, AppEnv> = async (c) => {
+  const getPipeline: AppRouteHandler<typeof routes.getPipeline> = async (c) => {
     const { id, pipelineId } = c.req.valid('param');
     const target = await linkedService(c.get('user'), id);
     const [pipeline, jobs] = await viaProvider(() =>
@@ -69,7 +69,7 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     );
     return c.json({ pipeline: pipelineView(pipeline), stages: groupJobsByStage(jobs) }, 200);
   };
-  const cancel: RouteHandler<typeof routes.cancelPipeline, AppEnv> = async (c) => {
+  const cancelPipeline: AppRouteHandler<typeof routes.cancelPipeline> = async (c) => {
     const { id, pipelineId } = c.req.valid('param');
     const target = await linkedService(c.get('user'), id);
     const current = await viaProvider(() => target.client.getPipeline(target.project, pipelineId));
@@ -81,7 +81,7 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     }
     return c.json(pipelineView(await viaProvider(() => target.client.cancelPipeline(target.project, pipelineId))), 200);
   };
-  const retry: RouteHandler<typeof routes.retryPipeline, AppEnv> = async (c) => {
+  const retryPipeline: AppRouteHandler<typeof routes.retryPipeline> = async (c) => {
     const { id, pipelineId } = c.req.valid('param');
     const target = await linkedService(c.get('user'), id);
     const current = await viaProvider(() => target.client.getPipeline(target.project, pipelineId));
@@ -93,7 +93,7 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     }
     return c.json(pipelineView(await viaProvider(() => target.client.retryPipeline(target.project, pipelineId))), 200);
   };
-  const log: RouteHandler<typeof routes.getJobLog, AppEnv> = async (c) => {
+  const getJobLog: AppRouteHandler<typeof routes.getJobLog> = async (c) => {
     const { id, jobId } = c.req.valid('param');
     const target = await linkedService(c.get('user'), id);
     const [job, trace] = await viaProvider(() =>
@@ -101,5 +101,5 @@ export function createPipelineHandlers({ db, cipher }: AppDeps) {
     );
     return c.json({ job: jobView(job), ...parseJobTrace(trace, c.req.valid('query').maxLines) }, 200);
   };
-  return { list, run, get, cancel, retry, log };
+  return { listPipelines, runPipeline, getPipeline, cancelPipeline, retryPipeline, getJobLog };
 }

@@ -1,7 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { createPipelineHandlers } from './pipelines.handlers';
+import { bearerSecurity, commonErrors, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
 import {
   jobLogSchema,
   jobParams,
@@ -74,15 +72,3 @@ export const getJobLog = createRoute({
   request: { params: jobParams, query: logQuery },
   responses: { 200: jsonResponse(jobLogSchema, 'Job log'), ...commonErrors, ...providerErrors },
 });
-
-/** Pipelines router; mount with `.route('/services', pipelinesRouter(deps))`. */
-export function pipelinesRouter(deps: AppDeps) {
-  const h = createPipelineHandlers(deps);
-  return createRouter()
-    .openapi(listPipelines, h.list)
-    .openapi(runPipeline, h.run)
-    .openapi(getPipeline, h.get)
-    .openapi(cancelPipeline, h.cancel)
-    .openapi(retryPipeline, h.retry)
-    .openapi(getJobLog, h.log);
-}

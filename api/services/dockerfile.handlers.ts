@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { RouteHandler } from '@hono/zod-openapi';
 import { WorkflowFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { autoCiSettings } from '../../db/schema';
 import type { openWizardChangeRequestWorkflow, proposeDockerfileWorkflow } from '../../workflows/build-wizard';
 import { BUILD_TASK_QUEUE } from '../../workflows/names';
-import type { AppDeps, AppEnv } from '../deps';
+import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './dockerfile.routes';
 import { proposeInput } from './dockerfile.schemas';
 import { loadVisibleService } from './load-service';
@@ -31,7 +31,7 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     }
   };
 
-  const propose: RouteHandler<typeof routes.proposeDockerfile, AppEnv> = async (c) => {
+  const proposeDockerfile: AppRouteHandler<typeof routes.proposeDockerfile> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     // The body is optional, so it is read here; it is still validated by the same schema.
     const parsed = proposeInput.safeParse((await c.req.json().catch(() => ({}))) ?? {});
@@ -44,7 +44,7 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     return c.json(proposal, 200);
   };
 
-  const get: RouteHandler<typeof routes.getWizardDockerfile, AppEnv> = async (c) => {
+  const getWizardDockerfile: AppRouteHandler<typeof routes.getWizardDockerfile> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const [row] = await db.select().from(autoCiSettings).where(eq(autoCiSettings.serviceId, service.id));
     return c.json(
@@ -53,7 +53,7 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     );
   };
 
-  const use: RouteHandler<typeof routes.useWizardDockerfile, AppEnv> = async (c) => {
+  const useWizardDockerfile: AppRouteHandler<typeof routes.useWizardDockerfile> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const { dockerfile, dockerignore, path } = c.req.valid('json');
     if (path) {
@@ -70,7 +70,7 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     return c.json({ dockerfile, dockerignore }, 200);
   };
 
-  const forget: RouteHandler<typeof routes.forgetWizardDockerfile, AppEnv> = async (c) => {
+  const forgetWizardDockerfile: AppRouteHandler<typeof routes.forgetWizardDockerfile> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     await db
       .update(autoCiSettings)
@@ -79,7 +79,7 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     return c.body(null, 204);
   };
 
-  const openChangeRequest: RouteHandler<typeof routes.openChangeRequest, AppEnv> = async (c) => {
+  const openChangeRequest: AppRouteHandler<typeof routes.openChangeRequest> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const { dockerfile, dockerignore, path } = c.req.valid('json');
     type Result = Awaited<ReturnType<typeof openWizardChangeRequestWorkflow>>;
@@ -92,5 +92,5 @@ export function createDockerfileHandlers({ db, temporal }: AppDeps) {
     return c.json(result, 200);
   };
 
-  return { propose, get, use, forget, openChangeRequest };
+  return { proposeDockerfile, getWizardDockerfile, useWizardDockerfile, forgetWizardDockerfile, openChangeRequest };
 }

@@ -32,3 +32,45 @@ export const wizardFilesInput = z
     path: subprojectPath.optional(),
   })
   .strict();
+
+/** What `POST /services/{id}/dockerfile` proposes. */
+export const proposalSchema = z
+  .object({
+    dockerfile: z.string(),
+    dockerignore: z.string(),
+    reasons: z.array(z.string()).openapi({ description: 'What was detected and why each choice was made' }),
+    detected: z.object({
+      path: z.string(),
+      language: z.string().nullable(),
+      framework: z.string().nullable(),
+      packageManager: z.string().nullable(),
+      typescript: z.boolean(),
+      dockerfilePath: z.string().nullable().openapi({ description: "The repository's own Dockerfile, which wins" }),
+      port: z.number().int().nullable(),
+      buildType: z.enum(['single', 'mono']),
+      subprojects: z.array(
+        z.object({
+          name: z.string(),
+          path: z.string(),
+          language: z.string().nullable(),
+          framework: z.string().nullable(),
+        }),
+      ),
+    }),
+    ref: z.string(),
+    sha: z.string(),
+  })
+  .openapi('DockerfileProposal');
+/** The Dockerfile stored with "Use for builds". */
+export const storedSchema = z
+  .object({ dockerfile: z.string().nullable(), dockerignore: z.string().nullable() })
+  .openapi('WizardDockerfile', { description: 'Used for builds only while the repository has no Dockerfile' });
+/** The merge/pull request the wizard opened or found. */
+export const changeRequestSchema = z
+  .object({
+    provider: z.enum(['gitlab', 'github']),
+    number: z.number().int().openapi({ description: 'Merge request iid or pull request number' }),
+    url: z.string(),
+    created: z.boolean().openapi({ description: 'False when the open one from kiln/build-wizard was found' }),
+  })
+  .openapi('WizardChangeRequest');

@@ -1,12 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { autoCiSettings, services } from '../../db/schema';
 import { generateWebhookSecret } from '../../db/tokens';
 import { organizationForCreate } from '../auth';
-import type { AppDeps, AppEnv } from '../deps';
+import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
 import { listScope } from '../scope';
 import { checkReferences, loadVisibleService, serviceView } from './load-service';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './services.routes';
 import { projectPathFromUrl } from './services.schemas';
 
@@ -16,7 +16,7 @@ export function createServiceHandlers({ db, cipher }: AppDeps) {
     const [row] = await db.select().from(autoCiSettings).where(eq(autoCiSettings.serviceId, serviceId));
     return row?.enabled ?? false;
   };
-  const list: RouteHandler<typeof routes.listServices, AppEnv> = async (c) => {
+  const listServices: AppRouteHandler<typeof routes.listServices> = async (c) => {
     const where = listScope(c.get('user'), services.organizationId, c.req.valid('query').organizationId);
     const rows = await db
       .select({ service: services, enabled: autoCiSettings.enabled })
@@ -26,7 +26,7 @@ export function createServiceHandlers({ db, cipher }: AppDeps) {
       .orderBy(services.name);
     return c.json({ items: rows.map((r) => serviceView(r.service, r.enabled ?? false)) }, 200);
   };
-  const create: RouteHandler<typeof routes.createService, AppEnv> = async (c) => {
+  const createService: AppRouteHandler<typeof routes.createService> = async (c) => {
     const { organizationId: requestedOrg, projectPath, ...input } = c.req.valid('json');
     const organizationId = organizationForCreate(c.get('user'), requestedOrg);
     const path = (projectPath ?? projectPathFromUrl(input.repoUrl))?.toLowerCase();
@@ -47,11 +47,11 @@ export function createServiceHandlers({ db, cipher }: AppDeps) {
     });
     return c.json(serviceView(row, false), 201);
   };
-  const get: RouteHandler<typeof routes.getService, AppEnv> = async (c) => {
+  const getService: AppRouteHandler<typeof routes.getService> = async (c) => {
     const row = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     return c.json(serviceView(row, await enabled(row.id)), 200);
   };
-  const update: RouteHandler<typeof routes.updateService, AppEnv> = async (c) => {
+  const updateService: AppRouteHandler<typeof routes.updateService> = async (c) => {
     const current = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const { projectPath, ...changes } = c.req.valid('json');
     await checkReferences(db, current.organizationId, changes);
@@ -63,10 +63,10 @@ export function createServiceHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json(serviceView(row!, await enabled(current.id)), 200);
   };
-  const remove: RouteHandler<typeof routes.deleteService, AppEnv> = async (c) => {
+  const deleteService: AppRouteHandler<typeof routes.deleteService> = async (c) => {
     const current = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     await db.delete(services).where(eq(services.id, current.id));
     return c.body(null, 204);
   };
-  return { list, create, get, update, remove };
+  return { listServices, createService, getService, updateService, deleteService };
 }

@@ -1,7 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { createServiceHandlers } from './services.handlers';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  bearerSecurity,
+  commonErrors,
+  itemsOf,
+  jsonBody,
+  jsonResponse,
+  organizationQuery,
+  uuidParam,
+} from '../openapi';
 import { serviceInput, servicePatch, serviceSchema } from './services.schemas';
 
 const base = { tags: ['Services'], security: bearerSecurity };
@@ -10,8 +16,8 @@ export const listServices = createRoute({
   method: 'get',
   path: '/',
   summary: 'Services of your organization (member; instance admins: all, or ?organizationId=)',
-  request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
-  responses: { 200: jsonResponse(z.object({ items: z.array(serviceSchema) }), 'Services'), ...commonErrors },
+  request: { query: organizationQuery },
+  responses: { 200: jsonResponse(itemsOf(serviceSchema), 'Services'), ...commonErrors },
 });
 export const createService = createRoute({
   ...base,
@@ -45,14 +51,3 @@ export const deleteService = createRoute({
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
-
-/** `/services` CRUD router. */
-export function servicesRouter(deps: AppDeps) {
-  const h = createServiceHandlers(deps);
-  return createRouter()
-    .openapi(listServices, h.list)
-    .openapi(createService, h.create)
-    .openapi(getService, h.get)
-    .openapi(updateService, h.update)
-    .openapi(deleteService, h.remove);
-}
