@@ -1,4 +1,5 @@
-import type { AutoCiSettings, BuildProfile, Input, SubprojectSetting } from '../api/types';
+import { buildProfiles, describeBuildProfile, type BuildProfile } from '../../../domain/build-profile';
+import type { AutoCiSettings, Input, SubprojectSetting } from '../api/types';
 
 /** A build-arg row as edited (rows may be blank or duplicated until saved). */
 export interface ArgRow {
@@ -32,17 +33,22 @@ export interface AutoCiForm {
   buildDraftPullRequests: boolean;
 }
 
+/** What `auto` picks each profile for, in the README's words (domain/build-profile.ts gives CPU, memory and time). */
+const profileUse: Record<BuildProfile, string> = {
+  auto: 'picked from what Detect found',
+  small: 'static sites, or nothing recognised',
+  medium: 'Node.js, Python, Go, Ruby and PHP services',
+  large: 'React, Next.js, Vue, Nuxt, Angular, Svelte frontends; monorepos',
+  'extra-large': 'Java/Kotlin, Rust and .NET',
+  '2x-large': 'monorepos one step above their largest sub-project',
+  '4x-large': 'very large monorepos (more than 8 sub-projects)',
+};
+
 /** Build profiles from smallest to largest, as the product page lists them. */
-export const BUILD_PROFILES: { value: BuildProfile; hint: string }[] = [
-  // The same words as the README's Build profiles table (CPU, memory, timeout, what `auto` picks it for).
-  { value: 'auto', hint: 'picked from what Detect found' },
-  { value: 'small', hint: '1 CPU, 2 GiB, 10 min: static sites, or nothing recognised' },
-  { value: 'medium', hint: '2 CPU, 4 GiB, 20 min: Node.js, Python, Go, Ruby and PHP services' },
-  { value: 'large', hint: '4 CPU, 8 GiB, 30 min: React, Next.js, Vue, Nuxt, Angular, Svelte frontends; monorepos' },
-  { value: 'extra-large', hint: '8 CPU, 16 GiB, 45 min: Java/Kotlin, Rust and .NET' },
-  { value: '2x-large', hint: '16 CPU, 32 GiB, 60 min: monorepos one step above their largest sub-project' },
-  { value: '4x-large', hint: '32 CPU, 64 GiB, 90 min: very large monorepos (more than 8 sub-projects)' },
-];
+export const BUILD_PROFILES: { value: BuildProfile; hint: string }[] = buildProfiles.map((value) => ({
+  value,
+  hint: value === 'auto' ? profileUse.auto : `${describeBuildProfile(value)}: ${profileUse[value]}`,
+}));
 
 /** Server settings → form. */
 export function toForm(settings: AutoCiSettings, serviceName: string): AutoCiForm {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { kiln } from '../api/endpoints';
-import type { BuildDetail } from '../api/types';
+import type { Build, BuildDetail } from '../api/types';
 import { ExternalIcon } from '../components/icons';
 import { QueryState } from '../components/query-state';
 import { StatusBadge } from '../components/status-badge';
@@ -28,6 +28,41 @@ export function BuildPage({ buildId }: { buildId: string }) {
 }
 
 function BuildSummary({ build }: { build: BuildDetail }) {
+  return (
+    <>
+      <BuildHeader build={build} />
+      <BuildProgress build={build} />
+      {build.error && (
+        <p className="build-error" role="alert">
+          {build.error}
+        </p>
+      )}
+      <DockerfileNotFoundWizard build={build} />
+      <section aria-labelledby="images-heading">
+        <h2 id="images-heading">Images</h2>
+        <BuildImages build={build} subBuilds={build.children} />
+      </section>
+      {build.children.length > 0 && <SubprojectLinks builds={build.children} />}
+      <section aria-labelledby="workflow-heading">
+        <h2 id="workflow-heading">Workflow</h2>
+        {build.temporalUrl ? (
+          <a href={build.temporalUrl} target="_blank" rel="noreferrer">
+            {build.workflowId} in the Temporal Web UI <ExternalIcon />
+          </a>
+        ) : (
+          <WorkflowHistory build={build} />
+        )}
+      </section>
+      <section aria-labelledby="log-heading">
+        <h2 id="log-heading">Log</h2>
+        <BuildLog build={build} />
+      </section>
+    </>
+  );
+}
+
+/** Breadcrumbs to the service (and the monorepo parent), the title, what started it, and its status. */
+function BuildHeader({ build }: { build: Build }) {
   const title = buildTitle(build);
   const serviceLink = href('services', build.serviceId, 'builds', build.parentBuildId ?? build.id);
   return (
@@ -57,45 +92,24 @@ function BuildSummary({ build }: { build: BuildDetail }) {
         </div>
         <StatusBadge status={build.status} />
       </div>
-      <BuildProgress build={build} />
-      {build.error && (
-        <p className="build-error" role="alert">
-          {build.error}
-        </p>
-      )}
-      <DockerfileNotFoundWizard build={build} />
-      <section aria-labelledby="images-heading">
-        <h2 id="images-heading">Images</h2>
-        <BuildImages build={build} subBuilds={build.children} />
-      </section>
-      {build.children.length > 0 && (
-        <section aria-labelledby="subs-heading">
-          <h2 id="subs-heading">Sub-projects</h2>
-          <ul className="plain-list" aria-label="Sub-project builds">
-            {build.children.map((child) => (
-              <li key={child.id} className="kv-row">
-                <a href={href('builds', child.id)}>{child.subproject ?? buildTitle(child)}</a>{' '}
-                <StatusBadge status={child.status} />
-                {child.error && <span className="muted"> {child.error}</span>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <section aria-labelledby="workflow-heading">
-        <h2 id="workflow-heading">Workflow</h2>
-        {build.temporalUrl ? (
-          <a href={build.temporalUrl} target="_blank" rel="noreferrer">
-            {build.workflowId} in the Temporal Web UI <ExternalIcon />
-          </a>
-        ) : (
-          <WorkflowHistory build={build} />
-        )}
-      </section>
-      <section aria-labelledby="log-heading">
-        <h2 id="log-heading">Log</h2>
-        <BuildLog build={build} />
-      </section>
     </>
+  );
+}
+
+/** A monorepo build's sub-project builds, each linking to its own page. */
+function SubprojectLinks({ builds }: { builds: Build[] }) {
+  return (
+    <section aria-labelledby="subs-heading">
+      <h2 id="subs-heading">Sub-projects</h2>
+      <ul className="plain-list" aria-label="Sub-project builds">
+        {builds.map((child) => (
+          <li key={child.id} className="kv-row">
+            <a href={href('builds', child.id)}>{child.subproject ?? buildTitle(child)}</a>{' '}
+            <StatusBadge status={child.status} />
+            {child.error && <span className="muted"> {child.error}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -62,25 +62,48 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
         <BuildActions build={build} onCancel={onCancel} onRetry={onRetry} busy={busy} />
       </div>
       {expanded && (
-        <div className="build-details" id={detailsId}>
-          {build.error && (
-            <p className="build-error" role="alert">
-              {build.error}
-            </p>
-          )}
-          <DockerfileNotFoundWizard build={build} />
-          <p className="build-meta">
-            <a href={href('builds', build.id)}>Open the build page</a> (images, digests, workflow)
-          </p>
-          {(build.images.length > 0 || subBuilds.some((child) => child.images.length > 0)) && (
-            <BuildImages build={build} subBuilds={subBuilds} />
-          )}
-          {subBuilds.length > 0 && (
-            <SubBuilds builds={subBuilds} now={now} onCancel={onCancel} onRetry={onRetry} busy={busy} />
-          )}
-          <BuildLog build={build} />
-        </div>
+        <BuildDetails
+          id={detailsId}
+          build={build}
+          subBuilds={subBuilds}
+          now={now}
+          onCancel={onCancel}
+          onRetry={onRetry}
+          busy={busy}
+        />
       )}
     </li>
+  );
+}
+
+/** An expanded build: its error, the Build Wizard offer, images, sub-project builds and the live log. */
+function BuildDetails({
+  id,
+  build,
+  subBuilds,
+  now,
+  onCancel,
+  onRetry,
+  busy,
+}: Omit<BuildRowProps, 'expanded' | 'onToggle'> & { id: string }) {
+  return (
+    <div className="build-details" id={id}>
+      {build.error && (
+        <p className="build-error" role="alert">
+          {build.error}
+        </p>
+      )}
+      <DockerfileNotFoundWizard build={build} />
+      <p className="build-meta">
+        <a href={href('builds', build.id)}>Open the build page</a> (images, digests, workflow)
+      </p>
+      {(build.images.length > 0 || subBuilds.some((child) => child.images.length > 0)) && (
+        <BuildImages build={build} subBuilds={subBuilds} />
+      )}
+      {subBuilds.length > 0 && (
+        <SubBuilds builds={subBuilds} now={now} onCancel={onCancel} onRetry={onRetry} busy={busy} />
+      )}
+      <BuildLog build={build} />
+    </div>
   );
 }

@@ -1,15 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { BuildErrorType } from '../../../domain/build-error';
 import { kiln } from '../api/endpoints';
 import type { Build } from '../api/types';
 import { BuildWizard } from '../build-wizard/build-wizard';
 
-/** The error type a build ends with when the repository (or sub-project) has no Dockerfile. */
-const DOCKERFILE_NOT_FOUND = 'DockerfileNotFound';
-
 /** True when the build failed only because there was no Dockerfile to build. */
 export function lacksDockerfile(build: Pick<Build, 'errorType'>): boolean {
-  return build.errorType === DOCKERFILE_NOT_FOUND;
+  return build.errorType === BuildErrorType.DockerfileNotFound;
 }
 
 /** On a "Dockerfile not found" build: a button that opens the Build Wizard for the build's service. */

@@ -1,7 +1,8 @@
+import { isFinishedBuildStatus } from '../../../domain/build-status';
 import type { Build } from '../api/types';
 
 /** Statuses in which a build can still change. */
-export const isActive = (build: Pick<Build, 'status'>) => build.status === 'Pending' || build.status === 'Building';
+export const isActive = (build: Pick<Build, 'status'>) => !isFinishedBuildStatus(build.status);
 
 /** "1m 05s", "12s", "1h 02m". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -11,20 +11,38 @@ import { PipelineJobs } from './pipeline-jobs';
 import { RunPipelineDialog } from './run-pipeline-dialog';
 
 const active = (status: string) => status === 'Running' || status === 'Pending';
+const pipelinesKey = (serviceId: string) => ['pipelines', serviceId];
 
 /** The Pipelines tab: the service's GitLab CI/CD pipelines with Run, Cancel, Retry and View in GitLab. */
 export function PipelinesPanel({ serviceId, defaultBranch }: { serviceId: string; defaultBranch: string }) {
-  const key = ['pipelines', serviceId];
   const list = useQuery({
-    queryKey: key,
+    queryKey: pipelinesKey(serviceId),
     queryFn: () => kiln.listPipelines(serviceId),
     refetchInterval: (q) => (q.state.data?.linked && q.state.data.items.some((p) => active(p.status)) ? 3_000 : 15_000),
   });
-  const [running, setRunning] = useState(false);
-  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <QueryState query={list} what="pipelines">
+      {(data) =>
+        !data.linked ? (
+          <p className="empty card">{data.message}</p>
+        ) : (
+          <LinkedPipelines
+            serviceId={serviceId}
+            defaultBranch={defaultBranch}
+            projectPath={data.projectPath}
+            items={data.items}
+          />
+        )
+      }
+    </QueryState>
+  );
+}
+
+/** Cancel, retry and run, each refreshing the list and saying what happened. */
+function usePipelineActions(serviceId: string, onStarted: () => void) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: key });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: pipelinesKey(serviceId) });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: number; action: 'cancel' | 'retry' }) =>
       action === 'cancel' ? kiln.cancelPipeline(serviceId, id) : kiln.retryPipeline(serviceId, id),
@@ -37,53 +55,54 @@ export function PipelinesPanel({ serviceId, defaultBranch }: { serviceId: string
   const run = useMutation({
     mutationFn: (ref: string) => kiln.runPipeline(serviceId, ref),
     onSuccess: async (p) => {
-      setRunning(false);
+      onStarted();
       toast(`Pipeline #${p.id} started on ${p.ref}`);
       await refresh();
     },
   });
+  return { act, run };
+}
+
+/** The pipelines of a linked GitLab project, with Run Pipeline. */
+function LinkedPipelines(props: { serviceId: string; defaultBranch: string; projectPath: string; items: Pipeline[] }) {
+  const { serviceId } = props;
+  const [running, setRunning] = useState(false);
+  const [open, setOpen] = useState<number | null>(null);
+  const { act, run } = usePipelineActions(serviceId, () => setRunning(false));
   return (
-    <QueryState query={list} what="pipelines">
-      {(data) =>
-        !data.linked ? (
-          <p className="empty card">{data.message}</p>
-        ) : (
-          <>
-            <div className="toolbar">
-              <h2>Pipelines</h2>
-              <span className="muted">{data.projectPath}</span>
-              <span className="spacer" />
-              <button type="button" onClick={() => setRunning(true)}>
-                Run Pipeline
-              </button>
-            </div>
-            {data.items.length === 0 && <p className="empty card">No pipelines yet.</p>}
-            <ul className="build-list" aria-label="Pipelines">
-              {data.items.map((p) => (
-                <PipelineRow
-                  key={p.id}
-                  serviceId={serviceId}
-                  pipeline={p}
-                  open={open === p.id}
-                  onToggle={() => setOpen(open === p.id ? null : p.id)}
-                  onAction={(action) => act.mutate({ id: p.id, action })}
-                  busy={act.isPending}
-                />
-              ))}
-            </ul>
-            {running && (
-              <RunPipelineDialog
-                defaultRef={defaultBranch}
-                busy={run.isPending}
-                error={run.error?.message ?? null}
-                onSubmit={(ref) => run.mutate(ref)}
-                onClose={() => setRunning(false)}
-              />
-            )}
-          </>
-        )
-      }
-    </QueryState>
+    <>
+      <div className="toolbar">
+        <h2>Pipelines</h2>
+        <span className="muted">{props.projectPath}</span>
+        <span className="spacer" />
+        <button type="button" onClick={() => setRunning(true)}>
+          Run Pipeline
+        </button>
+      </div>
+      {props.items.length === 0 && <p className="empty card">No pipelines yet.</p>}
+      <ul className="build-list" aria-label="Pipelines">
+        {props.items.map((p) => (
+          <PipelineRow
+            key={p.id}
+            serviceId={serviceId}
+            pipeline={p}
+            open={open === p.id}
+            onToggle={() => setOpen(open === p.id ? null : p.id)}
+            onAction={(action) => act.mutate({ id: p.id, action })}
+            busy={act.isPending}
+          />
+        ))}
+      </ul>
+      {running && (
+        <RunPipelineDialog
+          defaultRef={props.defaultBranch}
+          busy={run.isPending}
+          error={run.error?.message ?? null}
+          onSubmit={(ref) => run.mutate(ref)}
+          onClose={() => setRunning(false)}
+        />
+      )}
+    </>
   );
 }
 
