@@ -31,6 +31,39 @@ function normalizeTimeouts(run: WorkflowRun, a: ScheduleAttrs) {
   return { s2c, s2s, stc, hb };
 }
 
+/** A scheduled activity's first attempt, not yet queued; `s2cMs` is its schedule-to-close timeout (0 = none). */
+export function newActivityState(
+  scheduledEventId: number,
+  activityId: string,
+  taskQueue: string,
+  s2cMs: number,
+  now = Date.now(),
+): ActivityState {
+  return {
+    scheduledEventId,
+    activityId,
+    taskQueue,
+    attempt: 1,
+    state: 'scheduled',
+    nonce: 0,
+    scheduledTime: now,
+    attemptScheduledTime: now,
+    startedTime: 0,
+    startedIdentity: '',
+    requestId: '',
+    cancelRequested: false,
+    cancelRequestedEventId: 0,
+    heartbeatDetails: null,
+    lastHeartbeat: 0,
+    lastFailure: null,
+    scheduleToCloseDeadline: s2cMs > 0 ? now + s2cMs : 0,
+    scheduleToStartDeadline: 0,
+    startToCloseDeadline: 0,
+    heartbeatDeadline: 0,
+    retryAt: 0,
+  };
+}
+
 /** Handles ScheduleActivityTask: writes ActivityTaskScheduled and queues the first attempt. */
 export function scheduleActivity(ctx: Ctx, run: WorkflowRun, a: ScheduleAttrs, completedEventId: number): void {
   const t = normalizeTimeouts(run, a);
@@ -56,30 +89,12 @@ export function scheduleActivity(ctx: Ctx, run: WorkflowRun, a: ScheduleAttrs, c
     },
     priority: a.priority ?? null,
   });
-  const now = Date.now();
-  const act: ActivityState = {
-    scheduledEventId: Number(event.eventId),
-    activityId: a.activityId || String(event.eventId),
-    taskQueue: a.taskQueue?.name || run.taskQueue,
-    attempt: 1,
-    state: 'scheduled',
-    nonce: 0,
-    scheduledTime: now,
-    attemptScheduledTime: now,
-    startedTime: 0,
-    startedIdentity: '',
-    requestId: '',
-    cancelRequested: false,
-    cancelRequestedEventId: 0,
-    heartbeatDetails: null,
-    lastHeartbeat: 0,
-    lastFailure: null,
-    scheduleToCloseDeadline: t.s2c > 0 ? now + t.s2c : 0,
-    scheduleToStartDeadline: 0,
-    startToCloseDeadline: 0,
-    heartbeatDeadline: 0,
-    retryAt: 0,
-  };
+  const act = newActivityState(
+    Number(event.eventId),
+    a.activityId || String(event.eventId),
+    a.taskQueue?.name || run.taskQueue,
+    t.s2c,
+  );
   run.activities.set(act.scheduledEventId, act);
   enqueueAttempt(ctx, run, act);
 }

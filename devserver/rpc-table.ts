@@ -13,6 +13,7 @@ import type { Ctx } from './context';
 import { clusterInfo, describeNamespace, listNamespaces, registerNamespace, systemInfo } from './namespaces';
 import { addSearchAttributes, listSearchAttributes, removeSearchAttributes } from './operator-service';
 import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
+import { resetStickyTaskQueue, resetWorkflow } from './reset';
 import { activityTokenById, pollActivityTask, pollWorkflowTask, respondQuery, type CallInfo } from './worker-handlers';
 import { completeWorkflowTask, failWorkflowTask } from './workflow-tasks';
 
@@ -52,6 +53,8 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
       requestCancelWorkflow(ctx, req),
     TerminateWorkflowExecution: (req: Req<'TerminateWorkflowExecutionRequest'>) => terminateWorkflow(ctx, req),
     QueryWorkflow: (req: Req<'QueryWorkflowRequest'>, call) => queryWorkflow(ctx, req, call.deadlineMs),
+    ResetWorkflowExecution: (req: Req<'ResetWorkflowExecutionRequest'>) => resetWorkflow(ctx, req),
+    ResetStickyTaskQueue: (req: Req<'ResetStickyTaskQueueRequest'>) => resetStickyTaskQueue(ctx, req),
     // Reading workflows
     GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, call) =>
       getHistory(ctx, req, call.deadlineMs),

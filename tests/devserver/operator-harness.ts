@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { replayWorkflow, startTestTemporal, type TestTemporal } from '../support/temporal';
 import { createOperatorActivities, type OperatorProbe } from './operator-activities';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,6 +20,8 @@ export interface OperatorHarness {
   startWorker(): Promise<void>;
   /** Waits until `check` holds, polling every 50 ms; throws after `ms`. */
   waitFor(check: () => boolean | Promise<boolean>, ms?: number): Promise<void>;
+  /** Replays a run's history with the suites' bundle; throws on nondeterminism. */
+  replay(workflowId: string, runId?: string): Promise<void>;
   id(prefix: string): string;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startOperatorHarness(): Promise<OperatorHarness> {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    replay: (workflowId, runId) => replayWorkflow(temporal.client, { workflowBundle }, workflowId, runId),
     id: (prefix) => `${prefix}-${randomUUID()}`,
     async close() {
       for (const { worker } of running) if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -1,0 +1,191 @@
+// ResetWorkflowExecution and ResetStickyTaskQueue. A reset starts a new run whose history is the base run's up to
+// the chosen workflow task, then that task failed with RESET_WORKFLOW; the current run is terminated and the
+// signals it received after the reset point are written again, as the real server's workflow resetter does.
+import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import { enqueueAttempt } from './activity-outcomes';
+import { newActivityState } from './activity-tasks';
+import { recordBuildIds } from './build-ids';
+import { requireNamespace } from './client-handlers';
+import { armRunTimeout, terminateRun } from './closing';
+import { ResetReapplyExcludeType, ResetReapplyType, Status, TaskFailedCause } from './codes';
+import { armTimer } from './commands';
+import type { Ctx } from './context';
+import { alreadyCompleted, invalidArgument } from './errors';
+import { append, scheduleWorkflowTask } from './history';
+import { num, toMs, type HistoryEvent } from './proto';
+import { resetPointOf, type ResetPoint } from './reset-point';
+import { resolveRun } from './runs';
+import { isClosed, workflowKey, type WorkflowRun } from './state';
+
+type ResetRequest = temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest;
+
+/** ResetStickyTaskQueue: the devserver keeps no sticky queues, so only the run's existence is checked. */
+export function resetStickyTaskQueue(
+  ctx: Ctx,
+  req: temporal.api.workflowservice.v1.IResetStickyTaskQueueRequest,
+): object {
+  const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
+  if (isClosed(run)) throw alreadyCompleted();
+  return {};
+}
+
+function checkRequest(req: ResetRequest): string {
+  if (!req.requestId) throw invalidArgument('RequestId is not set on request.');
+  if (!req.workflowExecution) throw invalidArgument('Execution is not set on request.');
+  if (!req.workflowExecution.workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  return req.requestId;
+}
+
+function checkPoint(point: ResetPoint, finishId: number): void {
+  if (!point.workflowTask) {
+    throw invalidArgument(
+      `Can only reset workflow to event ID in range [WorkflowTaskScheduled +1, WorkflowTaskStarted + 1]: ${finishId}`,
+    );
+  }
+  if (point.pendingChildren > 0) throw invalidArgument('WorkflowResetter encountered pending child workflows.');
+}
+
+function reappliesSignals(req: ResetRequest): boolean {
+  if (req.resetReapplyType === ResetReapplyType.NONE) return false;
+  return !(req.resetReapplyExcludeTypes ?? []).includes(ResetReapplyExcludeType.SIGNAL);
+}
+
+/** Signals the base run received after the reset point, then those of the runs it continued as. */
+function signalsAfter(ctx: Ctx, base: WorkflowRun, finishId: number): HistoryEvent[] {
+  const signals = base.history.slice(finishId - 1).filter((e) => e.workflowExecutionSignaledEventAttributes);
+  for (let next = ctx.state.runs.get(base.newExecutionRunId); next; next = ctx.state.runs.get(next.newExecutionRunId)) {
+    signals.push(...next.history.filter((e) => e.workflowExecutionSignaledEventAttributes));
+    if (!next.newExecutionRunId) break;
+  }
+  return signals;
+}
+
+/** ResetWorkflowExecution: returns the new run's id (the same for a repeated request id). */
+export function resetWorkflow(ctx: Ctx, req: ResetRequest): object {
+  const requestId = checkRequest(req);
+  const namespace = requireNamespace(ctx, req.namespace);
+  const base = resolveRun(ctx, namespace, req.workflowExecution);
+  const currentId = ctx.state.latest.get(workflowKey(namespace, base.workflowId));
+  const current = currentId ? ctx.state.runs.get(currentId) : undefined;
+  if (current?.requestIds.includes(requestId)) return { runId: current.runId };
+  const finishId = num(req.workflowTaskFinishEventId);
+  if (finishId <= 1 || finishId > base.history.length)
+    throw invalidArgument('Workflow task finish ID must be > 1 && <= workflow last event ID.');
+  const kept = base.history.slice(0, finishId - 1);
+  const point = resetPointOf(kept);
+  checkPoint(point, finishId);
+  const reason = req.reason ?? '';
+  if (current && !isClosed(current)) terminateRun(ctx, current, { reason, identity: 'history-resetter' });
+  const signals = reappliesSignals(req) ? signalsAfter(ctx, base, finishId) : [];
+  const run = createResetRun(ctx, base, kept, point, requestId);
+  failResetTask(run, point, base.runId, reason);
+  for (const e of signals) {
+    const s = e.workflowExecutionSignaledEventAttributes!;
+    append(run, 'WorkflowExecutionSignaled', {
+      signalName: s.signalName ?? '',
+      input: s.input ?? null,
+      identity: s.identity ?? '',
+      header: s.header ?? null,
+    });
+  }
+  restorePending(ctx, run, point);
+  scheduleWorkflowTask(ctx, run, 1);
+  armRunTimeout(ctx, run);
+  ctx.changed(run);
+  return { runId: run.runId };
+}
+
+/** The new run: the base run's history up to the point, its state as that history leaves it. */
+function createResetRun(
+  ctx: Ctx,
+  base: WorkflowRun,
+  kept: HistoryEvent[],
+  point: ResetPoint,
+  requestId: string,
+): WorkflowRun {
+  const now = Date.now();
+  const runTimeoutMs = toMs(kept[0]?.workflowExecutionStartedEventAttributes?.workflowRunTimeout);
+  const runDeadline = runTimeoutMs > 0 ? now + runTimeoutMs : 0;
+  const run: WorkflowRun = {
+    ...base,
+    runId: randomUUID(),
+    status: Status.RUNNING,
+    requestIds: [requestId],
+    startTime: now,
+    executionTime: now,
+    closeTime: 0,
+    history: [...kept],
+    buffered: [],
+    links: {},
+    wft: { ...base.wft, state: 'none', scheduledEventId: 0, startedEventId: 0, attempt: 1, transient: false },
+    lastCompletedStartedEventId: point.lastCompletedStartedEventId,
+    runDeadline:
+      base.executionDeadline > 0 && runDeadline > 0 ? Math.min(runDeadline, base.executionDeadline) : runDeadline,
+    activities: new Map(),
+    timers: new Map(),
+    children: new Map(),
+    searchAttributes: point.searchAttributes,
+    memo: point.memo,
+    cancelRequested: point.cancelRequested,
+    queries: [],
+    firstTaskAt: 0,
+    newExecutionRunId: '',
+  };
+  for (const e of kept) {
+    const done = e.workflowTaskCompletedEventAttributes;
+    if (done) recordBuildIds(run, { workerVersionStamp: done.workerVersion, binaryChecksum: done.binaryChecksum });
+  }
+  ctx.state.runs.set(run.runId, run);
+  ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), run.runId);
+  return run;
+}
+
+/** Starts the task pending at the point if it was only scheduled, then fails it with RESET_WORKFLOW. */
+function failResetTask(run: WorkflowRun, point: ResetPoint, baseRunId: string, reason: string): void {
+  const task = point.workflowTask!;
+  const startedEventId =
+    task.startedEventId ||
+    Number(
+      append(run, 'WorkflowTaskStarted', {
+        scheduledEventId: task.scheduledEventId,
+        identity: 'history-service',
+        requestId: randomUUID(),
+      }).eventId,
+    );
+  append(run, 'WorkflowTaskFailed', {
+    scheduledEventId: task.scheduledEventId,
+    startedEventId,
+    cause: TaskFailedCause.RESET_WORKFLOW,
+    failure: { message: reason, resetWorkflowFailureInfo: {} },
+    identity: 'history-service',
+    baseRunId,
+    newRunId: run.runId,
+    forkEventVersion: 0,
+  });
+}
+
+/** Queues the activities that had not run at the point (from attempt 1, as if scheduled now) and re-arms timers. */
+function restorePending(ctx: Ctx, run: WorkflowRun, point: ResetPoint): void {
+  for (const { event, cancelRequestedEventId } of point.activities) {
+    const a = event.activityTaskScheduledEventAttributes!;
+    const id = Number(event.eventId);
+    const act = newActivityState(
+      id,
+      a.activityId || String(id),
+      a.taskQueue?.name || run.taskQueue,
+      toMs(a.scheduleToCloseTimeout),
+    );
+    act.cancelRequested = cancelRequestedEventId > 0;
+    act.cancelRequestedEventId = cancelRequestedEventId;
+    run.activities.set(id, act);
+    enqueueAttempt(ctx, run, act);
+  }
+  for (const event of point.timers) {
+    const a = event.timerStartedEventAttributes!;
+    const fireAt = toMs(event.eventTime) + toMs(a.startToFireTimeout);
+    const timer = { timerId: a.timerId ?? '', startedEventId: Number(event.eventId), fireAt };
+    run.timers.set(timer.timerId, timer);
+    armTimer(ctx, run, timer);
+  }
+}
