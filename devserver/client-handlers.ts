@@ -10,7 +10,8 @@ import { toMs } from './proto';
 import { dispatchQueries } from './queries';
 import { requestCancelRun, resolveRun, signalRun, type StartParams } from './runs';
 import { checkSearchAttributes } from './search-attributes';
-import { isClosed } from './state';
+import { isClosed, type WorkflowRun } from './state';
+import { startedTaskResponse, startWorkflowTask } from './workflow-tasks';
 
 const CONFLICT_USE_EXISTING = 2;
 
@@ -26,7 +27,11 @@ export function requireNamespace(ctx: Ctx, namespace: string | null | undefined)
   return name;
 }
 
-function startParams(
+/** `limit.maxIDLength`: the longest workflow id, update id… the real server accepts. */
+export const MAX_ID_LENGTH = 1000;
+
+/** The start of a run a Start/SignalWithStart request asks for, checked as the real server's frontend does. */
+export function startParams(
   ctx: Ctx,
   req:
     | temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest
@@ -34,6 +39,7 @@ function startParams(
 ): StartParams {
   const namespace = requireNamespace(ctx, req.namespace);
   if (!req.workflowId) throw invalidArgument('WorkflowId is not set on request: pass a workflow id.');
+  if (req.workflowId.length > MAX_ID_LENGTH) throw invalidArgument('WorkflowId length exceeds limit.');
   if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request: pass a workflow type.');
   if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request: pass a task queue.');
   return {
@@ -57,9 +63,14 @@ function startParams(
   };
 }
 
-/** StartWorkflowExecution with request-id idempotency and the id reuse/conflict policies. */
+/**
+ * StartWorkflowExecution with request-id idempotency and the id reuse/conflict policies. With
+ * `request_eager_execution` (and no start delay) the first workflow task is started for the caller's worker and
+ * returned as `eager_workflow_task`, as the real server does; a retried request gets the same task while it runs.
+ */
 export function startWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest): object {
   const params = startParams(ctx, req);
+  const eager = req.requestEagerExecution === true && !params.firstTaskDelayMs;
   const decision = decideStart(ctx, {
     namespace: params.namespace,
     workflowId: params.workflowId,
@@ -68,10 +79,21 @@ export function startWorkflow(ctx: Ctx, req: temporal.api.workflowservice.v1.ISt
     conflictPolicy: req.workflowIdConflictPolicy ?? 0,
   });
   if (decision.kind === 'reject') throw decision.error;
-  if (decision.kind === 'existing')
-    return { runId: decision.run.runId, started: decision.started, status: decision.run.status };
-  const run = startRun(ctx, params);
-  return { runId: run.runId, started: true, status: run.status };
+  if (decision.kind === 'existing') {
+    const { run } = decision;
+    const again = eager && decision.started ? eagerTaskAgain(run) : null;
+    return { runId: run.runId, started: decision.started, status: run.status, eagerWorkflowTask: again };
+  }
+  const run = startRun(ctx, { ...params, eager });
+  const eagerWorkflowTask = eager ? startWorkflowTask(ctx, run, params.identity ?? '', params.requestId) : null;
+  return { runId: run.runId, started: true, status: run.status, eagerWorkflowTask };
+}
+
+/** The eager task of a start retried with the same request id, while that first task is still running. */
+function eagerTaskAgain(run: WorkflowRun): object | null {
+  const { wft } = run;
+  if (isClosed(run) || wft.state !== 'started' || wft.startedEventId !== 3 || wft.attempt > 1) return null;
+  return startedTaskResponse(run, run.history, []);
 }
 
 /** SignalWithStartWorkflowExecution: signals the running run, or starts one with the signal as its first event. */

@@ -9,6 +9,7 @@ import { toMs, type AttrsOf, type Command, type EventName, type Failure } from '
 import { dispatchQueries } from './queries';
 import { createRun, requestCancelRun, type StartParams } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
+import { abortUpdatesOnClose } from './updates';
 import { retryStartParams, workflowRetryPlan } from './workflow-retry';
 
 type CloseName =
@@ -50,6 +51,7 @@ export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: 
   run.buffered = [];
   run.activities.clear();
   run.timers.clear();
+  abortUpdatesOnClose(run, name === 'WorkflowExecutionContinuedAsNew' || retry !== null);
   ctx.scheduler.cancelGroup(runGroup(run));
   if (name !== 'WorkflowExecutionContinuedAsNew' && !retry)
     notifyParent(ctx, run, name, attrs as Record<string, unknown>);
@@ -57,6 +59,16 @@ export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: 
   ctx.changed(run);
   dispatchQueries(ctx, run);
   if (retry) startRun(ctx, retry);
+}
+
+/** True when the run closed into a new run of its chain (continue-as-new or a workflow retry). */
+export function closedIntoNewRun(run: WorkflowRun): boolean {
+  const close = run.history[run.history.length - 1];
+  return !!(
+    close?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ||
+    close?.workflowExecutionFailedEventAttributes?.newExecutionRunId ||
+    close?.workflowExecutionTimedOutEventAttributes?.newExecutionRunId
+  );
 }
 
 function reachedExecutionTimeout(run: WorkflowRun): boolean {

@@ -1,12 +1,13 @@
 // Applying a completed workflow task's commands, in command order (core matches events to commands by order).
-import { requestCancelActivity, scheduleActivity } from './activity-tasks';
+import { enqueueAttempt } from './activity-outcomes';
+import { dispatchActivity, requestCancelActivity, scheduleActivity } from './activity-tasks';
 import { cancelExternal, signalExternal, startChild } from './children';
 import { RetryState } from './codes';
 import { closeRun, continueAsNew } from './closing';
 import type { Ctx } from './context';
 import { addEvent, append, runGroup } from './history';
 import { decodePayload, toMs, type Command, type Payload } from './proto';
-import { isClosed, type WorkflowRun } from './state';
+import { isClosed, type ActivityState, type WorkflowRun } from './state';
 
 const C = {
   SCHEDULE_ACTIVITY: 1,
@@ -34,10 +35,20 @@ export const CLOSING_COMMANDS: number[] = [C.COMPLETE, C.FAIL, C.CANCEL_WORKFLOW
 const METADATA_COMMANDS: number[] = [C.SCHEDULE_ACTIVITY, C.START_TIMER, C.START_CHILD];
 /** Commands this server does not support; the workflow task fails with the matching cause. */
 export const UNSUPPORTED_COMMANDS: Record<number, number> = {
-  [C.PROTOCOL_MESSAGE]: 31,
   [C.SCHEDULE_NEXUS]: 32,
   [C.CANCEL_NEXUS]: 34,
 };
+
+/** What the commands of one workflow task completion share. */
+export interface Completion {
+  /** Event id of the WorkflowTaskCompleted the command events follow. */
+  completedEventId: number;
+  identity: string;
+  /** Applies the update answer a PROTOCOL_MESSAGE command names, at the command's place in history. */
+  answer(messageId: string): void;
+  /** Activities scheduled with request_eager_execution, started for the completing worker afterwards. */
+  eagerActivities: ActivityState[];
+}
 
 /** Why the real server would refuse these commands (failing the task with `cause`), or null when they are valid. */
 export function commandProblem(run: WorkflowRun, commands: Command[]): { cause: number; message: string } | null {
@@ -137,10 +148,19 @@ function mergeFields(target: Record<string, Payload>, fields: Record<string, Pay
 }
 
 /** Applies one command; returns true when it wrote an event that needs another workflow task. */
-function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId: number, identity: string): boolean {
+function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completion: Completion): boolean {
+  const { completedEventId, identity } = completion;
   switch (cmd.commandType) {
-    case C.SCHEDULE_ACTIVITY:
-      scheduleActivity(ctx, run, cmd.scheduleActivityTaskCommandAttributes!, completedEventId);
+    case C.SCHEDULE_ACTIVITY: {
+      const attrs = cmd.scheduleActivityTaskCommandAttributes!;
+      // An eagerly executed activity skips the task queue: it goes back to this worker (startEagerActivities).
+      const eager = attrs.requestEagerExecution === true;
+      const act = scheduleActivity(ctx, run, attrs, completedEventId, !eager);
+      if (eager) completion.eagerActivities.push(act);
+      return false;
+    }
+    case C.PROTOCOL_MESSAGE:
+      completion.answer(cmd.protocolMessageCommandAttributes?.messageId ?? '');
       return false;
     case C.REQUEST_CANCEL_ACTIVITY:
       return requestCancelActivity(
@@ -222,22 +242,31 @@ function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completedEventId
 }
 
 /** Applies the commands in order; stops after a command that closed the run. Returns whether a new task is needed. */
-export function applyCommands(
-  ctx: Ctx,
-  run: WorkflowRun,
-  commands: Command[],
-  completedEventId: number,
-  identity: string,
-): boolean {
+export function applyCommands(ctx: Ctx, run: WorkflowRun, commands: Command[], completion: Completion): boolean {
   let needsTask = false;
   for (const cmd of commands) {
     if (isClosed(run)) break;
     const firstEvent = run.history.length;
-    needsTask = applyCommand(ctx, run, cmd, completedEventId, identity) || needsTask;
+    needsTask = applyCommand(ctx, run, cmd, completion) || needsTask;
     // The real server keeps a command's summary/details on the event it writes (TimerStarted, ActivityTaskScheduled…).
     const written = run.history[firstEvent];
     if (cmd.userMetadata && written && METADATA_COMMANDS.includes(cmd.commandType ?? 0))
       written.userMetadata = cmd.userMetadata;
   }
   return needsTask;
+}
+
+/**
+ * Starts the activities scheduled for eager execution and returns their tasks for
+ * RespondWorkflowTaskCompletedResponse.activity_tasks, as the real server's post-command action does; none when the
+ * completion closed the run.
+ */
+export function startEagerActivities(ctx: Ctx, run: WorkflowRun, acts: ActivityState[], identity: string): object[] {
+  const tasks: object[] = [];
+  for (const act of acts) {
+    if (isClosed(run) || run.activities.get(act.scheduledEventId) !== act) continue;
+    if (act.state === 'scheduled') tasks.push(dispatchActivity(ctx, run, act, identity));
+    else enqueueAttempt(ctx, run, act);
+  }
+  return tasks;
 }

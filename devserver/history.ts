@@ -1,4 +1,5 @@
-// Appending history events, buffering while a workflow task is in flight, and scheduling workflow tasks.
+// Appending history events, buffering while a workflow task is in flight, and scheduling workflow tasks (normal,
+// transient after a failure, speculative for updates).
 import { queueKey, type Ctx } from './context';
 import {
   api,
@@ -85,6 +86,8 @@ export function addEvents(ctx: Ctx, run: WorkflowRun, items: BufferedEvent[]): v
     run.buffered.push(...items);
   } else {
     for (const item of items) writeBuffered(run, item);
+    // A speculative task that has not started becomes a normal one once history grows, as on the real server.
+    if (run.wft.state === 'scheduled' && run.wft.speculative) writeSpeculativeScheduled(run);
     // A retry still in its backoff gets its first task when the backoff ends, whatever arrives meanwhile.
     if (run.wft.state === 'none' && run.firstTaskAt === 0) scheduleWorkflowTask(ctx, run, 1);
   }
@@ -110,12 +113,22 @@ function scheduledAttrs(run: WorkflowRun, attempt: number): AttrsOf<'WorkflowTas
   };
 }
 
-/** Schedules a workflow task (WorkflowTaskScheduled, unless the attempt is transient) and queues it. */
-export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number): void {
+/** How a workflow task is scheduled: speculative (only to deliver updates), and whether it goes on its queue. */
+export interface ScheduleOptions {
+  speculative?: boolean;
+  /** False for a task handed out at once (eager workflow start) rather than through the task queue. */
+  queue?: boolean;
+}
+
+/**
+ * Schedules a workflow task and queues it. WorkflowTaskScheduled is written now unless the attempt is transient
+ * (attempt > 1) or the task speculative: those are only shown to the worker, and written if the attempt completes.
+ */
+export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number, options: ScheduleOptions = {}): void {
   const transient = attempt > 1;
-  const scheduledEventId = transient
-    ? 0
-    : Number(append(run, 'WorkflowTaskScheduled', scheduledAttrs(run, attempt)).eventId);
+  const speculative = !transient && options.speculative === true;
+  const scheduledEventId =
+    transient || speculative ? 0 : Number(append(run, 'WorkflowTaskScheduled', scheduledAttrs(run, attempt)).eventId);
   const nonce = run.wft.nonce + 1;
   run.wft = {
     state: 'scheduled',
@@ -126,15 +139,28 @@ export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number
     deadline: 0,
     scheduledTime: Date.now(),
     transient,
+    speculative,
     startedTime: 0,
     startedIdentity: '',
     startedRequestId: '',
   };
-  ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'workflow', runId: run.runId, nonce });
+  if (options.queue !== false)
+    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'workflow', runId: run.runId, nonce });
   ctx.changed(run);
 }
 
-/** The Scheduled/Started events of a started transient task, numbered after the current history. */
+/** True while the scheduled or started task has no events in history yet (transient or speculative). */
+export function taskUnwritten(run: WorkflowRun): boolean {
+  return run.wft.state !== 'none' && (run.wft.transient || run.wft.speculative === true);
+}
+
+/** Writes the WorkflowTaskScheduled of a speculative task that has not started: it is a normal task from now on. */
+export function writeSpeculativeScheduled(run: WorkflowRun): void {
+  const event = append(run, 'WorkflowTaskScheduled', scheduledAttrs(run, run.wft.attempt));
+  run.wft = { ...run.wft, scheduledEventId: Number(event.eventId), speculative: false };
+}
+
+/** The Scheduled/Started events of a started transient or speculative task, numbered after the current history. */
 export function transientEvents(ctx: Ctx, run: WorkflowRun): HistoryEvent[] {
   const at = (eventId: number, name: EventName, ms: number, attrs: object) =>
     HistoryEventType.fromObject({
@@ -156,11 +182,18 @@ export function transientEvents(ctx: Ctx, run: WorkflowRun): HistoryEvent[] {
   ];
 }
 
-/** Writes a started transient task's Scheduled/Started events (on completion or force-close). */
+/** Writes a started transient or speculative task's Scheduled/Started events (on completion or force-close). */
 export function materializeTransient(ctx: Ctx, run: WorkflowRun): void {
-  if (run.wft.state !== 'started' || !run.wft.transient) return;
-  run.history.push(...transientEvents(ctx, run));
-  run.wft = { ...run.wft, transient: false };
+  if (run.wft.state !== 'started' || !taskUnwritten(run)) return;
+  const [scheduled, started] = transientEvents(ctx, run);
+  run.history.push(scheduled!, started!);
+  run.wft = {
+    ...run.wft,
+    scheduledEventId: Number(scheduled!.eventId),
+    startedEventId: Number(started!.eventId),
+    transient: false,
+    speculative: false,
+  };
 }
 
 /** The scheduler group of a run's deadlines. */

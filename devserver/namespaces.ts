@@ -15,13 +15,14 @@ export const SERVER_VERSION = '1.27.0-kiln-devserver';
 
 function describe(ns: NamespaceRecord): object {
   return {
-    // Capabilities stay false: worker heartbeats/commands would make core call RPCs this server lacks.
+    // Only what the devserver does is advertised (eager start, updates): worker heartbeats/commands would make
+    // core call RPCs this server lacks.
     namespaceInfo: {
       name: ns.name,
       state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
       id: ns.id,
       description: '',
-      capabilities: {},
+      capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
     },
     config: { workflowExecutionRetentionTtl: duration(ns.retentionDays * 86_400_000) },
     isGlobalNamespace: false,
@@ -83,7 +84,7 @@ export function systemInfo(): object {
       encodedFailureAttributes: true,
       buildIdBasedVersioning: true,
       upsertMemo: true,
-      eagerWorkflowStart: false,
+      eagerWorkflowStart: true,
       sdkMetadata: true,
       countGroupByExecutionStatus: true,
     },

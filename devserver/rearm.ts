@@ -4,6 +4,7 @@ import { armRunTimeout } from './closing';
 import { armTimer } from './commands';
 import { queueKey, type Ctx } from './context';
 import { armFirstTask } from './runs';
+import { armSpeculativeScheduleToStart } from './speculative';
 import { isClosed, type WorkflowRun } from './state';
 import { armWorkflowTaskTimeout } from './workflow-tasks';
 
@@ -27,6 +28,7 @@ function rearmRun(ctx: Ctx, run: WorkflowRun): void {
       runId: run.runId,
       nonce: run.wft.nonce,
     });
+    if (run.wft.speculative) armSpeculativeScheduleToStart(ctx, run);
   } else if (run.wft.state === 'started') {
     // The worker that held it may still answer; otherwise the task times out and is retried.
     armWorkflowTaskTimeout(ctx, run);

@@ -131,6 +131,7 @@ function createResetRun(
     queries: [],
     firstTaskAt: 0,
     newExecutionRunId: '',
+    updates: new Map(),
   };
   for (const e of kept) {
     const done = e.workflowTaskCompletedEventAttributes;

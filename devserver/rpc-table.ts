@@ -14,6 +14,8 @@ import { clusterInfo, describeNamespace, listNamespaces, registerNamespace, syst
 import { addSearchAttributes, listSearchAttributes, removeSearchAttributes } from './operator-service';
 import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
 import { resetStickyTaskQueue, resetWorkflow } from './reset';
+import { pollWorkflowExecutionUpdate, updateWorkflowExecution } from './update-handlers';
+import { executeMultiOperation } from './update-with-start';
 import { activityTokenById, pollActivityTask, pollWorkflowTask, respondQuery, type CallInfo } from './worker-handlers';
 import { completeWorkflowTask, failWorkflowTask } from './workflow-tasks';
 
@@ -55,6 +57,12 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     QueryWorkflow: (req: Req<'QueryWorkflowRequest'>, call) => queryWorkflow(ctx, req, call.deadlineMs),
     ResetWorkflowExecution: (req: Req<'ResetWorkflowExecutionRequest'>) => resetWorkflow(ctx, req),
     ResetStickyTaskQueue: (req: Req<'ResetStickyTaskQueueRequest'>) => resetStickyTaskQueue(ctx, req),
+    // Updates and update-with-start
+    UpdateWorkflowExecution: (req: Req<'UpdateWorkflowExecutionRequest'>, call) =>
+      updateWorkflowExecution(ctx, req, call),
+    PollWorkflowExecutionUpdate: (req: Req<'PollWorkflowExecutionUpdateRequest'>, call) =>
+      pollWorkflowExecutionUpdate(ctx, req, call),
+    ExecuteMultiOperation: (req: Req<'ExecuteMultiOperationRequest'>, call) => executeMultiOperation(ctx, req, call),
     // Reading workflows
     GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, call) =>
       getHistory(ctx, req, call.deadlineMs),
@@ -66,10 +74,7 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     // Workers: polls and task answers
     PollWorkflowTaskQueue: (req: Req<'PollWorkflowTaskQueueRequest'>, call) => pollWorkflowTask(ctx, req, call),
     PollActivityTaskQueue: (req: Req<'PollActivityTaskQueueRequest'>, call) => pollActivityTask(ctx, req, call),
-    RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => (
-      completeWorkflowTask(ctx, req),
-      {}
-    ),
+    RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => completeWorkflowTask(ctx, req),
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (failWorkflowTask(ctx, req), {}),
     RespondQueryTaskCompleted: (req: Req<'RespondQueryTaskCompletedRequest'>) => respondQuery(ctx, req),
     ShutdownWorker: answered,

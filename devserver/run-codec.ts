@@ -1,11 +1,12 @@
 // How a run is written to the devserver's database: its live state as JSON (everything but the history, which is
 // stored event by event as protobuf), so a change costs the run's pending state plus its new events.
 import { api, attrField, eventTypeOf, type EventName, type HistoryEvent, type Payload } from './proto';
-import type { ActivityState, BufferedEvent, ChildState, TimerState, WorkflowRun } from './state';
+import type { ActivityState, BufferedEvent, ChildState, TimerState, UpdateRecord, WorkflowRun } from './state';
 
 const { HistoryEvent: HistoryEventMsg } = api.history.v1;
 const { Payload: PayloadMsg, Payloads: PayloadsMsg } = api.common.v1;
 const { Failure: FailureMsg } = api.failure.v1;
+const { Request: UpdateRequestMsg } = api.update.v1;
 
 type Json = Record<string, unknown>;
 const toJson = (msg: object | null | undefined): unknown => (msg ? (msg as { toJSON(): unknown }).toJSON() : null);
@@ -28,6 +29,21 @@ function bufferedFromJson(json: Json): BufferedEvent {
   return { ...item, attrs: event[attrField(item.name as EventName)] as unknown as Record<string, unknown> };
 }
 
+// An update's request holds payloads (bytes), so it is kept in its protobuf JSON form.
+function updatesToJson(updates: Map<string, UpdateRecord>): Json[] {
+  return [...updates.values()].map((u) => ({
+    ...u,
+    request: u.request ? toJson(UpdateRequestMsg.fromObject(u.request)) : null,
+  }));
+}
+function updatesFromJson(json: Json[] | undefined): Map<string, UpdateRecord> {
+  const records = (json ?? []).map((u) => ({
+    ...(u as unknown as UpdateRecord),
+    request: u.request ? UpdateRequestMsg.fromObject(u.request as Json) : null,
+  }));
+  return new Map(records.map((u) => [u.updateId, u]));
+}
+
 /** The run without its history, as JSON text. */
 export function encodeRunState(run: WorkflowRun): string {
   const { history: _history, queries: _queries, ...rest } = run;
@@ -43,6 +59,7 @@ export function encodeRunState(run: WorkflowRun): string {
     children: [...run.children.values()],
     searchAttributes: payloadMapToJson(run.searchAttributes),
     memo: payloadMapToJson(run.memo),
+    updates: updatesToJson(run.updates),
   });
 }
 
@@ -64,6 +81,8 @@ export function decodeRunState(text: string, history: HistoryEvent[]): WorkflowR
     searchAttributes: payloadMapFromJson(json.searchAttributes as Json),
     memo: payloadMapFromJson(json.memo as Json),
     queries: [],
+    // Runs stored before updates existed have none.
+    updates: updatesFromJson(json.updates as Json[] | undefined),
   };
 }
 

@@ -44,6 +44,8 @@ export interface StartParams {
   priority?: Priority | null;
   /** The root of the parent chain (absent for a run without a parent, which is its own root). */
   rootExecution?: { workflowId?: string | null; runId?: string | null } | null;
+  /** Eager start: the first workflow task is handed to the starting worker, not put on the task queue. */
+  eager?: boolean;
 }
 
 type UserMetadata = NonNullable<HistoryEvent['userMetadata']>;
@@ -97,6 +99,7 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
       deadline: 0,
       scheduledTime: 0,
       transient: false,
+      speculative: false,
       startedTime: 0,
       startedIdentity: '',
       startedRequestId: '',
@@ -115,6 +118,7 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
     queries: [],
     newExecutionRunId: '',
     firstTaskAt: p.firstTaskDelayMs ? now + p.firstTaskDelayMs : 0,
+    updates: new Map(),
   };
   if (run.runDeadline > 0 && executionDeadline > 0) run.runDeadline = Math.min(run.runDeadline, executionDeadline);
   const started = append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
@@ -130,7 +134,7 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
   ctx.state.runs.set(runId, run);
   ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), runId);
   if (run.firstTaskAt > 0) armFirstTask(ctx, run);
-  else scheduleWorkflowTask(ctx, run, 1);
+  else scheduleWorkflowTask(ctx, run, 1, { queue: !p.eager });
   return run;
 }
 

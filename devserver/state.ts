@@ -1,4 +1,5 @@
 // The devserver's in-memory model: one WorkflowRun per run id, plus what is pending inside it.
+import type { temporal } from '@temporalio/proto';
 import type { EventName, HistoryEvent, Payloads, Payload, Failure } from './proto';
 
 /** An event waiting for the in-flight workflow task to finish; ids are assigned when it is flushed. */
@@ -29,6 +30,11 @@ export interface WorkflowTaskState {
    * to the worker, and written to history once the attempt completes (or is force-closed).
    */
   transient: boolean;
+  /**
+   * Scheduled only to deliver updates, as on the real server: not written to history unless the worker's answer
+   * changes the workflow (it is discarded when it only rejected updates).
+   */
+  speculative?: boolean;
   startedTime: number;
   startedIdentity: string;
   startedRequestId: string;
@@ -58,6 +64,38 @@ export interface ActivityState {
   startToCloseDeadline: number;
   heartbeatDeadline: number;
   retryAt: number;
+  /** Set by PauseActivity: no attempt is dispatched, deadlines stop, and a running attempt hears `activity_paused`. */
+  paused?: ActivityPause | null;
+  /** Set by ResetActivity while an attempt runs: its heartbeats hear `activity_reset` until the next attempt. */
+  resetRequested?: boolean;
+  /** ResetActivity with reset_heartbeat while an attempt runs: the next attempt starts without heartbeat details. */
+  resetHeartbeats?: boolean;
+  /** Options set by UpdateActivityOptions; without them those of ActivityTaskScheduled apply. */
+  options?: ActivityOptionsOverride | null;
+}
+
+/** Who paused an activity, when and why (PauseActivity). */
+export interface ActivityPause {
+  time: number;
+  identity: string;
+  reason: string;
+  requestId: string;
+}
+
+/** An activity's options as UpdateActivityOptions leaves them (durations in ms; 0 = none). */
+export interface ActivityOptionsOverride {
+  taskQueue: string;
+  scheduleToCloseMs: number;
+  scheduleToStartMs: number;
+  startToCloseMs: number;
+  heartbeatMs: number;
+  retry: {
+    initialIntervalMs: number;
+    backoffCoefficient: number;
+    maximumIntervalMs: number;
+    maximumAttempts: number;
+    nonRetryableErrorTypes: string[];
+  };
 }
 
 /** A user timer started by StartTimer. */
@@ -96,6 +134,24 @@ export interface PendingQuery {
   resolve: (result: { answer?: Payloads | null; error?: string }) => void;
 }
 
+/** Where an update is: admitted by the server, sent to a worker, accepted by the workflow, or completed. */
+export type UpdateStage = 'admitted' | 'sent' | 'accepted' | 'completed';
+
+/** One update of a run (temporal.api.update.v1), from its admission until the run is deleted. */
+export interface UpdateRecord {
+  updateId: string;
+  stage: UpdateStage;
+  /** The request (temporal.api.update.v1.Request), until WorkflowExecutionUpdateAccepted holds it. */
+  request: UpdateRequest | null;
+  /** When it was admitted (ms since epoch): updates go to the worker in this order. */
+  admittedAt: number;
+  acceptedEventId: number;
+  completedEventId: number;
+}
+
+/** An update request as the client sent it (temporal.api.update.v1.IRequest). */
+export type UpdateRequest = temporal.api.update.v1.IRequest;
+
 /** One workflow run, its history and everything in flight. */
 export interface WorkflowRun {
   namespace: string;
@@ -130,6 +186,8 @@ export interface WorkflowRun {
   firstTaskAt: number;
   /** Run id of the run this one continued as, once closed by ContinueAsNew. */
   newExecutionRunId: string;
+  /** Updates in flight, and accepted ones (whose outcome history holds), by update id. */
+  updates: Map<string, UpdateRecord>;
 }
 
 /** A namespace as stored (one JSON row each with --db-filename). */

@@ -51,6 +51,20 @@ describe('history shape checker', () => {
     expect(historyShapeProblems(bad).join()).toMatch(/does not directly follow WorkflowTaskStarted/);
   });
 
+  it('accepts a schedule-to-start timeout right after its WorkflowTaskScheduled, and no other timeout there', () => {
+    const timedOut = (timeoutType: number) => [
+      ...good.slice(0, 2),
+      {
+        eventId: 3,
+        eventTime: t,
+        eventType: 8,
+        workflowTaskTimedOutEventAttributes: { scheduledEventId: 2, timeoutType },
+      },
+    ];
+    expect(historyShapeProblems(timedOut(2))).toEqual([]);
+    expect(historyShapeProblems(timedOut(1)).join()).toMatch(/does not directly follow WorkflowTaskStarted/);
+  });
+
   it('rejects ActivityTaskStarted separated from its outcome, and gaps in event ids', () => {
     const bad = [
       ...good.slice(0, 6),

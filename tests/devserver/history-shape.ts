@@ -13,6 +13,7 @@ const E = {
   TIMER_STARTED: 17,
   TIMER_FIRED: 18,
 } as const;
+const SCHEDULE_TO_START = 2; // TimeoutType
 const CLOSE_EVENTS = [2, 3, 4, 21, 27, 28]; // completed, failed, timed out, canceled, terminated, continued-as-new
 const ACT_OUTCOMES = [12, 13, 14, 16]; // completed, failed, timed out, canceled
 
@@ -35,8 +36,12 @@ export function historyShapeProblems(history: readonly object[]): string[] {
     if (type(i) === E.WFT_STARTED && type(id(attrs.scheduledEventId) - 1) !== E.WFT_SCHEDULED)
       problems.push(`${at}: does not point at a WorkflowTaskScheduled`);
     // While a workflow task runs, everything else is buffered: its outcome directly follows WorkflowTaskStarted.
-    if ([E.WFT_COMPLETED, E.WFT_FAILED, E.WFT_TIMED_OUT].includes(type(i) as 7) && type(i - 1) !== E.WFT_STARTED) {
-      problems.push(`${at}: workflow task outcome does not directly follow WorkflowTaskStarted`);
+    // …except a schedule-to-start timeout (a task no worker started), which directly follows its WorkflowTaskScheduled.
+    const scheduleToStart = type(i) === E.WFT_TIMED_OUT && attrs.timeoutType === SCHEDULE_TO_START;
+    const taskEvent = scheduleToStart ? E.WFT_SCHEDULED : E.WFT_STARTED;
+    if ([E.WFT_COMPLETED, E.WFT_FAILED, E.WFT_TIMED_OUT].includes(type(i) as 7) && type(i - 1) !== taskEvent) {
+      const follows = scheduleToStart ? 'WorkflowTaskScheduled' : 'WorkflowTaskStarted';
+      problems.push(`${at}: workflow task outcome does not directly follow ${follows}`);
     }
     if (
       type(i) === E.ACT_STARTED &&

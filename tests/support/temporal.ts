@@ -13,7 +13,7 @@ import {
 } from '@temporalio/worker';
 import { generateApiKey } from '../../devserver/api-key';
 import { startDevServer, type DevServer } from '../../devserver/server';
-import { temporalConnectionOptions } from '../../worker/temporal-connection';
+import { temporalConnectionOptions, type TemporalTarget } from '../../worker/temporal-connection';
 
 /** A Temporal endpoint for one test file, with a client and a worker connection. */
 export interface TestTemporal {
@@ -24,6 +24,8 @@ export interface TestTemporal {
   nativeConnection: NativeConnection;
   /** The in-process devserver, or undefined when TEMPORAL_ADDRESS points at a real server. */
   devServer: DevServer | undefined;
+  /** Where the connections go, for a test that needs one more of its own (`temporalConnectionOptions`). */
+  target?: TemporalTarget;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     client,
     nativeConnection,
     devServer,
+    target,
     async stop() {
       await nativeConnection.close();
       await connection.close();
