@@ -1,20 +1,18 @@
 import { and, eq, inArray, isNull, lt, ne, notInArray, type SQL } from 'drizzle-orm';
 import { ensureChildBuild, listChildBuilds, loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
-import type { BuildForWorkflow, BuildRow } from '../db/builds';
+import type { BuildForWorkflow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
-import { builds } from '../db/schema';
+import { builds, type BuildRow } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
-import { sizedBuildProfiles, type BuildResources, type SizedBuildProfile } from '../domain/build-profile';
+import { sizedBuildProfiles, type BuildResources, type SizedBuildProfile, chooseBuildProfile } from '../domain/build-profile';
 import { describeChange, isUntrustedChange, untrustedChangeEvents } from '../domain/merge-request';
-import { writeSystemLines } from './build-log';
-import { closingLine, commitLine, describeProject, describeTimeout, isText, triggerLine } from './build-log-lines';
-import { selectSubprojectsForChanges } from './detect';
-import type { DetectionResult } from './detect';
-import { buildFailure } from './errors';
-import { chooseBuildProfile } from './profile';
+import { writeSystemLines } from '../build-log/build-log';
+import { closingLine, commitLine, describeProject, describeTimeout, isText } from '../domain/build-log-lines';
+import { selectSubprojectsForChanges } from '../detect';
+import type { DetectionResult } from '../detect';
 import { type BuildStatus, type BuildStep, activeBuildStatuses } from '../domain/build-status';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface BuildRecordDeps {
   db: Database;
@@ -73,16 +71,13 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
   const now = deps.now ?? (() => new Date());
 
   return {
-    /** Marks the build as started, writes "Triggered by …", and returns its plan. */
+    /** Marks the build as started, writes the commit line, and returns its plan. */
     async beginBuild({ buildId }: { buildId: string }): Promise<BuildPlan> {
       const loaded = await load(db, cipher, buildId);
       const { build, autoCi, cluster } = loaded;
       await updateBuildProgress(db, buildId, { status: 'Building', startedAt: build.startedAt ?? now() });
-      // The API wrote "Triggered by …" when it created the build; a sub-project build says whose part it is.
-      const origin = build.parentBuildId
-        ? `${triggerLine(build)}: sub-project ${build.subproject} of build ${build.parentBuildId}`
-        : undefined;
-      await writeSystemLines(db, buildId, 'begin', [origin, commitLine(build)].filter(isText));
+      // "Triggered by …" was written with the row (db/builds.ts recordBuild).
+      await writeSystemLines(db, buildId, 'begin', [commitLine(build)].filter(isText));
       return {
         isMonorepoParent: !build.parentBuildId && autoCi.subprojects.length > 0,
         // Unmerged code (merge and pull request builds, from forks or not) never reaches the cluster on its own.

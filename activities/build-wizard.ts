@@ -1,14 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { organizations } from '../db/schema';
-import { NothingToGenerateError, proposeDockerfile, UnknownSubprojectError } from './dockerfile-generator';
-import type { WizardProposal } from './dockerfile-generator';
-import { buildFailure } from './errors';
-import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
-import { ProviderError } from './providers/errors';
-import { createGitHubClient } from './providers/github';
-import { createGitLabClient } from './providers/gitlab';
+import { NothingToGenerateError, proposeDockerfile, UnknownSubprojectError } from '../dockerfile-generator';
+import type { WizardProposal } from '../dockerfile-generator';
+import { loadProviderConnection, plainGitMessage, type ProviderConnection } from '../clients/git-providers/connection';
+import { ProviderError } from '../clients/git-providers/errors';
+import { createGitHubClient } from '../clients/git-providers/github';
+import { createGitLabClient } from '../clients/git-providers/gitlab';
 import { createServiceCheckout, loadService, type ServiceCheckoutDeps } from './service-checkout';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export type BuildWizardDeps = ServiceCheckoutDeps;
 

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildFailure } from './errors';
 import {
   openGitSession,
   parseRemote,
@@ -9,10 +8,10 @@ import {
   type GitRemote,
   type GitRunnerOptions,
   type GitSession,
-} from './git-command';
-import { validateGitRef, validateSha } from './git-ref';
-import type { LogSink } from './log-sink';
-import { BuildErrorType } from '../domain/build-error';
+} from '../git/git-command';
+import { validateGitRef, validateSha } from '../git/git-ref';
+import type { LogSink } from '../build-log/log-sink';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface CloneDeps extends GitRunnerOptions {
   /** Parent of every build's workspace (one folder per build id). */

@@ -2,13 +2,13 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
-import { builds, services } from '../db/schema';
-import { loadProviderConnection, plainGitMessage, type ProviderConnection } from './providers/connection';
-import { ProviderError } from './providers/errors';
-import { createGitHubClient, type GitHubStatusInput } from './providers/github';
-import { createGitLabClient } from './providers/gitlab';
-import { buildPageUrl } from './providers/links';
-import { defaultRetryPolicy, type RetryPolicy, withProviderRetry } from './providers/retry';
+import { builds, services, type BuildRow } from '../db/schema';
+import { loadProviderConnection, plainGitMessage, type ProviderConnection } from '../clients/git-providers/connection';
+import { ProviderError } from '../clients/git-providers/errors';
+import { createGitHubClient, type GitHubStatusInput } from '../clients/git-providers/github';
+import { createGitLabClient } from '../clients/git-providers/gitlab';
+import { buildPageUrl } from '../clients/git-providers/links';
+import { defaultRetryPolicy, type RetryPolicy, withProviderRetry } from '../clients/git-providers/retry';
 
 /** Build states Kiln reports; GitLab has all five, GitHub maps running→pending and canceled→error. */
 export type CommitState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
@@ -33,7 +33,6 @@ export interface CommitStatusDeps {
   retry?: RetryPolicy;
 }
 
-type BuildRow = typeof builds.$inferSelect;
 
 // With the retry budget (90 s) this keeps one report well under the workflow's 3-minute activity timeout.
 const REQUEST_TIMEOUT_MS = 15_000;

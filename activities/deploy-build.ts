@@ -4,14 +4,13 @@ import type { BuildForWorkflow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { isUntrustedChange } from '../domain/merge-request';
-import { openBuildLog } from './build-log';
-import { buildFailure } from './errors';
-import type { ClusterAccess } from './kubernetes/client';
-import { deployService } from './kubernetes/deploy';
-import { pinnedImage } from './kubernetes/deploy-manifests';
-import { ensureImagePullSecret } from './kubernetes/pull-secret';
-import { requireRegistryPassword } from './registry';
-import { BuildErrorType } from '../domain/build-error';
+import { openBuildLog } from '../build-log/build-log';
+import type { ClusterAccess } from '../clients/kubernetes/client';
+import { deployService } from '../clients/kubernetes/deploy';
+import { pinnedImage } from '../clients/kubernetes/deploy-manifests';
+import { ensureImagePullSecret } from '../clients/kubernetes/pull-secret';
+import { requireRegistryPassword } from '../clients/registry';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface DeployDeps {
   db: Database;

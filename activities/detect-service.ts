@@ -1,5 +1,5 @@
-import { detectProject } from './detect';
-import type { DetectionResult } from './detect';
+import { detectProject } from '../detect';
+import type { DetectionResult } from '../detect';
 import { createServiceCheckout, type ServiceCheckoutDeps } from './service-checkout';
 
 export type DetectServiceDeps = ServiceCheckoutDeps;

@@ -10,17 +10,16 @@ import { builderProgressSignal } from '../workflows/messages';
 import type { BuilderProgress } from '../workflows/messages';
 import { stepStartPercent } from '../workflows/progress';
 import type { ImageBuildSettings } from './build-records';
-import { openBuildLog } from './build-log';
-import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from './builders/builder';
-import { buildFailure } from './errors';
-import { cloneProviderFor } from './git-command';
-import type { LogSink } from './log-sink';
-import { startOutputWatchdog } from './output-watchdog';
-import { ensureHarborProject } from './harbor';
-import { getManifestDigest, requireRegistryPassword } from './registry';
+import { openBuildLog } from '../build-log/build-log';
+import type { BuilderDriver, BuildOutput, BuildRequest, RegistryAuth } from '../builders/builder';
+import { cloneProviderFor } from '../git/git-command';
+import type { LogSink } from '../build-log/log-sink';
+import { startOutputWatchdog } from '../build-log/output-watchdog';
+import { ensureHarborProject } from '../clients/harbor';
+import { getManifestDigest, requireRegistryPassword } from '../clients/registry';
 import { imageReferences, imageRepository, parseImageReference } from '../domain/image-name';
 import type { LogStream } from '../domain/log-stream';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface ImageBuildDeps {
   db: Database;

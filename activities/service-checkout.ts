@@ -4,10 +4,9 @@ import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { services } from '../db/schema';
 import { createCloneActivities } from './clone';
-import { buildFailure } from './errors';
-import { cloneProviderFor } from './git-command';
-import { loadProviderConnection } from './providers/connection';
-import { BuildErrorType } from '../domain/build-error';
+import { cloneProviderFor } from '../git/git-command';
+import { loadProviderConnection } from '../clients/git-providers/connection';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface ServiceCheckoutDeps {
   db: Database;

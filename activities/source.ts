@@ -3,12 +3,12 @@ import { heartbeat } from '@temporalio/activity';
 import { loadBuildForWorkflow, recordCommitDetails, updateBuildProgress } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
-import { openBuildLog } from './build-log';
+import { openBuildLog } from '../build-log/build-log';
 import { createCloneActivities } from './clone';
-import { detectProject } from './detect';
-import { cloneProviderFor } from './git-command';
-import { plainGitMessage } from './providers/connection';
-import type { DetectionResult } from './detect';
+import { detectProject } from '../detect';
+import { cloneProviderFor } from '../git/git-command';
+import { plainGitMessage } from '../clients/git-providers/connection';
+import type { DetectionResult } from '../detect';
 
 export interface SourceDeps {
   db: Database;

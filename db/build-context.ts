@@ -3,11 +3,10 @@ import type { Database } from './client';
 import type { SecretCipher } from './crypto';
 import { loadGitCredential } from './git-credentials';
 import { openSecretBuildArgs, receivesSecretBuildArgs, secretBuildArgRedactions } from './secret-build-args';
-import { autoCiSettings, builds, clusters, registries, services, type SubprojectSetting } from './schema';
+import { autoCiSettings, builds, clusters, registries, services, type SubprojectSetting, type BuildRow } from './schema';
 import { deployNamespaceOf } from '../domain/deploy-namespace';
 import { registryHost } from '../domain/registry-host';
 
-type BuildRow = typeof builds.$inferSelect;
 
 /** Everything a build workflow needs, with secrets decrypted. Never log or return this object as a whole. */
 export interface BuildForWorkflow {

@@ -3,12 +3,12 @@ import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { finishedBuildStatuses, isFinishedBuildStatus } from '../domain/build-status';
 import { buildWorkflowId } from '../workflows/names';
 import type { Database } from './client';
-import { builds } from './schema';
+import { buildLogLines, builds, type BuildRow } from './schema';
+import { triggerLine } from '../domain/build-log-lines';
 
 // The worker's view of a build lives in build-context.ts; re-exported so callers need one import.
 export { loadBuildForWorkflow, type BuildForWorkflow } from './build-context';
 
-export type BuildRow = typeof builds.$inferSelect;
 type Status = BuildRow['status'];
 
 /** Progress written by the build pipeline; only the fields given change. */
@@ -99,28 +99,51 @@ export const freshBuildState = {
   durationMs: null,
 } satisfies Partial<typeof builds.$inferInsert>;
 
-/** Creates (once) the child build of a monorepo sub-project; repeated calls return the same child. */
+/** A build row to record: every column the caller knows, the workflow id included. */
+export type NewBuild = typeof builds.$inferInsert & { id: string; workflowId: string };
+
+/**
+ * The one way a build comes to exist, for webhooks, API triggers, retries and sub-projects: its row, recorded once
+ * per workflow id (or per parent and sub-project), and its first log line ("Triggered by …") in the same
+ * transaction, so a build is never seen without saying what started it. A repeated or concurrent call records
+ * nothing and returns the first call's row. Starting the workflow is the caller's: a client start
+ * (api/builds/start-build.ts) or a child workflow of the parent build.
+ */
+export async function recordBuild(
+  db: Database,
+  values: NewBuild,
+  firstLine: string,
+  at: Date = new Date(),
+): Promise<{ build: BuildRow; inserted: boolean }> {
+  const inserted = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(builds).values(values).onConflictDoNothing().returning();
+    if (row) await tx.insert(buildLogLines).values({ buildId: row.id, seq: 0, stream: 'system', text: firstLine, at });
+    return row;
+  });
+  if (inserted) return { build: inserted, inserted: true };
+  const same =
+    values.parentBuildId && values.subproject
+      ? and(eq(builds.parentBuildId, values.parentBuildId), eq(builds.subproject, values.subproject))
+      : eq(builds.workflowId, values.workflowId);
+  const [existing] = await db.select().from(builds).where(same);
+  if (!existing) throw new Error(`Build for workflow ${values.workflowId} vanished while recording it.`);
+  return { build: existing, inserted: false };
+}
+
+/** Records (once) the child build of a monorepo sub-project; repeated calls return the same child. */
 export async function ensureChildBuild(db: Database, parent: BuildRow, subproject: string): Promise<BuildRow> {
   const id = randomUUID();
   const { id: _id, createdAt: _c, workflowId: _w, ...inherited } = parent;
-  const [row] = await db
-    .insert(builds)
-    .values({
-      ...inherited,
-      id,
-      parentBuildId: parent.id,
-      subproject,
-      ...freshBuildState,
-      workflowId: buildWorkflowId(id),
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (row) return row;
-  const [existing] = await db
-    .select()
-    .from(builds)
-    .where(and(eq(builds.parentBuildId, parent.id), eq(builds.subproject, subproject)));
-  return existing!;
+  const values = {
+    ...inherited,
+    id,
+    parentBuildId: parent.id,
+    subproject,
+    ...freshBuildState,
+    workflowId: buildWorkflowId(id),
+  };
+  const firstLine = `${triggerLine(parent)}: sub-project ${subproject} of build ${parent.id}`;
+  return (await recordBuild(db, values, firstLine)).build;
 }
 
 /** Builds of a parent, by sub-project name. */

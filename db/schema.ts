@@ -248,6 +248,9 @@ export const builds = pgTable(
   ],
 );
 
+/** A build as stored: the one row type every side reads. */
+export type BuildRow = typeof builds.$inferSelect;
+
 export const buildLogLines = pgTable(
   'build_log_lines',
   {

@@ -1,7 +1,10 @@
 /**
- * Every build error a user can see, in one place: activities throw them, workflows decide retries from them, and
- * the API and UI filter on them. The key is the failure `type` Temporal records. Pure: no I/O, safe in workflows.
+ * Every build error a user can see, in one place: activities throw them (`buildFailure`), workflows decide retries
+ * from them, and the API and UI filter on them. The key is the failure `type` Temporal records. Pure: no I/O, safe
+ * in workflows.
  */
+import { ApplicationFailure } from '@temporalio/common';
+
 export const BuildErrorType = {
   DockerfileNotFound: 'DockerfileNotFound',
   GitCloneFailed: 'GitCloneFailed',
@@ -43,4 +46,12 @@ export const nonRetryableBuildErrors: readonly BuildErrorType[] = Object.values(
 /** True when retrying the step may succeed. */
 export function isRetryableBuildError(type: BuildErrorType): boolean {
   return retryableBuildErrors.includes(type);
+}
+
+/**
+ * A build fault the workflow reports to the user as `message`. Temporal retries the step only when the type may
+ * pass (a registry briefly unreachable); every other type fails the step at once.
+ */
+export function buildFailure(type: BuildErrorType, message: string, cause?: Error): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: !isRetryableBuildError(type), cause });
 }

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
+import { REDACTED } from '../domain/redact';
 
 /** Field names whose values are secrets wherever they appear in a log object; pino replaces them. */
 const secretPaths = [
@@ -27,7 +28,7 @@ const secretPaths = [
 
 /** Kiln's structured logger: secrets are redacted here, once, not by each caller. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: secretPaths, censor: '[redacted]' }, base: { app: 'kiln' } }, destination);
+  return pino({ level, redact: { paths: secretPaths, censor: REDACTED }, base: { app: 'kiln' } }, destination);
 }
 
 let runtimeInstalled = false;

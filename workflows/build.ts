@@ -137,7 +137,14 @@ async function runPipeline(
   const detection = await source.detectSource({ buildId, checkoutDir: checkout.checkoutDir });
 
   if (plan.isMonorepoParent) {
-    await runSubprojectBuilds({ buildId, detection, maxParallel: plan.maxParallelSubprojects, current, report });
+    await runSubprojectBuilds({
+      buildId,
+      detection,
+      maxParallel: plan.maxParallelSubprojects,
+      current,
+      report,
+      childWorkflow: buildWorkflow,
+    });
     return undefined;
   }
 

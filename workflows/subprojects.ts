@@ -8,8 +8,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { BuildRecordActivities } from '../activities/build-records';
-import type { DetectionResult } from '../activities/detect/types';
-import type { BuildWorkflowResult } from './build';
+import type { DetectionResult } from '../detect/types';
 import { describeBuildError } from './failures';
 import { subprojectProgressSignal } from './messages';
 import type { BuildProgress, SubprojectProgress } from './messages';
@@ -28,6 +27,8 @@ export interface SubprojectRun {
   maxParallel: number;
   current(): BuildProgress;
   report(next: BuildProgress): Promise<void>;
+  /** The workflow each sub-project runs as a child (the build workflow itself, passed in to keep imports one-way). */
+  childWorkflow: (input: { buildId: string }) => Promise<unknown>;
 }
 
 /**
@@ -64,7 +65,7 @@ export async function runSubprojectBuilds(run: SubprojectRun): Promise<void> {
     while (next < children.length) {
       const child = children[next++]!;
       try {
-        await executeChild<(input: { buildId: string }) => Promise<BuildWorkflowResult>>('buildWorkflow', {
+        await executeChild(run.childWorkflow, {
           workflowId: buildWorkflowId(child.buildId),
           args: [{ buildId: child.buildId }],
         });

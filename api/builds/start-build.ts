@@ -1,32 +1,25 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { builds } from '../../db/schema';
+import { recordBuild, type NewBuild } from '../../db/builds';
 import type { buildWorkflow } from '../../workflows/build';
 import { BUILD_TASK_QUEUE } from '../../workflows/names';
 import { apiError } from '../errors';
-
-export type BuildRow = typeof builds.$inferSelect;
-export type NewBuild = typeof builds.$inferInsert & { workflowId: string };
+import type { BuildRow } from '../../db/schema';
 
 /**
- * Inserts the build (or finds the one already inserted for the same workflow id) and makes sure its workflow
- * runs. Concurrent and repeated calls with one workflow id end with one row and one workflow; a crash between
- * insert and start is healed by the next call (e.g. the provider's redelivery).
+ * Records the build (db/builds.ts `recordBuild`: row and first log line once per workflow id) and makes sure its
+ * workflow runs. Concurrent and repeated calls with one workflow id end with one row and one workflow; a crash
+ * between record and start is healed by the next call or by the reconciler (server/reconcile-builds.ts).
  */
-export async function startBuildOnce(
+export async function createBuild(
   db: Database,
   temporal: Client,
   values: NewBuild,
+  firstLine: string,
+  at?: Date,
 ): Promise<{ build: BuildRow; duplicate: boolean }> {
-  const [inserted] = await db
-    .insert(builds)
-    .values(values)
-    .onConflictDoNothing({ target: builds.workflowId })
-    .returning();
-  const build = inserted ?? (await db.select().from(builds).where(eq(builds.workflowId, values.workflowId)))[0];
-  if (!build) throw new Error(`Build for workflow ${values.workflowId} vanished while starting it.`);
+  const { build, inserted } = await recordBuild(db, values, firstLine, at);
   await startBuildWorkflow(temporal, build);
   return { build, duplicate: !inserted };
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { ClusterAccess } from '../../activities/kubernetes/client';
-import { ensureImagePullSecret } from '../../activities/kubernetes/pull-secret';
+import type { ClusterAccess } from '../../clients/kubernetes/client';
+import { ensureImagePullSecret } from '../../clients/kubernetes/pull-secret';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
 import type { services } from '../../db/schema';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { baseImagePrefixProblem } from '../../activities/dockerfile-generator/images';
+import { baseImagePrefixProblem } from '../../dockerfile-generator/images';
 import { organizations } from '../../db/schema';
 import { requireRole } from '../auth';
 import type { AppDeps, AuthUser } from '../deps';

@@ -1,7 +1,13 @@
-import { loadProviderConnection, plainGitMessage } from '../../activities/providers/connection';
-import { createGitLabClient, type GitLabClient } from '../../activities/providers/gitlab';
-import { parseJobTrace } from '../../activities/providers/job-trace';
-import { canCancel, canRetry, groupJobsByStage, jobView, pipelineView } from '../../activities/providers/pipeline-view';
+import { loadProviderConnection, plainGitMessage } from '../../clients/git-providers/connection';
+import { createGitLabClient, type GitLabClient } from '../../clients/git-providers/gitlab';
+import { parseJobTrace } from '../../clients/git-providers/job-trace';
+import {
+  canCancel,
+  canRetry,
+  groupJobsByStage,
+  jobView,
+  pipelineView,
+} from '../../clients/git-providers/pipeline-view';
 import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { loadVisibleService, type ServiceRow } from '../services/load-service';

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { gitRefName } from '../git-ref.schemas';
-import { pipelineStatusLabels } from '../../activities/providers/pipeline-view';
+import { pipelineStatusLabels } from '../../clients/git-providers/pipeline-view';
 
 const status = z
   .enum(pipelineStatusLabels)

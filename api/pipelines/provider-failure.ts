@@ -1,5 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
-import { ProviderError } from '../../activities/providers/errors';
+import { ProviderError } from '../../clients/git-providers/errors';
 
 /**
  * The API status for a provider failure. A token GitLab/GitHub rejects is not the caller's Kiln token, so 401/403

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openGitSession, parseRemote } from '../../activities/git-command';
+import { openGitSession, parseRemote } from '../../git/git-command';
 import { originOf } from '../../domain/credentials';
 import { apiError } from '../errors';
 

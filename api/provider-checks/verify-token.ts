@@ -1,10 +1,10 @@
-import { ProviderError } from '../../activities/providers/errors';
+import { ProviderError } from '../../clients/git-providers/errors';
 import {
   checkProviderToken,
   type TokenCheckInput,
   type TokenCheckResult,
   TokenScopeError,
-} from '../../activities/providers/token-check';
+} from '../../clients/git-providers/token-check';
 import { apiError } from '../errors';
 
 /**

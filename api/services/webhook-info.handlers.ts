@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { services } from '../../db/schema';
-import { plainGitMessage } from '../../activities/providers/connection';
+import { plainGitMessage } from '../../clients/git-providers/connection';
 import { loadGitCredential } from '../../db/git-credentials';
 import { generateWebhookSecret } from '../../db/tokens';
 import { requireRole } from '../auth';

@@ -5,6 +5,7 @@ import { cancelBuildSignal } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { DeliveryIntent } from './delivery-event';
 import type { BuildTarget } from './start-service-builds';
+import type { WebhookResult } from './webhooks.schemas';
 import { activeBuildStatuses } from '../../domain/build-status';
 
 type CloseIntent = Extract<DeliveryIntent, { kind: 'close' }>;
@@ -19,7 +20,7 @@ export interface CancelledBuild {
 /** The answer to a close delivery: 200 with what was cancelled, or 503 when Temporal could not be told. */
 export interface CloseOutcome {
   status: 200 | 503;
-  body: Record<string, unknown>;
+  body: WebhookResult;
   services: { serviceId: string }[];
 }
 

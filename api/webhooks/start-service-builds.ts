@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
-import { buildLogLines, builds, services } from '../../db/schema';
+import { services, type BuildRow } from '../../db/schema';
+import { recordBuild } from '../../db/builds';
 import { webhookBuildWorkflowId } from '../../workflows/names';
-import { startBuildWorkflow, type BuildRow } from '../builds/start-build';
+import { startBuildWorkflow } from '../builds/start-build';
 import type { AppDeps } from '../deps';
 import type { BuildCandidate, DeliveryIntent, SkipReason } from './delivery-event';
 import { decideForService } from './decide';
@@ -27,7 +28,6 @@ export interface PendingStart {
   row: BuildRow;
   /** True when this delivery inserted the row (a duplicate reuses the first delivery's row). */
   inserted: boolean;
-  text: string;
 }
 
 /**
@@ -65,11 +65,9 @@ export async function recordServiceBuilds(
 /** Starts the workflows of recorded builds; returns why one could not be started, or undefined when all run. Never throws. */
 export async function startPendingBuilds(deps: AppDeps, pending: PendingStart[]): Promise<string | undefined> {
   const results = await Promise.all(
-    pending.map(async ({ row, inserted, text }) => {
-      // The first log line is only for display, so it is written while the workflow starts.
-      const firstLine = inserted ? writeFirstLine(deps, row.id, text) : Promise.resolve();
+    pending.map(async ({ row }) => {
       try {
-        await Promise.all([startBuildWorkflow(deps.temporal, row), firstLine]);
+        await startBuildWorkflow(deps.temporal, row);
         return undefined;
       } catch (error) {
         if (error instanceof HTTPException) return error.message;
@@ -87,9 +85,11 @@ async function recordOne(
   candidate: BuildCandidate,
 ): Promise<PendingStart> {
   const workflowId = webhookBuildWorkflowId(delivery.provider, buildKey, service.id);
-  const [inserted] = await deps.db
-    .insert(builds)
-    .values({
+  const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
+  // A concurrent or repeated delivery records nothing and continues with the first one's row.
+  const { build, inserted } = await recordBuild(
+    deps.db,
+    {
       id: randomUUID(),
       serviceId: service.id,
       organizationId: service.organizationId,
@@ -107,24 +107,10 @@ async function recordOne(
       commitAuthor: candidate.commitAuthor ?? null,
       changedPaths: candidate.changedPaths ?? null,
       workflowId,
-    })
-    // A concurrent or repeated delivery inserts nothing and continues with the first one's row.
-    .onConflictDoNothing({ target: builds.workflowId })
-    .returning();
-  const row = inserted ?? (await deps.db.select().from(builds).where(eq(builds.workflowId, workflowId)))[0]!;
-  const text = `Triggered by Webhook (${delivery.provider} ${eventOf(delivery)}, ${candidate.ref} @ ${candidate.sha.slice(0, 12)})`;
-  return { row, inserted: Boolean(inserted), text };
-}
-
-async function writeFirstLine(deps: AppDeps, buildId: string, text: string): Promise<void> {
-  try {
-    await deps.db
-      .insert(buildLogLines)
-      .values({ buildId, seq: 0, stream: 'system', text, at: new Date() })
-      .onConflictDoNothing();
-  } catch (err) {
-    deps.logger?.warn({ err, buildId }, 'could not write the first build log line');
-  }
+    },
+    text,
+  );
+  return { row: build, inserted };
 }
 
 // Services registered by path learn the provider's numeric id from their first verified delivery, so they

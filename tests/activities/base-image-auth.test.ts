@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBuilder } from '../../activities/builders/local';
+import { createLocalBuilder } from '../../builders/local';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';

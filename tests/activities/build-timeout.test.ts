@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeoutFailure } from '../../activities/builders/timeout';
+import { buildTimeoutFailure } from '../../builders/timeout';
 import { buildProfileResources } from '../../domain/build-profile';
 
 describe('"Build timeout" wording', () => {

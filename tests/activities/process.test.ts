@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { childEnv, runProcess, scrubSecrets } from '../../activities/process';
+import { childEnv, runProcess } from '../../process/run-process';
+import { redactSecrets } from '../../domain/redact';
 
 const sh = (script: string) => ({ command: '/bin/sh', args: ['-c', script], env: childEnv() });
 
@@ -52,7 +53,7 @@ describe('runProcess', () => {
   });
 });
 
-describe('childEnv and scrubSecrets', () => {
+describe('childEnv and redactSecrets', () => {
   it('passes PATH on but not the worker secrets', () => {
     process.env.KILN_TEST_SECRET_VAR = 'x';
     const env = childEnv({ EXTRA: '1' });
@@ -63,9 +64,9 @@ describe('childEnv and scrubSecrets', () => {
   });
 
   it('removes URL userinfo and every given secret, also URL-encoded', () => {
-    expect(scrubSecrets("fatal: unable to access 'https://oauth2:s3cr%2Ft@git.example/x.git/'", ['s3cr/t'])).toBe(
-      "fatal: unable to access 'https://***@git.example/x.git/'",
+    expect(redactSecrets("fatal: unable to access 'https://oauth2:s3cr%2Ft@git.example/x.git/'", ['s3cr/t'])).toBe(
+      "fatal: unable to access 'https://[REDACTED]@git.example/x.git/'",
     );
-    expect(scrubSecrets('token s3cr/t and s3cr%2Ft', ['s3cr/t'])).toBe('token *** and ***');
+    expect(redactSecrets('token s3cr/t and s3cr%2Ft', ['s3cr/t'])).toBe('token [REDACTED] and [REDACTED]');
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DetectionResult } from '../../activities/detect';
-import { chooseBuildProfile } from '../../activities/profile';
-import { buildProfileResources, buildProfilesMarkdown, sizedBuildProfiles } from '../../domain/build-profile';
+import type { DetectionResult } from '../../detect';
+import { buildProfileResources, buildProfilesMarkdown, sizedBuildProfiles, chooseBuildProfile } from '../../domain/build-profile';
 
 const single = (language: DetectionResult['language'], framework: string | null = null) => ({
   language,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectSubprojectsForChanges, type Subproject } from '../../activities/detect';
+import { selectSubprojectsForChanges, type Subproject } from '../../detect';
 
 const sub = (path: string, dockerfile = true): Subproject => ({
   name: path.split('/').pop() ?? path,

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildLogSink, REDACTED } from '../../activities/build-log-sink';
+import { createBuildLogSink } from '../../build-log/build-log-sink';
 import { appendBuildLogLines, readBuildLogLines } from '../../db/build-logs';
 import { ensureChildBuild, loadBuildForWorkflow, updateBuildProgress } from '../../db/builds';
 import { createSecretCipher } from '../../db/crypto';
 import { autoCiSettings, builds, clusters, gitProviders, organizations, registries, services } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { REDACTED } from '../../domain/redact';
 
 const cipher = createSecretCipher(randomBytes(32));
 let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMergeRequest, openPullRequest, wizardBranch } from '../../activities/build-wizard';
-import type { ProviderConnection } from '../../activities/providers/connection';
+import type { ProviderConnection } from '../../clients/git-providers/connection';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab';
 

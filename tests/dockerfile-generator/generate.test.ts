@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
-import { proposeDockerfile, UnknownSubprojectError } from '../../activities/dockerfile-generator';
+import { proposeDockerfile, UnknownSubprojectError } from '../../dockerfile-generator';
 import { ecosystems, type FileMap } from './fixtures';
 
 const roots: string[] = [];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
-import { createKubernetesBuilder } from '../../activities/builders/kubernetes';
-import { deployService, getDeploymentStatus } from '../../activities/kubernetes/deploy';
-import { ensureImagePullSecret } from '../../activities/kubernetes/pull-secret';
+import type { BuildContext, BuildRequest } from '../../builders/builder';
+import { createKubernetesBuilder } from '../../builders/kubernetes';
+import { deployService, getDeploymentStatus } from '../../clients/kubernetes/deploy';
+import { ensureImagePullSecret } from '../../clients/kubernetes/pull-secret';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { registryPuller } from '../support/fake-kubernetes/image-puller';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
-import { createKubernetesBuilder } from '../../activities/builders/kubernetes';
+import type { BuildContext, BuildRequest } from '../../builders/builder';
+import { createKubernetesBuilder } from '../../builders/kubernetes';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import type { GitServer } from '../support/git-server';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkClusterConnectivity, loadKubeConfig } from '../../activities/kubernetes/client';
+import { checkClusterConnectivity, loadKubeConfig } from '../../clients/kubernetes/client';
 import type { FakeKubernetes } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 

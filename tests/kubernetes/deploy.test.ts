@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployService, getDeploymentStatus, rollbackService } from '../../activities/kubernetes/deploy';
+import { deployService, getDeploymentStatus, rollbackService } from '../../clients/kubernetes/deploy';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { failureOf } from './failure';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHarborProject } from '../../activities/harbor';
+import { ensureHarborProject } from '../../clients/harbor';
 import type { FakeHarbor } from '../support/fake-harbor';
 import { startFakeHarbor } from '../support/fake-harbor';
 

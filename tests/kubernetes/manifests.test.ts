@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildRequest } from '../../activities/builders/builder';
-import { deploymentManifest, pinnedImage, serviceManifest } from '../../activities/kubernetes/deploy-manifests';
-import { buildctlArgs } from '../../activities/kubernetes/build-containers';
-import { buildObjectNames, buildPodManifest } from '../../activities/kubernetes/manifests';
-import { buildSecretManifest, imagePullSecretManifest } from '../../activities/kubernetes/secret-manifests';
+import type { BuildRequest } from '../../builders/builder';
+import { deploymentManifest, pinnedImage, serviceManifest } from '../../clients/kubernetes/deploy-manifests';
+import { buildctlArgs } from '../../clients/kubernetes/build-containers';
+import { buildObjectNames, buildPodManifest } from '../../clients/kubernetes/manifests';
+import { buildSecretManifest, imagePullSecretManifest } from '../../clients/kubernetes/secret-manifests';
 
 const token = 'ghp_supersecrettoken';
 const password = 'registry-password';

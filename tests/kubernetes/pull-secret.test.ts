@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RegistryAuth } from '../../activities/builders/builder';
-import { ensureImagePullSecret } from '../../activities/kubernetes/pull-secret';
+import type { RegistryAuth } from '../../builders/builder';
+import { ensureImagePullSecret } from '../../clients/kubernetes/pull-secret';
 import type { FakeKubernetes } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { failureOf } from './failure';

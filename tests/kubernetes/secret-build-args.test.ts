@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildContext, BuildRequest } from '../../activities/builders/builder';
-import { createKubernetesBuilder } from '../../activities/builders/kubernetes';
-import { buildObjectNames } from '../../activities/kubernetes/manifests';
+import type { BuildContext, BuildRequest } from '../../builders/builder';
+import { createKubernetesBuilder } from '../../builders/kubernetes';
+import { buildObjectNames } from '../../clients/kubernetes/manifests';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import type { LogSink } from '../../activities/log-sink';
-import { startOutputWatchdog } from '../../activities/output-watchdog';
+import type { LogSink } from '../../build-log/log-sink';
+import { startOutputWatchdog } from '../../build-log/output-watchdog';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

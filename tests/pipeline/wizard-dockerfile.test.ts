@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wizardDockerfileLine } from '../../activities/builders/wizard-dockerfile';
+import { wizardDockerfileLine } from '../../builders/wizard-dockerfile';
 import { buildLog, pushWebhook, registerService, registryDigest, useKilnWorld } from './setup';
 
 const env = useKilnWorld();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderConnection } from '../../activities/providers/connection';
-import { ProviderError } from '../../activities/providers/errors';
-import { checkProviderToken, TokenScopeError } from '../../activities/providers/token-check';
-import { registerWebhook } from '../../activities/providers/webhook-registration';
+import type { ProviderConnection } from '../../clients/git-providers/connection';
+import { ProviderError } from '../../clients/git-providers/errors';
+import { checkProviderToken, TokenScopeError } from '../../clients/git-providers/token-check';
+import { registerWebhook } from '../../clients/git-providers/webhook-registration';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab';
 

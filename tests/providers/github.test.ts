@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../activities/providers/errors';
-import { createGitHubClient, githubApiUrl } from '../../activities/providers/github';
-import { withProviderRetry } from '../../activities/providers/retry';
+import { ProviderError } from '../../clients/git-providers/errors';
+import { createGitHubClient, githubApiUrl } from '../../clients/git-providers/github';
+import { withProviderRetry } from '../../clients/git-providers/retry';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 
 let github: FakeGitHub;

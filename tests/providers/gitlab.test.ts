@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../activities/providers/errors';
-import { createGitLabClient } from '../../activities/providers/gitlab';
-import { groupJobsByStage, pipelineView } from '../../activities/providers/pipeline-view';
-import { withProviderRetry } from '../../activities/providers/retry';
+import { ProviderError } from '../../clients/git-providers/errors';
+import { createGitLabClient } from '../../clients/git-providers/gitlab';
+import { groupJobsByStage, pipelineView } from '../../clients/git-providers/pipeline-view';
+import { withProviderRetry } from '../../clients/git-providers/retry';
 import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab';
 
 const sha = 'bcbb5ec396a2c0f828686f14fac9b80b780504f2';

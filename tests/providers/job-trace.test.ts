@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { looksLikeStderr, parseJobTrace } from '../../activities/providers/job-trace';
-import { type GitLabJob, groupJobsByStage } from '../../activities/providers/pipeline-view';
+import { looksLikeStderr, parseJobTrace } from '../../clients/git-providers/job-trace';
+import { type GitLabJob, groupJobsByStage } from '../../clients/git-providers/pipeline-view';
 
 const ESC = '\x1b';
 const start = (at: number, name: string, header: string, options = '') =>

@@ -11,9 +11,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
-import { cloneContainer } from '../../activities/kubernetes/build-containers';
+import { cloneContainer } from '../../clients/kubernetes/build-containers';
 import { createSourceActivities } from '../../activities/source';
-import { checkRegistryLogin } from '../../activities/registry';
+import { checkRegistryLogin } from '../../clients/registry';
 import { loadBuildForWorkflow } from '../../db/builds';
 import { readBuildLogLines } from '../../db/build-logs';
 import { autoCiSettings, builds, registries } from '../../db/schema';
@@ -361,7 +361,7 @@ describe('a registry whose URL changed has no password until it is entered again
     expect(loaded.registry).toMatchObject({ host: catcher.baseUrl.replace('http://', ''), password: '' });
     expect(loaded.secrets).not.toContain(password);
     const { createImageBuildActivities } = await import('../../activities/image-build');
-    const { createLocalBuilder } = await import('../../activities/builders/local');
+    const { createLocalBuilder } = await import('../../builders/local');
     const seen = catcher.requests.length;
     const activities = createImageBuildActivities({
       db: api.db,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkClusterConnectivity } from '../../activities/kubernetes/client';
+import { checkClusterConnectivity } from '../../clients/kubernetes/client';
 import { clusters } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
 import { startCredentialCatcher, type CredentialCatcher } from '../support/credential-catcher';

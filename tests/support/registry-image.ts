@@ -1,7 +1,7 @@
 // Reads a pushed image back over the registry's HTTP API (manifest, config blob, layers), as `docker pull` would.
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { manifestMediaTypes } from '../../activities/registry';
+import { manifestMediaTypes } from '../../clients/registry';
 
 /** An image as the registry serves it: raw manifest and config JSON text, and every layer tar (uncompressed). */
 export interface RegistryImage {

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { RegistryAuth } from '../../activities/builders/builder';
+import type { RegistryAuth } from '../../builders/builder';
 
 const exec = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildahStorageArgs } from '../../../activities/builders/buildah';
+import { buildahStorageArgs } from '../../../builders/buildah';
 import type { ContainerRun, ContainerRuntime } from './kubelet';
 
 /** Runs a command on this machine, streaming output into the container log; the abort signal kills it. */

@@ -1,6 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { RegistryAuth } from '../builders/builder';
+import type { RegistryAuth } from '../../builders/builder';
 import type { ClusterAccess } from './client';
 import { loadKubeConfig } from './client';
 import type { KubeOperation } from './errors';

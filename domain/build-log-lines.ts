@@ -1,8 +1,23 @@
-import type { BuildRow } from '../db/builds';
-import type { BuildResources } from '../domain/build-profile';
-import type { BuildStatus } from '../domain/build-status';
+import type { BuildResources } from './build-profile';
+import type { BuildStatus } from './build-status';
 
-// The system lines a build's log shows at its start, Profile step and end (written by build-records.ts).
+// The system lines a build's log shows at its start, Profile step and end. Pure: no I/O.
+
+/** The fields of a build these lines read. */
+export interface BuildLineFields {
+  trigger: string;
+  event: string;
+  provider: string | null;
+  ref: string;
+  branch: string | null;
+  tag: string | null;
+  mergeRequestIid: number | null;
+  pullRequestNumber: number | null;
+  retryOfBuildId: string | null;
+  sha: string | null;
+  commitMessage: string | null;
+  commitAuthor: string | null;
+}
 
 /** The timeout part of the "Build profile" line, naming the worker cap when it applies. */
 export function describeTimeout(resources: BuildResources, maxSeconds: number | undefined): string {
@@ -17,7 +32,7 @@ export function describeProject(project: { language: string | null; framework: s
 }
 
 /** "Triggered by …": what started the build. */
-export function triggerLine(build: BuildRow): string {
+export function triggerLine(build: BuildLineFields): string {
   if (build.trigger === 'webhook') {
     const what =
       build.event === 'tag'
@@ -35,7 +50,7 @@ export function triggerLine(build: BuildRow): string {
 }
 
 /** "Commit abcd1234: message (author)", or undefined before the sha is known. */
-export function commitLine(build: BuildRow): string | undefined {
+export function commitLine(build: BuildLineFields): string | undefined {
   if (!build.sha) return undefined;
   const message = build.commitMessage?.split('\n')[0];
   return `Commit ${build.sha.slice(0, 8)}${message ? `: ${message}` : ''}${build.commitAuthor ? ` (${build.commitAuthor})` : ''}`;

@@ -1,16 +1,17 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { secretBuildArgRedactions } from '../../db/secret-build-args';
-import { createCloneActivities } from '../clone';
-import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from '../process';
-import { checkRegistryLogin, getManifestDigest } from '../registry';
+import { secretBuildArgRedactions } from '../db/secret-build-args';
+import { createCloneActivities } from '../activities/clone';
+import { childEnv, runProcess, type RunProcessResult } from '../process/run-process';
+import { checkRegistryLogin, getManifestDigest } from '../clients/registry';
 import type { BuildContext, BuilderDriver, BuildOutput, BuildRequest } from './builder';
 import { buildahFailure, buildahStorageArgs, organizationStore, writeAuthFile, writeBuildSecretFiles } from './buildah';
 import { isolationUnavailableFailure, outOfMemoryFailure, setUpIsolation } from './isolation';
 import type { BuildIsolation, IsolationStatus, LocalIsolationMode } from './isolation';
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 import { wizardDockerfileLine, wizardFilesFor } from './wizard-dockerfile';
-import { parseImageReference } from '../../domain/image-name';
+import { parseImageReference } from '../domain/image-name';
+import { redactSecrets } from '../domain/redact';
 
 export interface LocalBuilderOptions {
   /** Under KILN_DATA_DIR: one buildah image store per organization (its layer cache), temp files, network config. */
@@ -71,7 +72,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       idleTimeoutMs,
       killGraceMs: options.killGraceMs,
       onLine: (stream, line) => {
-        ctx.log.write(stream, scrubSecrets(line, job.secrets));
+        ctx.log.write(stream, redactSecrets(line, job.secrets));
         if (Date.now() - lastBeat > 1000) {
           lastBeat = Date.now();
           ctx.heartbeat({ step });
@@ -168,7 +169,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
         if (checkoutDir == null) {
           ctx.log.write(
             'system',
-            `Cloning ${scrubSecrets(request.source.repositoryUrl, job.secrets)} at ${request.source.sha}`,
+            `Cloning ${redactSecrets(request.source.repositoryUrl, job.secrets)} at ${request.source.sha}`,
           );
           const input = { buildId: request.buildId, ...request.source };
           checkoutDir = (await clone.cloneRepository(input, { signal: ctx.signal })).dir;

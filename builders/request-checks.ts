@@ -1,10 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildFailure } from '../errors';
-import { childEnv, scrubSecrets } from '../process';
-import { buildArgNamePattern } from '../../db/secret-build-args';
+import { childEnv } from '../process/run-process';
+import { buildArgNamePattern } from '../db/secret-build-args';
 import type { BuildRequest } from './builder';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
+import { redactSecrets } from '../domain/redact';
 
 /** Absolute context and Dockerfile paths, refusing anything outside the checkout; "Dockerfile not found" if absent. */
 export async function resolvePaths(checkoutDir: string, request: BuildRequest, wizardDockerfile?: string) {
@@ -19,7 +19,7 @@ export async function resolvePaths(checkoutDir: string, request: BuildRequest, w
   const dockerfile = wizardDockerfile ?? (await inside(request.dockerfilePath));
   const isFile = dockerfile != null && (await stat(dockerfile).catch(() => null))?.isFile() === true;
   if (!isFile) {
-    const repo = scrubSecrets(request.source.repositoryUrl, [request.source.token]).replace(
+    const repo = redactSecrets(request.source.repositoryUrl, [request.source.token]).replace(
       /^[a-z]+:\/\/(\*\*\*@)?/i,
       '',
     );

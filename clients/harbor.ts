@@ -1,5 +1,4 @@
-import { buildFailure } from './errors';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface EnsureHarborProjectInput {
   /** Harbor's base URL, e.g. `https://harbor.example.com`; a bare host means https. */

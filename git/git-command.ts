@@ -1,10 +1,10 @@
 import { asyncLocalStorage } from '@temporalio/activity';
-import { buildFailure } from './errors';
 import { originOf } from '../domain/credentials';
 import { createCredentialHelper, type GitCredentials } from './git-credential-helper';
-import type { LogSink } from './log-sink';
-import { childEnv, runProcess, scrubSecrets, type RunProcessResult } from './process';
-import { BuildErrorType } from '../domain/build-error';
+import type { LogSink } from '../build-log/log-sink';
+import { childEnv, runProcess, type RunProcessResult } from '../process/run-process';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
+import { redactSecrets } from '../domain/redact';
 
 export interface GitRunnerOptions {
   gitBinary?: string;
@@ -79,7 +79,7 @@ export async function openGitSession(
         idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
         onLine: (stream, line) => {
           if (stream === 'stdout') stdoutLines.push(line);
-          options.log?.write(stream, scrubSecrets(line, remote.secrets));
+          options.log?.write(stream, redactSecrets(line, remote.secrets));
         },
       });
       if (result.stoppedBy === 'aborted') throw signal?.reason ?? new Error('The git command was cancelled.');
@@ -157,6 +157,6 @@ function gitFailure(result: RunProcessResult, step: string, { secrets, credentia
       : said || `git ${step} exited with code ${result.exitCode}`;
   return buildFailure(
     BuildErrorType.GitCloneFailed,
-    `Git clone failed: ${scrubSecrets(what, secrets)}. ${credentials ? advice : anonymousCloneAdvice}`,
+    `Git clone failed: ${redactSecrets(what, secrets)}. ${credentials ? advice : anonymousCloneAdvice}`,
   );
 }

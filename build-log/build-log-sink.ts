@@ -2,9 +2,8 @@ import type { Database } from '../db/client';
 import { appendBuildLogLines, type BuildLogLineInput } from '../db/build-logs';
 import type { LogSink } from './log-sink';
 import type { LogStream } from '../domain/log-stream';
+import { createRedactor } from '../domain/redact';
 
-/** Replaces every occurrence of a known secret in build output. */
-export const REDACTED = '[REDACTED]';
 // A single enormous line (a minified bundle echoed by a tool) must not bloat the database or the UI.
 const MAX_LINE_CHARS = 16_384;
 
@@ -87,12 +86,4 @@ export function createBuildLogSink(options: BuildLogSinkOptions): BuildLogSink {
       if (timer) clearTimeout(timer);
     },
   };
-}
-
-/** Builds a function that hides secrets (longest first, so a secret containing another is hidden whole). */
-export function createRedactor(secrets: string[]): (line: string) => string {
-  const unique = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  if (unique.length === 0) return (line) => line;
-  const pattern = new RegExp(unique.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (line) => line.replace(pattern, REDACTED);
 }

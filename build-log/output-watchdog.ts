@@ -1,6 +1,5 @@
-import { buildFailure } from './errors';
 import type { LogSink } from './log-sink';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 /** A build's stop signal: the user's cancel, or silence from the builder for longer than the idle limit. */
 export interface OutputWatchdog {

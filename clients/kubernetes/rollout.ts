@@ -1,8 +1,7 @@
 import type { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { buildFailure } from '../errors';
 import { translateKubernetesError } from './errors';
 import { waitForObject } from './watch';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../../domain/build-error';
 
 /** Where a Deployment's rollout stands, in kubectl's `rollout status` terms. */
 export type RolloutState = { done: true } | { done: false; failed?: string; waiting: string };

@@ -1,13 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildFailure } from '../errors';
-import type { RunProcessResult } from '../process';
-import { authFailure } from '../registry';
+import type { RunProcessResult } from '../process/run-process';
+import { authFailure } from '../clients/registry';
 import type { RegistryAuth } from './builder';
 import { buildTimeoutFailure, formatLimit } from './timeout';
-import type { BuildResources } from '../../domain/build-profile';
-import { BuildErrorType } from '../../domain/build-error';
+import type { BuildResources } from '../domain/build-profile';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 /**
  * Global buildah flags for one storage root: vfs (works without fuse or overlay privileges) with the image

@@ -1,6 +1,6 @@
 import type { V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type { BuildRequest } from '../builders/builder';
-import { wizardDockerfileLine } from '../builders/wizard-dockerfile';
+import type { BuildRequest } from '../../builders/builder';
+import { wizardDockerfileLine } from '../../builders/wizard-dockerfile';
 
 /** Keys of the Build Wizard's files in the per-build Secret (mounted into the clone container only). */
 export const wizardDockerfileKey = 'wizard-dockerfile';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RegistryAuth } from './builders/builder';
-import { buildFailure } from './errors';
-import { BuildErrorType } from '../domain/build-error';
+import type { RegistryAuth } from '../builders/builder';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 /** Manifest media types we accept, so the registry answers with the digest of what was pushed. */
 export const manifestMediaTypes = [

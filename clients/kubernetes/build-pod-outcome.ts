@@ -1,11 +1,10 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import type { BuildRequest } from '../builders/builder';
-import { buildFailure } from '../errors';
-import { cloneAdvice } from '../git-command';
-import { buildTimeoutFailure } from '../builders/timeout';
+import type { BuildRequest } from '../../builders/builder';
+import { cloneAdvice } from '../../git/git-command';
+import { buildTimeoutFailure } from '../../builders/timeout';
 import { authFailure } from '../registry';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../../domain/build-error';
 
 /** Where a build pod stands: still going, done, or failed with the error the user sees. */
 export type BuildPodOutcome =

@@ -1,7 +1,6 @@
-import { buildFailure } from '../errors';
-import type { BuildResources } from '../../domain/build-profile';
-import { buildProfileResources } from '../../domain/build-profile';
-import { BuildErrorType } from '../../domain/build-error';
+import type { BuildResources } from '../domain/build-profile';
+import { buildProfileResources } from '../domain/build-profile';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 /**
  * The "Build timeout" every driver reports, naming the limit that actually applied: the build profile's, or the

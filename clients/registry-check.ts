@@ -1,4 +1,4 @@
-import type { RegistryAuth } from './builders/builder';
+import type { RegistryAuth } from '../builders/builder';
 import { checkRegistryLogin } from './registry';
 
 /** What Test connection found for a registry. */

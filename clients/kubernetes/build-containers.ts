@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
-import type { BuildRequest } from '../builders/builder';
+import type { BuildRequest } from '../../builders/builder';
 import { originOf } from '../../domain/credentials';
-import { buildFailure } from '../errors';
-import { originBoundHelper, originVariable } from '../git-credential-helper';
+import { originBoundHelper, originVariable } from '../../git/git-credential-helper';
 import { chosenDockerfileDir, usesWizard, wizardBuildkitMounts, wizardCloneParts, wizardVolumes } from './wizard-files';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../../domain/build-error';
 
 const workspace = '/workspace';
 const gitCredentialsDir = '/kiln/git';

@@ -1,8 +1,7 @@
 import { AuthorizationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { parseDataKubeconfig } from '../../domain/kubeconfig';
-import { buildFailure } from '../errors';
 import { kubeStatus } from './errors';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../../domain/build-error';
 
 /**
  * How Kiln reaches one cluster: a tenant's kubeconfig (stored encrypted, decrypted by the caller just before use;

@@ -1,16 +1,16 @@
 import type { V1Pod, V1Toleration } from '@kubernetes/client-node';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { ClusterAccess } from '../kubernetes/client';
-import { loadKubeConfig } from '../kubernetes/client';
-import { createFresh } from '../kubernetes/create-fresh';
-import { isNotFound } from '../kubernetes/errors';
-import { buildObjectNames, buildPodManifest } from '../kubernetes/manifests';
-import { buildSecretManifest } from '../kubernetes/secret-manifests';
-import { getManifestDigest } from '../registry';
-import { watchBuildPod } from '../kubernetes/build-pod-run';
+import type { ClusterAccess } from '../clients/kubernetes/client';
+import { loadKubeConfig } from '../clients/kubernetes/client';
+import { createFresh } from '../clients/kubernetes/create-fresh';
+import { isNotFound } from '../clients/kubernetes/errors';
+import { buildObjectNames, buildPodManifest } from '../clients/kubernetes/manifests';
+import { buildSecretManifest } from '../clients/kubernetes/secret-manifests';
+import { getManifestDigest } from '../clients/registry';
+import { watchBuildPod } from '../clients/kubernetes/build-pod-run';
 import type { BuildContext, BuildOutput, BuildRequest, BuilderDriver } from './builder';
 import { validateBuildArgs } from './request-checks';
-import { parseImageReference } from '../../domain/image-name';
+import { parseImageReference } from '../domain/image-name';
 
 /** Cluster-wide settings of the Kubernetes builder, read once at worker start. */
 export interface KubernetesBuilderOptions {

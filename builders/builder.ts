@@ -1,6 +1,6 @@
-import type { BuildResources } from '../../domain/build-profile';
-import type { LogSink } from '../log-sink';
-import type { CloneProvider } from '../git-command';
+import type { BuildResources } from '../domain/build-profile';
+import type { LogSink } from '../build-log/log-sink';
+import type { CloneProvider } from '../git/git-command';
 
 /** Credentials for pushing to (and pulling from) an OCI registry. */
 export interface RegistryAuth {

@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildFailure } from '../errors';
 import { createBuildCgroup, cgroupLayout } from './build-cgroup';
 import { buildNetwork, installBuildFirewall, requiredCniPlugins, writeBuildNetworkConfig } from './build-network';
-import type { BuildResources } from '../../domain/build-profile';
-import { BuildErrorType } from '../../domain/build-error';
+import type { BuildResources } from '../domain/build-profile';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 const exec = promisify(execFile);
 

@@ -1,6 +1,5 @@
 import { gitRefProblem, quoteForMessage, shaProblem } from '../domain/git-ref';
-import { buildFailure } from './errors';
-import { BuildErrorType } from '../domain/build-error';
+import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 // The rules live in domain/git-ref.ts (one definition for the API, webhooks and the clone); these turn a broken
 // rule into the build failure the clone reports.

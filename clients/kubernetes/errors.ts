@@ -1,6 +1,5 @@
 import type { ApplicationFailure } from '@temporalio/common';
-import { buildFailure } from '../errors';
-import { BuildErrorType } from '../../domain/build-error';
+import { BuildErrorType, buildFailure } from '../../domain/build-error';
 
 /** The metav1.Status fields Kiln reads from a failed Kubernetes API call. */
 export interface KubeStatus {

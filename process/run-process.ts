@@ -169,12 +169,3 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** Replaces every occurrence of each secret (and URL userinfo) in `text`, for error messages and logs. */
-export function scrubSecrets(text: string, secrets: Array<string | undefined>): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
-  for (const secret of secrets) {
-    if (secret == null || secret.length < 3) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
-  }
-  return out;
-}

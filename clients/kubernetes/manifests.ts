@@ -1,5 +1,5 @@
 import type { V1Pod, V1Toleration } from '@kubernetes/client-node';
-import type { BuildRequest } from '../builders/builder';
+import type { BuildRequest } from '../../builders/builder';
 import { buildkitContainer, buildVolumes, cloneContainer, rootlessUser } from './build-containers';
 
 /** Labels every object Kiln creates carries, so `kubectl get -l app.kubernetes.io/managed-by=kiln` finds them. */

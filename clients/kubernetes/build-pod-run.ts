@@ -1,5 +1,5 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import type { BuildContext, BuildRequest } from '../builders/builder';
+import type { BuildContext, BuildRequest } from '../../builders/builder';
 import type { BuildPodOutcome } from './build-pod-outcome';
 import { classifyBuildPod, pendingFailure } from './build-pod-outcome';
 import { followContainerLog } from './pod-logs';

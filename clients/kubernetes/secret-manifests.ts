@@ -1,5 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import type { BuildRequest, RegistryAuth } from '../builders/builder';
+import type { BuildRequest, RegistryAuth } from '../../builders/builder';
 import { buildSecretKey } from './build-containers';
 import { buildIdLabel, buildObjectNames, labelValue, managedBy } from './manifests';
 import { wizardSecretData } from './wizard-files';
