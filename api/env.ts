@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalUrl, parseEnvOrExit, temporalAccessFields } from '../worker/env';
+import { baseEnvFields, optionalUrl, parseEnvOrExit } from '../config/env-base';
 
 /** What the API part of Kiln reads, whether it runs alone (`npm run start:api`) or inside `npm start`. */
 export const apiFields = {
@@ -15,14 +15,8 @@ export const apiFields = {
 
 const apiEnvSchema = z.object({
   ...apiFields,
-  ...temporalAccessFields,
-  DATABASE_URL: optionalUrl,
-  KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
-  KILN_ENCRYPTION_KEY: z.string().optional(),
-  /** Base URL users' Git providers reach; the Production webhook URL is built from it. */
-  KILN_PUBLIC_URL: optionalUrl,
+  ...baseEnvFields,
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
   /** Set as on the workers, so the UI can warn when they build without isolation. */
   KILN_LOCAL_ISOLATION: z.enum(['oci', 'chroot']).optional(),
 });

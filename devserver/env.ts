@@ -1,6 +1,7 @@
 // Devserver process configuration: CLI flags (--port, --ip, --db-filename, --api-key) over environment variables.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { logLevel, parseEnvOrExit } from '../config/env-base';
 
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(7233),
@@ -8,7 +9,7 @@ const schema = z.object({
   dbFilename: z.string().min(1).optional(),
   /** Required from every client as `authorization: Bearer <key>` when set. */
   apiKey: z.string().min(16, 'use at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel,
 });
 
 /** The devserver's validated configuration. */
@@ -38,17 +39,16 @@ export function loadDevServerEnv(
     );
     process.exit(2);
   }
-  const parsed = schema.safeParse({
-    port: flags.port ?? env.KILN_DEVSERVER_PORT,
-    ip: flags.ip ?? env.KILN_DEVSERVER_IP,
-    dbFilename: flags['db-filename'] ?? env.KILN_DEVSERVER_DB_FILENAME,
-    apiKey: flags['api-key'] ?? (env.KILN_DEVSERVER_API_KEY || undefined),
-    logLevel: flags['log-level'] ?? env.LOG_LEVEL,
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    process.stderr.write(`Invalid devserver configuration:\n${problems}\n`);
-    process.exit(2);
-  }
-  return parsed.data;
+  return parseEnvOrExit(
+    schema,
+    {
+      port: flags.port ?? env.KILN_DEVSERVER_PORT,
+      ip: flags.ip ?? env.KILN_DEVSERVER_IP,
+      dbFilename: flags['db-filename'] ?? env.KILN_DEVSERVER_DB_FILENAME,
+      apiKey: flags['api-key'] ?? (env.KILN_DEVSERVER_API_KEY || undefined),
+      logLevel: flags['log-level'] ?? env.LOG_LEVEL,
+    },
+    'devserver',
+    2,
+  );
 }

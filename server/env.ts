@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiFields } from '../api/env';
-import { parseEnvOrExit, workerEnvSchema } from '../worker/env';
+import { parseEnvOrExit } from '../config/env-base';
+import { workerEnvSchema } from '../worker/env';
 
 export const serverEnvSchema = workerEnvSchema.extend({
   ...apiFields,

@@ -1,37 +1,10 @@
 import { z } from 'zod';
-
-/** A URL, or unset (an empty value counts as unset). */
-export const optionalUrl = z
-  .string()
-  .url()
-  .optional()
-  .or(z.literal('').transform(() => undefined));
-
-/** How every Kiln process authenticates to TEMPORAL_ADDRESS. */
-export const temporalAccessFields = {
-  /** API key for TEMPORAL_ADDRESS, sent as `authorization: Bearer <key>` (Temporal Cloud, a proxy that checks keys). */
-  TEMPORAL_API_KEY: z
-    .string()
-    .min(1)
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  /** TLS towards TEMPORAL_ADDRESS; unset follows the SDK: on when TEMPORAL_API_KEY is set, off otherwise. */
-  TEMPORAL_TLS: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : value === 'true')),
-};
+import { baseEnvFields, parseEnvOrExit } from '../config/env-base';
 
 /** What a worker reads from its environment; `server/env.ts` extends it for the one-process start. */
 export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  ...temporalAccessFields,
-  DATABASE_URL: optionalUrl,
-  KILN_DATA_DIR: z.string().min(1).default('./.kiln'),
-  KILN_ENCRYPTION_KEY: z.string().optional(),
-  /** Kiln's public URL: commit statuses link to builds there. */
-  KILN_PUBLIC_URL: optionalUrl,
+  ...baseEnvFields,
   /** Builds that may run at the same time on this worker; more wait as Pending. */
   KILN_MAX_CONCURRENT_BUILDS: z.coerce.number().int().min(1).max(64).default(2),
   /** A build waiting longer than this for a free build slot fails as stuck in pending. */
@@ -54,20 +27,10 @@ export const workerEnvSchema = z.object({
     .string()
     .optional()
     .transform((value) => parseSelector(value)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Worker process configuration. */
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
-
-/** Parses an environment with `schema`; exits with a readable message naming each bad variable. */
-export function parseEnvOrExit<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv, what: string): z.infer<T> {
-  const parsed = schema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-  process.stderr.write(`Invalid ${what} configuration:\n${problems}\n`);
-  process.exit(1);
-}
 
 /** Parses the worker's environment. */
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
