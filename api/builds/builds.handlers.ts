@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { RouteHandler } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import { freshBuildState, listChildBuilds } from '../../db/builds';
-import { buildLogLines, builds, services } from '../../db/schema';
+import { builds, services, type BuildRow } from '../../db/schema';
 import { cancelBuildSignal } from '../../workflows/messages';
 import { buildWorkflowId } from '../../workflows/names';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { visibleTo, withinReach } from '../scope';
 import { loadVisibleService } from '../services/load-service';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './builds.routes';
 import { buildView, type buildListQuery } from './builds.schemas';
-import { startBuildOnce, type BuildRow, type NewBuild } from './start-build';
+import type { NewBuild } from '../../db/builds';
+import { createBuild } from './start-build';
 import type { z } from '@hono/zod-openapi';
 import { isFinishedBuildStatus } from '../../domain/build-status';
 
@@ -58,21 +59,17 @@ export function createBuildHandlers(deps: AppDeps) {
 
   const start = async (values: Omit<NewBuild, 'id' | 'workflowId'>, systemLine: string) => {
     const id = randomUUID();
-    const { build } = await startBuildOnce(db, temporal, { ...values, id, workflowId: buildWorkflowId(id) });
-    await db
-      .insert(buildLogLines)
-      .values({ buildId: id, seq: 0, stream: 'system', text: systemLine, at: now() })
-      .onConflictDoNothing();
-    return build;
+    return (await createBuild(db, temporal, { ...values, id, workflowId: buildWorkflowId(id) }, systemLine, now()))
+      .build;
   };
 
-  const list: RouteHandler<typeof routes.listBuilds, AppEnv> = async (c) =>
+  const listBuilds: AppRouteHandler<typeof routes.listBuilds> = async (c) =>
     c.json(await page(c.get('user'), c.req.valid('query')), 200);
-  const listForService: RouteHandler<typeof routes.listServiceBuilds, AppEnv> = async (c) => {
+  const listServiceBuilds: AppRouteHandler<typeof routes.listServiceBuilds> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     return c.json(await page(c.get('user'), { ...c.req.valid('query'), serviceId: service.id }), 200);
   };
-  const trigger: RouteHandler<typeof routes.triggerBuild, AppEnv> = async (c) => {
+  const triggerBuild: AppRouteHandler<typeof routes.triggerBuild> = async (c) => {
     const user = c.get('user');
     const service = await loadVisibleService(db, user, c.req.valid('param').id);
     if (!service.registryId)
@@ -94,12 +91,12 @@ export function createBuildHandlers(deps: AppDeps) {
     );
     return c.json(view(build, service.name), 201);
   };
-  const get: RouteHandler<typeof routes.getBuild, AppEnv> = async (c) => {
+  const getBuild: AppRouteHandler<typeof routes.getBuild> = async (c) => {
     const { build, serviceName } = await loadBuild(c.get('user'), c.req.valid('param').id);
     const children = await listChildBuilds(db, [build.id]);
     return c.json({ ...view(build, serviceName), children: children.map((child) => view(child, serviceName)) }, 200);
   };
-  const cancel: RouteHandler<typeof routes.cancelBuild, AppEnv> = async (c) => {
+  const cancelBuild: AppRouteHandler<typeof routes.cancelBuild> = async (c) => {
     const { build } = await loadBuild(c.get('user'), c.req.valid('param').id);
     if (isFinishedBuildStatus(build.status))
       throw apiError(409, `Build ${build.id} already finished (${build.status}); nothing to cancel.`);
@@ -114,7 +111,7 @@ export function createBuildHandlers(deps: AppDeps) {
     }
     return c.json({ status: 'cancelling' as const }, 202);
   };
-  const retry: RouteHandler<typeof routes.retryBuild, AppEnv> = async (c) => {
+  const retryBuild: AppRouteHandler<typeof routes.retryBuild> = async (c) => {
     const user = c.get('user');
     const { build: old, serviceName } = await loadBuild(user, c.req.valid('param').id);
     if (old.status !== 'Failed' && old.status !== 'Cancelled') {
@@ -134,5 +131,5 @@ export function createBuildHandlers(deps: AppDeps) {
     );
     return c.json(view(build, serviceName), 201);
   };
-  return { list, listForService, trigger, get, cancel, retry };
+  return { listBuilds, listServiceBuilds, triggerBuild, getBuild, cancelBuild, retryBuild };
 }

@@ -1,8 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, errorSchema, jsonResponse, uuidParam } from '../openapi';
-import { createBuildHandlers } from './builds.handlers';
-import { buildListQuery, buildPage, buildSchema, triggerInput } from './builds.schemas';
+import { createRoute } from '@hono/zod-openapi';
+import { bearerSecurity, commonErrors, errorSchema, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import {
+  buildDetailSchema,
+  buildListQuery,
+  buildPage,
+  buildSchema,
+  cancelInput,
+  cancellingSchema,
+  triggerInput,
+} from './builds.schemas';
 
 const base = { tags: ['Builds'], security: bearerSecurity };
 const conflict = { 409: jsonResponse(errorSchema, 'Not possible in the build’s current state') };
@@ -27,7 +33,7 @@ export const triggerBuild = createRoute({
   method: 'post',
   path: '/services/{id}/builds',
   summary: 'Trigger a build of a branch (default: the service’s default branch, main) (member)',
-  request: { params: uuidParam, body: { content: { 'application/json': { schema: triggerInput } }, required: false } },
+  request: { params: uuidParam, ...jsonBody(triggerInput, false) },
   responses: { 201: jsonResponse(buildSchema, 'Build started'), ...commonErrors, ...conflict },
 });
 export const getBuild = createRoute({
@@ -37,7 +43,7 @@ export const getBuild = createRoute({
   summary: 'A build with its sub-project builds (member)',
   request: { params: uuidParam },
   responses: {
-    200: jsonResponse(buildSchema.extend({ children: z.array(buildSchema) }), 'Build with its sub-project builds'),
+    200: jsonResponse(buildDetailSchema, 'Build with its sub-project builds'),
     ...commonErrors,
   },
 });
@@ -48,13 +54,10 @@ export const cancelBuild = createRoute({
   summary: 'Ask a Pending or Building build to stop; it ends as Cancelled (member)',
   request: {
     params: uuidParam,
-    body: {
-      content: { 'application/json': { schema: z.object({ reason: z.string().max(500).optional() }) } },
-      required: false,
-    },
+    ...jsonBody(cancelInput, false),
   },
   responses: {
-    202: jsonResponse(z.object({ status: z.literal('cancelling') }), 'Cancel requested'),
+    202: jsonResponse(cancellingSchema, 'Cancel requested'),
     ...commonErrors,
     ...conflict,
   },
@@ -67,15 +70,3 @@ export const retryBuild = createRoute({
   request: { params: uuidParam },
   responses: { 201: jsonResponse(buildSchema, 'New build started'), ...commonErrors, ...conflict },
 });
-
-/** Builds router: list, trigger, detail, cancel, retry. */
-export function buildsRouter(deps: AppDeps) {
-  const h = createBuildHandlers(deps);
-  return createRouter()
-    .openapi(listBuilds, h.list)
-    .openapi(listServiceBuilds, h.listForService)
-    .openapi(triggerBuild, h.trigger)
-    .openapi(getBuild, h.get)
-    .openapi(cancelBuild, h.cancel)
-    .openapi(retryBuild, h.retry);
-}

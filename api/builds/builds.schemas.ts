@@ -76,6 +76,13 @@ export const triggerInput = z
   })
   .default({});
 
+/** A build with its monorepo sub-project builds. */
+export const buildDetailSchema = buildSchema.extend({ children: z.array(buildSchema) });
+
+/** Body of `POST /builds/{id}/cancel` (optional). */
+export const cancelInput = z.object({ reason: z.string().max(500).optional() });
+export const cancellingSchema = z.object({ status: z.literal('cancelling') });
+
 type Row = typeof builds.$inferSelect;
 
 /** The API view of a build row. */

@@ -1,11 +1,11 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { SecretCipher } from '../../db/crypto';
 import { clusters, services } from '../../db/schema';
 import { organizationForCreate, requireClusterRole, requireRole } from '../auth';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { listScope, refuseWhileUsed, visibleTo, withinReach } from '../scope';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './clusters.routes';
 import { inspectKubeconfig } from './kubeconfig';
 
@@ -38,12 +38,12 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
       .where(visibleTo(user, clusters.organizationId, eq(clusters.id, id)));
     return withinReach(user, row, `Cluster ${id}`);
   };
-  const list: RouteHandler<typeof routes.listClusters, AppEnv> = async (c) => {
+  const listClusters: AppRouteHandler<typeof routes.listClusters> = async (c) => {
     const where = listScope(c.get('user'), clusters.organizationId, c.req.valid('query').organizationId);
     const rows = await db.select().from(clusters).where(where).orderBy(clusters.name);
     return c.json({ items: rows.map((row) => view(row, cipher)) }, 200);
   };
-  const create: RouteHandler<typeof routes.createCluster, AppEnv> = async (c) => {
+  const createCluster: AppRouteHandler<typeof routes.createCluster> = async (c) => {
     const { organizationId, kubeconfig, ...input } = c.req.valid('json');
     requireClusterRole(c.get('user'), input.mode, 'register');
     if (input.mode === 'kubeconfig') checkKubeconfig(kubeconfig!, input.context);
@@ -57,9 +57,9 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json(view(row!, cipher), 201);
   };
-  const get: RouteHandler<typeof routes.getCluster, AppEnv> = async (c) =>
+  const getCluster: AppRouteHandler<typeof routes.getCluster> = async (c) =>
     c.json(view(await load(c.req.valid('param').id, c.get('user')), cipher), 200);
-  const update: RouteHandler<typeof routes.updateCluster, AppEnv> = async (c) => {
+  const updateCluster: AppRouteHandler<typeof routes.updateCluster> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
     requireClusterRole(c.get('user'), current.mode, 'change');
     const { kubeconfig, ...changes } = c.req.valid('json');
@@ -75,12 +75,12 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json(view(row!, cipher), 200);
   };
-  const remove: RouteHandler<typeof routes.deleteCluster, AppEnv> = async (c) => {
+  const deleteCluster: AppRouteHandler<typeof routes.deleteCluster> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
     requireRole(c.get('user'), 'org_admin', 'delete clusters');
     await refuseWhileUsed(db, services.clusterId, current.id, 'cluster');
     await db.delete(clusters).where(eq(clusters.id, current.id));
     return c.body(null, 204);
   };
-  return { list, create, get, update, remove };
+  return { listClusters, createCluster, getCluster, updateCluster, deleteCluster };
 }

@@ -1,39 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { createClusterHandlers } from './clusters.handlers';
-import { clusterModes } from '../../domain/connections';
-
-export const clusterSchema = z
-  .object({
-    id: z.string().uuid(),
-    organizationId: z.string().uuid(),
-    name: z.string(),
-    mode: z.enum(clusterModes),
-    context: z.string().nullable(),
-    server: z.string().nullable().openapi({ description: 'API server URL from the kubeconfig' }),
-    hasKubeconfig: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Cluster');
-export const clusterInput = z
-  .object({
-    organizationId: z.string().uuid().optional(),
-    name: z.string().trim().min(1).max(100),
-    mode: z.enum(clusterModes),
-    kubeconfig: z.string().min(1).optional().openapi({ description: 'Required when mode is kubeconfig' }),
-    context: z.string().min(1).optional(),
-  })
-  .refine((v) => v.mode === 'in-cluster' || v.kubeconfig, {
-    message: 'a kubeconfig is required when mode is "kubeconfig"',
-    path: ['kubeconfig'],
-  });
-export const clusterPatch = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
-  kubeconfig: z.string().min(1).optional(),
-  context: z.string().min(1).nullable().optional(),
-});
+import { createRoute } from '@hono/zod-openapi';
+import {
+  bearerSecurity,
+  commonErrors,
+  itemsOf,
+  jsonBody,
+  jsonResponse,
+  organizationQuery,
+  uuidParam,
+} from '../openapi';
+import { clusterInput, clusterPatch, clusterSchema } from './clusters.schemas';
 
 const base = { tags: ['Runtime environments'], security: bearerSecurity };
 export const listClusters = createRoute({
@@ -41,8 +16,8 @@ export const listClusters = createRoute({
   method: 'get',
   path: '/',
   summary: 'Runtime environments of your organization, never the kubeconfigs (member: read)',
-  request: { query: z.object({ organizationId: z.string().uuid().optional() }) },
-  responses: { 200: jsonResponse(z.object({ items: z.array(clusterSchema) }), 'Clusters'), ...commonErrors },
+  request: { query: organizationQuery },
+  responses: { 200: jsonResponse(itemsOf(clusterSchema), 'Clusters'), ...commonErrors },
 });
 export const createCluster = createRoute({
   ...base,
@@ -76,14 +51,3 @@ export const deleteCluster = createRoute({
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
-
-/** `/clusters` router. */
-export function clustersRouter(deps: AppDeps) {
-  const h = createClusterHandlers(deps);
-  return createRouter()
-    .openapi(listClusters, h.list)
-    .openapi(createCluster, h.create)
-    .openapi(getCluster, h.get)
-    .openapi(updateCluster, h.update)
-    .openapi(deleteCluster, h.remove);
-}

@@ -1,12 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { gitProviders } from '../../db/schema';
 import { connectionOrigin } from '../../domain/credentials';
 import { organizationForCreate, requireRole } from '../auth';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { verifyProviderToken } from '../provider-checks/verify-token';
 import { listScope, visibleTo, withinReach } from '../scope';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './git-providers.routes';
 
 type Row = typeof gitProviders.$inferSelect;
@@ -49,12 +49,12 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
     return withinReach(user, row, `Git provider ${id}`);
   };
-  const list: RouteHandler<typeof routes.listGitProviders, AppEnv> = async (c) => {
+  const listGitProviders: AppRouteHandler<typeof routes.listGitProviders> = async (c) => {
     const where = listScope(c.get('user'), gitProviders.organizationId, c.req.valid('query').organizationId);
     const rows = await db.select().from(gitProviders).where(where).orderBy(gitProviders.createdAt);
     return c.json({ items: rows.map(view) }, 200);
   };
-  const create: RouteHandler<typeof routes.createGitProvider, AppEnv> = async (c) => {
+  const createGitProvider: AppRouteHandler<typeof routes.createGitProvider> = async (c) => {
     const user = c.get('user');
     requireRole(user, 'org_admin', 'connect Git providers');
     const input = c.req.valid('json');
@@ -79,9 +79,9 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json({ ...view(row!), check: checkView(check) }, 201);
   };
-  const get: RouteHandler<typeof routes.getGitProvider, AppEnv> = async (c) =>
+  const getGitProvider: AppRouteHandler<typeof routes.getGitProvider> = async (c) =>
     c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
-  const update: RouteHandler<typeof routes.updateGitProvider, AppEnv> = async (c) => {
+  const updateGitProvider: AppRouteHandler<typeof routes.updateGitProvider> = async (c) => {
     const user = c.get('user');
     const current = await load(c.req.valid('param').id, user);
     requireRole(user, 'org_admin', 'change Git providers');
@@ -110,12 +110,12 @@ export function createGitProviderHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json({ ...view(row!), check: checkView(check) }, 200);
   };
-  const remove: RouteHandler<typeof routes.deleteGitProvider, AppEnv> = async (c) => {
+  const deleteGitProvider: AppRouteHandler<typeof routes.deleteGitProvider> = async (c) => {
     const user = c.get('user');
     const current = await load(c.req.valid('param').id, user);
     requireRole(user, 'org_admin', 'remove Git providers');
     await db.delete(gitProviders).where(eq(gitProviders.id, current.id));
     return c.body(null, 204);
   };
-  return { list, create, get, update, remove };
+  return { listGitProviders, createGitProvider, getGitProvider, updateGitProvider, deleteGitProvider };
 }

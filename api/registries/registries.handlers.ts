@@ -1,12 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { registries, services } from '../../db/schema';
 import { originOf } from '../../domain/credentials';
 import { organizationForCreate, requireRole } from '../auth';
-import type { AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppDeps, AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { listScope, refuseWhileUsed, visibleTo, withinReach } from '../scope';
 import { syncPullSecret } from '../kubernetes/cluster-access';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './registries.routes';
 
 type Row = typeof registries.$inferSelect;
@@ -32,12 +32,12 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
       .where(visibleTo(user, registries.organizationId, eq(registries.id, id)));
     return withinReach(user, row, `Registry ${id}`);
   };
-  const list: RouteHandler<typeof routes.listRegistries, AppEnv> = async (c) => {
+  const listRegistries: AppRouteHandler<typeof routes.listRegistries> = async (c) => {
     const where = listScope(c.get('user'), registries.organizationId, c.req.valid('query').organizationId);
     const rows = await db.select().from(registries).where(where).orderBy(registries.name);
     return c.json({ items: rows.map(view) }, 200);
   };
-  const create: RouteHandler<typeof routes.createRegistry, AppEnv> = async (c) => {
+  const createRegistry: AppRouteHandler<typeof routes.createRegistry> = async (c) => {
     requireRole(c.get('user'), 'org_admin', 'register registries');
     const { organizationId, password, url, ...input } = c.req.valid('json');
     const resolvedUrl = url ?? (input.kind === 'dockerhub' ? 'docker.io' : undefined);
@@ -53,9 +53,9 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json(view(row!), 201);
   };
-  const get: RouteHandler<typeof routes.getRegistry, AppEnv> = async (c) =>
+  const getRegistry: AppRouteHandler<typeof routes.getRegistry> = async (c) =>
     c.json(view(await load(c.req.valid('param').id, c.get('user'))), 200);
-  const update: RouteHandler<typeof routes.updateRegistry, AppEnv> = async (c) => {
+  const updateRegistry: AppRouteHandler<typeof routes.updateRegistry> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
     requireRole(c.get('user'), 'org_admin', 'change registries');
     const { password, ...changes } = c.req.valid('json');
@@ -77,12 +77,12 @@ export function createRegistryHandlers({ db, cipher }: AppDeps) {
     );
     return c.json({ ...view(row!), pullSecrets: pullSecrets.filter((sync) => sync.state !== 'skipped') }, 200);
   };
-  const remove: RouteHandler<typeof routes.deleteRegistry, AppEnv> = async (c) => {
+  const deleteRegistry: AppRouteHandler<typeof routes.deleteRegistry> = async (c) => {
     const current = await load(c.req.valid('param').id, c.get('user'));
     requireRole(c.get('user'), 'org_admin', 'delete registries');
     await refuseWhileUsed(db, services.registryId, current.id, 'registry');
     await db.delete(registries).where(eq(registries.id, current.id));
     return c.body(null, 204);
   };
-  return { list, create, get, update, remove };
+  return { listRegistries, createRegistry, getRegistry, updateRegistry, deleteRegistry };
 }

@@ -1,12 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
 import { autoCiSettings, gitProviders, registries } from '../../db/schema';
 import { requireRole } from '../auth';
-import type { AppDeps, AppEnv } from '../deps';
+import type { AppDeps } from '../deps';
 import { syncPullSecret } from '../kubernetes/cluster-access';
 import { apiError } from '../errors';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './auto-ci.routes';
 import { loadVisibleService, type ServiceRow } from './load-service';
 import { nextSecretBuildArgs, secretBuildArgNames } from './secret-build-args';
@@ -16,11 +16,11 @@ type Settings = typeof autoCiSettings.$inferSelect;
 
 /** Handlers for `GET/PUT /services/{id}/auto-ci`. */
 export function createAutoCiHandlers({ db, cipher }: AppDeps) {
-  const get: RouteHandler<typeof routes.getAutoCi, AppEnv> = async (c) => {
+  const getAutoCi: AppRouteHandler<typeof routes.getAutoCi> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     return c.json(await describe(db, cipher, service, await loadSettings(db, service.id)), 200);
   };
-  const put: RouteHandler<typeof routes.putAutoCi, AppEnv> = async (c) => {
+  const putAutoCi: AppRouteHandler<typeof routes.putAutoCi> = async (c) => {
     const service = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const current = await loadSettings(db, service.id);
     const { secretBuildArgs, ...input } = c.req.valid('json');
@@ -46,7 +46,7 @@ export function createAutoCiHandlers({ db, cipher }: AppDeps) {
     const pullSecret = await syncPullSecret(db, cipher, service);
     return c.json({ ...(await describe(db, cipher, service, saved!)), pullSecret }, 200);
   };
-  return { get, put };
+  return { getAutoCi, putAutoCi };
 }
 
 async function loadSettings(db: Database, serviceId: string): Promise<Settings> {

@@ -1,21 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps';
-import { bearerSecurity, commonErrors, createRouter, jsonBody, jsonResponse, uuidParam } from '../openapi';
-import { autoCiInput, autoCiSchema } from './auto-ci.schemas';
-import { createAutoCiHandlers } from './auto-ci.handlers';
+import { createRoute } from '@hono/zod-openapi';
+import { bearerSecurity, commonErrors, jsonBody, jsonResponse, uuidParam } from '../openapi';
+import { autoCiInput, autoCiSchema, savedAutoCiSchema } from './auto-ci.schemas';
 
 const base = { tags: ['Auto CI'], security: bearerSecurity };
 
-const pullSecretSchema = z
-  .object({
-    state: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),
-    name: z.string().optional(),
-    namespace: z.string().optional(),
-    reason: z.string().optional(),
-    message: z.string().optional().openapi({ description: 'Why the Secret could not be made, e.g. Permission denied' }),
-  })
-  .openapi('PullSecretSync', { description: 'The `{service}-registry-cred` image-pull Secret, made on every save' });
-const savedSchema = autoCiSchema.extend({ pullSecret: pullSecretSchema });
 export const getAutoCi = createRoute({
   ...base,
   method: 'get',
@@ -32,11 +20,5 @@ export const putAutoCi = createRoute({
   description:
     'Enabling needs a registry on the service and a Git connection for the organization; auto-deploy needs a cluster.',
   request: { params: uuidParam, ...jsonBody(autoCiInput) },
-  responses: { 200: jsonResponse(savedSchema, 'Saved, with the image-pull Secret outcome'), ...commonErrors },
+  responses: { 200: jsonResponse(savedAutoCiSchema, 'Saved, with the image-pull Secret outcome'), ...commonErrors },
 });
-
-/** `/services/{id}/auto-ci` router. */
-export function autoCiRouter(deps: AppDeps) {
-  const h = createAutoCiHandlers(deps);
-  return createRouter().openapi(getAutoCi, h.get).openapi(putAutoCi, h.put);
-}

@@ -119,3 +119,15 @@ export const autoCiSchema = z
     updatedAt: z.string(),
   })
   .openapi('AutoCiSettings');
+
+export const pullSecretSchema = z
+  .object({
+    state: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+    reason: z.string().optional(),
+    message: z.string().optional().openapi({ description: 'Why the Secret could not be made, e.g. Permission denied' }),
+  })
+  .openapi('PullSecretSync', { description: 'The `{service}-registry-cred` image-pull Secret, made on every save' });
+/** Saved settings, with what became of the image-pull Secret. */
+export const savedAutoCiSchema = autoCiSchema.extend({ pullSecret: pullSecretSchema });

@@ -1,12 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { and, count, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { apiTokens, organizations, users } from '../../db/schema';
 import { generateApiToken, hashApiToken } from '../../db/tokens';
 import { organizationForCreate, requireAssignableRole, requireManageable, requireRole } from '../auth';
-import type { AppConfig, AppDeps, AppEnv, AuthUser } from '../deps';
+import type { AppConfig, AppDeps, AuthUser } from '../deps';
 import { apiError, found } from '../errors';
 import { listScope, withinReach } from '../scope';
+import type { AppRouteHandler } from '../openapi';
 import type * as routes from './users.routes';
 
 type User = typeof users.$inferSelect;
@@ -47,16 +47,16 @@ export function createUserHandlers({ db, config }: AppDeps) {
     return { ...tokenView(row!), token };
   };
 
-  const me: RouteHandler<typeof routes.me, AppEnv> = async (c) =>
+  const me: AppRouteHandler<typeof routes.me> = async (c) =>
     c.json({ ...view(await load(c.get('user').id, c.get('user'))), notices: instanceNotices(config) }, 200);
-  const list: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
+  const listUsers: AppRouteHandler<typeof routes.listUsers> = async (c) => {
     const caller = c.get('user');
     requireRole(caller, 'org_admin', 'list users');
     const where = listScope(caller, users.organizationId, c.req.valid('query').organizationId);
     const rows = await db.select().from(users).where(where).orderBy(users.name);
     return c.json({ items: rows.map(view) }, 200);
   };
-  const create: RouteHandler<typeof routes.createUser, AppEnv> = async (c) => {
+  const createUser: AppRouteHandler<typeof routes.createUser> = async (c) => {
     const caller = c.get('user');
     requireRole(caller, 'org_admin', 'create users');
     const input = c.req.valid('json');
@@ -71,13 +71,13 @@ export function createUserHandlers({ db, config }: AppDeps) {
     const { token } = await issueToken(user!.id, 'initial');
     return c.json({ ...view(user!), token }, 201);
   };
-  const get: RouteHandler<typeof routes.getUser, AppEnv> = async (c) => {
+  const getUser: AppRouteHandler<typeof routes.getUser> = async (c) => {
     const caller = c.get('user');
     const user = await load(c.req.valid('param').id, caller);
     if (user.id !== caller.id) requireRole(caller, 'org_admin', 'see other users');
     return c.json(view(user), 200);
   };
-  const update: RouteHandler<typeof routes.updateUser, AppEnv> = async (c) => {
+  const updateUser: AppRouteHandler<typeof routes.updateUser> = async (c) => {
     const caller = c.get('user');
     const user = await load(c.req.valid('param').id, caller);
     requireManageable(caller, user, 'change users');
@@ -88,7 +88,7 @@ export function createUserHandlers({ db, config }: AppDeps) {
     );
     return c.json(view(row[0]!), 200);
   };
-  const remove: RouteHandler<typeof routes.deleteUser, AppEnv> = async (c) => {
+  const deleteUser: AppRouteHandler<typeof routes.deleteUser> = async (c) => {
     const caller = c.get('user');
     const user = await load(c.req.valid('param').id, caller);
     requireManageable(caller, user, 'delete users');
@@ -96,16 +96,16 @@ export function createUserHandlers({ db, config }: AppDeps) {
     await keepingAnInstanceAdmin(db, user, true, (tx) => tx.delete(users).where(eq(users.id, user.id)));
     return c.body(null, 204);
   };
-  const listTokens: RouteHandler<typeof routes.listTokens, AppEnv> = async (c) => {
+  const listTokens: AppRouteHandler<typeof routes.listTokens> = async (c) => {
     const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
     const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(apiTokens.createdAt);
     return c.json({ items: rows.map(tokenView) }, 200);
   };
-  const createToken: RouteHandler<typeof routes.createToken, AppEnv> = async (c) => {
+  const createToken: AppRouteHandler<typeof routes.createToken> = async (c) => {
     const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
     return c.json(await issueToken(user.id, c.req.valid('json').name), 201);
   };
-  const deleteToken: RouteHandler<typeof routes.deleteToken, AppEnv> = async (c) => {
+  const deleteToken: AppRouteHandler<typeof routes.deleteToken> = async (c) => {
     const { id, tokenId } = c.req.valid('param');
     const user = await loadTokenOwner(id, c.get('user'));
     const deleted = await db
@@ -115,7 +115,7 @@ export function createUserHandlers({ db, config }: AppDeps) {
     found(deleted[0], `Token ${tokenId}`);
     return c.body(null, 204);
   };
-  return { me, list, create, get, update, remove, listTokens, createToken, deleteToken };
+  return { me, listUsers, createUser, getUser, updateUser, deleteUser, listTokens, createToken, deleteToken };
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];

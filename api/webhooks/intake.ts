@@ -17,6 +17,7 @@ import {
   type IncomingDelivery,
 } from './read-delivery';
 import { recordDelivery, updateDeliveryOutcome } from './record-delivery';
+import type { WebhookResult } from './webhooks.schemas';
 import { createRejectionRecorder, type Rejection, type RejectionReason } from './rejections';
 import {
   recordServiceBuilds,
@@ -29,13 +30,13 @@ import {
 /** The HTTP answer to a delivery, plus the delivery record ids written for it. */
 export interface IntakeResult {
   status: 400 | 401 | 413 | 200 | 503;
-  body: Record<string, unknown>;
+  body: WebhookResult;
   recordIds: string[];
 }
 
 interface Evaluation {
   status: IntakeResult['status'];
-  body: Record<string, unknown>;
+  body: WebhookResult;
   services: { serviceId?: string; buildId?: string }[];
   /** Set when a service's secret vouched for the delivery: only then is it kept in that service's history. */
   deliveryId?: string;

@@ -1,0 +1,23 @@
+import { z } from '@hono/zod-openapi';
+
+export const connectivitySchema = z
+  .object({
+    ok: z.boolean(),
+    version: z.string().optional(),
+    message: z.string(),
+    missing: z.array(z.string()).optional(),
+  })
+  .openapi('ClusterConnectivity');
+export const deploymentSchema = z
+  .object({
+    state: z.enum(['NotConfigured', 'NotDeployed', 'Progressing', 'Available', 'Failed']),
+    image: z.string().optional(),
+    availableReplicas: z.number(),
+    replicas: z.number(),
+    message: z.string().optional(),
+    namespace: z.string().optional(),
+  })
+  .openapi('DeploymentStatus');
+export const rollbackSchema = z
+  .object({ buildId: z.string(), image: z.string(), namespace: z.string(), availableReplicas: z.number() })
+  .openapi('Rollback');
