@@ -1,9 +1,10 @@
 // Activity attempts ending: retry with backoff (no history) or the final Started + outcome events, and the
 // schedule-to-start / start-to-close / schedule-to-close / heartbeat deadlines that end attempts.
+import { effectiveOptions, retryPolicyOf } from './activity-options';
 import { RetryState, TimeoutType } from './codes';
 import { queueKey, type Ctx } from './context';
 import { addEvents, runGroup } from './history';
-import { toMs, type EventName, type Failure, type RetryPolicy } from './proto';
+import { toMs, type EventName, type Failure, type Loose, type RetryPolicy } from './proto';
 import type { ActivityState, BufferedEvent, WorkflowRun } from './state';
 
 const TIMEOUT_NAMES: Record<number, string> = {
@@ -18,9 +19,9 @@ export function activityLink(scheduledEventId: number): string {
   return `act:${scheduledEventId}`;
 }
 
-/** The retry policy recorded in ActivityTaskScheduled. */
-export function activityRetryPolicy(run: WorkflowRun, act: ActivityState): RetryPolicy {
-  return run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.retryPolicy ?? {};
+/** The activity's retry policy: ActivityTaskScheduled's, or the one UpdateActivityOptions set. */
+export function activityRetryPolicy(run: WorkflowRun, act: ActivityState): Loose<RetryPolicy> {
+  return retryPolicyOf(effectiveOptions(run, act));
 }
 
 function timerKey(act: ActivityState, what: string): string {
@@ -30,7 +31,7 @@ function timerKey(act: ActivityState, what: string): string {
 /** Decides whether a failed attempt is retried: the delay in ms, or the retry state that ends it. */
 export function retryDecision(
   act: Pick<ActivityState, 'attempt' | 'scheduleToCloseDeadline'>,
-  policy: RetryPolicy,
+  policy: Loose<RetryPolicy>,
   failure: Failure | null,
   now = Date.now(),
 ): { delayMs: number } | { state: number } {
@@ -94,10 +95,14 @@ export function failAttempt(
   identity: string,
   timeoutType?: number,
 ): void {
-  const decision =
-    timeoutType === TimeoutType.SCHEDULE_TO_CLOSE || timeoutType === TimeoutType.SCHEDULE_TO_START
-      ? { state: timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? RetryState.TIMEOUT : RetryState.NON_RETRYABLE_FAILURE }
-      : retryDecision(act, activityRetryPolicy(run, act), failure);
+  const scheduleTimeout =
+    timeoutType === TimeoutType.SCHEDULE_TO_CLOSE || timeoutType === TimeoutType.SCHEDULE_TO_START;
+  const decision = scheduleTimeout
+    ? { state: timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? RetryState.TIMEOUT : RetryState.NON_RETRYABLE_FAILURE }
+    : retryDecision(act, activityRetryPolicy(run, act), failure);
+  // A paused activity's retryable failure always waits for its unpause, whatever attempts are left (real server).
+  if (act.paused && !scheduleTimeout && !('state' in decision && decision.state === RetryState.NON_RETRYABLE_FAILURE))
+    return scheduleRetry(ctx, run, act, failure, 0);
   if ('delayMs' in decision) return scheduleRetry(ctx, run, act, failure, decision.delayMs);
   if (timeoutType) {
     finishActivity(ctx, run, act, 'ActivityTaskTimedOut', { failure, retryState: decision.state });
@@ -114,6 +119,9 @@ function scheduleRetry(ctx: Ctx, run: WorkflowRun, act: ActivityState, failure: 
   act.nonce += 1;
   act.cancelRequested = false;
   act.retryAt = Date.now() + delayMs;
+  if (act.resetHeartbeats) act.heartbeatDetails = null;
+  act.resetHeartbeats = false;
+  act.resetRequested = false;
   armActivity(ctx, run, act);
   ctx.changed(run);
 }
@@ -122,14 +130,14 @@ function scheduleRetry(ctx: Ctx, run: WorkflowRun, act: ActivityState, failure: 
 export function enqueueAttempt(ctx: Ctx, run: WorkflowRun, act: ActivityState): void {
   act.state = 'scheduled';
   act.attemptScheduledTime = Date.now();
-  const sched = run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes;
-  const s2s = toMs(sched?.scheduleToStartTimeout);
+  const s2s = effectiveOptions(run, act).scheduleToStartMs;
   act.scheduleToStartDeadline = s2s > 0 ? act.attemptScheduledTime + s2s : 0;
   armActivity(ctx, run, act);
   ctx.activityQueues.add(queueKey(run.namespace, act.taskQueue), {
     runId: run.runId,
     scheduledEventId: act.scheduledEventId,
     attempt: act.attempt,
+    nonce: act.nonce,
   });
   ctx.changed(run);
 }
@@ -147,9 +155,16 @@ function onTimeout(ctx: Ctx, run: WorkflowRun, act: ActivityState, type: number)
   failAttempt(ctx, run, act, timeoutFailure(act, type), '', type);
 }
 
-/** (Re)arms every deadline that applies to the activity's current state; used after dispatch and after a restart. */
+/**
+ * (Re)arms every deadline that applies to the activity's current state; used after dispatch and after a restart.
+ * A paused activity has none, as on the real server: not even a running attempt times out until it is unpaused.
+ */
 export function armActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState): void {
   const group = runGroup(run);
+  if (act.paused) {
+    for (const what of ['s2c', 's2s', 'stc', 'hb', 'retry']) ctx.scheduler.cancel(group, timerKey(act, what));
+    return;
+  }
   const arm = (what: string, at: number, type: number) => {
     if (at > 0) ctx.scheduler.at(group, timerKey(act, what), at, () => onTimeout(ctx, run, act, type));
     else ctx.scheduler.cancel(group, timerKey(act, what));
@@ -160,7 +175,8 @@ export function armActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState): voi
   arm('hb', act.state === 'started' ? act.heartbeatDeadline : 0, TimeoutType.HEARTBEAT);
   if (act.state === 'backoff') {
     ctx.scheduler.at(group, timerKey(act, 'retry'), act.retryAt, () => {
-      if (run.activities.get(act.scheduledEventId) === act && act.state === 'backoff') enqueueAttempt(ctx, run, act);
+      if (run.activities.get(act.scheduledEventId) === act && act.state === 'backoff' && !act.paused)
+        enqueueAttempt(ctx, run, act);
     });
   }
 }

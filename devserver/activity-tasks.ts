@@ -1,35 +1,15 @@
 // Activities: ScheduleActivityTask / RequestCancelActivityTask commands, dispatch to pollers, heartbeats, results.
 import { randomUUID } from 'node:crypto';
+import { effectiveOptions, normalizeTimeouts, retryPolicyOf } from './activity-options';
 import { armActivity, enqueueAttempt, failAttempt, finishActivity } from './activity-outcomes';
 import type { Ctx } from './context';
-import { invalidArgument, taskNotFound } from './errors';
+import { taskNotFound } from './errors';
 import { append } from './history';
 import { duration, timestamp, toMs, type Command, type Failure, type Payloads } from './proto';
 import { isClosed, type ActivityState, type WorkflowRun } from './state';
 import { decodeToken, encodeToken } from './tokens';
 
 type ScheduleAttrs = NonNullable<Command['scheduleActivityTaskCommandAttributes']>;
-
-/** Fills in timeouts the way the real server does: everything bounded by schedule-to-close and the run timeout. */
-function normalizeTimeouts(run: WorkflowRun, a: ScheduleAttrs) {
-  const runTimeout = run.runDeadline > 0 ? Math.max(0, run.runDeadline - run.startTime) : 0;
-  let s2c = toMs(a.scheduleToCloseTimeout);
-  let s2s = toMs(a.scheduleToStartTimeout);
-  let stc = toMs(a.startToCloseTimeout);
-  if (s2c > 0) {
-    if (runTimeout > 0) s2c = Math.min(s2c, runTimeout);
-    s2s = s2s > 0 ? Math.min(s2s, s2c) : s2c;
-    stc = stc > 0 ? Math.min(stc, s2c) : s2c;
-  } else if (stc > 0) {
-    s2c = runTimeout;
-    if (s2s <= 0) s2s = s2c;
-    else if (s2c > 0) s2s = Math.min(s2s, s2c);
-  } else {
-    throw invalidArgument('ScheduleActivityTask needs a start-to-close or schedule-to-close timeout.');
-  }
-  const hb = Math.min(toMs(a.heartbeatTimeout), stc);
-  return { s2c, s2s, stc, hb };
-}
 
 /** A scheduled activity's first attempt, not yet queued; `s2cMs` is its schedule-to-close timeout (0 = none). */
 export function newActivityState(
@@ -142,8 +122,12 @@ export function dispatchActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState,
   act.startedIdentity = identity;
   act.requestId = randomUUID();
   act.lastHeartbeat = now;
-  const stc = toMs(sched.startToCloseTimeout);
-  const hb = toMs(sched.heartbeatTimeout);
+  act.resetRequested = false;
+  if (act.resetHeartbeats) act.heartbeatDetails = null;
+  act.resetHeartbeats = false;
+  const options = effectiveOptions(run, act);
+  const stc = options.startToCloseMs;
+  const hb = options.heartbeatMs;
   act.startToCloseDeadline = stc > 0 ? now + stc : 0;
   act.heartbeatDeadline = hb > 0 ? now + hb : 0;
   armActivity(ctx, run, act);
@@ -168,10 +152,10 @@ export function dispatchActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState,
     currentAttemptScheduledTime: timestamp(act.attemptScheduledTime),
     startedTime: timestamp(now),
     attempt: act.attempt,
-    scheduleToCloseTimeout: sched.scheduleToCloseTimeout,
-    startToCloseTimeout: sched.startToCloseTimeout,
-    heartbeatTimeout: sched.heartbeatTimeout,
-    retryPolicy: sched.retryPolicy,
+    scheduleToCloseTimeout: duration(options.scheduleToCloseMs),
+    startToCloseTimeout: duration(stc),
+    heartbeatTimeout: duration(hb),
+    retryPolicy: retryPolicyOf(options),
     priority: sched.priority,
   };
 }
@@ -194,22 +178,22 @@ function attemptOf(ctx: Ctx, token: Uint8Array | null | undefined): { run: Workf
   return { run, act };
 }
 
-/** RecordActivityTaskHeartbeat: keeps details, pushes the heartbeat deadline, reports a cancel request. */
+/** RecordActivityTaskHeartbeat: keeps details, pushes the heartbeat deadline, reports cancel, pause and reset. */
 export function heartbeat(
   ctx: Ctx,
   token: Uint8Array | null | undefined,
   details: Payloads | null | undefined,
-): { cancelRequested: boolean } {
+): { cancelRequested: boolean; activityPaused: boolean; activityReset: boolean } {
   const { run, act } = attemptOf(ctx, token);
   act.heartbeatDetails = details ?? act.heartbeatDetails;
   act.lastHeartbeat = Date.now();
-  const hb = toMs(run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.heartbeatTimeout);
+  const hb = effectiveOptions(run, act).heartbeatMs;
   if (hb > 0) {
     act.heartbeatDeadline = act.lastHeartbeat + hb;
     armActivity(ctx, run, act);
   }
   ctx.changed(run);
-  return { cancelRequested: act.cancelRequested };
+  return { cancelRequested: act.cancelRequested, activityPaused: !!act.paused, activityReset: !!act.resetRequested };
 }
 
 /** RespondActivityTaskCompleted. */

@@ -12,6 +12,8 @@ export interface ActivityQueueItem {
   runId: string;
   scheduledEventId: number;
   attempt: number;
+  /** The activity's nonce when queued; a later change (pause, new options) makes the entry stale. */
+  nonce?: number;
 }
 
 /** The logger shape the devserver writes to (pino-compatible). */

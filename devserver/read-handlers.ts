@@ -1,11 +1,13 @@
 // Read-only client RPCs: history (paged, long-polled, close-event filter), describe, list and count.
 import type { temporal } from '@temporalio/proto';
+import { effectiveOptions, optionsMessage } from './activity-options';
+import { PendingActivityState } from './codes';
 import type { Ctx } from './context';
 import { invalidArgument } from './errors';
 import { requireNamespace } from './client-handlers';
 import { duration, num, timestamp, type HistoryEvent } from './proto';
 import { resolveRun, rootExecutionOf } from './runs';
-import { isClosed, type WorkflowRun } from './state';
+import { isClosed, type ActivityState, type WorkflowRun } from './state';
 import { attributeType } from './search-attributes';
 import { groupsByStatus, matches, resolveVisibilityQuery } from './visibility';
 
@@ -84,6 +86,37 @@ export function executionInfo(run: WorkflowRun): object {
   };
 }
 
+function activityState(act: ActivityState): number {
+  if (act.cancelRequested) return PendingActivityState.CANCEL_REQUESTED;
+  if (act.paused) return act.state === 'started' ? PendingActivityState.PAUSE_REQUESTED : PendingActivityState.PAUSED;
+  return act.state === 'started' ? PendingActivityState.STARTED : PendingActivityState.SCHEDULED;
+}
+
+/** A pending activity as describe reports it, with its pause and effective options. */
+function pendingActivity(run: WorkflowRun, act: ActivityState): object {
+  const sched = run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes;
+  const options = effectiveOptions(run, act);
+  const pause = act.paused;
+  return {
+    activityId: act.activityId,
+    activityType: sched?.activityType ?? null,
+    state: activityState(act),
+    heartbeatDetails: act.heartbeatDetails,
+    lastHeartbeatTime: act.lastHeartbeat ? timestamp(act.lastHeartbeat) : null,
+    lastStartedTime: act.startedTime ? timestamp(act.startedTime) : null,
+    attempt: act.attempt,
+    maximumAttempts: options.retry.maximumAttempts,
+    scheduledTime: timestamp(act.attemptScheduledTime),
+    lastFailure: act.lastFailure,
+    lastWorkerIdentity: act.startedIdentity,
+    paused: !!pause,
+    pauseInfo: pause
+      ? { pauseTime: timestamp(pause.time), manual: { identity: pause.identity, reason: pause.reason } }
+      : null,
+    activityOptions: optionsMessage(options),
+  };
+}
+
 /** DescribeWorkflowExecution. */
 export function describeWorkflow(
   ctx: Ctx,
@@ -100,21 +133,7 @@ export function describeWorkflow(
       userMetadata: run.history[0]?.userMetadata ?? null,
     },
     workflowExecutionInfo: executionInfo(run),
-    pendingActivities: [...run.activities.values()].map((act) => {
-      const sched = run.history[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes;
-      return {
-        activityId: act.activityId,
-        activityType: sched?.activityType ?? null,
-        state: act.cancelRequested ? 3 : act.state === 'started' ? 2 : 1,
-        heartbeatDetails: act.heartbeatDetails,
-        lastHeartbeatTime: act.lastHeartbeat ? timestamp(act.lastHeartbeat) : null,
-        lastStartedTime: act.startedTime ? timestamp(act.startedTime) : null,
-        attempt: act.attempt,
-        maximumAttempts: sched?.retryPolicy?.maximumAttempts ?? 0,
-        scheduledTime: timestamp(act.attemptScheduledTime),
-        lastFailure: act.lastFailure,
-      };
-    }),
+    pendingActivities: [...run.activities.values()].map((act) => pendingActivity(run, act)),
     pendingChildren: [...run.children.values()].map((c) => ({
       workflowId: c.workflowId,
       runId: c.runId,

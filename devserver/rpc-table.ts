@@ -1,5 +1,6 @@
 // Every RPC the devserver answers, by gRPC service and method name; any method not listed answers UNIMPLEMENTED.
 import type { temporal } from '@temporalio/proto';
+import { pauseActivity, resetActivity, unpauseActivity, updateActivityOptions } from './activity-control';
 import { cancelActivity, completeActivity, failActivity, heartbeat } from './activity-tasks';
 import {
   queryWorkflow,
@@ -107,6 +108,11 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     ),
     RecordActivityTaskHeartbeatById: (req: Req<'RecordActivityTaskHeartbeatByIdRequest'>) =>
       heartbeat(ctx, activityTokenById(ctx, req), req.details),
+    // Operator controls over pending activities
+    PauseActivity: (req: Req<'PauseActivityRequest'>) => pauseActivity(ctx, req),
+    UnpauseActivity: (req: Req<'UnpauseActivityRequest'>) => unpauseActivity(ctx, req),
+    ResetActivity: (req: Req<'ResetActivityRequest'>) => resetActivity(ctx, req),
+    UpdateActivityOptions: (req: Req<'UpdateActivityOptionsRequest'>) => updateActivityOptions(ctx, req),
   };
 }
 

@@ -59,7 +59,8 @@ function createContext(
     activityQueues: new TaskQueues<ActivityQueueItem>((item) => {
       const run = state.runs.get(item.runId);
       const act = run?.activities.get(item.scheduledEventId);
-      return !!run && !isClosed(run) && act?.state === 'scheduled' && act.attempt === item.attempt;
+      const current = act?.state === 'scheduled' && act.attempt === item.attempt;
+      return !!run && !isClosed(run) && current && (item.nonce === undefined || item.nonce === act.nonce);
     }),
     changed(run) {
       for (const check of [...(watchers.get(run.runId) ?? [])]) check();

@@ -64,6 +64,38 @@ export interface ActivityState {
   startToCloseDeadline: number;
   heartbeatDeadline: number;
   retryAt: number;
+  /** Set by PauseActivity: no attempt is dispatched, deadlines stop, and a running attempt hears `activity_paused`. */
+  paused?: ActivityPause | null;
+  /** Set by ResetActivity while an attempt runs: its heartbeats hear `activity_reset` until the next attempt. */
+  resetRequested?: boolean;
+  /** ResetActivity with reset_heartbeat while an attempt runs: the next attempt starts without heartbeat details. */
+  resetHeartbeats?: boolean;
+  /** Options set by UpdateActivityOptions; without them those of ActivityTaskScheduled apply. */
+  options?: ActivityOptionsOverride | null;
+}
+
+/** Who paused an activity, when and why (PauseActivity). */
+export interface ActivityPause {
+  time: number;
+  identity: string;
+  reason: string;
+  requestId: string;
+}
+
+/** An activity's options as UpdateActivityOptions leaves them (durations in ms; 0 = none). */
+export interface ActivityOptionsOverride {
+  taskQueue: string;
+  scheduleToCloseMs: number;
+  scheduleToStartMs: number;
+  startToCloseMs: number;
+  heartbeatMs: number;
+  retry: {
+    initialIntervalMs: number;
+    backoffCoefficient: number;
+    maximumIntervalMs: number;
+    maximumAttempts: number;
+    nonRetryableErrorTypes: string[];
+  };
 }
 
 /** A user timer started by StartTimer. */

@@ -8,6 +8,10 @@ export interface PauseScenario {
   key: string;
   /** Rethrow the cancellation so the attempt fails and is retried (after an unpause, if paused). */
   retry?: boolean;
+  /** Return at once instead of heartbeating. */
+  immediate?: boolean;
+  /** Run the activity on this task queue instead of the workflow's. */
+  activityQueue?: string;
 }
 
 /** What the activities observed, for the test to wait on. */
@@ -28,11 +32,11 @@ export function createOperatorActivities(probe: OperatorProbe) {
      */
     async pausable(scenario: PauseScenario): Promise<ActivityCancellationDetails | string | undefined> {
       const { attempt } = Context.current().info;
-      if (attempt > 1) return `attempt ${attempt}`;
+      probe.running.set(scenario.key, attempt);
+      if (attempt > 1 || scenario.immediate) return `attempt ${attempt}`;
       try {
         for (;;) {
           Context.current().heartbeat();
-          probe.running.set(scenario.key, attempt);
           await sleep(100);
         }
       } catch (err) {

@@ -16,8 +16,8 @@ export interface OperatorHarness {
   temporal: TestTemporal;
   taskQueue: string;
   probe: OperatorProbe;
-  /** Starts a worker (shut down by close) on the suite's task queue. */
-  startWorker(): Promise<void>;
+  /** Starts another worker (shut down by close) on the suite's task queue, or on `taskQueue`. */
+  startWorker(taskQueue?: string): Promise<void>;
   /** Waits until `check` holds, polling every 50 ms; throws after `ms`. */
   waitFor(check: () => boolean | Promise<boolean>, ms?: number): Promise<void>;
   /** Replays a run's history with the suites' bundle; throws on nondeterminism. */
@@ -37,11 +37,11 @@ export async function startOperatorHarness(): Promise<OperatorHarness> {
   });
   const workflowBundle = await bundlePromise;
   const running: { worker: Worker; done: Promise<void> }[] = [];
-  const startWorker = async () => {
+  const startWorker = async (queue = taskQueue) => {
     const worker = await Worker.create({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
-      taskQueue,
+      taskQueue: queue,
       workflowBundle,
       activities: createOperatorActivities(probe),
       shutdownGraceTime: '1s',

@@ -55,15 +55,16 @@ export async function resetCounterWorkflow(): Promise<{ total: number; steps: st
   return { total, steps };
 }
 
-const { pausable } = proxyActivities<OperatorActivities>({
+const pausableOptions = {
   startToCloseTimeout: '20s',
   heartbeatTimeout: '2s',
   retry: { maximumAttempts: 2, initialInterval: '100ms' },
-});
+} as const;
 
-/** One pausable activity (at most two attempts), its result returned. */
+/** One pausable activity (at most two attempts, on the scenario's queue if it names one), its result returned. */
 export async function pausableActivityWorkflow(
   scenario: PauseScenario,
 ): Promise<ActivityCancellationDetails | string | undefined> {
+  const { pausable } = proxyActivities<OperatorActivities>({ ...pausableOptions, taskQueue: scenario.activityQueue });
   return await pausable(scenario);
 }
