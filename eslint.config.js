@@ -27,6 +27,58 @@ const nodeBuiltins = [
   'zlib',
 ];
 
+/** Every top-level folder that is a layer of Kiln. */
+const layers = [
+  'domain',
+  'config',
+  'clients',
+  'build-log',
+  'git',
+  'process',
+  'detect',
+  'dockerfile-generator',
+  'builders',
+  'db',
+  'activities',
+  'workflows',
+  'api',
+  'worker',
+  'server',
+  'devserver',
+  'ui',
+];
+
+function layersOtherThan(...allowed) {
+  return layers.filter((layer) => !allowed.includes(layer));
+}
+
+/** One lint block per layer refusing imports of the layers it must not reach (types too, unless `typesOnly`). */
+function layering(rules) {
+  return Object.entries(rules).map(([layer, { forbidden, typesOnly = [] }]) => ({
+    files: [`${layer}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbidden
+              .filter((other) => !typesOnly.includes(other))
+              .map((other) => ({
+                group: [`**/${other}/**`, `../${other}`, `../../${other}`],
+                message: `${layer}/ does not import ${other}/ (see the README's layout table).`,
+              })),
+            ...typesOnly.map((other) => ({
+              group: [`**/${other}/**`],
+              allowTypeImports: true,
+              message: `${layer}/ imports ${other}/ as types only.`,
+            })),
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'ui/dist', '.kiln', 'test-artifacts', 'db/migrations'] },
   js.configs.recommended,
@@ -64,7 +116,21 @@ export default tseslint.config(
             .map((name) => ({ name, message: 'Workflows are deterministic: no Node builtins.' })),
           patterns: [
             {
-              group: ['**/activities/**', '**/db/**', '**/api/**', '**/worker/**', '**/server/**', '**/devserver/**'],
+              group: [
+                '**/activities/**',
+                '**/clients/**',
+                '**/builders/**',
+                '**/detect/**',
+                '**/dockerfile-generator/**',
+                '**/git/**',
+                '**/process/**',
+                '**/build-log/**',
+                '**/db/**',
+                '**/api/**',
+                '**/worker/**',
+                '**/server/**',
+                '**/devserver/**',
+              ],
               allowTypeImports: true,
               message: 'Workflows import these as types only.',
             },
@@ -79,8 +145,8 @@ export default tseslint.config(
     },
   },
   {
-    // domain/ holds the pure rules every layer shares (which credential for a URL, what a kubeconfig may hold):
-    // no I/O, so no Node builtins and nothing from the layers that do I/O.
+    // domain/ holds the pure rules every layer shares (statuses, profiles, image names, which credential for a URL,
+    // the error vocabulary): no I/O, so no Node builtins and nothing from any other layer, not even types.
     files: ['domain/**'],
     rules: {
       'no-restricted-imports': [
@@ -89,25 +155,28 @@ export default tseslint.config(
           paths: nodeBuiltins
             .flatMap((name) => [name, `node:${name}`])
             .map((name) => ({ name, message: 'domain/ is pure: no Node builtins.' })),
-          patterns: [
-            {
-              group: [
-                '**/activities/**',
-                '**/db/**',
-                '**/api/**',
-                '**/worker/**',
-                '**/server/**',
-                '**/devserver/**',
-                '**/ui/**',
-              ],
-              allowTypeImports: true,
-              message: 'domain/ is pure: it imports these as types only.',
-            },
-          ],
+          patterns: [{ group: layersOtherThan('domain'), message: 'domain/ is pure: it imports no other layer.' }],
         },
       ],
     },
   },
+  // What may import what (the README's layout table): each layer names the layers it must not reach into.
+  ...layering({
+    ui: { forbidden: layersOtherThan('ui', 'domain', 'api'), typesOnly: ['api'] },
+    clients: { forbidden: ['activities', 'api', 'workflows', 'worker', 'server', 'devserver', 'ui', 'builders'] },
+    'build-log': { forbidden: ['activities', 'api', 'workflows', 'worker', 'server', 'devserver', 'ui', 'builders'] },
+    git: { forbidden: ['activities', 'api', 'workflows', 'worker', 'server', 'devserver', 'ui', 'builders'] },
+    process: { forbidden: layersOtherThan('process', 'domain') },
+    detect: { forbidden: ['activities', 'api', 'workflows', 'worker', 'server', 'devserver', 'ui', 'db', 'clients'] },
+    'dockerfile-generator': {
+      forbidden: ['activities', 'api', 'workflows', 'worker', 'server', 'devserver', 'ui', 'db', 'clients'],
+    },
+    builders: { forbidden: ['api', 'workflows', 'worker', 'server', 'devserver', 'ui'] },
+    db: { forbidden: ['activities', 'api', 'worker', 'server', 'devserver', 'ui', 'clients', 'builders'] },
+    activities: { forbidden: ['api', 'worker', 'server', 'devserver', 'ui'] },
+    api: { forbidden: ['activities', 'builders', 'worker', 'server', 'devserver', 'ui'], typesOnly: ['activities'] },
+    devserver: { forbidden: layersOtherThan('devserver', 'config') },
+  }),
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

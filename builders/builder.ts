@@ -1,16 +1,7 @@
 import type { BuildResources } from '../domain/build-profile';
 import type { LogSink } from '../build-log/log-sink';
 import type { CloneProvider } from '../git/git-command';
-
-/** Credentials for pushing to (and pulling from) an OCI registry. */
-export interface RegistryAuth {
-  /** host[:port], e.g. `harbor.example.com` or `127.0.0.1:5055`. */
-  host: string;
-  username: string;
-  password: string;
-  /** Plain HTTP / unverified TLS (local registries in tests and on one machine). */
-  insecure: boolean;
-}
+import type { RegistryAuth } from '../clients/registry';
 
 /** Where the source to build comes from. `checkoutDir` is set when the worker already cloned it. */
 export interface BuildSource {

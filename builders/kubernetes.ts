@@ -4,13 +4,13 @@ import type { ClusterAccess } from '../clients/kubernetes/client';
 import { loadKubeConfig } from '../clients/kubernetes/client';
 import { createFresh } from '../clients/kubernetes/create-fresh';
 import { isNotFound } from '../clients/kubernetes/errors';
-import { buildObjectNames, buildPodManifest } from '../clients/kubernetes/manifests';
-import { buildSecretManifest } from '../clients/kubernetes/secret-manifests';
+import { buildObjectNames, buildPodManifest } from './buildkit/manifests';
 import { getManifestDigest } from '../clients/registry';
-import { watchBuildPod } from '../clients/kubernetes/build-pod-run';
+import { watchBuildPod } from './buildkit/build-pod-run';
 import type { BuildContext, BuildOutput, BuildRequest, BuilderDriver } from './builder';
 import { validateBuildArgs } from './request-checks';
 import { parseImageReference } from '../domain/image-name';
+import { buildSecretManifest } from './buildkit/build-secret';
 
 /** Cluster-wide settings of the Kubernetes builder, read once at worker start. */
 export interface KubernetesBuilderOptions {

@@ -1,5 +1,4 @@
-import type { RegistryAuth } from '../builders/builder';
-import { checkRegistryLogin } from './registry';
+import { checkRegistryLogin, type RegistryAuth } from './registry';
 
 /** What Test connection found for a registry. */
 export interface RegistryCheckResult {

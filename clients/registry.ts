@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { RegistryAuth } from '../builders/builder';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
+
+/** Credentials for pushing to (and pulling from) an OCI registry. */
+export interface RegistryAuth {
+  /** host[:port], e.g. `harbor.example.com` or `127.0.0.1:5055`. */
+  host: string;
+  username: string;
+  password: string;
+  /** Plain HTTP / unverified TLS (local registries in tests and on one machine). */
+  insecure: boolean;
+}
 
 /** Manifest media types we accept, so the registry answers with the digest of what was pushed. */
 export const manifestMediaTypes = [

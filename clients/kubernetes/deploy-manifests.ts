@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { managedBy } from './manifests';
 import { pullSecretName } from './secret-manifests';
+import { managedBy } from './labels';
 
 /** What a service's workload looks like; the image is always pinned by digest. */
 export interface WorkloadSpec {

@@ -1,11 +1,11 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { RegistryAuth } from '../../builders/builder';
 import type { ClusterAccess } from './client';
 import { loadKubeConfig } from './client';
 import type { KubeOperation } from './errors';
 import { isConflict, kubeStatus, translateKubernetesError } from './errors';
 import { dockerConfigJson, imagePullSecretManifest } from './secret-manifests';
+import type { RegistryAuth } from '../registry';
 
 export interface EnsurePullSecretInput {
   kubeconfig: ClusterAccess | string;

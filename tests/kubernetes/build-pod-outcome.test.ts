@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../builders/builder';
-import { classifyBuildPod, pendingFailure } from '../../clients/kubernetes/build-pod-outcome';
+import { classifyBuildPod, pendingFailure } from '../../builders/buildkit/build-pod-outcome';
 
 const request = {
   source: { repositoryUrl: 'https://git.example.com/a.git', sha: 'f'.repeat(40), ref: 'refs/heads/main' },

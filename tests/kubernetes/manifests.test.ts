@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../builders/builder';
 import { deploymentManifest, pinnedImage, serviceManifest } from '../../clients/kubernetes/deploy-manifests';
-import { buildctlArgs } from '../../clients/kubernetes/build-containers';
-import { buildObjectNames, buildPodManifest } from '../../clients/kubernetes/manifests';
-import { buildSecretManifest, imagePullSecretManifest } from '../../clients/kubernetes/secret-manifests';
+import { buildctlArgs } from '../../builders/buildkit/build-containers';
+import { buildObjectNames, buildPodManifest } from '../../builders/buildkit/manifests';
+import { imagePullSecretManifest } from '../../clients/kubernetes/secret-manifests';
+import { buildSecretManifest } from '../../builders/buildkit/build-secret';
 
 const token = 'ghp_supersecrettoken';
 const password = 'registry-password';

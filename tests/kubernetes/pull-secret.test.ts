@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RegistryAuth } from '../../builders/builder';
 import { ensureImagePullSecret } from '../../clients/kubernetes/pull-secret';
 import type { FakeKubernetes } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { failureOf } from './failure';
+import type { RegistryAuth } from '../../clients/registry';
 
 const registry: RegistryAuth = {
   host: 'harbor.example.com',

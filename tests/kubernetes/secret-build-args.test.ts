@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildContext, BuildRequest } from '../../builders/builder';
 import { createKubernetesBuilder } from '../../builders/kubernetes';
-import { buildObjectNames } from '../../clients/kubernetes/manifests';
+import { buildObjectNames } from '../../builders/buildkit/manifests';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';

@@ -11,7 +11,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloneActivities } from '../../activities/clone';
-import { cloneContainer } from '../../clients/kubernetes/build-containers';
+import { cloneContainer } from '../../builders/buildkit/build-containers';
 import { createSourceActivities } from '../../activities/source';
 import { checkRegistryLogin } from '../../clients/registry';
 import { loadBuildForWorkflow } from '../../db/builds';

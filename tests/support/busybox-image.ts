@@ -11,8 +11,8 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { RegistryAuth } from '../../builders/builder';
 import { buildahStorageArgs, writeAuthFile } from '../../builders/buildah';
+import type { RegistryAuth } from '../../clients/registry';
 
 const exec = promisify(execFile);
 const cache = new Map<string, Promise<string>>();

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { RegistryAuth } from '../../builders/builder';
+import type { RegistryAuth } from '../../clients/registry';
 
 const exec = promisify(execFile);
 
