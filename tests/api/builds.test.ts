@@ -4,41 +4,47 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBuildLogLines } from '../../db/build-logs';
 import { ensureChildBuild, updateBuildProgress } from '../../db/builds';
 import { builds } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type KilnClient, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
 let api: TestApi;
 let org: Awaited<ReturnType<typeof createOrgWithMember>>;
 let other: Awaited<ReturnType<typeof createOrgWithMember>>;
+let member: KilnClient;
+let outsider: KilnClient;
 let serviceId: string;
 let bareServiceId: string;
 
-const trigger = async (body: object = {}, id = serviceId) =>
-  api.request('POST', `/services/${id}/builds`, { token: org.token, body });
+type TriggerInput = { branch?: string; sha?: string };
+const trigger = (json: TriggerInput = {}, id = serviceId) =>
+  member.services[':id'].builds.$post({ param: { id }, json });
+/** Triggers a build and expects it started. */
+const started = (json: TriggerInput = {}) => expectStatus(trigger(json), 201);
 
 beforeAll(async () => {
   temporal = await startTestTemporal();
   api = await createTestApi({ temporal: temporal.client });
   org = await createOrgWithMember(api, 'builders');
   other = await createOrgWithMember(api, 'outsiders');
-  const registry = await api.request('POST', '/registries', {
-    token: org.adminToken,
-    body: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
-  });
-  const svc = { gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/b/api.git' };
+  member = api.client(org.token);
+  outsider = api.client(other.token);
+  const registry = await expectStatus(
+    api.client(org.adminToken).registries.$post({
+      json: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
+    }),
+    201,
+  );
+  const svc = { gitProvider: 'gitlab' as const, repoUrl: 'https://gitlab.example.com/b/api.git' };
   serviceId = (
-    await api.request('POST', '/services', {
-      token: org.token,
-      body: { ...svc, name: 'api', registryId: registry.body.id },
-    })
-  ).body.id;
+    await expectStatus(member.services.$post({ json: { ...svc, name: 'api', registryId: registry.id } }), 201)
+  ).id;
   bareServiceId = (
-    await api.request('POST', '/services', {
-      token: org.token,
-      body: { ...svc, name: 'bare', repoUrl: 'https://gitlab.example.com/b/bare.git' },
-    })
-  ).body.id;
+    await expectStatus(
+      member.services.$post({ json: { ...svc, name: 'bare', repoUrl: 'https://gitlab.example.com/b/bare.git' } }),
+      201,
+    )
+  ).id;
 });
 afterAll(async () => {
   await api?.close();
@@ -47,9 +53,8 @@ afterAll(async () => {
 
 describe('builds API', () => {
   it('triggers a build of main by default and starts its workflow', async () => {
-    const res = await trigger();
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({
+    const build = await started();
+    expect(build).toMatchObject({
       branch: 'main',
       ref: 'refs/heads/main',
       trigger: 'api',
@@ -57,115 +62,113 @@ describe('builds API', () => {
       status: 'Pending',
       serviceName: 'api',
     });
-    expect(res.body.workflowId).toBe(`build-${res.body.id}`);
-    const described = await temporal.client.workflow.getHandle(res.body.workflowId).describe();
+    expect(build.workflowId).toBe(`build-${build.id}`);
+    const described = await temporal.client.workflow.getHandle(build.workflowId).describe();
     expect(described.type).toBe('buildWorkflow');
-    const explicit = await trigger({ branch: 'develop' });
-    expect(explicit.body.branch).toBe('develop');
-    expect((await trigger({ branch: 'bad name' })).status).toBe(400);
-    const noRegistry = await trigger({}, bareServiceId);
-    expect(noRegistry.status).toBe(409);
-    expect(noRegistry.body.message).toMatch(/registry/);
-    expect((await api.request('POST', `/services/${serviceId}/builds`, { token: other.token, body: {} })).status).toBe(
-      404,
-    );
+    const explicit = await started({ branch: 'develop' });
+    expect(explicit.branch).toBe('develop');
+    await expectStatus(trigger({ branch: 'bad name' }), 400);
+    const noRegistry = await expectStatus(trigger({}, bareServiceId), 409);
+    expect(noRegistry.message).toMatch(/registry/);
+    await expectStatus(outsider.services[':id'].builds.$post({ param: { id: serviceId }, json: {} }), 404);
   });
 
   it('lists builds newest first with filters and pages, per organization', async () => {
-    for (const branch of ['a', 'b', 'a']) await trigger({ branch });
-    const all = await api.request('GET', `/services/${serviceId}/builds?pageSize=2`, { token: org.token });
-    expect(all.body.total).toBeGreaterThanOrEqual(5);
-    expect(all.body.items).toHaveLength(2);
-    expect(all.body.items[0].branch).toBe('a');
-    const page2 = await api.request('GET', `/services/${serviceId}/builds?pageSize=2&page=2`, { token: org.token });
-    expect(page2.body.items[0].id).not.toBe(all.body.items[0].id);
-    const onlyA = await api.request('GET', `/builds?branch=a&status=Pending`, { token: org.token });
-    expect(onlyA.body.items.map((b: { branch: string }) => b.branch)).toEqual(['a', 'a']);
-    expect((await api.request('GET', '/builds', { token: other.token })).body.total).toBe(0);
+    for (const branch of ['a', 'b', 'a']) await started({ branch });
+    const list = (query: { pageSize?: number; page?: number }) =>
+      expectStatus(member.services[':id'].builds.$get({ param: { id: serviceId }, query }), 200);
+    const all = await list({ pageSize: 2 });
+    expect(all.total).toBeGreaterThanOrEqual(5);
+    expect(all.items).toHaveLength(2);
+    expect(all.items[0]!.branch).toBe('a');
+    const page2 = await list({ pageSize: 2, page: 2 });
+    expect(page2.items[0]!.id).not.toBe(all.items[0]!.id);
+    const onlyA = await expectStatus(member.builds.$get({ query: { branch: 'a', status: 'Pending' } }), 200);
+    expect(onlyA.items.map((b) => b.branch)).toEqual(['a', 'a']);
+    expect((await expectStatus(outsider.builds.$get({ query: {} }), 200)).total).toBe(0);
+    // Raw: a status the typed client would not let through.
     expect((await api.request('GET', '/builds?status=Nope', { token: org.token })).status).toBe(400);
   });
 
   it('shows a build with its sub-project builds, hidden from other organizations', async () => {
-    const parent = await trigger();
-    const [row] = await api.db.select().from(builds).where(eq(builds.id, parent.body.id));
+    const parent = await started();
+    const [row] = await api.db.select().from(builds).where(eq(builds.id, parent.id));
     await ensureChildBuild(api.db, row!, 'frontend');
-    const detail = await api.request('GET', `/builds/${parent.body.id}`, { token: org.token });
-    expect(detail.body.children.map((c: { subproject: string }) => c.subproject)).toEqual(['frontend']);
-    expect((await api.request('GET', `/builds/${parent.body.id}`, { token: other.token })).status).toBe(404);
+    const param = { id: parent.id };
+    const detail = await expectStatus(member.builds[':id'].$get({ param }), 200);
+    expect(detail.children.map((c) => c.subproject)).toEqual(['frontend']);
+    await expectStatus(outsider.builds[':id'].$get({ param }), 404);
   });
 
   it('cancels a running build by signalling its workflow; a finished one cannot be cancelled', async () => {
-    const build = await trigger();
-    const res = await api.request('POST', `/builds/${build.body.id}/cancel`, { token: org.token });
-    expect(res.status).toBe(202);
-    const history = await temporal.client.workflow.getHandle(build.body.workflowId).fetchHistory();
+    const build = await started();
+    const param = { id: build.id };
+    await expectStatus(member.builds[':id'].cancel.$post({ param, json: {} }), 202);
+    const history = await temporal.client.workflow.getHandle(build.workflowId).fetchHistory();
     const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes);
     expect(signals[0]!.workflowExecutionSignaledEventAttributes!.signalName).toBe('cancelBuild');
-    await updateBuildProgress(api.db, build.body.id, { status: 'Cancelled', finishedAt: new Date() });
-    expect((await api.request('POST', `/builds/${build.body.id}/cancel`, { token: org.token })).status).toBe(409);
-    expect((await api.request('POST', `/builds/${build.body.id}/cancel`, { token: other.token })).status).toBe(404);
+    await updateBuildProgress(api.db, build.id, { status: 'Cancelled', finishedAt: new Date() });
+    await expectStatus(member.builds[':id'].cancel.$post({ param, json: {} }), 409);
+    await expectStatus(outsider.builds[':id'].cancel.$post({ param, json: {} }), 404);
   });
 
   it('retries a failed build with the same ref and commit as a new build', async () => {
-    const build = await trigger({ branch: 'release', sha: 'd'.repeat(40) });
-    expect((await api.request('POST', `/builds/${build.body.id}/retry`, { token: org.token })).status).toBe(409);
-    await updateBuildProgress(api.db, build.body.id, { status: 'Failed', error: 'boom', finishedAt: new Date() });
-    const retry = await api.request('POST', `/builds/${build.body.id}/retry`, { token: org.token });
-    expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({
+    const build = await started({ branch: 'release', sha: 'd'.repeat(40) });
+    const param = { id: build.id };
+    await expectStatus(member.builds[':id'].retry.$post({ param }), 409);
+    await updateBuildProgress(api.db, build.id, { status: 'Failed', error: 'boom', finishedAt: new Date() });
+    const retry = await expectStatus(member.builds[':id'].retry.$post({ param }), 201);
+    expect(retry).toMatchObject({
       trigger: 'retry',
       ref: 'refs/heads/release',
       sha: 'd'.repeat(40),
       status: 'Pending',
       error: null,
-      retryOfBuildId: build.body.id,
+      retryOfBuildId: build.id,
     });
-    expect(retry.body.id).not.toBe(build.body.id);
-    await temporal.client.workflow.getHandle(retry.body.workflowId).describe();
+    expect(retry.id).not.toBe(build.id);
+    await temporal.client.workflow.getHandle(retry.workflowId).describe();
   });
 });
 
 describe('build logs', () => {
   it('pages log lines by seq and filters them by search text', async () => {
-    const build = await trigger();
+    const build = await started();
     const at = new Date();
-    await appendBuildLogLines(api.db, build.body.id, [
+    await appendBuildLogLines(api.db, build.id, [
       { seq: 1000, stream: 'stdout', text: 'Cloning', at },
       { seq: 1001, stream: 'stderr', text: 'warning: deprecated', at },
       { seq: 1002, stream: 'stdout', text: 'Done', at },
     ]);
-    const url = `/builds/${build.body.id}/logs`;
-    const first = await api.request('GET', `${url}?limit=2`, { token: org.token });
-    expect(first.body.lines.map((l: { text: string }) => l.text)).toEqual([
-      expect.stringMatching(/^Triggered manually/),
-      'Cloning',
-    ]);
-    expect(first.body.hasMore).toBe(true);
-    const next = await api.request('GET', `${url}?afterSeq=${first.body.nextAfterSeq}`, { token: org.token });
-    expect(next.body.lines.map((l: { seq: number }) => l.seq)).toEqual([1001, 1002]);
-    const search = await api.request('GET', `${url}?search=WARN`, { token: org.token });
-    expect(search.body.lines).toEqual([expect.objectContaining({ stream: 'stderr', text: 'warning: deprecated' })]);
-    expect((await api.request('GET', url, { token: other.token })).status).toBe(404);
+    const param = { id: build.id };
+    const logs = (query: { limit?: number; afterSeq?: number; search?: string }) =>
+      expectStatus(member.builds[':id'].logs.$get({ param, query }), 200);
+    const first = await logs({ limit: 2 });
+    expect(first.lines.map((l) => l.text)).toEqual([expect.stringMatching(/^Triggered manually/), 'Cloning']);
+    expect(first.hasMore).toBe(true);
+    const next = await logs({ afterSeq: first.nextAfterSeq });
+    expect(next.lines.map((l) => l.seq)).toEqual([1001, 1002]);
+    const search = await logs({ search: 'WARN' });
+    expect(search.lines).toEqual([expect.objectContaining({ stream: 'stderr', text: 'warning: deprecated' })]);
+    await expectStatus(outsider.builds[':id'].logs.$get({ param, query: {} }), 404);
   });
 
   it('streams lines live over SSE, including lines written by another process, and ends with the build', async () => {
-    const build = await trigger();
-    const res = await api.app.request(`/api/v1/builds/${build.body.id}/logs/stream`, {
+    const build = await started();
+    const res = await api.app.request(`/api/v1/builds/${build.id}/logs/stream`, {
       headers: { authorization: `Bearer ${org.token}` },
     });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = readEvents(res.body!);
     expect((await events.next('log')).text).toMatch(/^Triggered manually/);
-    await appendBuildLogLines(api.db, build.body.id, [
-      { seq: 1000, stream: 'stdout', text: 'live line', at: new Date() },
-    ]);
+    await appendBuildLogLines(api.db, build.id, [{ seq: 1000, stream: 'stdout', text: 'live line', at: new Date() }]);
     expect((await events.next('log')).text).toBe('live line');
     // A worker in another process writes through its own connection: no in-process notification.
     const outside = postgres(api.url, { max: 1 });
-    await outside`insert into build_log_lines (build_id, seq, stream, text, at) values (${build.body.id}, 1001, 'stdout', 'from worker', now())`;
+    await outside`insert into build_log_lines (build_id, seq, stream, text, at) values (${build.id}, 1001, 'stdout', 'from worker', now())`;
     await outside.end();
     expect((await events.next('log')).text).toBe('from worker');
-    await updateBuildProgress(api.db, build.body.id, {
+    await updateBuildProgress(api.db, build.id, {
       status: 'Succeeded',
       step: 'Done',
       percent: 100,

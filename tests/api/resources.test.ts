@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusters, gitProviders, registries, services } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type TestApi } from '../support/api-client';
 
 const kubeconfig = `apiVersion: v1
 kind: Config
@@ -28,95 +28,81 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 async function registryFor(token: string, name = 'harbor') {
-  const res = await api.request('POST', '/registries', {
-    token,
-    body: {
-      name,
-      kind: 'harbor',
-      url: 'harbor.example.com',
-      project: 'team',
-      username: 'robot$ci',
-      password: 'harbor-pw',
-    },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
+  const json = {
+    name,
+    kind: 'harbor' as const,
+    url: 'harbor.example.com',
+    project: 'team',
+    username: 'robot$ci',
+    password: 'harbor-pw',
+  };
+  return expectStatus(api.client(token).registries.$post({ json }), 201);
 }
 
 describe('organization resources', () => {
   it('keeps Git provider tokens admin-managed, encrypted and out of responses', async () => {
-    const denied = await api.request('POST', '/git-providers', {
-      token: a.token,
-      body: { kind: 'gitlab', token: 'x' },
-    });
-    expect(denied.status).toBe(403);
-    const created = await api.request('POST', '/git-providers', {
-      body: { organizationId: a.organizationId, kind: 'gitlab', token: 'glpat-abc123', verify: false },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ kind: 'gitlab', baseUrl: 'https://gitlab.com', hasToken: true });
-    expect(JSON.stringify(created.body)).not.toContain('glpat');
-    const [row] = await api.db.select().from(gitProviders).where(eq(gitProviders.id, created.body.id));
+    const connections = (token: string) => api.client(token)['git-providers'];
+    await expectStatus(connections(a.token).$post({ json: { kind: 'gitlab', token: 'x' } }), 403);
+    const created = await expectStatus(
+      api.client()['git-providers'].$post({
+        json: { organizationId: a.organizationId, kind: 'gitlab', token: 'glpat-abc123', verify: false },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({ kind: 'gitlab', baseUrl: 'https://gitlab.com', hasToken: true });
+    expect(JSON.stringify(created)).not.toContain('glpat');
+    const [row] = await api.db.select().from(gitProviders).where(eq(gitProviders.id, created.id));
     expect(row!.tokenEnc).not.toContain('glpat');
     expect(api.cipher.decrypt(row!.tokenEnc)).toBe('glpat-abc123');
-    expect((await api.request('GET', '/git-providers', { token: a.token })).body.items).toHaveLength(1);
-    expect((await api.request('GET', '/git-providers', { token: b.token })).body.items).toHaveLength(0);
-    expect((await api.request('GET', `/git-providers/${created.body.id}`, { token: b.token })).status).toBe(404);
+    expect((await expectStatus(connections(a.token).$get({ query: {} }), 200)).items).toHaveLength(1);
+    expect((await expectStatus(connections(b.token).$get({ query: {} }), 200)).items).toHaveLength(0);
+    await expectStatus(connections(b.token)[':id'].$get({ param: { id: created.id } }), 404);
   });
 
   it('stores registry passwords encrypted and hides them', async () => {
-    const byMember = await api.request('POST', '/registries', {
-      token: a.token,
-      body: { name: 'm', kind: 'harbor', url: 'harbor.example.com', project: 'p', username: 'u', password: 'p' },
-    });
-    expect(byMember.status).toBe(403);
+    const json = {
+      name: 'm',
+      kind: 'harbor' as const,
+      url: 'harbor.example.com',
+      project: 'p',
+      username: 'u',
+      password: 'p',
+    };
+    await expectStatus(api.client(a.token).registries.$post({ json }), 403);
     const reg = await registryFor(a.adminToken);
     expect(reg).toMatchObject({ hasPassword: true, organizationId: a.organizationId, url: 'harbor.example.com' });
     expect(JSON.stringify(reg)).not.toContain('harbor-pw');
     const [row] = await api.db.select().from(registries).where(eq(registries.id, reg.id));
     expect(row!.passwordEnc).not.toContain('harbor-pw');
-    expect((await api.request('DELETE', `/registries/${reg.id}`, { token: b.token })).status).toBe(404);
-    const bad = await api.request('POST', '/registries', {
-      token: a.adminToken,
-      body: { name: 'x', kind: 'harbor', url: 'not a host!', project: 'p', username: 'u', password: 'p' },
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/url/);
+    await expectStatus(api.client(b.token).registries[':id'].$delete({ param: { id: reg.id } }), 404);
+    const bad = await expectStatus(
+      api.client(a.adminToken).registries.$post({ json: { ...json, name: 'x', url: 'not a host!' } }),
+      400,
+    );
+    expect(bad.message).toMatch(/url/);
   });
 
   it('validates kubeconfigs and never returns them', async () => {
-    const bad = await api.request('POST', '/clusters', {
-      token: a.adminToken,
-      body: { name: 'bad', mode: 'kubeconfig', kubeconfig: 'just: text' },
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/no clusters/);
-    const missing = await api.request('POST', '/clusters', {
-      token: a.adminToken,
-      body: { name: 'm', mode: 'kubeconfig' },
-    });
-    expect(missing.status).toBe(400);
-    const ok = await api.request('POST', '/clusters', {
-      token: a.adminToken,
-      body: { name: 'dev', mode: 'kubeconfig', kubeconfig },
-    });
-    expect(ok.status).toBe(201);
-    expect(ok.body).toMatchObject({ server: 'https://10.0.0.1:6443', hasKubeconfig: true });
-    expect(JSON.stringify(ok.body)).not.toContain('kube-secret-token');
-    const [row] = await api.db.select().from(clusters).where(eq(clusters.id, ok.body.id));
+    const adminClusters = api.client(a.adminToken).clusters;
+    const bad = await expectStatus(
+      adminClusters.$post({ json: { name: 'bad', mode: 'kubeconfig', kubeconfig: 'just: text' } }),
+      400,
+    );
+    expect(bad.message).toMatch(/no clusters/);
+    await expectStatus(adminClusters.$post({ json: { name: 'm', mode: 'kubeconfig' } }), 400);
+    const ok = await expectStatus(adminClusters.$post({ json: { name: 'dev', mode: 'kubeconfig', kubeconfig } }), 201);
+    expect(ok).toMatchObject({ server: 'https://10.0.0.1:6443', hasKubeconfig: true });
+    expect(JSON.stringify(ok)).not.toContain('kube-secret-token');
+    const [row] = await api.db.select().from(clusters).where(eq(clusters.id, ok.id));
     expect(row!.kubeconfigEnc).not.toContain('kube-secret-token');
     // In-cluster mode acts with Kiln's own service account: only an instance admin may register it.
-    const byOrgAdmin = await api.request('POST', '/clusters', {
-      token: a.adminToken,
-      body: { name: 'here', mode: 'in-cluster' },
-    });
-    expect(byOrgAdmin.status).toBe(403);
-    expect(byOrgAdmin.body.message).toMatch(/instance admins/);
-    const inCluster = await api.request('POST', '/clusters', {
-      body: { organizationId: a.organizationId, name: 'here', mode: 'in-cluster' },
-    });
-    expect(inCluster.status).toBe(201);
-    expect(inCluster.body).toMatchObject({ hasKubeconfig: false, server: null, organizationId: a.organizationId });
+    const byOrgAdmin = await expectStatus(adminClusters.$post({ json: { name: 'here', mode: 'in-cluster' } }), 403);
+    expect(byOrgAdmin.message).toMatch(/instance admins/);
+    const inCluster = await expectStatus(
+      api.client().clusters.$post({ json: { organizationId: a.organizationId, name: 'here', mode: 'in-cluster' } }),
+      201,
+    );
+    expect(inCluster).toMatchObject({ hasKubeconfig: false, server: null, organizationId: a.organizationId });
   });
 });
 
@@ -124,44 +110,37 @@ describe('services', () => {
   it('creates a service with defaults and isolates it from other organizations', async () => {
     const reg = await registryFor(a.adminToken, 'svc-reg');
     const foreign = await registryFor(b.adminToken, 'beta-reg');
-    const body = { name: 'api', gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/Team/API.git' };
-    const crossOrg = await api.request('POST', '/services', {
-      token: a.token,
-      body: { ...body, registryId: foreign.id },
-    });
-    expect(crossOrg.status).toBe(400);
-    expect(
-      (await api.request('POST', '/services', { token: a.token, body: { ...body, name: 'Bad_Name' } })).status,
-    ).toBe(400);
-    const res = await api.request('POST', '/services', { token: a.token, body: { ...body, registryId: reg.id } });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ projectPath: 'team/api', deployNamespace: 'api', defaultBranch: 'main' });
-    expect(res.body).not.toHaveProperty('webhookSecretEnc');
-    const id = res.body.id;
-    expect((await api.request('GET', `/services/${id}`, { token: b.token })).status).toBe(404);
-    expect(
-      (await api.request('PATCH', `/services/${id}`, { token: b.token, body: { defaultBranch: 'x' } })).status,
-    ).toBe(404);
-    expect((await api.request('GET', '/services', { token: b.token })).body.items).toHaveLength(0);
-    const patched = await api.request('PATCH', `/services/${id}`, {
-      token: a.token,
-      body: { deployNamespace: 'prod-api' },
-    });
-    expect(patched.body.deployNamespace).toBe('prod-api');
-    const [row] = await api.db.select().from(services).where(eq(services.id, id));
+    const json = { name: 'api', gitProvider: 'gitlab' as const, repoUrl: 'https://gitlab.example.com/Team/API.git' };
+    const mine = api.client(a.token).services;
+    const theirs = api.client(b.token).services;
+    await expectStatus(mine.$post({ json: { ...json, registryId: foreign.id } }), 400);
+    await expectStatus(mine.$post({ json: { ...json, name: 'Bad_Name' } }), 400);
+    const created = await expectStatus(mine.$post({ json: { ...json, registryId: reg.id } }), 201);
+    expect(created).toMatchObject({ projectPath: 'team/api', deployNamespace: 'api', defaultBranch: 'main' });
+    expect(created).not.toHaveProperty('webhookSecretEnc');
+    const param = { id: created.id };
+    await expectStatus(theirs[':id'].$get({ param }), 404);
+    await expectStatus(theirs[':id'].$patch({ param, json: { defaultBranch: 'x' } }), 404);
+    expect((await expectStatus(theirs.$get({ query: {} }), 200)).items).toHaveLength(0);
+    const patched = await expectStatus(mine[':id'].$patch({ param, json: { deployNamespace: 'prod-api' } }), 200);
+    expect(patched.deployNamespace).toBe('prod-api');
+    const [row] = await api.db.select().from(services).where(eq(services.id, created.id));
     expect(row!.webhookSecretEnc.startsWith('v1.')).toBe(true);
-    expect((await api.request('DELETE', `/services/${id}`, { token: b.token })).status).toBe(404);
-    expect((await api.request('DELETE', `/services/${id}`, { token: a.token })).status).toBe(204);
+    await expectStatus(theirs[':id'].$delete({ param }), 404);
+    await expectStatus(mine[':id'].$delete({ param }), 204);
   });
 
   it('saves Auto CI settings only once prerequisites are met', async () => {
-    const svc = await api.request('POST', '/services', {
-      token: b.token,
-      body: { name: 'web', gitProvider: 'github', repoUrl: 'https://github.com/octo/web' },
-    });
-    const url = `/services/${svc.body.id}/auto-ci`;
-    const initial = await api.request('GET', url, { token: b.token });
-    expect(initial.body).toMatchObject({
+    const member = api.client(b.token);
+    const svc = await expectStatus(
+      member.services.$post({ json: { name: 'web', gitProvider: 'github', repoUrl: 'https://github.com/octo/web' } }),
+      201,
+    );
+    const url = `/services/${svc.id}/auto-ci`;
+    const param = { id: svc.id };
+    const autoCi = member.services[':id']['auto-ci'];
+    const initial = await expectStatus(autoCi.$get({ param }), 200);
+    expect(initial).toMatchObject({
       enabled: false,
       branchFilter: ['main'],
       buildProfile: 'auto',
@@ -169,72 +148,82 @@ describe('services', () => {
       imageName: 'web',
       readiness: { ready: false },
     });
-    const early = await api.request('PUT', url, { token: b.token, body: { enabled: true } });
-    expect(early.status).toBe(400);
-    expect(early.body.message).toMatch(/registry/);
-    expect(early.body.message).toMatch(/github/);
-    expect((await api.request('GET', url, { token: b.token })).body.enabled).toBe(false);
+    const early = await expectStatus(autoCi.$put({ param, json: { enabled: true } }), 400);
+    expect(early.message).toMatch(/registry/);
+    expect(early.message).toMatch(/github/);
+    expect((await expectStatus(autoCi.$get({ param }), 200)).enabled).toBe(false);
 
     const reg = await registryFor(b.adminToken, 'web-reg');
-    await api.request('PATCH', `/services/${svc.body.id}`, { token: b.token, body: { registryId: reg.id } });
-    await api.request('POST', '/git-providers', {
-      body: { organizationId: b.organizationId, kind: 'github', token: 'ghp_x', verify: false },
-    });
-    const saved = await api.request('PUT', url, {
-      token: b.token,
-      body: {
-        enabled: true,
-        branchFilter: 'main, release/*',
-        buildProfile: 'large',
-        buildArgs: { NODE_ENV: 'production' },
-      },
-    });
-    expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({
+    await expectStatus(member.services[':id'].$patch({ param, json: { registryId: reg.id } }), 200);
+    await expectStatus(
+      api.client()['git-providers'].$post({
+        json: { organizationId: b.organizationId, kind: 'github', token: 'ghp_x', verify: false },
+      }),
+      201,
+    );
+    const saved = await expectStatus(
+      autoCi.$put({
+        param,
+        json: {
+          enabled: true,
+          branchFilter: 'main, release/*',
+          buildProfile: 'large',
+          buildArgs: { NODE_ENV: 'production' },
+        },
+      }),
+      200,
+    );
+    expect(saved).toMatchObject({
       enabled: true,
       branchFilter: ['main', 'release/*'],
       buildProfile: 'large',
       imageRepositories: ['harbor.example.com/team/web'],
       readiness: { ready: true, missing: [] },
     });
+    // Raw: a profile the typed client would not let through.
     expect((await api.request('PUT', url, { token: b.token, body: { buildProfile: 'huge' } })).status).toBe(400);
-    expect((await api.request('PUT', url, { token: b.token, body: { autoDeploy: true } })).status).toBe(400);
-    expect((await api.request('PUT', url, { token: b.token, body: { dockerfilePath: '../etc/passwd' } })).status).toBe(
-      400,
+    await expectStatus(autoCi.$put({ param, json: { autoDeploy: true } }), 400);
+    await expectStatus(autoCi.$put({ param, json: { dockerfilePath: '../etc/passwd' } }), 400);
+    const mono = await expectStatus(
+      autoCi.$put({
+        param,
+        json: {
+          imagePrefix: 'kiwi-',
+          subprojects: [{ name: 'backend', path: 'backend', dockerfilePath: 'backend/Dockerfile' }],
+        },
+      }),
+      200,
     );
-    const mono = await api.request('PUT', url, {
-      token: b.token,
-      body: {
-        imagePrefix: 'kiwi-',
-        subprojects: [{ name: 'backend', path: 'backend', dockerfilePath: 'backend/Dockerfile' }],
-      },
-    });
-    expect(mono.body.imageRepositories).toEqual(['harbor.example.com/team/kiwi-backend']);
-    expect((await api.request('GET', url, { token: a.token })).status).toBe(404);
-    const inUse = await api.request('DELETE', `/registries/${reg.id}`, { token: b.adminToken });
-    expect(inUse.status).toBe(409);
-    expect(inUse.body.message).toMatch(/web/);
+    expect(mono.imageRepositories).toEqual(['harbor.example.com/team/kiwi-backend']);
+    await expectStatus(api.client(a.token).services[':id']['auto-ci'].$get({ param }), 404);
+    const inUse = await expectStatus(
+      api.client(b.adminToken).registries[':id'].$delete({ param: { id: reg.id } }),
+      409,
+    );
+    expect(inUse.message).toMatch(/web/);
   });
 
   it('shows the webhook URL and secret to organization admins only; rotation replaces the secret', async () => {
-    const svc = await api.request('POST', '/services', {
-      token: a.token,
-      body: { name: 'hooks', gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/team/hooks.git' },
-    });
-    const url = `/services/${svc.body.id}/webhook`;
-    const member = await api.request('GET', url, { token: a.token });
-    expect(member.status).toBe(403);
-    expect(JSON.stringify(member.body)).not.toMatch(/[0-9a-f]{48}/);
-    const admin = await api.request('GET', url, { token: a.adminToken });
-    expect(admin.body.urls).toEqual([
+    const json = {
+      name: 'hooks',
+      gitProvider: 'gitlab' as const,
+      repoUrl: 'https://gitlab.example.com/team/hooks.git',
+    };
+    const svc = await expectStatus(api.client(a.token).services.$post({ json }), 201);
+    const param = { id: svc.id };
+    const webhookOf = (token: string) => api.client(token).services[':id'].webhook;
+    const member = await expectStatus(webhookOf(a.token).$get({ param }), 403);
+    expect(JSON.stringify(member)).not.toMatch(/[0-9a-f]{48}/);
+    const admin = await expectStatus(webhookOf(a.adminToken).$get({ param }), 200);
+    expect(admin.urls).toEqual([
       { environment: 'production', url: 'https://kiln.example.com/api/v1/webhook/gitlab' },
       { environment: 'local', url: 'https://tunnel.example.dev/api/v1/webhook/gitlab' },
     ]);
-    expect(admin.body.secretToken).toMatch(/^[0-9a-f]{48}$/);
-    expect((await api.request('POST', `${url}/rotate`, { token: a.token })).status).toBe(403);
-    expect((await api.request('GET', url, { token: a.adminToken })).body.secretToken).toBe(admin.body.secretToken);
-    const rotated = await api.request('POST', `${url}/rotate`, { token: a.adminToken });
-    expect(rotated.body.secretToken).not.toBe(admin.body.secretToken);
-    expect((await api.request('GET', url, { token: b.token })).status).toBe(404);
+    expect(admin.secretToken).toMatch(/^[0-9a-f]{48}$/);
+    await expectStatus(webhookOf(a.token).rotate.$post({ param }), 403);
+    expect((await expectStatus(webhookOf(a.adminToken).$get({ param }), 200)).secretToken).toBe(admin.secretToken);
+    const rotated = await expectStatus(webhookOf(a.adminToken).rotate.$post({ param }), 200);
+    expect(rotated.secretToken).not.toBe(admin.secretToken);
+    await expectStatus(webhookOf(b.token).$get({ param }), 404);
   });
 });

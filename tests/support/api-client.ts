@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { createApp } from '../../api/app';
+import type { z } from '@hono/zod-openapi';
+import { hc, type ClientResponse } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import { expect } from 'vitest';
+import { createApp, type KilnApp } from '../../api/app';
 import type { AppDeps, UserRole } from '../../api/deps';
+import type { errorSchema } from '../../api/openapi';
 import { ensureBootstrap } from '../../db/bootstrap';
 import { createSecretCipher, type SecretCipher } from '../../db/crypto';
 import { createDb, type Database } from '../../db/client';
@@ -17,6 +22,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** The API under `/api/v1` typed by its routes, as the UI's client is (`hc<KilnApp>`). */
+export type KilnClient = ReturnType<typeof typedClient>;
+
 export interface TestApi {
   app: ReturnType<typeof createApp>;
   db: Database;
@@ -26,6 +34,8 @@ export interface TestApi {
   adminToken: string;
   /** Calls the app in-process; `token` defaults to the admin's, `null` sends none. */
   request(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: JsonBody }>;
+  /** The typed client over the app in-process; `token` defaults to the admin's, `null` sends none. */
+  client(token?: string | null): KilnClient;
   close(): Promise<void>;
 }
 
@@ -79,8 +89,37 @@ export async function createTestApi(
     temporal,
     adminToken: adminToken!,
     request,
+    client: (token) => typedClient(app, token === undefined ? adminToken! : token),
     close: () => database.close(),
   };
+}
+
+function typedClient(app: ReturnType<typeof createApp>, token: string | null) {
+  return hc<KilnApp>('http://kiln.test', {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      app.request(input instanceof Request ? input : String(input), init),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  }).api.v1;
+}
+
+/** The body a route answers with success status `S`, read from its client response type. */
+type BodyAt<R, S> = R extends ClientResponse<infer T, infer RS, infer _F> ? (RS extends S ? T : never) : never;
+/** Every Kiln error answer (api/errors.ts, the validation hook): `{ error, message, issues? }`. */
+type ErrorBody = z.infer<typeof errorSchema>;
+type Answer<R, S extends number> = S extends 204 ? undefined : S extends SuccessStatusCode ? BodyAt<R, S> : ErrorBody;
+
+/**
+ * Expects the response to have `status` (naming the body it got otherwise) and returns its JSON body: typed as the
+ * route declares it for a success status, as the error body otherwise, `undefined` for a 204.
+ */
+export async function expectStatus<R extends ClientResponse<unknown>, S extends number>(
+  response: Promise<R> | R,
+  status: S,
+): Promise<Answer<R, S>> {
+  const res = await response;
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as Answer<R, S>;
 }
 
 /**
@@ -88,12 +127,11 @@ export async function createTestApi(
  * token; `token` is the member's. Tests that configure registries, clusters or Git connections use `adminToken`.
  */
 export async function createOrgWithMember(api: TestApi, name: string) {
-  const org = await api.request('POST', '/organizations', { body: { name } });
-  if (org.status !== 201) throw new Error(`creating organization ${name}: ${org.status} ${JSON.stringify(org.body)}`);
-  const member = await createUserIn(api, org.body.id, `${name}-dev`, 'member');
-  const admin = await createUserIn(api, org.body.id, `${name}-admin`, 'org_admin');
+  const org = await expectStatus(api.client().organizations.$post({ json: { name } }), 201);
+  const member = await createUserIn(api, org.id, `${name}-dev`, 'member');
+  const admin = await createUserIn(api, org.id, `${name}-admin`, 'org_admin');
   return {
-    organizationId: org.body.id as string,
+    organizationId: org.id,
     userId: member.id,
     token: member.token,
     adminId: admin.id,
@@ -103,9 +141,8 @@ export async function createOrgWithMember(api: TestApi, name: string) {
 
 /** Creates a user of `role` in an organization (as the instance admin) and returns its id and first token. */
 export async function createUserIn(api: TestApi, organizationId: string, name: string, role: UserRole) {
-  const user = await api.request('POST', '/users', { body: { organizationId, name, role } });
-  if (user.status !== 201) throw new Error(`creating user ${name}: ${user.status} ${JSON.stringify(user.body)}`);
-  return { id: user.body.id as string, token: user.body.token as string };
+  const user = await expectStatus(api.client().users.$post({ json: { organizationId, name, role } }), 201);
+  return { id: user.id, token: user.token };
 }
 
 async function createEmbeddedDatabase() {
