@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveOptions, normalizeTimeouts, retryPolicyOf } from './activity-options';
 import { armActivity, enqueueAttempt, failAttempt, finishActivity } from './activity-outcomes';
+import { QueueKind } from './codes';
 import type { Ctx } from './context';
 import { taskNotFound } from './errors';
 import { append } from './history';
@@ -58,7 +59,7 @@ export function scheduleActivity(
   const event = append(run, 'ActivityTaskScheduled', {
     activityId: a.activityId ?? '',
     activityType: a.activityType ?? null,
-    taskQueue: { name: a.taskQueue?.name || run.taskQueue, kind: 1 },
+    taskQueue: { name: a.taskQueue?.name || run.taskQueue, kind: QueueKind.NORMAL },
     header: a.header ?? null,
     input: a.input ?? null,
     scheduleToCloseTimeout: duration(t.s2c),

@@ -27,6 +27,12 @@ export const IndexedValueType = unprefixed(enums.IndexedValueType, 'INDEXED_VALU
 export const ResetReapplyType = unprefixed(enums.ResetReapplyType, 'RESET_REAPPLY_TYPE_');
 /** ResetReapplyExcludeType. */
 export const ResetReapplyExcludeType = unprefixed(enums.ResetReapplyExcludeType, 'RESET_REAPPLY_EXCLUDE_TYPE_');
+/** PendingWorkflowTaskState (describe's pending workflow task). */
+export const PendingWorkflowTaskState = unprefixed(enums.PendingWorkflowTaskState, 'PENDING_WORKFLOW_TASK_STATE_');
+/** HistoryEventFilterType. */
+export const HistoryEventFilter = unprefixed(enums.HistoryEventFilterType, 'HISTORY_EVENT_FILTER_TYPE_');
+/** QueryResultType. */
+export const QueryResultType = unprefixed(enums.QueryResultType, 'QUERY_RESULT_TYPE_');
 /** PendingActivityState (describe's pending activities). */
 export const PendingActivityState = unprefixed(enums.PendingActivityState, 'PENDING_ACTIVITY_STATE_');
 

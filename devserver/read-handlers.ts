@@ -1,7 +1,7 @@
 // Read-only client RPCs: history (paged, long-polled, close-event filter), describe, list and count.
 import type { temporal } from '@temporalio/proto';
 import { effectiveOptions, optionsMessage } from './activity-options';
-import { PendingActivityState } from './codes';
+import { HistoryEventFilter, PendingActivityState, PendingWorkflowTaskState, QueueKind } from './codes';
 import type { Ctx } from './context';
 import { invalidArgument } from './errors';
 import { requireNamespace } from './client-handlers';
@@ -11,7 +11,6 @@ import { isClosed, type ActivityState, type WorkflowRun } from './state';
 import { attributeType } from './search-attributes';
 import { groupsByStatus, matches, resolveVisibilityQuery } from './visibility';
 
-const CLOSE_EVENT_FILTER = 2;
 const LONG_POLL_MS = 20_000;
 const DEFAULT_PAGE_SIZE = 1000;
 // grpc-js refuses responses over 4 MB by default on the client side; keep pages well below.
@@ -36,7 +35,7 @@ export async function getHistory(
   deadlineMs: number,
 ): Promise<object> {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
-  if (req.historyEventFilterType === CLOSE_EVENT_FILTER) {
+  if (req.historyEventFilterType === HistoryEventFilter.CLOSE_EVENT) {
     if (!isClosed(run) && req.waitNewEvent) await ctx.waitUntil(run.runId, longPollMs(deadlineMs), () => isClosed(run));
     return { history: { events: isClosed(run) ? [run.history[run.history.length - 1]] : [] } };
   }
@@ -126,7 +125,7 @@ export function describeWorkflow(
   const started = run.history[0]?.workflowExecutionStartedEventAttributes;
   return {
     executionConfig: {
-      taskQueue: { name: run.taskQueue, kind: 1 },
+      taskQueue: { name: run.taskQueue, kind: QueueKind.NORMAL },
       workflowExecutionTimeout: started?.workflowExecutionTimeout ?? null,
       workflowRunTimeout: started?.workflowRunTimeout ?? null,
       defaultWorkflowTaskTimeout: duration(run.workflowTaskTimeoutMs),
@@ -145,7 +144,7 @@ export function describeWorkflow(
       run.wft.state === 'none' || isClosed(run)
         ? null
         : {
-            state: run.wft.state === 'started' ? 2 : 1,
+            state: run.wft.state === 'started' ? PendingWorkflowTaskState.STARTED : PendingWorkflowTaskState.SCHEDULED,
             scheduledTime: timestamp(run.wft.scheduledTime),
             attempt: run.wft.attempt,
           },

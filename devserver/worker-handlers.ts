@@ -2,7 +2,7 @@
 import type { temporal } from '@temporalio/proto';
 import { dispatchActivity } from './activity-tasks';
 import { requireNamespace } from './client-handlers';
-import { QueueKind } from './codes';
+import { QueryResultType, QueueKind } from './codes';
 import { queueKey, type Ctx } from './context';
 import { taskNotFound } from './errors';
 import { resolveQuery } from './queries';
@@ -95,9 +95,8 @@ export function pollActivityTask(
 export function respondQuery(ctx: Ctx, req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): object {
   const t = decodeToken(req.taskToken);
   const run = t?.kind === 'query' ? ctx.state.runs.get(t.runId) : undefined;
-  const FAILED = 2;
   const result =
-    req.completedType === FAILED
+    req.completedType === QueryResultType.FAILED
       ? { error: req.errorMessage || req.failure?.message || 'query failed' }
       : { answer: req.queryResult ?? null };
   if (!run || !t?.queryId || !resolveQuery(run, t.queryId, result)) throw taskNotFound('query task');
