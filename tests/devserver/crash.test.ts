@@ -48,8 +48,13 @@ describe('devserver crash safety (own process, kill -9)', () => {
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const load = driveLoad(server.connection, taskQueue, acked);
-        // A random moment, then SIGKILL the instant the next acknowledgement arrives: the change just answered has
+        // Each round crashes a server that has been doing all three kinds of work (on a loaded machine activity
+        // completions come slowest), then at a random moment SIGKILL the instant the next acknowledgement arrives: the change just answered has
         // had no time to reach the disk unless the server wrote it before answering.
+        const completionsBefore = acked.completions.length;
+        for (let waited = 0; acked.completions.length < completionsBefore + 8 && waited < 30_000; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1500));
         const killed = new Promise<void>((resolve) => {
           acked.onAck = () => {
