@@ -11,7 +11,7 @@ import type { BuildIsolation, IsolationStatus, LocalIsolationMode } from './isol
 import { assertImagesOnRegistry, buildArgsFor, resolvePaths, validateBuildArgs } from './request-checks';
 import { wizardDockerfileLine, wizardFilesFor } from './wizard-dockerfile';
 import { parseImageReference } from '../domain/image-name';
-import { redactSecrets } from '../domain/redact';
+import { createRedactor, redactSecrets } from '../domain/redact';
 
 export interface LocalBuilderOptions {
   /** Under KILN_DATA_DIR: one buildah image store per organization (its layer cache), temp files, network config. */
@@ -61,6 +61,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
   ): Promise<void> {
     const { request, ctx } = job;
     const fullArgs = [...buildahStorageArgs(job.store), ...args];
+    const redact = createRedactor(job.secrets);
     ctx.log.write('system', `$ buildah ${args.join(' ')}`);
     let lastBeat = 0;
     const result: RunProcessResult = await runProcess({
@@ -72,7 +73,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): BuilderDriver 
       idleTimeoutMs,
       killGraceMs: options.killGraceMs,
       onLine: (stream, line) => {
-        ctx.log.write(stream, redactSecrets(line, job.secrets));
+        ctx.log.write(stream, redact(line));
         if (Date.now() - lastBeat > 1000) {
           lastBeat = Date.now();
           ctx.heartbeat({ step });

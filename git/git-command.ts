@@ -4,7 +4,7 @@ import { createCredentialHelper, type GitCredentials } from './git-credential-he
 import type { LogSink } from '../build-log/log-sink';
 import { childEnv, runProcess, type RunProcessResult } from '../process/run-process';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
-import { redactSecrets } from '../domain/redact';
+import { createRedactor, redactSecrets } from '../domain/redact';
 
 export interface GitRunnerOptions {
   gitBinary?: string;
@@ -66,6 +66,7 @@ export async function openGitSession(
   const helper = await createCredentialHelper(remote.credentials, hardenedConfig);
   const signal = options.signal ?? asyncLocalStorage.getStore()?.cancellationSignal;
   const env = childEnv({ ...gitEnv(allowedProtocols(options)), ...helper.env });
+  const redact = createRedactor(remote.secrets);
   return {
     async run(args, cwd) {
       const stdoutLines: string[] = [];
@@ -79,7 +80,7 @@ export async function openGitSession(
         idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
         onLine: (stream, line) => {
           if (stream === 'stdout') stdoutLines.push(line);
-          options.log?.write(stream, redactSecrets(line, remote.secrets));
+          options.log?.write(stream, redact(line));
         },
       });
       if (result.stoppedBy === 'aborted') throw signal?.reason ?? new Error('The git command was cancelled.');
