@@ -63,10 +63,7 @@ const heavyLanguages = new Set(['Java', 'Kotlin', 'Rust', '.NET']);
  * - extra-large: JVM, Rust and .NET builds;
  * then a monorepo goes one step up (at least large), and a monorepo of more than 8 sub-projects one more.
  */
-export function chooseBuildProfile(
-  requested: 'auto' | SizedBuildProfile,
-  detection: ProfileSignals,
-): BuildResources {
+export function chooseBuildProfile(requested: 'auto' | SizedBuildProfile, detection: ProfileSignals): BuildResources {
   const profile = requested === 'auto' ? autoProfile(detection) : requested;
   return resourcesOf(profile);
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../detect';
-import { buildProfileResources, buildProfilesMarkdown, sizedBuildProfiles, chooseBuildProfile } from '../../domain/build-profile';
+import {
+  buildProfileResources,
+  buildProfilesMarkdown,
+  sizedBuildProfiles,
+  chooseBuildProfile,
+} from '../../domain/build-profile';
 
 const single = (language: DetectionResult['language'], framework: string | null = null) => ({
   language,

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRegistryLogin, getManifestDigest, manifestMediaTypes, parseChallenge, type RegistryAuth } from '../../clients/registry';
+import {
+  checkRegistryLogin,
+  getManifestDigest,
+  manifestMediaTypes,
+  parseChallenge,
+  type RegistryAuth,
+} from '../../clients/registry';
 import { ensureBusyboxImage } from '../support/busybox-image';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry';
 import { rejectionOf } from './failure';
