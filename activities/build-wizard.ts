@@ -9,22 +9,26 @@ import { createGitLabClient } from '../clients/git-providers/gitlab';
 import { createServiceCheckout, loadService, type ServiceCheckoutDeps } from './service-checkout';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** What the Build Wizard's activities need: the same as any scratch checkout of a service. */
 export type BuildWizardDeps = ServiceCheckoutDeps;
 
 /** The branch the wizard's merge/pull request comes from; a second click finds the open one by it. */
 export const wizardBranch = 'kiln/build-wizard';
 
+/** Which service (and which sub-project folder) the wizard proposes a Dockerfile for. */
 export interface ProposeInput {
   serviceId: string;
   /** Sub-project folder; the repository root when absent. */
   path?: string;
 }
 
+/** A proposed Dockerfile with the ref and commit it was made from. */
 export interface ServiceProposal extends WizardProposal {
   ref: string;
   sha: string;
 }
 
+/** The files the wizard's merge/pull request adds to the service's repository. */
 export interface ChangeRequestInput {
   serviceId: string;
   path?: string;
@@ -32,6 +36,7 @@ export interface ChangeRequestInput {
   dockerignore: string;
 }
 
+/** The merge request (GitLab) or pull request (GitHub) the wizard opened or found open. */
 export interface ChangeRequestResult {
   provider: 'gitlab' | 'github';
   /** Merge request iid or pull request number. */

@@ -2,6 +2,7 @@ import { detectProject } from '../detect';
 import type { DetectionResult } from '../detect';
 import { createServiceCheckout, type ServiceCheckoutDeps } from './service-checkout';
 
+/** What "Detect Services" needs: the same as any scratch checkout of a service. */
 export type DetectServiceDeps = ServiceCheckoutDeps;
 
 /** What "Detect Services" shows, with the commit it looked at. */

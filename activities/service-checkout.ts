@@ -8,6 +8,7 @@ import { cloneProviderFor } from '../git/git-command';
 import { loadProviderConnection } from '../clients/git-providers/connection';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** The database, the cipher for the service's token and where scratch checkouts go. */
 export interface ServiceCheckoutDeps {
   db: Database;
   cipher: SecretCipher;

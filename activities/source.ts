@@ -10,6 +10,7 @@ import { cloneProviderFor } from '../git/git-command';
 import { plainGitMessage } from '../clients/git-providers/connection';
 import type { DetectionResult } from '../detect';
 
+/** What fetching a build's commit needs: the database, the token cipher and a workspace folder. */
 export interface SourceDeps {
   db: Database;
   cipher: SecretCipher;

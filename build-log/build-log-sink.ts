@@ -7,6 +7,7 @@ import { createRedactor } from '../domain/redact';
 // A single enormous line (a minified bundle echoed by a tool) must not bloat the database or the UI.
 const MAX_LINE_CHARS = 16_384;
 
+/** Where a sink writes (build, first seq), what it hides and how much it buffers. */
 export interface BuildLogSinkOptions {
   db: Database;
   buildId: string;

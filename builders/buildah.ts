@@ -34,6 +34,7 @@ export function organizationStore(storageRoot: string, organizationId: string | 
   return path.join(storageRoot, 'orgs', id);
 }
 
+/** A registry credentials file on disk and the function that deletes it. */
 export interface AuthFile {
   path: string;
   dispose(): Promise<void>;

@@ -15,6 +15,7 @@ export interface BuildSource {
   checkoutDir?: string;
 }
 
+/** Everything a builder needs for one image: source, Dockerfile, args, secrets, where to push and how big. */
 export interface BuildRequest {
   buildId: string;
   /** The service's organization: the local builder keeps one image store (and layer cache) per organization. */
@@ -45,6 +46,7 @@ export interface BuildRequest {
   resources: BuildResources;
 }
 
+/** What a finished build pushed: its digest and the references it was pushed as. */
 export interface BuildOutput {
   /** The manifest digest the registry reports for the pushed image (`sha256:…`). */
   digest: string;

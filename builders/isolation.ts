@@ -27,6 +27,7 @@ export type IsolationStatus =
   | { mode: 'chroot'; prepare(buildId: string, resources: BuildResources): Promise<BuildIsolation> }
   | { mode: 'unavailable'; missing: string[]; message: string };
 
+/** How the local builder isolates a build: the mode, its CNI state folder, the OCI runtime and the pid limit. */
 export interface IsolationOptions {
   mode: LocalIsolationMode;
   /** Kiln-owned folder for the build network's CNI configuration. */

@@ -1,5 +1,6 @@
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** The Harbor instance, project and account with which a project is found or created before a push. */
 export interface EnsureHarborProjectInput {
   /** Harbor's base URL, e.g. `https://harbor.example.com`; a bare host means https. */
   url: string;

@@ -5,6 +5,7 @@ import type { Database } from './client';
 import { apiTokens, organizations, users } from './schema';
 import { generateApiToken, hashApiToken } from './tokens';
 
+/** What the first start created: whether it made the admin, and where its token is. */
 export interface BootstrapResult {
   /** True when this call created the default organization and admin. */
   created: boolean;

@@ -13,6 +13,7 @@ import * as schema from './schema';
 /** The typed Drizzle client, the same shape for PostgreSQL and the embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** Which database Kiln uses: PostgreSQL by URL, or the embedded PGlite in the data folder. */
 export interface DbConfig {
   /** PostgreSQL URL; when absent the embedded PGlite is used. */
   databaseUrl?: string;
@@ -22,6 +23,7 @@ export interface DbConfig {
   poolSize?: number;
 }
 
+/** An open database with its driver, its migrations and a way to close it. */
 export interface DbHandle {
   db: Database;
   driver: 'postgres' | 'pglite';

@@ -36,6 +36,7 @@ export interface SubprojectSetting {
   dockerfilePath: string;
 }
 
+/** Tenants: every connection, service and build belongs to exactly one. */
 export const organizations = pgTable('organizations', {
   id: id(),
   name: text('name').notNull().unique(),
@@ -44,6 +45,7 @@ export const organizations = pgTable('organizations', {
   createdAt: createdAt(),
 });
 
+/** People and their role (instance admin, organization admin, member) in one organization. */
 export const users = pgTable(
   'users',
   {
@@ -59,6 +61,7 @@ export const users = pgTable(
   (t) => [uniqueIndex('users_org_name_uq').on(t.organizationId, t.name)],
 );
 
+/** API tokens, stored as hashes only; each belongs to a user. */
 export const apiTokens = pgTable('api_tokens', {
   id: id(),
   userId: uuid('user_id')
@@ -71,6 +74,7 @@ export const apiTokens = pgTable('api_tokens', {
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 });
 
+/** GitLab and GitHub connections with their encrypted tokens. */
 export const gitProviders = pgTable(
   'git_providers',
   {
@@ -92,6 +96,7 @@ export const gitProviders = pgTable(
   (t) => [uniqueIndex('git_providers_org_kind_url_uq').on(t.organizationId, t.kind, t.baseUrl)],
 );
 
+/** Image registries (Harbor, Docker Hub, any OCI registry) with their encrypted credentials. */
 export const registries = pgTable(
   'registries',
   {
@@ -112,6 +117,7 @@ export const registries = pgTable(
   (t) => [uniqueIndex('registries_org_name_uq').on(t.organizationId, t.name)],
 );
 
+/** Runtime environments: Kubernetes clusters reached by kubeconfig (encrypted) or from inside the cluster. */
 export const clusters = pgTable(
   'clusters',
   {
@@ -129,6 +135,7 @@ export const clusters = pgTable(
   (t) => [uniqueIndex('clusters_org_name_uq').on(t.organizationId, t.name)],
 );
 
+/** Repositories Kiln builds, with where their images go and where they deploy. */
 export const services = pgTable(
   'services',
   {
@@ -161,6 +168,7 @@ export const services = pgTable(
   ],
 );
 
+/** A service's Auto CI settings: what triggers a build, its profile, args and secrets (encrypted). */
 export const autoCiSettings = pgTable('auto_ci_settings', {
   serviceId: uuid('service_id')
     .primaryKey()
@@ -193,6 +201,7 @@ export const autoCiSettings = pgTable('auto_ci_settings', {
   updatedAt: updatedAt(),
 });
 
+/** One row per build (and per sub-project child), from trigger to final status. */
 export const builds = pgTable(
   'builds',
   {
@@ -251,6 +260,7 @@ export const builds = pgTable(
 /** A build as stored: the one row type every side reads. */
 export type BuildRow = typeof builds.$inferSelect;
 
+/** A build's log, one row per line, ordered by seq within each build. */
 export const buildLogLines = pgTable(
   'build_log_lines',
   {
@@ -265,6 +275,7 @@ export const buildLogLines = pgTable(
   (t) => [primaryKey({ columns: [t.buildId, t.seq] })],
 );
 
+/** Authenticated webhook deliveries and what Kiln decided for each (one build per delivery). */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { Subproject } from './types';
 
+/** Which sub-projects a push rebuilds: only the changed ones or all, and which root files rebuild all. */
 export interface ChangeSelectionOptions {
   /** 'changed' (default) builds only touched sub-projects; 'all' builds every buildable one. */
   mode?: 'changed' | 'all';

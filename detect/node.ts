@@ -1,6 +1,7 @@
 import { join, type RepoFiles } from './files';
 import type { ProjectInfo } from './types';
 
+/** The fields of a package.json that detection reads. */
 export interface PackageJson {
   name?: string;
   packageManager?: string;

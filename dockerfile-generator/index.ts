@@ -23,6 +23,7 @@ export interface WizardDetection {
   subprojects: Array<{ name: string; path: string; language: string | null; framework: string | null }>;
 }
 
+/** A generated Dockerfile with what detection found that led to it. */
 export interface WizardProposal extends GeneratedDockerfile {
   detected: WizardDetection;
 }

@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 
+/** Every way a build can fail, as the failure type workflows, activities, the API and the UI share. */
 export const BuildErrorType = {
   DockerfileNotFound: 'DockerfileNotFound',
   GitCloneFailed: 'GitCloneFailed',

@@ -5,6 +5,7 @@
 import { changeImageTag } from './merge-request';
 import { registryHost } from './registry-host';
 
+/** The parts of an image reference: registry host, project, prefix, name and commit. */
 export interface ImageNameInput {
   /** host[:port] of the registry, e.g. `harbor.example.com`. */
   registryHost: string;

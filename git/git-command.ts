@@ -6,6 +6,7 @@ import { childEnv, runProcess, type RunProcessResult } from '../process/run-proc
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 import { createRedactor, redactSecrets } from '../domain/redact';
 
+/** How git runs: which binary, which URL schemes, which token username and how long it may take. */
 export interface GitRunnerOptions {
   gitBinary?: string;
   /** URL schemes git may use, also for submodules. Default http and https. */
@@ -26,6 +27,7 @@ export interface GitRemote {
   advice: string;
 }
 
+/** A git that holds one remote's credentials until disposed. */
 export interface GitSession {
   /** Runs git with `args` (argv, never a shell); throws "Git clone failed" with what git said, scrubbed. */
   run(args: string[], cwd: string): Promise<RunProcessResult & { stdoutLines: string[] }>;

@@ -31,6 +31,7 @@ export const credentialHelperScript = `#!/bin/sh
 ${originBoundHelper(`printf "username=%s\\npassword=%s\\n" "$${usernameVariable}" "$${passwordVariable}"`)}
 `;
 
+/** A username and token, bound to the one origin they may be sent to. */
 export interface GitCredentials {
   username: string;
   password: string;
@@ -38,6 +39,7 @@ export interface GitCredentials {
   origin: string;
 }
 
+/** The environment that points git at the credential helper, and its cleanup. */
 export interface CredentialHelperHandle {
   /** Variables to add to the git child's environment (git config through GIT_CONFIG_COUNT included). */
   env: Record<string, string>;

@@ -27,6 +27,7 @@ export interface BuildWorkflowInput {
   buildId: string;
 }
 
+/** How a build ended: its id, final status and, when it pushed, the image digest. */
 export interface BuildWorkflowResult {
   buildId: string;
   status: BuildStatus;

@@ -21,6 +21,7 @@ const records = proxyActivities<BuildRecordActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
 });
 
+/** A monorepo build's sub-project children: what was detected, how many at once and how progress is reported. */
 export interface SubprojectRun {
   buildId: string;
   detection: DetectionResult;

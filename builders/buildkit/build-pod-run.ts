@@ -5,6 +5,7 @@ import { classifyBuildPod, pendingFailure } from './build-pod-outcome';
 import { followContainerLog } from './pod-logs';
 import { PodTracker } from './pod-tracker';
 
+/** The BuildKit pod to follow until it ends, with the build it runs and how long it may stay Pending. */
 export interface WatchBuildPodInput {
   kc: KubeConfig;
   namespace: string;

@@ -3,6 +3,7 @@ import type { BuildRequest } from '../builder';
 import { buildkitContainer, buildVolumes, cloneContainer, rootlessUser } from './build-containers';
 import { labelValue, managedBy } from '../../clients/kubernetes/labels';
 
+/** The label on every pod and Secret of a build, so they are found (and cleaned up) by build id. */
 export const buildIdLabel = 'kiln.dev/build-id';
 
 /** Pod and Secret names for a build: DNS labels, unique per build id. */

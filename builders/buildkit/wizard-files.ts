@@ -4,6 +4,7 @@ import { wizardDockerfileLine } from '../wizard-dockerfile';
 
 /** Keys of the Build Wizard's files in the per-build Secret (mounted into the clone container only). */
 export const wizardDockerfileKey = 'wizard-dockerfile';
+/** Key of the wizard's .dockerignore in the per-build Secret. */
 export const wizardDockerignoreKey = 'wizard-dockerignore';
 const wizardDir = '/kiln/wizard';
 /**

@@ -72,6 +72,7 @@ export interface PermissionCheck {
   subresource?: string;
 }
 
+/** What a cluster check found: whether the API answered, its version and the permissions missing. */
 export interface ConnectivityResult {
   ok: boolean;
   /** `v1.30.2` when the API answered. */

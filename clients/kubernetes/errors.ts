@@ -33,10 +33,12 @@ export function kubeStatus(error: unknown): KubeStatus | undefined {
   return { ...parsed, code: httpCode };
 }
 
+/** True when the Kubernetes API answered 404 (the object does not exist). */
 export function isNotFound(error: unknown): boolean {
   return kubeStatus(error)?.code === 404;
 }
 
+/** True when the Kubernetes API answered 409 (already exists, or changed since it was read). */
 export function isConflict(error: unknown): boolean {
   return kubeStatus(error)?.code === 409;
 }

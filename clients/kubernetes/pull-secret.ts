@@ -7,6 +7,7 @@ import { isConflict, kubeStatus, translateKubernetesError } from './errors';
 import { dockerConfigJson, imagePullSecretManifest } from './secret-manifests';
 import type { RegistryAuth } from '../registry';
 
+/** The cluster, namespace and registry credentials of a service's image-pull Secret. */
 export interface EnsurePullSecretInput {
   kubeconfig: ClusterAccess | string;
   /** The service's deployment namespace (by default the service name). */
@@ -17,6 +18,7 @@ export interface EnsurePullSecretInput {
   createNamespace?: boolean;
 }
 
+/** What happened to the pull Secret (and its namespace). */
 export interface EnsurePullSecretResult {
   name: string;
   namespace: string;

@@ -47,6 +47,7 @@ export function podProblem(pods: V1Pod[]): string | undefined {
   return undefined;
 }
 
+/** The Deployment generation to wait for and what to watch while it rolls out. */
 export interface WaitForRolloutInput {
   kc: KubeConfig;
   apps: AppsV1Api;
