@@ -4,7 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import { startRun, terminateRun } from './closing';
 import type { Ctx } from './context';
-import { GrpcError, invalidArgument } from './errors';
+import { GrpcError, invalidArgument, namespaceNotFound } from './errors';
 import { decideStart } from './id-policy';
 import { toMs } from './proto';
 import { dispatchQueries } from './queries';
@@ -18,12 +18,7 @@ const CONFLICT_USE_EXISTING = 2;
 /** Refuses requests for namespaces that were never registered. */
 export function requireNamespace(ctx: Ctx, namespace: string | null | undefined): string {
   const name = namespace || 'default';
-  if (!ctx.state.namespaces.has(name)) {
-    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${name} is not found.`, {
-      type: 'NamespaceNotFoundFailure',
-      value: { namespace: name },
-    });
-  }
+  if (!ctx.state.namespaces.has(name)) throw namespaceNotFound(name);
   return name;
 }
 

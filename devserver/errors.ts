@@ -27,6 +27,14 @@ export function workflowNotFound(workflowId: string, runId?: string | null): Grp
   });
 }
 
+/** NOT_FOUND with NamespaceNotFoundFailure, which the SDK raises as NamespaceNotFoundError. */
+export function namespaceNotFound(namespace: string): GrpcError {
+  return new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${namespace} is not found.`, {
+    type: 'NamespaceNotFoundFailure',
+    value: { namespace },
+  });
+}
+
 /** NOT_FOUND for an operation on a run that already closed. */
 export function alreadyCompleted(): GrpcError {
   return new GrpcError(GrpcStatus.NOT_FOUND, 'workflow execution already completed', {

@@ -1,5 +1,6 @@
-// gRPC wiring: the services of rpc-table.ts built from @temporalio/proto's reflection root; methods without a
-// handler answer UNIMPLEMENTED; GrpcError becomes a status with google.rpc.Status details.
+// gRPC wiring: the services of rpc-table.ts built from @temporalio/proto's reflection root; every call's namespace
+// is checked first (namespace-check.ts), methods without a handler answer UNIMPLEMENTED; GrpcError becomes a
+// status with google.rpc.Status details.
 import {
   Metadata,
   status as GrpcStatus,
@@ -10,6 +11,7 @@ import {
 } from '@grpc/grpc-js';
 import type { Ctx } from './context';
 import { GrpcError } from './errors';
+import { namespaceProblem, type NamespaceFields } from './namespace-check';
 import { protoRoot } from './proto';
 import { rpcTable, type Handler } from './rpc-table';
 import type { CallInfo } from './worker-handlers';
@@ -44,11 +46,25 @@ function callInfo(call: ServerUnaryCall<unknown, unknown>): CallInfo {
   return { deadlineMs, cancelled: () => call.cancelled, onCancel: (fn) => call.on('cancelled', fn) };
 }
 
-function unary(ctx: Ctx, name: string, handler: Handler | undefined, admit: Admission) {
+/** Where a method sits: its service, its name, and the request fields that name a namespace. */
+interface MethodInfo {
+  service: string;
+  name: string;
+  fields: NamespaceFields;
+}
+
+function unary(ctx: Ctx, method: MethodInfo, handler: Handler | undefined, admit: Admission) {
+  const { name } = method;
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const refused = admit(call.metadata);
     if (refused) {
       callback({ code: refused.code, details: refused.message });
+      return;
+    }
+    // As the real frontend's interceptors do: before any handler, and for methods without one too.
+    const badNamespace = namespaceProblem(ctx, method.service, name, method.fields, call.request as object);
+    if (badNamespace) {
+      callback({ code: badNamespace.code, details: badNamespace.message, metadata: statusDetails(badNamespace) });
       return;
     }
     if (!handler) {
@@ -112,7 +128,13 @@ function grpcService(ctx: Ctx, serviceName: string, handlers: Record<string, Han
       responseDeserialize: (buf: Buffer) => resType.decode(buf),
       originalName: method.name,
     };
-    implementation[method.name] = unary(ctx, method.name, handlers[method.name], admit);
+    const fields = (reqType as unknown as { fields: Record<string, unknown> }).fields;
+    const info = {
+      service: serviceName,
+      name: method.name,
+      fields: { namespace: 'namespace' in fields, taskToken: 'taskToken' in fields },
+    };
+    implementation[method.name] = unary(ctx, info, handlers[method.name], admit);
   }
   return { definition: definition as ServiceDefinition, implementation };
 }

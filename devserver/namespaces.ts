@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import type { Ctx } from './context';
-import { GrpcError, invalidArgument } from './errors';
+import { GrpcError, invalidArgument, namespaceNotFound } from './errors';
 import { duration, enums, toMs } from './proto';
 import type { NamespaceRecord } from './state';
 
@@ -31,13 +31,7 @@ function describe(ns: NamespaceRecord): object {
 
 function find(ctx: Ctx, name: string | null | undefined, id?: string | null): NamespaceRecord {
   const ns = name ? ctx.state.namespaces.get(name) : [...ctx.state.namespaces.values()].find((n) => n.id === id);
-  if (!ns) {
-    const label = name || id || '';
-    throw new GrpcError(GrpcStatus.NOT_FOUND, `Namespace ${label} is not found.`, {
-      type: 'NamespaceNotFoundFailure',
-      value: { namespace: label },
-    });
-  }
+  if (!ns) throw namespaceNotFound(name || id || '');
   return ns;
 }
 
