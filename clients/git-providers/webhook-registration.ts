@@ -1,6 +1,7 @@
 import type { ProviderConnection } from './connection';
 import { createGitHubClient, type GitHubHook } from './github';
-import { createGitLabClient, type GitLabHook, type GitLabHookInput } from './gitlab';
+import { createGitLabClient } from './gitlab';
+import type { GitLabHook, GitLabHookInput } from './gitlab-hooks';
 
 /** What to register in the GitLab project or GitHub repository. */
 export interface RegisterWebhookInput {
