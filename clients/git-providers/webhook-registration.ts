@@ -1,5 +1,6 @@
 import type { ProviderConnection } from './connection';
-import { createGitHubClient, type GitHubHook } from './github';
+import { createGitHubClient } from './github';
+import type { GitHubHook } from './github-hooks';
 import { createGitLabClient } from './gitlab';
 import type { GitLabHook, GitLabHookInput } from './gitlab-hooks';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../clients/git-providers/errors';
-import { createGitHubClient, githubApiUrl } from '../../clients/git-providers/github';
+import { createGitHubClient } from '../../clients/git-providers/github';
+import { githubApiUrl } from '../../clients/git-providers/github-context';
 import { withProviderRetry } from '../../clients/git-providers/retry';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 
