@@ -55,7 +55,7 @@ export function createImageBuildActivities(deps: ImageBuildDeps) {
         return resumed;
       }
 
-      const reporter = progressReporter(deps, input.buildId, ctx);
+      const reporter = progressReporter(deps, ctx);
       const watchdog = startOutputWatchdog(ctx.cancellationSignal, deps.idleTimeoutMs);
       const log = watchdog.watch(
         trackSteps(openBuildLog(deps.db, input.buildId, 'build', loaded.secrets), reporter.report),
@@ -176,8 +176,11 @@ async function alreadyPushed(
   return digest === heartbeat.pushedDigest ? { digest, images: request.images } : null;
 }
 
-/** Reports builder progress to the database and to the workflow (for its query), at most once a second. */
-function progressReporter(deps: ImageBuildDeps, buildId: string, ctx: Context) {
+/**
+ * Signals builder progress to the build's workflow, at most once a second: the workflow alone writes progress to
+ * the database (and to a monorepo parent), so there is one channel.
+ */
+function progressReporter(deps: ImageBuildDeps, ctx: Context) {
   const execution = ctx.info.workflowExecution;
   const handle = execution && deps.temporal.workflow.getHandle(execution.workflowId, execution.runId);
   let pending: Promise<unknown> = Promise.resolve();
@@ -191,12 +194,7 @@ function progressReporter(deps: ImageBuildDeps, buildId: string, ctx: Context) {
       if (!stepChanged && Date.now() - lastSentAt < 1000) return;
       lastSentAt = Date.now();
       const update = { ...next };
-      pending = pending.then(() =>
-        Promise.all([
-          updateBuildProgress(deps.db, buildId, { step: update.step, percent: update.percent }),
-          handle?.signal(builderProgressSignal, update),
-        ]).catch(() => undefined),
-      );
+      pending = pending.then(() => handle?.signal(builderProgressSignal, update).catch(() => undefined));
     },
     settle: () => pending,
   };

@@ -5,7 +5,6 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { BuildPlan, BuildRecordActivities } from '../activities/build-records';
 import type { CommitState, CommitStatusActivities } from '../activities/commit-status';
@@ -14,7 +13,9 @@ import type { ImageBuildActivities } from '../activities/image-build';
 import type { SourceActivities } from '../activities/source';
 import { describeBuildError } from './failures';
 import type { BuildError } from './failures';
-import { builderProgressSignal, cancelBuildSignal, progressQuery, subprojectProgressSignal } from './messages';
+import { notifyParent, trackBuildProgress } from './build-progress';
+import type { BuildProgressTracker } from './build-progress';
+import { cancelBuildSignal } from './messages';
 import type { BuildProgress } from './messages';
 import { BUILDER_TASK_QUEUE } from './names';
 import { enterStep } from './progress';
@@ -60,38 +61,19 @@ const source = proxyActivities<SourceActivities>({
  * written to the database, whatever happened.
  */
 export async function buildWorkflow({ buildId }: BuildWorkflowInput): Promise<BuildWorkflowResult> {
-  let progress: BuildProgress = { status: 'Pending', step: 'Queued', percent: 0 };
+  const progress = trackBuildProgress(buildId);
   let cancelReason: string | undefined;
   const work = new CancellationScope();
-  setHandler(progressQuery, () => progress);
   setHandler(cancelBuildSignal, (reason) => {
     cancelReason ??= reason;
     work.cancel();
   });
-  setHandler(builderProgressSignal, (update) => {
-    progress = { ...progress, step: update.step, percent: Math.max(progress.percent, update.percent) };
-  });
-  const report = async (next: BuildProgress) => {
-    progress = next;
-    await records.recordProgress({ buildId, status: next.status, step: next.step, percent: next.percent });
-    await notifyParent(buildId, next);
-  };
-
   let digest: string | undefined;
   let failure: unknown;
   let plan: BuildPlan | undefined;
   await statuses.reportCommitStatus({ buildId, state: 'pending' });
   try {
-    digest = await work.run(() =>
-      runPipeline(
-        buildId,
-        () => progress,
-        report,
-        (begun) => {
-          plan = begun;
-        },
-      ),
-    );
+    digest = await work.run(() => runPipeline(buildId, progress, (begun) => (plan = begun)));
   } catch (error) {
     failure = error;
   }
@@ -101,30 +83,39 @@ export async function buildWorkflow({ buildId }: BuildWorkflowInput): Promise<Bu
       ? undefined
       : cancelled
         ? cancelError(cancelReason)
-        : describeBuildError(failure, progress.step, plan);
+        : describeBuildError(failure, progress.current().step, plan);
   const status: BuildStatus = failure === undefined ? 'Succeeded' : cancelled ? 'Cancelled' : 'Failed';
-  progress = {
-    status,
-    step: status === 'Succeeded' ? 'Done' : progress.step,
-    percent: status === 'Succeeded' ? 100 : progress.percent,
-    error: error?.message,
-  };
-  await CancellationScope.nonCancellable(async () => {
-    await records.finishBuild({ buildId, status, error });
-    await statuses.reportCommitStatus({ buildId, state: finalCommitState[status] });
-    await source.removeWorkspace({ buildId });
-    await notifyParent(buildId, progress);
-  });
+  await CancellationScope.nonCancellable(() => recordOutcome(buildId, progress, status, error));
   if (cancelled) throw failure;
   if (error) throw ApplicationFailure.nonRetryable(error.message, error.type);
   return { buildId, status, digest };
 }
 
+/** Writes the final status, the commit status and the parent's view, and removes the checkout. */
+async function recordOutcome(
+  buildId: string,
+  progress: BuildProgressTracker,
+  status: BuildStatus,
+  error: BuildError | undefined,
+): Promise<void> {
+  const current = progress.current();
+  const final = {
+    status,
+    step: status === 'Succeeded' ? 'Done' : current.step,
+    percent: status === 'Succeeded' ? 100 : current.percent,
+    error: error?.message,
+  } satisfies BuildProgress;
+  progress.finish(final);
+  await records.finishBuild({ buildId, status, error });
+  await statuses.reportCommitStatus({ buildId, state: finalCommitState[status] });
+  await source.removeWorkspace({ buildId });
+  await notifyParent(buildId, final);
+}
+
 /** The steps themselves; returns the pushed digest (undefined for a monorepo parent). */
 async function runPipeline(
   buildId: string,
-  current: () => BuildProgress,
-  report: (next: BuildProgress) => Promise<void>,
+  { current, report }: BuildProgressTracker,
   begun: (plan: BuildPlan) => void,
 ): Promise<string | undefined> {
   const plan = await records.beginBuild({ buildId });
@@ -176,21 +167,6 @@ async function cancelSupersededBuild(workflowId: string, reason: string): Promis
     await getExternalWorkflowHandle(workflowId).signal(cancelBuildSignal, reason);
   } catch {
     // It finished on its own meanwhile: nothing left to supersede.
-  }
-}
-
-/** A sub-project build tells its parent how far it got, so the parent shows the aggregate. */
-async function notifyParent(buildId: string, progress: BuildProgress): Promise<void> {
-  const parent = workflowInfo().parent;
-  if (!parent) return;
-  try {
-    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(subprojectProgressSignal, {
-      buildId,
-      status: progress.status,
-      percent: progress.percent,
-    });
-  } catch {
-    // The parent already finished (it was cancelled); its outcome no longer depends on ours.
   }
 }
 

@@ -61,7 +61,8 @@ describe('build progress', () => {
     expect(midBuild.some((s) => s.api.progress === s.query.percent)).toBe(true);
     expect(samples.some((s) => s.query.step === 'Push' || s.api.currentStep === 'Push')).toBe(true);
 
-    // Every step the workflow entered was persisted, in order: the recordProgress calls in its history.
+    // Progress has one channel: every step the workflow entered and every percentage the builder signalled was
+    // persisted by the workflow, in order — the recordProgress calls in its history.
     const history = await handle.fetchHistory();
     const persisted = (history.events ?? [])
       .map((event) => event.activityTaskScheduledEventAttributes)
@@ -69,7 +70,9 @@ describe('build progress', () => {
       .map((attrs) =>
         defaultPayloadConverter.fromPayload<{ step: string; percent: number }>(attrs!.input!.payloads![0]!),
       );
-    expect(persisted.map((p) => p.step)).toEqual(['Clone', 'Detect', 'Profile', 'Build']);
+    const steps = persisted.map((p) => p.step).filter((step, i, all) => all[i - 1] !== step);
+    expect(steps).toEqual(['Clone', 'Detect', 'Profile', 'Build', 'Push']);
+    expect(persisted.some((p) => p.step === 'Build' && p.percent > 25 && p.percent < 80)).toBe(true);
     expectForwardOnly(persisted);
   }, 90_000);
 
