@@ -11,6 +11,7 @@ import { createCommitStatusActivities } from '../activities/commit-status';
 import { createDeployActivities } from '../activities/deploy-build';
 import { createDetectServiceActivities } from '../activities/detect-service';
 import { createImageBuildActivities } from '../activities/image-build';
+import { createRollbackActivities } from '../activities/rollback';
 import { createSourceActivities } from '../activities/source';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
@@ -27,7 +28,7 @@ export interface ActivityDeps {
   publicUrl: string;
 }
 
-/** The short activities of the build workflow (build task queue): records, clone, detect, deploy, statuses. */
+/** The short activities of the build task queue: records, clone, detect, deploy and rollback, statuses. */
 export function createBuildQueueActivities(deps: ActivityDeps) {
   const { db, cipher } = deps;
   const workspaceRoot = path.join(deps.env.KILN_DATA_DIR, 'workspaces');
@@ -43,6 +44,7 @@ export function createBuildQueueActivities(deps: ActivityDeps) {
     ...createDetectServiceActivities({ db, cipher, workspaceRoot }),
     ...createBuildWizardActivities({ db, cipher, workspaceRoot }),
     ...createDeployActivities({ db, cipher }),
+    ...createRollbackActivities({ db, cipher }),
     ...createCommitStatusActivities({ db, cipher, publicUrl: deps.publicUrl, logger: deps.logger }),
   };
 }

@@ -2,3 +2,4 @@
 export { buildWorkflow } from './build';
 export { detectServiceWorkflow } from './detect';
 export { openWizardChangeRequestWorkflow, proposeDockerfileWorkflow } from './build-wizard';
+export { rollbackWorkflow } from './rollback';

@@ -19,3 +19,11 @@ export function webhookBuildWorkflowId(provider: 'github' | 'gitlab', buildKey: 
 export function buildWorkflowId(buildId: string): string {
   return `build-${buildId}`;
 }
+
+/**
+ * Workflow id of a service's rollback: the service is the business key, so while one rollback runs a second is
+ * refused (the API starts it with the FAIL conflict policy) and a finished one may be followed by the next.
+ */
+export function rollbackWorkflowId(serviceId: string): string {
+  return `rollback-${serviceId}`;
+}

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { ClusterAccess } from '../../clients/kubernetes/client';
+import { clusterAccess, type RuntimeEnvironment } from '../../clients/kubernetes/cluster-access';
 import { ensureImagePullSecret } from '../../clients/kubernetes/pull-secret';
 import type { Database } from '../../db/client';
 import type { SecretCipher } from '../../db/crypto';
@@ -11,12 +11,9 @@ import { registryHost } from '../../domain/registry-host';
 type ServiceRow = typeof services.$inferSelect;
 type ClusterRow = typeof clusters.$inferSelect;
 
-/** How to reach a runtime environment: its stored kubeconfig (decrypted just now) or in-cluster. */
-export function accessOf(cluster: ClusterRow, cipher: SecretCipher): ClusterAccess {
-  if (cluster.mode === 'in-cluster') return { inCluster: true };
-  // A kubeconfig environment without its kubeconfig is never silently the worker's own service account.
-  const kubeconfig = cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : '';
-  return { kubeconfig, context: cluster.context };
+/** A stored runtime environment with its kubeconfig decrypted just now, for `clusterAccess`. */
+export function decryptedCluster(cluster: ClusterRow, cipher: SecretCipher): RuntimeEnvironment {
+  return { ...cluster, kubeconfig: cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null };
 }
 
 /** The cluster a service deploys to, or undefined when it has none. */
@@ -51,7 +48,7 @@ export async function syncPullSecret(db: Database, cipher: SecretCipher, service
   }
   try {
     const result = await ensureImagePullSecret({
-      kubeconfig: accessOf(cluster, cipher),
+      kubeconfig: clusterAccess(decryptedCluster(cluster, cipher)),
       namespace: deployNamespaceOf(service),
       serviceName: service.name,
       createNamespace: true,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+/** A cluster check's answer: reachable, its version, the permissions Kiln is missing. */
 export const connectivitySchema = z
   .object({
     ok: z.boolean(),
@@ -8,6 +9,7 @@ export const connectivitySchema = z
     missing: z.array(z.string()).optional(),
   })
   .openapi('ClusterConnectivity');
+/** The service's Deployment as the Deploy and Operate stages show it. */
 export const deploymentSchema = z
   .object({
     state: z.enum(['NotConfigured', 'NotDeployed', 'Progressing', 'Available', 'Failed']),
@@ -18,6 +20,7 @@ export const deploymentSchema = z
     namespace: z.string().optional(),
   })
   .openapi('DeploymentStatus');
+/** A finished rollback: the build deployed again and what its rollout left running. */
 export const rollbackSchema = z
   .object({ buildId: z.string(), image: z.string(), namespace: z.string(), availableReplicas: z.number() })
   .openapi('Rollback');

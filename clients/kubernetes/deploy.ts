@@ -8,6 +8,7 @@ import { isConflict, isNotFound, translateKubernetesError } from './errors';
 import { pullSecretName } from './secret-manifests';
 import { rolloutState, waitForRollout } from './rollout';
 
+/** A service's workload to deploy, the cluster to deploy it to, and how long its rollout may take. */
 export interface DeployServiceInput extends Omit<WorkloadSpec, 'image'> {
   kubeconfig: ClusterAccess | string;
   /** The pushed image: `host/repo@sha256:…`, or `host/repo:tag` together with `digest`. */
@@ -20,6 +21,7 @@ export interface DeployServiceInput extends Omit<WorkloadSpec, 'image'> {
   onProgress?(message: string): void;
 }
 
+/** What a deploy left on the cluster. */
 export interface DeployServiceResult {
   namespace: string;
   deployment: string;
@@ -68,14 +70,6 @@ export async function deployService(input: DeployServiceInput): Promise<DeploySe
     action,
     ...(service ? { service } : {}),
   };
-}
-
-/** Redeploys a previous successful image (by digest) — the same path as a deploy, so it waits for the rollout too. */
-export async function rollbackService(
-  input: Omit<DeployServiceInput, 'image' | 'digest'> & { previousImage: string },
-): Promise<DeployServiceResult> {
-  const { previousImage, ...rest } = input;
-  return deployService({ ...rest, image: previousImage });
 }
 
 /** What the service's Deploy/Operate stages show. */

@@ -1,6 +1,7 @@
 // GitHub pull_request deliveries as a user and an attacker meet them: which actions build, the base-branch filter,
 // drafts, forks, pr-<n> images that never deploy, superseding within one pull request, closing cancels, and the
 // commit status on the head sha at (a faithful fake of) GitHub.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,11 @@ import { loadBuildForWorkflow } from '../../db/builds';
 import { builds, clusters, services } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
+import { startKilnWorker } from '../support/kiln-worker';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { githubHeaders, githubPullRequest, githubPush, type PullRequestOptions } from '../support/webhook-payloads';
 import { imageReferences } from '../../domain/image-name';
+import { rollbackWorkflowId } from '../../workflows/names';
 
 let temporal: TestTemporal;
 let api: TestApi;
@@ -290,9 +293,26 @@ describe('pull request builds are untrusted', () => {
         images: ['127.0.0.1:5000/acme/web:pr-22'],
       })
       .where(eq(builds.id, pr.id));
-    const rollback = await api.request('POST', `/services/${web.id}/rollback`, { token: org.token });
-    expect(rollback.status, JSON.stringify(rollback.body)).toBe(409);
-    expect(rollback.body.message).toContain('No earlier successful build');
+    // The rollback runs as a workflow on Kiln's worker. This file's build workflows wait without one (the tests
+    // signal them), so they are ended first and the worker runs for this test only.
+    for (const row of await api.db.select().from(builds)) {
+      await temporal.client.workflow
+        .getHandle(row.workflowId)
+        .terminate('pull-requests test: rollback worker starts')
+        .catch((error: unknown) => {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        });
+    }
+    const worker = await startKilnWorker(temporal, api);
+    try {
+      const rollback = await api.request('POST', `/services/${web.id}/rollback`, { token: org.token });
+      expect(rollback.status, JSON.stringify(rollback.body)).toBe(409);
+      expect(rollback.body.message).toContain('No earlier successful build');
+      const outcome = await temporal.client.workflow.getHandle(rollbackWorkflowId(web.id)).describe();
+      expect(outcome.status.name).toBe('FAILED');
+    } finally {
+      await worker.stop();
+    }
   });
 });
 

@@ -1,7 +1,11 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
+import { rollbackWorkflowId } from '../../workflows/names';
 import { createOrgWithMember, createTestApi, createUserIn, type TestApi } from '../support/api-client';
+import { startKilnWorker, type TestKilnWorker } from '../support/kiln-worker';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
 // Two organizations, each with an organization admin and a member. Organization B's people attack everything
 // organization A owns; nothing of A may be read, changed, minted or deleted, and the database must not change.
@@ -21,13 +25,18 @@ users:
 `;
 
 type Org = Awaited<ReturnType<typeof createOrgWithMember>>;
+let temporal: TestTemporal;
+let worker: TestKilnWorker;
 let api: TestApi;
 let a: Org;
 let b: Org;
 const ids = {} as Record<'gitProvider' | 'registry' | 'cluster' | 'service' | 'build' | 'delivery' | 'token', string>;
 
 beforeAll(async () => {
-  api = await createTestApi();
+  // Routes that start workflows (rollback) run them on Kiln's worker, so a hole would really act on A's cluster.
+  temporal = await startTestTemporal();
+  api = await createTestApi({ temporal: temporal.client });
+  worker = await startKilnWorker(temporal, api);
   a = await createOrgWithMember(api, 'alpha');
   b = await createOrgWithMember(api, 'beta');
   const as = (path: string, body: unknown) => created(api.request('POST', path, { token: a.adminToken, body }));
@@ -80,7 +89,11 @@ beforeAll(async () => {
     .returning();
   ids.delivery = delivery!.id;
 });
-afterAll(async () => api?.close());
+afterAll(async () => {
+  await worker?.stop();
+  await api?.close();
+  await temporal?.stop();
+});
 
 async function created(response: Promise<{ status: number; body: { id: string } }>): Promise<string> {
   const res = await response;
@@ -242,8 +255,20 @@ describe("another organization's admin and member", () => {
       for (const secret of ['glpat-alpha-secret', 'alpha-registry-password', 'kube-secret-token', 'alpha build output'])
         expect(leaked).not.toContain(secret);
       expect(await snapshot()).toEqual(before);
+      // No rollback of A's service was started on A's cluster.
+      await expect(
+        temporal.client.workflow.getHandle(rollbackWorkflowId(ids.service)).describe(),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
     });
   }
+
+  it("leaves A's own member able to roll back (a workflow runs and finds nothing earlier to deploy)", async () => {
+    const own = await api.request('POST', `${svc()}/rollback`, { token: a.token });
+    expect(own.status, JSON.stringify(own.body)).toBe(409);
+    expect(own.body.message).toBe('No earlier successful build with a different image exists to roll back to.');
+    const run = await temporal.client.workflow.getHandle(rollbackWorkflowId(ids.service)).describe();
+    expect(run.status.name).toBe('FAILED');
+  });
 
   it('sees none of organization A in its lists', async () => {
     for (const token of [b.adminToken, b.token]) {

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builds } from '../../db/schema';
 import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
 import { type FakeKubernetes, startFakeKubernetes } from '../support/fake-kubernetes';
 
@@ -87,33 +85,5 @@ describe('Kubernetes from the API', () => {
     expect(saved.body.pullSecret.message).toMatch(/^Permission denied: .*secrets.*"?web"?/);
   });
 
-  it('shows the deployment for the Operate stage and rolls back to the previous successful digest', async () => {
-    expect((await as('GET', `/services/${serviceId}/deployment`)).body.state).toBe('NotDeployed');
-    const digests = [`sha256:${'a'.repeat(64)}`, `sha256:${'b'.repeat(64)}`];
-    for (const [index, digest] of digests.entries()) {
-      const id = randomUUID();
-      await api.db.insert(builds).values({
-        id,
-        serviceId,
-        organizationId: org.organizationId,
-        trigger: 'api',
-        event: 'manual',
-        ref: 'refs/heads/main',
-        branch: 'main',
-        sha: String(index).repeat(40),
-        status: 'Succeeded',
-        images: [`harbor.example.com/shop/web:${String(index).repeat(40)}`],
-        digest,
-        workflowId: `build-${id}`,
-        finishedAt: new Date(Date.now() - (2 - index) * 60_000),
-      });
-    }
-    expect((await as('POST', `/services/${serviceId}/rollback`)).status).toBe(200);
-    // The newest successful build is not running, so the first rollback deploys it; the second goes back one more.
-    const status = await as('GET', `/services/${serviceId}/deployment`);
-    expect(status.body).toMatchObject({ state: 'Available', image: `harbor.example.com/shop/web@${digests[1]}` });
-    const back = await as('POST', `/services/${serviceId}/rollback`);
-    expect(back.status, JSON.stringify(back.body)).toBe(200);
-    expect(back.body.image).toBe(`harbor.example.com/shop/web@${digests[0]}`);
-  });
+  // Deployment status and rollback, through the rollback workflow on a worker: rollback.test.ts.
 });

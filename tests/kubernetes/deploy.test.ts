@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployService, getDeploymentStatus, rollbackService } from '../../clients/kubernetes/deploy';
+import { deployService, getDeploymentStatus } from '../../clients/kubernetes/deploy';
 import type { FakeKubernetes, KubeObject } from '../support/fake-kubernetes';
 import { startFakeKubernetes } from '../support/fake-kubernetes';
 import { failureOf } from './failure';
@@ -98,14 +98,15 @@ describe('deployService', () => {
     );
   });
 
+  // A rollback (workflows/rollback.ts) deploys an earlier build's digest again through this same call.
   it('rolls back to the previous successful digest', async () => {
     await deployService(input);
     await deployService({ ...input, digest: digestB });
-    const result = await rollbackService({
+    const result = await deployService({
       kubeconfig: cluster.kubeconfig,
       namespace: 'shop',
       serviceName: 'web',
-      previousImage: `${repo}@${digestA}`,
+      image: `${repo}@${digestA}`,
       timeoutSeconds: 10,
     });
     expect(result).toMatchObject({ action: 'updated', image: `${repo}@${digestA}`, generation: 3 });

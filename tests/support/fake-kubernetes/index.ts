@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { FakeDeploymentController } from './deployment-controller';
+import { FaultPlan } from './faults';
 import { startGarbageCollector } from './garbage-collector';
 import { FakeKubelet } from './kubelet';
 import { LogStore } from './logs';
@@ -30,6 +31,8 @@ export interface FakeKubernetes {
   buildkitStorageRoot: string;
   /** `VERB /path?query` of every request, in order. */
   requests: string[];
+  /** Requests to answer with an error instead (a 503 once, as a busy API server does). */
+  faults: FaultPlan;
   /** Creates a namespace directly (what `kubectl create namespace` would have done before Kiln arrived). */
   createNamespace(name: string): void;
   stop(): Promise<void>;
@@ -59,13 +62,14 @@ export async function startFakeKubernetes(options: { namespaces?: string[] } = {
   const token = `fake-token-${Math.random().toString(36).slice(2)}`;
   const user = 'system:serviceaccount:kiln:kiln-worker';
   const requests: string[] = [];
+  const faults = new FaultPlan();
   const storageRoot = await mkdtemp(path.join(tmpdir(), 'kiln-fake-buildkit-'));
   const kubelet = new FakeKubelet(store, logs);
   kubelet.runtimes.push(shellRuntime, buildctlRuntime(storageRoot));
   const deployments = new FakeDeploymentController(store);
   startGarbageCollector(store);
   const tls = await selfSignedCertificate(storageRoot);
-  const server = await listenApiServer({ store, logs, rbac, token, user, requests }, tls);
+  const server = await listenApiServer({ store, logs, rbac, token, user, requests, faults }, tls);
   const createNamespace = (name: string) => {
     store.create('namespaces', '', {
       apiVersion: 'v1',
@@ -85,6 +89,7 @@ export async function startFakeKubernetes(options: { namespaces?: string[] } = {
     deployments,
     buildkitStorageRoot: storageRoot,
     requests,
+    faults,
     createNamespace,
     async stop() {
       for (const pod of store.list('pods')) {

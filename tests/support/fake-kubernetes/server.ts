@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { create, get, list, remove, update } from './crud';
+import type { FaultPlan } from './faults';
 import { readJson, sendFailure, sendJson } from './http';
 import type { LogStore } from './logs';
 import { servePodLog } from './pod-log';
@@ -20,6 +21,8 @@ export interface ApiServerState {
   user: string;
   /** Requests seen, as `VERB path`, so tests can assert what Kiln called. */
   requests: string[];
+  /** Requests to answer with an error instead (after authentication, before RBAC). */
+  faults: FaultPlan;
 }
 
 export const KUBERNETES_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' };
@@ -29,6 +32,8 @@ async function handle(state: ApiServerState, req: IncomingMessage, res: ServerRe
   const method = req.method ?? 'GET';
   state.requests.push(`${method} ${url.pathname}${url.search}`);
   if (req.headers.authorization !== `Bearer ${state.token}`) return sendFailure(res, unauthorized());
+  const fault = state.faults.take(method, url.pathname);
+  if (fault) return sendFailure(res, fault);
   if (url.pathname === '/version') return sendJson(res, 200, KUBERNETES_VERSION);
   if (url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && method === 'POST') {
     return accessReview(state, req, res);
