@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBuildLogLines } from '../../db/build-logs';
 import { builds } from '../../db/schema';
 import { reconcileLostBuilds, startBuildReconciler } from '../../server/reconcile-builds';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
@@ -20,11 +20,8 @@ beforeAll(async () => {
   api = await createTestApi({ temporal: temporal.client });
   const org = await createOrgWithMember(api, 'healing');
   organizationId = org.organizationId;
-  const service = await api.request('POST', '/services', {
-    token: org.token,
-    body: { name: 'api', gitProvider: 'gitlab', repoUrl: 'https://gitlab.example.com/h/api.git' },
-  });
-  serviceId = service.body.id;
+  const json = { name: 'api', gitProvider: 'gitlab' as const, repoUrl: 'https://gitlab.example.com/h/api.git' };
+  serviceId = (await expectStatus(api.client(org.token).services.$post({ json }), 201)).id;
 });
 afterAll(async () => {
   await api?.close();
