@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builds, services } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type JsonBody, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { githubHeaders, gitlabHeaders } from '../support/webhook-payloads';
 
@@ -23,21 +23,18 @@ async function register(
   token: string,
   registryId: string,
   name: string,
-  provider: string,
+  provider: 'gitlab' | 'github',
   project: string,
   branch: string,
 ) {
+  const client = api.client(token);
   const host = provider === 'gitlab' ? 'gitlab.example.com' : 'github.com';
-  const svc = await api.request('POST', '/services', {
-    token,
-    body: { name, gitProvider: provider, repoUrl: `https://${host}/${project}.git`, registryId },
-  });
-  await api.request('PUT', `/services/${svc.body.id}/auto-ci`, {
-    token,
-    body: { enabled: true, branchFilter: [branch] },
-  });
-  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token });
-  secrets.set(project, info.body.secretToken);
+  const json = { name, gitProvider: provider, repoUrl: `https://${host}/${project}.git`, registryId };
+  const { id } = await expectStatus(client.services.$post({ json }), 201);
+  const autoCi = { enabled: true, branchFilter: [branch] };
+  await expectStatus(client.services[':id']['auto-ci'].$put({ param: { id }, json: autoCi }), 200);
+  const info = await expectStatus(client.services[':id'].webhook.$get({ param: { id } }), 200);
+  secrets.set(project, info.secretToken);
 }
 
 async function send(provider: 'gitlab' | 'github', event: string, file: string, project: string) {
@@ -101,16 +98,17 @@ describe.skipIf(!existsSync(fixtures))('shared provider fixtures', () => {
     temporal = await startTestTemporal();
     api = await createTestApi({ temporal: temporal.client });
     const org = await createOrgWithMember(api, 'fixtures');
-    for (const kind of ['gitlab', 'github']) {
-      await api.request('POST', '/git-providers', {
-        body: { organizationId: org.organizationId, kind, token: 't', verify: false },
-      });
+    for (const kind of ['gitlab', 'github'] as const) {
+      const json = { organizationId: org.organizationId, kind, token: 't', verify: false };
+      await api.client()['git-providers'].$post({ json });
     }
-    const registry = await api.request('POST', '/registries', {
-      token: org.adminToken,
-      body: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'fx', username: 'u', password: 'p' },
-    });
-    const services: [string, string, string, string][] = [
+    const registry = await expectStatus(
+      api.client(org.adminToken).registries.$post({
+        json: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'fx', username: 'u', password: 'p' },
+      }),
+      201,
+    );
+    const services: [string, 'gitlab' | 'github', string, string][] = [
       ['diaspora', 'gitlab', 'mike/diaspora', 'master'],
       ['example', 'gitlab', 'jsmith/example', 'master'],
       ['gitlab-test', 'gitlab', 'gitlabhq/gitlab-test', 'master'],
@@ -120,7 +118,7 @@ describe.skipIf(!existsSync(fixtures))('shared provider fixtures', () => {
       ['drone-test', 'github', 'bradrydzewski/drone-test-go', '*'],
     ];
     for (const [name, provider, project, branch] of services) {
-      await register(org.adminToken, registry.body.id, name, provider, project, branch);
+      await register(org.adminToken, registry.id, name, provider, project, branch);
     }
   });
   afterAll(async () => {
