@@ -177,6 +177,80 @@ describe('Auto CI modal', () => {
     expect(within(dialog).getByLabelText('Dockerfile path of backend')).toHaveValue('backend/docker/Dockerfile');
   });
 
+  it('moves between tabs with the arrow keys, wrapping around, and keeps only the current tab in the tab order', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('GET', '/services/:id/webhook', () => webhook([{ environment: 'production', url: 'https://kiln.test/h' }]));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />, orgAdminMe);
+    const dialog = await screen.findByRole('dialog');
+    const settingsTab = await within(dialog).findByRole('tab', { name: 'Settings' });
+    expect(
+      within(dialog)
+        .getAllByRole('tab')
+        .map((t) => t.tabIndex),
+    ).toEqual([0, -1, -1]);
+    settingsTab.focus();
+    await user.keyboard('{ArrowLeft}');
+    const webhookTab = within(dialog).getByRole('tab', { name: 'Webhook' });
+    expect(webhookTab).toHaveFocus();
+    expect(webhookTab).toHaveAttribute('aria-selected', 'true');
+    expect(await within(dialog).findByRole('tabpanel')).toHaveAccessibleName('Webhook');
+    await user.keyboard('{ArrowRight}');
+    expect(settingsTab).toHaveFocus();
+    expect(settingsTab).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('refuses to save a detected monorepo with no sub-project selected, and opens Detect Services to pick one', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('POST', '/services/:id/detect', () => ({
+      language: 'Go',
+      framework: null,
+      packageManager: null,
+      buildType: 'mono',
+      typescript: false,
+      dockerfilePath: null,
+      subprojects: [{ name: 'api', path: 'api', dockerfilePath: null, language: 'Go', framework: null }],
+    }));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Detect Services' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Detect Services' }));
+    // With no Dockerfile anywhere every sub-project starts selected, at <path>/Dockerfile.
+    const box = await within(dialog).findByRole('checkbox', { name: 'Build api' });
+    expect(box).toBeChecked();
+    expect(within(dialog).getByLabelText('Dockerfile path of api')).toHaveValue('api/Dockerfile');
+    await user.click(box);
+    await user.click(within(dialog).getByRole('tab', { name: 'Settings' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'This repository is a monorepo: select at least one sub-project to build in Detect Services.',
+    );
+    expect(within(dialog).getByRole('tab', { name: 'Detect Services' })).toHaveAttribute('aria-selected', 'true');
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('takes the Dockerfile path a single repository was detected with, unless the user changed the default', async () => {
+    const user = userEvent.setup();
+    serve();
+    api.on('POST', '/services/:id/detect', () => ({
+      language: 'Go',
+      framework: null,
+      packageManager: null,
+      buildType: 'single',
+      typescript: false,
+      dockerfilePath: 'build/Dockerfile',
+      subprojects: [],
+    }));
+    renderWithApp(<AutoCiModal service={service} onClose={() => {}} />);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(await within(dialog).findByRole('tab', { name: 'Detect Services' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Detect Services' }));
+    expect(await within(dialog).findByText('./build/Dockerfile')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('tab', { name: 'Settings' }));
+    expect(within(dialog).getByLabelText('Dockerfile path')).toHaveValue('build/Dockerfile');
+  });
+
   it('shows the webhook URL and token with copy buttons, instructions, and rotates the token', async () => {
     const user = userEvent.setup();
     serve();

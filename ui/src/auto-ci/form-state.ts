@@ -1,5 +1,5 @@
 import { buildProfiles, describeBuildProfile, type BuildProfile } from '../../../domain/build-profile';
-import type { AutoCiSettings, Input, SubprojectSetting } from '../api/types';
+import type { AutoCiSettings, DetectionResult, Input, SubprojectSetting } from '../api/types';
 
 /** A build-arg row as edited (rows may be blank or duplicated until saved). */
 export interface ArgRow {
@@ -32,6 +32,9 @@ export interface AutoCiForm {
   buildForkMergeRequests: boolean;
   buildDraftPullRequests: boolean;
 }
+
+/** Sets one field of the form. */
+export type SetAutoCiField = <K extends keyof AutoCiForm>(key: K, value: AutoCiForm[K]) => void;
 
 /** What `auto` picks each profile for, in the README's words (domain/build-profile.ts gives CPU, memory and time). */
 const profileUse: Record<BuildProfile, string> = {
@@ -142,4 +145,24 @@ export function withSavedSecrets(form: AutoCiForm, names: string[]): AutoCiForm 
     args: [...form.args.filter((row) => !row.secret), ...storedSecretRows(names)],
     storedSecrets: names,
   };
+}
+
+/**
+ * After Detect Services: a monorepo with nothing selected yet starts with its sub-projects selected (those with a
+ * Dockerfile, or all when none has one yet); a single repository's found Dockerfile replaces the default path.
+ */
+export function withDetection(form: AutoCiForm, result: DetectionResult): AutoCiForm {
+  if (result.buildType === 'mono' && form.subprojects.length === 0) {
+    const withDockerfile = result.subprojects.filter((s) => s.dockerfilePath);
+    const chosen = withDockerfile.length > 0 ? withDockerfile : result.subprojects;
+    const subprojects = chosen.map((s) => ({
+      name: s.name,
+      path: s.path,
+      dockerfilePath: s.dockerfilePath ?? `${s.path}/Dockerfile`,
+    }));
+    return { ...form, subprojects };
+  }
+  if (result.buildType === 'single' && result.dockerfilePath && form.dockerfilePath === 'Dockerfile')
+    return { ...form, dockerfilePath: result.dockerfilePath };
+  return form;
 }
