@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBuildLogLines } from '../../db/build-logs';
 import { builds } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { gitlabHeaders, gitlabPush } from '../support/webhook-payloads';
 
@@ -23,25 +23,20 @@ afterAll(async () => {
 describe('embedded driver (PGlite)', () => {
   it('runs services, webhooks with duplicate deliveries, builds and logs', async () => {
     const org = await createOrgWithMember(api, 'embedded');
-    await api.request('POST', '/git-providers', {
-      body: { organizationId: org.organizationId, kind: 'gitlab', token: 't', verify: false },
-    });
-    const registry = await api.request('POST', '/registries', {
-      token: org.adminToken,
-      body: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
-    });
-    const svc = await api.request('POST', '/services', {
-      token: org.token,
-      body: {
-        name: 'emb',
-        gitProvider: 'gitlab',
-        repoUrl: 'https://gitlab.example.com/e/emb.git',
-        registryId: registry.body.id,
-      },
-    });
-    await api.request('PUT', `/services/${svc.body.id}/auto-ci`, { token: org.token, body: { enabled: true } });
-    const secret = (await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken })).body
-      .secretToken;
+    const member = api.client(org.token);
+    const admin = api.client(org.adminToken);
+    const connection = { organizationId: org.organizationId, kind: 'gitlab' as const, token: 't', verify: false };
+    await api.client()['git-providers'].$post({ json: connection });
+    const registry = await expectStatus(
+      admin.registries.$post({
+        json: { name: 'r', kind: 'oci', url: '127.0.0.1:5000', project: 'p', username: 'u', password: 'p' },
+      }),
+      201,
+    );
+    const service = { name: 'emb', gitProvider: 'gitlab' as const, repoUrl: 'https://gitlab.example.com/e/emb.git' };
+    const svc = await expectStatus(member.services.$post({ json: { ...service, registryId: registry.id } }), 201);
+    await member.services[':id']['auto-ci'].$put({ param: { id: svc.id }, json: { enabled: true } });
+    const secret = (await expectStatus(admin.services[':id'].webhook.$get({ param: { id: svc.id } }), 200)).secretToken;
 
     const body = JSON.stringify(gitlabPush({ id: 77, path: 'e/emb' }));
     const headers = gitlabHeaders('Push Hook', secret, randomUUID());
@@ -49,13 +44,13 @@ describe('embedded driver (PGlite)', () => {
       Array.from({ length: 10 }, () => api.app.request('/api/v1/webhook/gitlab', { method: 'POST', headers, body })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const rows = await api.db.select().from(builds).where(eq(builds.serviceId, svc.body.id));
+    const rows = await api.db.select().from(builds).where(eq(builds.serviceId, svc.id));
     expect(rows).toHaveLength(1);
 
     await appendBuildLogLines(api.db, rows[0]!.id, [{ seq: 1000, stream: 'stdout', text: 'hello', at: new Date() }]);
-    const logs = await api.request('GET', `/builds/${rows[0]!.id}/logs?search=hello`, { token: org.token });
-    expect(logs.body.lines.map((l: { text: string }) => l.text)).toEqual(['hello']);
-    const list = await api.request('GET', `/services/${svc.body.id}/builds`, { token: org.token });
-    expect(list.body.total).toBe(1);
+    const logs = await member.builds[':id'].logs.$get({ param: { id: rows[0]!.id }, query: { search: 'hello' } });
+    expect((await expectStatus(logs, 200)).lines.map((l) => l.text)).toEqual(['hello']);
+    const list = await expectStatus(member.services[':id'].builds.$get({ param: { id: svc.id }, query: {} }), 200);
+    expect(list.total).toBe(1);
   });
 });
