@@ -1,10 +1,10 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useDeferredValue, useId, useRef, useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import type { LogLine } from '../api/types';
-import { CopyButton } from '../components/copy-button';
-import { plainText, useFilteredLines } from './filter';
+import { useFilteredLines } from './filter';
 import { LOG_ROW_HEIGHT, LogRow } from './log-row';
-import { useFollowScroll } from './use-follow-scroll';
+import { LogToolbar } from './log-toolbar';
+import { useLogScroll } from './use-log-scroll';
+import type { LogScroll } from './use-log-scroll';
 
 export { LOG_ROW_HEIGHT };
 
@@ -33,50 +33,22 @@ export function LogViewer({
 }: LogViewerProps) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
-  const searchId = useId();
   const matches = useFilteredLines(lines, deferredQuery);
   const needle = matches ? deferredQuery.trim().toLowerCase() : '';
   const count = matches ? matches.length : lines.length;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => LOG_ROW_HEIGHT,
-    overscan: 20,
-    initialRect: { width: 0, height },
-  });
-  const scrollToEnd = useCallback(() => {
-    const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, []);
-  const { following, resume } = useFollowScroll(scrollRef, count, scrollToEnd);
-  const numberWidth = `${String(lines.length).length + 1}ch`;
+  const { scrollRef, virtualizer, following, resume } = useLogScroll(count, height);
   return (
     <div className="log-viewer">
-      <div className="log-toolbar">
-        <label htmlFor={searchId} className="visually-hidden">
-          Search {label.toLowerCase()}
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          placeholder="Search log"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-        />
-        <span className="log-count" aria-live="polite">
-          {matches
-            ? `${matches.length.toLocaleString()} of ${lines.length.toLocaleString()} lines`
-            : `${lines.length.toLocaleString()} lines`}
-        </span>
-        {live && <span className="live-dot">Live</span>}
-        {!following && (
-          <button type="button" className="secondary" onClick={resume}>
-            Resume auto-scroll
-          </button>
-        )}
-        <CopyButton label="Copy all" what="Log" getText={() => plainText(lines)} />
-      </div>
+      <LogToolbar
+        lines={lines}
+        label={label}
+        query={query}
+        onQuery={setQuery}
+        matches={matches ? matches.length : null}
+        live={live}
+        following={following}
+        onResume={resume}
+      />
       <div
         ref={scrollRef}
         className="log-scroll"
@@ -90,23 +62,37 @@ export function LogViewer({
         {count === 0 ? (
           <p className="log-empty">{matches ? 'No lines match.' : emptyText}</p>
         ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const index = matches ? matches[item.index]! : item.index;
-              return (
-                <LogRow
-                  key={index}
-                  line={lines[index]!}
-                  number={index + 1}
-                  top={item.start}
-                  numberWidth={numberWidth}
-                  needle={needle}
-                />
-              );
-            })}
-          </div>
+          <LogRows lines={lines} matches={matches} needle={needle} virtualizer={virtualizer} />
         )}
       </div>
+    </div>
+  );
+}
+
+/** The rows in view (`matches` indexes `lines` while a search filters them), placed where the virtualiser says. */
+function LogRows(props: {
+  lines: readonly LogLine[];
+  matches: number[] | null;
+  needle: string;
+  virtualizer: LogScroll['virtualizer'];
+}) {
+  const { lines, matches, virtualizer } = props;
+  const numberWidth = `${String(lines.length).length + 1}ch`;
+  return (
+    <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+      {virtualizer.getVirtualItems().map((item) => {
+        const index = matches ? matches[item.index]! : item.index;
+        return (
+          <LogRow
+            key={index}
+            line={lines[index]!}
+            number={index + 1}
+            top={item.start}
+            numberWidth={numberWidth}
+            needle={props.needle}
+          />
+        );
+      })}
     </div>
   );
 }
