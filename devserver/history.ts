@@ -1,6 +1,7 @@
 // Appending history events, buffering while a workflow task is in flight, and scheduling workflow tasks (normal,
-// transient after a failure, speculative for updates).
-import { queueKey, type Ctx } from './context';
+// transient after a failure, speculative for updates; on the run's sticky queue when it has one).
+import { TimeoutType } from './codes';
+import type { Ctx } from './context';
 import {
   api,
   attrField,
@@ -11,7 +12,8 @@ import {
   type EventName,
   type HistoryEvent,
 } from './proto';
-import type { BufferedEvent, WorkflowRun } from './state';
+import { isClosed, type BufferedEvent, type WorkflowRun } from './state';
+import { clearStickyQueue, currentTaskQueue, stickyQueueOf, workflowTaskQueueKey } from './sticky-queues';
 
 const HistoryEventType = api.history.v1.HistoryEvent;
 
@@ -107,7 +109,7 @@ export function addEvent<N extends EventName>(
 
 function scheduledAttrs(run: WorkflowRun, attempt: number): AttrsOf<'WorkflowTaskScheduled'> {
   return {
-    taskQueue: { name: run.taskQueue, kind: api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueue: currentTaskQueue(run),
     startToCloseTimeout: duration(run.workflowTaskTimeoutMs),
     attempt,
   };
@@ -145,8 +147,32 @@ export function scheduleWorkflowTask(ctx: Ctx, run: WorkflowRun, attempt: number
     startedRequestId: '',
   };
   if (options.queue !== false)
-    ctx.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'workflow', runId: run.runId, nonce });
+    ctx.workflowQueues.add(workflowTaskQueueKey(ctx, run), { kind: 'workflow', runId: run.runId, nonce });
+  // A sticky task has a schedule-to-start timeout (a speculative one arms its own, with the same handler).
+  const sticky = stickyQueueOf(run);
+  if (sticky && !speculative) armScheduleToStartTimeout(ctx, run, run.wft.scheduledTime + sticky.scheduleToStartMs);
   ctx.changed(run);
+}
+
+/**
+ * Times the scheduled task out if no worker has started it by `atMs`: WorkflowTaskTimedOut (schedule-to-start,
+ * after the WorkflowTaskScheduled of a speculative task), the stickiness ends, and a new task goes to the normal
+ * queue with attempt 1 (the real server does not count these timeouts as failed attempts).
+ */
+export function armScheduleToStartTimeout(ctx: Ctx, run: WorkflowRun, atMs: number): void {
+  const nonce = run.wft.nonce;
+  ctx.scheduler.at(runGroup(run), 'wft-schedule-to-start', atMs, () => {
+    if (isClosed(run) || run.wft.state !== 'scheduled' || run.wft.nonce !== nonce) return;
+    if (run.wft.speculative) writeSpeculativeScheduled(run);
+    append(run, 'WorkflowTaskTimedOut', {
+      scheduledEventId: run.wft.scheduledEventId,
+      startedEventId: 0,
+      timeoutType: TimeoutType.SCHEDULE_TO_START,
+    });
+    clearStickyQueue(run);
+    run.wft = { ...run.wft, state: 'none' };
+    scheduleWorkflowTask(ctx, run, 1);
+  });
 }
 
 /** True while the scheduled or started task has no events in history yet (transient or speculative). */

@@ -17,16 +17,21 @@ import { num, toMs, type HistoryEvent } from './proto';
 import { resetPointOf, type ResetPoint } from './reset-point';
 import { resolveRun } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
+import { clearStickyQueue } from './sticky-queues';
 
 type ResetRequest = temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest;
 
-/** ResetStickyTaskQueue: the devserver keeps no sticky queues, so only the run's existence is checked. */
+/**
+ * ResetStickyTaskQueue: the run's next tasks go to the normal queue with full history. As on the real server, a task
+ * already waiting on the sticky queue is not moved: its schedule-to-start timeout moves it.
+ */
 export function resetStickyTaskQueue(
   ctx: Ctx,
   req: temporal.api.workflowservice.v1.IResetStickyTaskQueueRequest,
 ): object {
   const run = resolveRun(ctx, requireNamespace(ctx, req.namespace), req.execution);
   if (isClosed(run)) throw alreadyCompleted();
+  clearStickyQueue(run);
   return {};
 }
 

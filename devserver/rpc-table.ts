@@ -17,8 +17,16 @@ import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './r
 import { resetStickyTaskQueue, resetWorkflow } from './reset';
 import { pollWorkflowExecutionUpdate, updateWorkflowExecution } from './update-handlers';
 import { executeMultiOperation } from './update-with-start';
-import { activityTokenById, pollActivityTask, pollWorkflowTask, respondQuery, type CallInfo } from './worker-handlers';
-import { completeWorkflowTask, failWorkflowTask } from './workflow-tasks';
+import {
+  activityTokenById,
+  pollActivityTask,
+  pollWorkflowTask,
+  respondQuery,
+  shutdownWorker,
+  type CallInfo,
+} from './worker-handlers';
+import { completeWorkflowTask } from './workflow-task-completion';
+import { failWorkflowTask } from './workflow-tasks';
 
 /** The request interface of a generated message class (its `create` argument). */
 type RequestOf<M> = M extends { create(props?: infer P): unknown } ? NonNullable<P> : never;
@@ -36,8 +44,6 @@ export type RpcTable = Record<string, Record<string, Handler>>;
 export const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 /** The fully qualified name of Temporal's OperatorService. */
 export const OPERATOR_SERVICE = 'temporal.api.operatorservice.v1.OperatorService';
-
-const answered = (): object => ({});
 
 function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
   return {
@@ -78,7 +84,7 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => completeWorkflowTask(ctx, req),
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (failWorkflowTask(ctx, req), {}),
     RespondQueryTaskCompleted: (req: Req<'RespondQueryTaskCompletedRequest'>) => respondQuery(ctx, req),
-    ShutdownWorker: answered,
+    ShutdownWorker: (req: Req<'ShutdownWorkerRequest'>) => shutdownWorker(ctx, req),
     // Activity task answers, by task token or by workflow id + activity id
     RespondActivityTaskCompleted: (req: Req<'RespondActivityTaskCompletedRequest'>) => (
       completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''),

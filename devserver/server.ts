@@ -55,7 +55,7 @@ function createContext(
     scheduler,
     log,
     historyLimits,
-    workflowQueues: new TaskQueues((item) => workflowItemLive(ctx, item)),
+    workflowQueues: new TaskQueues((item, key) => workflowItemLive(ctx, item, key)),
     activityQueues: new TaskQueues<ActivityQueueItem>((item) => {
       const run = state.runs.get(item.runId);
       const act = run?.activities.get(item.scheduledEventId);

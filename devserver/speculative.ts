@@ -3,10 +3,10 @@
 // rejections it is discarded, and RespondWorkflowTaskCompletedResponse.reset_history_event_id tells the worker to
 // forget it, so a rejected update leaves no trace; any other answer writes it as a normal task.
 import type { temporal } from '@temporalio/proto';
-import { TimeoutType } from './codes';
 import type { Ctx } from './context';
-import { append, runGroup, scheduleWorkflowTask, writeSpeculativeScheduled } from './history';
-import { isClosed, type WorkflowRun } from './state';
+import { armScheduleToStartTimeout, scheduleWorkflowTask } from './history';
+import type { WorkflowRun } from './state';
+import { stickyQueueOf } from './sticky-queues';
 
 /** The real server's `SpeculativeWorkflowTaskScheduleToStartTimeout`, even on a normal task queue. */
 const SCHEDULE_TO_START_MS = 5000;
@@ -20,22 +20,13 @@ export function scheduleSpeculativeTask(ctx: Ctx, run: WorkflowRun): void {
 }
 
 /**
- * A speculative task no worker starts within 5 s times out: WorkflowTaskScheduled + WorkflowTaskTimedOut
- * (schedule-to-start) are written and a normal task takes over, with the updates still waiting for it.
+ * A speculative task no worker starts within 5 s (its sticky queue's schedule-to-start timeout when the run is
+ * sticky) times out: WorkflowTaskScheduled + WorkflowTaskTimedOut (schedule-to-start) are written and a normal task
+ * takes over, with the updates still waiting for it.
  */
 export function armSpeculativeScheduleToStart(ctx: Ctx, run: WorkflowRun): void {
-  const nonce = run.wft.nonce;
-  ctx.scheduler.at(runGroup(run), 'wft-schedule-to-start', run.wft.scheduledTime + SCHEDULE_TO_START_MS, () => {
-    if (isClosed(run) || run.wft.state !== 'scheduled' || run.wft.nonce !== nonce || !run.wft.speculative) return;
-    writeSpeculativeScheduled(run);
-    append(run, 'WorkflowTaskTimedOut', {
-      scheduledEventId: run.wft.scheduledEventId,
-      startedEventId: 0,
-      timeoutType: TimeoutType.SCHEDULE_TO_START,
-    });
-    run.wft = { ...run.wft, state: 'none' };
-    scheduleWorkflowTask(ctx, run, 1);
-  });
+  const timeoutMs = stickyQueueOf(run)?.scheduleToStartMs ?? SCHEDULE_TO_START_MS;
+  armScheduleToStartTimeout(ctx, run, run.wft.scheduledTime + timeoutMs);
 }
 
 /**

@@ -1,26 +1,32 @@
-// Long-poll matching between queued tasks and waiting pollers, per namespace/task queue.
+// Long-poll matching between queued tasks and waiting pollers, per namespace/task queue, with the poller history
+// the real matching service keeps (when each queue was last polled), which decides whether a sticky queue has a worker.
 
 /** A waiting poll request: `take` dispatches one task to it and answers the call. */
 export interface Poller<T> {
   /** False once the call was answered or cancelled. */
   alive(): boolean;
   take(item: T): void;
+  /** Answers the call with no task (its queue was unloaded). */
+  release(): void;
 }
 
 interface Queue<T> {
   items: T[];
   pollers: Poller<T>[];
+  /** When a poll on this queue last began or ended (ms since epoch). */
+  lastPolled: number;
 }
 
 /** FIFO task queues with long-polling consumers; stale items are skipped using `isLive`. */
 export class TaskQueues<T> {
   private readonly queues = new Map<string, Queue<T>>();
 
-  constructor(private readonly isLive: (item: T) => boolean) {}
+  /** `isLive(item, key)`: whether an item found on queue `key` may still be handed out there. */
+  constructor(private readonly isLive: (item: T, key: string) => boolean) {}
 
   private queue(key: string): Queue<T> {
     let queue = this.queues.get(key);
-    if (!queue) this.queues.set(key, (queue = { items: [], pollers: [] }));
+    if (!queue) this.queues.set(key, (queue = { items: [], pollers: [], lastPolled: 0 }));
     return queue;
   }
 
@@ -30,6 +36,7 @@ export class TaskQueues<T> {
     while (queue.pollers.length > 0) {
       const poller = queue.pollers.shift()!;
       if (!poller.alive()) continue;
+      queue.lastPolled = Date.now();
       poller.take(item);
       return;
     }
@@ -39,9 +46,10 @@ export class TaskQueues<T> {
   /** Gives the poller a queued live task now, or parks it until one arrives. */
   poll(key: string, poller: Poller<T>): void {
     const queue = this.queue(key);
+    queue.lastPolled = Date.now();
     while (queue.items.length > 0) {
       const item = queue.items.shift()!;
-      if (!this.isLive(item)) continue;
+      if (!this.isLive(item, key)) continue;
       poller.take(item);
       return;
     }
@@ -52,11 +60,30 @@ export class TaskQueues<T> {
   remove(key: string, poller: Poller<T>): void {
     const queue = this.queues.get(key);
     if (!queue) return;
+    queue.lastPolled = Date.now();
     queue.pollers = queue.pollers.filter((p) => p !== poller);
   }
 
   /** Number of live parked pollers on a queue (used by DescribeTaskQueue-like introspection and tests). */
   pollerCount(key: string): number {
     return this.queues.get(key)?.pollers.filter((p) => p.alive()).length ?? 0;
+  }
+
+  /** True while a poller waits on the queue or one polled it within the last `windowMs` (matching's HasPollerAfter). */
+  polledWithin(key: string, windowMs: number): boolean {
+    const queue = this.queues.get(key);
+    if (!queue) return false;
+    return queue.pollers.some((p) => p.alive()) || Date.now() - queue.lastPolled < windowMs;
+  }
+
+  /**
+   * Forgets a queue (ShutdownWorker unloads the worker's sticky queue): its waiting pollers are answered with no
+   * task, and its poller history and queued items are dropped, so the queue counts as unpolled from now on.
+   */
+  unload(key: string): void {
+    const queue = this.queues.get(key);
+    if (!queue) return;
+    this.queues.delete(key);
+    for (const poller of queue.pollers) if (poller.alive()) poller.release();
   }
 }

@@ -2,7 +2,7 @@
 import type { temporal } from '@temporalio/proto';
 import { dispatchActivity } from './activity-tasks';
 import { requireNamespace } from './client-handlers';
-import { QueryResultType, QueueKind } from './codes';
+import { QueryResultType } from './codes';
 import { queueKey, type Ctx } from './context';
 import { taskNotFound } from './errors';
 import { resolveQuery } from './queries';
@@ -39,6 +39,7 @@ function longPoll<T>(
     };
     const poller: Poller<T> = {
       alive: () => !done && !call.cancelled(),
+      release: () => finish(() => resolve({})),
       take: (item) =>
         finish(() => {
           try {
@@ -54,27 +55,25 @@ function longPoll<T>(
   });
 }
 
-function holdEmpty(call: CallInfo): Promise<object> {
-  // Stickiness is not implemented: full histories always go to the normal queue, sticky polls stay empty.
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({}), pollWaitMs(call));
-    call.onCancel(() => {
-      clearTimeout(timer);
-      resolve({});
-    });
-  });
-}
-
-/** PollWorkflowTaskQueue. */
+/** PollWorkflowTaskQueue, on a normal queue or a worker's sticky queue (both are named queues of the namespace). */
 export function pollWorkflowTask(
   ctx: Ctx,
   req: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
   call: CallInfo,
 ): Promise<object> {
   const namespace = requireNamespace(ctx, req.namespace);
-  if (req.taskQueue?.kind === QueueKind.STICKY) return holdEmpty(call);
   const key = queueKey(namespace, req.taskQueue?.name ?? '');
-  return longPoll(ctx.workflowQueues, key, call, (item) => dispatchWorkflowItem(ctx, item, req.identity ?? ''));
+  return longPoll(ctx.workflowQueues, key, call, (item) => dispatchWorkflowItem(ctx, item, req.identity ?? '', key));
+}
+
+/**
+ * ShutdownWorker: as the real frontend does, unloads the worker's sticky queue, so the runs sticky to it get their
+ * next tasks on the normal queue at once; its waiting sticky polls are answered empty.
+ */
+export function shutdownWorker(ctx: Ctx, req: temporal.api.workflowservice.v1.IShutdownWorkerRequest): object {
+  const namespace = requireNamespace(ctx, req.namespace);
+  if (req.stickyTaskQueue) ctx.workflowQueues.unload(queueKey(namespace, req.stickyTaskQueue));
+  return {};
 }
 
 /** PollActivityTaskQueue. */
