@@ -6,7 +6,8 @@ import type { Ctx } from './context';
 import { addEvent, append } from './history';
 import { decideStart } from './id-policy';
 import { toMs, type Command } from './proto';
-import { requestCancelRun, rootExecutionOf, signalRun } from './runs';
+import { requestCancelRun, signalRun } from './run-requests';
+import { rootExecutionOf } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
 
 type Attrs<K extends keyof Command> = NonNullable<Command[K]>;

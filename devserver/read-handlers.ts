@@ -1,9 +1,11 @@
 // Read-only client RPCs: history (paged, long-polled, close-event filter), describe, list and count.
 import type { temporal } from '@temporalio/proto';
 import { effectiveOptions, optionsMessage } from './activity-options';
+import { autoResetPoints } from './auto-reset-points';
 import { HistoryEventFilter, PendingActivityState, PendingWorkflowTaskState, QueueKind } from './codes';
 import type { Ctx } from './context';
 import { invalidArgument } from './errors';
+import { historySizeBytes } from './history';
 import { requireNamespace } from './client-handlers';
 import { duration, num, timestamp, type HistoryEvent } from './proto';
 import { resolveRun, rootExecutionOf } from './runs';
@@ -82,6 +84,9 @@ export function executionInfo(run: WorkflowRun): object {
     executionDuration: run.closeTime ? duration(run.closeTime - run.executionTime) : null,
     rootExecution: rootExecutionOf(run),
     priority: run.history[0]?.workflowExecutionStartedEventAttributes?.priority ?? null,
+    // The same measure as the workflow task's history_size_bytes, over the whole history so far.
+    historySizeBytes: historySizeBytes(run),
+    autoResetPoints: autoResetPoints(run),
   };
 }
 

@@ -1,10 +1,10 @@
-// Creating runs (WorkflowExecutionStarted + first workflow task), finding them, and client signals/cancel requests.
+// Creating runs (WorkflowExecutionStarted + first workflow task) and finding them.
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context';
-import { alreadyCompleted, workflowNotFound } from './errors';
-import { addEvent, append, scheduleWorkflowTask } from './history';
+import { workflowNotFound } from './errors';
+import { append, scheduleWorkflowTask } from './history';
 import { api, duration, timestamp, type Failure, type HistoryEvent, type Payloads, type RetryPolicy } from './proto';
-import { isClosed, workflowKey, type ParentRef, type WorkflowRun } from './state';
+import { workflowKey, type ParentRef, type WorkflowRun } from './state';
 
 const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
@@ -59,7 +59,14 @@ export function rootExecutionOf(run: WorkflowRun): { workflowId: string; runId: 
   return { workflowId: run.workflowId, runId: run.runId };
 }
 
-function normalizeTimeouts(p: StartParams): { run: number; task: number; execution: number } {
+/** A start's timeouts in ms (0 = none), normalized as the real server does. */
+interface Timeouts {
+  run: number;
+  task: number;
+  execution: number;
+}
+
+function normalizeTimeouts(p: StartParams): Timeouts {
   const execution = p.executionTimeoutMs;
   let run = p.runTimeoutMs || execution;
   if (execution > 0 && run > execution) run = execution;
@@ -69,13 +76,12 @@ function normalizeTimeouts(p: StartParams): { run: number; task: number; executi
   return { run, task, execution };
 }
 
-/** Creates a run, writes WorkflowExecutionStarted and schedules its first workflow task. */
-export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
-  const runId = p.runId ?? randomUUID();
-  const now = Date.now();
-  const t = normalizeTimeouts(p);
+/** The state of a run that has just started: nothing pending, its first workflow task not yet scheduled. */
+function newRunState(p: StartParams, runId: string, now: number, t: Timeouts): WorkflowRun {
   const executionDeadline = p.executionDeadline ?? (t.execution > 0 ? now + t.execution : 0);
-  const run: WorkflowRun = {
+  let runDeadline = t.run > 0 ? now + t.run : 0;
+  if (runDeadline > 0 && executionDeadline > 0) runDeadline = Math.min(runDeadline, executionDeadline);
+  return {
     namespace: p.namespace,
     workflowId: p.workflowId,
     runId,
@@ -106,7 +112,7 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
     },
     lastCompletedStartedEventId: 0,
     workflowTaskTimeoutMs: t.task,
-    runDeadline: t.run > 0 ? now + t.run : 0,
+    runDeadline,
     executionDeadline,
     activities: new Map(),
     timers: new Map(),
@@ -120,7 +126,12 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
     firstTaskAt: p.firstTaskDelayMs ? now + p.firstTaskDelayMs : 0,
     updates: new Map(),
   };
-  if (run.runDeadline > 0 && executionDeadline > 0) run.runDeadline = Math.min(run.runDeadline, executionDeadline);
+}
+
+/** Creates a run, writes WorkflowExecutionStarted and schedules its first workflow task. */
+export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
+  const t = normalizeTimeouts(p);
+  const run = newRunState(p, p.runId ?? randomUUID(), Date.now(), t);
   const started = append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
   if (p.userMetadata) started.userMetadata = p.userMetadata;
   if (p.signal) {
@@ -131,8 +142,8 @@ export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
       header: (p.signal.header as object | null) ?? null,
     });
   }
-  ctx.state.runs.set(runId, run);
-  ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), runId);
+  ctx.state.runs.set(run.runId, run);
+  ctx.state.latest.set(workflowKey(run.namespace, run.workflowId), run.runId);
   if (run.firstTaskAt > 0) armFirstTask(ctx, run);
   else scheduleWorkflowTask(ctx, run, 1, { queue: !p.eager });
   return run;
@@ -146,14 +157,15 @@ export function armFirstTask(ctx: Ctx, run: WorkflowRun): void {
   });
 }
 
-function startedAttributes(run: WorkflowRun, p: StartParams, t: { run: number; task: number; execution: number }) {
+function startedAttributes(run: WorkflowRun, p: StartParams, t: Timeouts) {
   const parent = p.parent;
   return {
     workflowType: { name: p.workflowType },
     taskQueue: { name: p.taskQueue, kind: api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: p.input ?? null,
-    workflowExecutionTimeout: duration(t.execution),
-    workflowRunTimeout: duration(t.run),
+    // Unset timeouts stay unset (nil), as on the real server: the SDK reports them as undefined, not 0.
+    workflowExecutionTimeout: t.execution > 0 ? duration(t.execution) : null,
+    workflowRunTimeout: t.run > 0 ? duration(t.run) : null,
     workflowTaskTimeout: duration(t.task),
     continuedExecutionRunId: p.continuedRunId ?? '',
     initiator: p.initiator ?? 0,
@@ -191,49 +203,4 @@ export function resolveRun(
   if (!run || run.workflowId !== workflowId || run.namespace !== namespace)
     throw workflowNotFound(workflowId, execution?.runId);
   return run;
-}
-
-/** Writes WorkflowExecutionSignaled (buffered while a task is in flight). */
-export function signalRun(
-  ctx: Ctx,
-  run: WorkflowRun,
-  signal: {
-    signalName: string;
-    input?: Payloads | null;
-    identity?: string;
-    header?: unknown;
-    external?: { initiatedEventId: number; workflowId: string; runId: string; namespace: string };
-  },
-): void {
-  if (isClosed(run)) throw alreadyCompleted();
-  addEvent(ctx, run, 'WorkflowExecutionSignaled', {
-    signalName: signal.signalName,
-    input: signal.input ?? null,
-    identity: signal.identity ?? '',
-    header: (signal.header as object | null) ?? null,
-    externalWorkflowExecution: signal.external
-      ? { workflowId: signal.external.workflowId, runId: signal.external.runId }
-      : null,
-  });
-}
-
-/** Writes WorkflowExecutionCancelRequested once; later requests are accepted without a new event. */
-export function requestCancelRun(
-  ctx: Ctx,
-  run: WorkflowRun,
-  req: {
-    reason?: string;
-    identity?: string;
-    external?: { initiatedEventId: number; workflowId: string; runId: string };
-  },
-): void {
-  if (isClosed(run)) throw alreadyCompleted();
-  if (run.cancelRequested) return;
-  run.cancelRequested = true;
-  addEvent(ctx, run, 'WorkflowExecutionCancelRequested', {
-    cause: req.reason ?? '',
-    identity: req.identity ?? '',
-    externalInitiatedEventId: req.external?.initiatedEventId ?? 0,
-    externalWorkflowExecution: req.external ? { workflowId: req.external.workflowId, runId: req.external.runId } : null,
-  });
 }

@@ -1,0 +1,64 @@
+// Auto reset points, as the real server records them on workflow task completion: one per (binary checksum,
+// build id) pair, at the first task a worker with that pair completed, resettable when no child start, external
+// cancel or external signal was pending there; the newest 20 are kept (`history.historyMaxAutoResetPoints`).
+import type { HistoryEvent } from './proto';
+import type { WorkflowRun } from './state';
+
+const MAX_AUTO_RESET_POINTS = 20;
+
+// Events that leave something pending (by their own id) and those that resolve it (by initiatedEventId).
+const INITIATED = [
+  'startChildWorkflowExecutionInitiatedEventAttributes',
+  'requestCancelExternalWorkflowExecutionInitiatedEventAttributes',
+  'signalExternalWorkflowExecutionInitiatedEventAttributes',
+] as const;
+const RESOLVED = [
+  'startChildWorkflowExecutionFailedEventAttributes',
+  'childWorkflowExecutionCompletedEventAttributes',
+  'childWorkflowExecutionFailedEventAttributes',
+  'childWorkflowExecutionCanceledEventAttributes',
+  'childWorkflowExecutionTimedOutEventAttributes',
+  'childWorkflowExecutionTerminatedEventAttributes',
+  'externalWorkflowExecutionCancelRequestedEventAttributes',
+  'requestCancelExternalWorkflowExecutionFailedEventAttributes',
+  'externalWorkflowExecutionSignaledEventAttributes',
+  'signalExternalWorkflowExecutionFailedEventAttributes',
+] as const;
+
+function trackPending(pending: Set<number>, e: HistoryEvent): void {
+  if (INITIATED.some((field) => e[field])) pending.add(Number(e.eventId));
+  for (const field of RESOLVED) if (e[field]) pending.delete(Number(e[field].initiatedEventId));
+}
+
+interface ResetPointInfo {
+  binaryChecksum: string;
+  buildId: string;
+  runId: string;
+  firstWorkflowTaskCompletedId: HistoryEvent['eventId'];
+  createTime: HistoryEvent['eventTime'];
+  resettable: boolean;
+}
+
+/** The run's WorkflowExecutionInfo.auto_reset_points. */
+export function autoResetPoints(run: WorkflowRun): { points: ResetPointInfo[] } {
+  let points: ResetPointInfo[] = [];
+  const pending = new Set<number>();
+  for (const e of run.history) {
+    const done = e.workflowTaskCompletedEventAttributes;
+    const binaryChecksum = done?.binaryChecksum ?? '';
+    const buildId = done?.workerVersion?.buildId ?? '';
+    if (done && !points.some((p) => p.binaryChecksum === binaryChecksum && p.buildId === buildId)) {
+      const point = {
+        binaryChecksum,
+        buildId,
+        runId: run.runId,
+        firstWorkflowTaskCompletedId: e.eventId,
+        createTime: e.eventTime,
+        resettable: pending.size === 0,
+      };
+      points = [...points, point].slice(-MAX_AUTO_RESET_POINTS);
+    }
+    trackPending(pending, e);
+  }
+  return { points };
+}
