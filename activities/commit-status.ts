@@ -34,7 +34,6 @@ export interface CommitStatusDeps {
   retry?: RetryPolicy;
 }
 
-
 // With the retry budget (90 s) this keeps one report well under the workflow's 3-minute activity timeout.
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -66,6 +65,22 @@ function describe(state: CommitState, build: BuildRow): string {
   }
 }
 
+/** What posting a status needs besides the connection: where the build page is, how to retry, the pipeline cache. */
+interface StatusPoster {
+  publicUrl: string;
+  policy: RetryPolicy;
+  /** GitLab pipeline each build's statuses attach to, found once per build and worker. */
+  pipelineOf: Map<string, number | null>;
+}
+
+type Post = (
+  poster: StatusPoster,
+  connection: ProviderConnection,
+  build: BuildRow,
+  state: CommitState,
+  sha: string,
+) => Promise<'posted' | 'unchanged'>;
+
 /**
  * Activities that report a build's state on its commit at GitLab or GitHub. `reportCommitStatus` never throws:
  * reporting is a courtesy to reviewers and must not fail or retry a build. Transient provider errors (rate limits
@@ -76,92 +91,17 @@ function describe(state: CommitState, build: BuildRow): string {
  */
 export function createCommitStatusActivities({ db, cipher, publicUrl, logger, retry }: CommitStatusDeps) {
   const log: StatusLogger = logger ?? pino({ name: 'commit-status' });
-  const policy = retry ?? defaultRetryPolicy;
-  // GitLab pipeline each build's statuses attach to, found once per build and worker.
-  const pipelineOf = new Map<string, number | null>();
-
-  async function postGitLab(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
-    const client = createGitLabClient({
-      baseUrl: connection.baseUrl,
-      token: connection.token,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-    });
-    const ref = build.branch ?? build.tag ?? undefined;
-    if (!pipelineOf.has(build.id)) {
-      const mergeRequest = build.event === 'merge_request';
-      // Without a pipeline id GitLab attaches the status to the newest pipeline of sha+ref (or makes one); a
-      // failed lookup therefore only costs precision, never the report.
-      const found = await client
-        .findPipelineForCommit(connection.project, sha, { mergeRequest, ref })
-        .catch(() => null);
-      if (found) pipelineOf.set(build.id, found.id);
-      if (pipelineOf.size > 5_000) pipelineOf.delete(pipelineOf.keys().next().value!);
-    }
-    const pipelineId = pipelineOf.get(build.id) ?? undefined;
-    const input = {
-      state,
-      name: statusName(build.subproject),
-      targetUrl: buildPageUrl(publicUrl, build.id),
-      description: describe(state, build),
-      ref,
-      pipelineId,
-    };
-    return withProviderRetry(() => client.setCommitStatus(connection.project, sha, input), policy);
-  }
-
-  async function postGitHub(connection: ProviderConnection, build: BuildRow, state: CommitState, sha: string) {
-    const client = createGitHubClient({
-      baseUrl: connection.baseUrl,
-      token: connection.token,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-    });
-    const input: GitHubStatusInput = {
-      state: githubState[state],
-      context: statusName(build.subproject),
-      targetUrl: buildPageUrl(publicUrl, build.id),
-      description: describe(state, build),
-    };
-    await withProviderRetry(() => client.setCommitStatus(connection.projectPath, sha, input), policy);
-    return 'posted' as const;
-  }
-
+  const poster: StatusPoster = { publicUrl, policy: retry ?? defaultRetryPolicy, pipelineOf: new Map() };
   return {
     /** Reports `state` for the build on its commit; logs and returns on any failure (see above). */
     async reportCommitStatus({ buildId, state }: ReportCommitStatusInput): Promise<void> {
       const context = { buildId, state };
       try {
-        const [row] = await db
-          .select({ build: builds, service: services })
-          .from(builds)
-          .innerJoin(services, eq(services.id, builds.serviceId))
-          .where(eq(builds.id, buildId));
-        if (!row) {
-          log.warn(context, 'commit status not reported: the build does not exist');
-          return;
-        }
-        const { build, service } = row;
-        if (!build.sha) {
-          log.info(context, 'commit status not reported: the build has no commit yet');
-          return;
-        }
-        const result = await loadProviderConnection(db, cipher, service);
-        if (!result.ok) {
-          log.warn({ ...context, reason: result.message }, 'commit status not reported');
-          return;
-        }
-        const { connection } = result;
-        if (!connection.providerApi) {
-          // The build log says so once, at the clone (activities/source.ts); nothing is sent to the server.
-          log.info(
-            { ...context, reason: plainGitMessage(connection.baseUrl, 'commit-status') },
-            'commit status skipped',
-          );
-          return;
-        }
-        const outcome =
-          connection.kind === 'gitlab'
-            ? await postGitLab(connection, build, state, build.sha)
-            : await postGitHub(connection, build, state, build.sha);
+        const target = await reportTarget(db, cipher, context, log);
+        if (!target) return;
+        const { build, sha, connection } = target;
+        const post: Post = connection.kind === 'gitlab' ? postGitLab : postGitHub;
+        const outcome = await post(poster, connection, build, state, sha);
         log.info(
           { ...context, provider: connection.kind, project: connection.projectPath, outcome },
           'commit status reported',
@@ -174,6 +114,84 @@ export function createCommitStatusActivities({ db, cipher, publicUrl, logger, re
     },
   };
 }
+
+/** The build, its commit and its provider connection; null (with the reason logged) when there is nothing to post. */
+async function reportTarget(
+  db: Database,
+  cipher: SecretCipher,
+  context: { buildId: string; state: CommitState },
+  log: StatusLogger,
+): Promise<{ build: BuildRow; sha: string; connection: ProviderConnection } | null> {
+  const [row] = await db
+    .select({ build: builds, service: services })
+    .from(builds)
+    .innerJoin(services, eq(services.id, builds.serviceId))
+    .where(eq(builds.id, context.buildId));
+  if (!row) {
+    log.warn(context, 'commit status not reported: the build does not exist');
+    return null;
+  }
+  const { build, service } = row;
+  if (!build.sha) {
+    log.info(context, 'commit status not reported: the build has no commit yet');
+    return null;
+  }
+  const result = await loadProviderConnection(db, cipher, service);
+  if (!result.ok) {
+    log.warn({ ...context, reason: result.message }, 'commit status not reported');
+    return null;
+  }
+  if (!result.connection.providerApi) {
+    // The build log says so once, at the clone (activities/source.ts); nothing is sent to the server.
+    const reason = plainGitMessage(result.connection.baseUrl, 'commit-status');
+    log.info({ ...context, reason }, 'commit status skipped');
+    return null;
+  }
+  return { build, sha: build.sha, connection: result.connection };
+}
+
+const postGitLab: Post = async ({ publicUrl, policy, pipelineOf }, connection, build, state, sha) => {
+  const client = createGitLabClient({
+    baseUrl: connection.baseUrl,
+    token: connection.token,
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  const ref = build.branch ?? build.tag ?? undefined;
+  if (!pipelineOf.has(build.id)) {
+    const mergeRequest = build.event === 'merge_request';
+    // Without a pipeline id GitLab attaches the status to the newest pipeline of sha+ref (or makes one); a
+    // failed lookup therefore only costs precision, never the report.
+    const found = await client.findPipelineForCommit(connection.project, sha, { mergeRequest, ref }).catch(() => null);
+    if (found) pipelineOf.set(build.id, found.id);
+    if (pipelineOf.size > 5_000) pipelineOf.delete(pipelineOf.keys().next().value!);
+  }
+  const pipelineId = pipelineOf.get(build.id) ?? undefined;
+  const input = {
+    state,
+    name: statusName(build.subproject),
+    targetUrl: buildPageUrl(publicUrl, build.id),
+    description: describe(state, build),
+    ref,
+    pipelineId,
+  };
+  return withProviderRetry(() => client.setCommitStatus(connection.project, sha, input), policy);
+};
+
+const postGitHub: Post = async ({ publicUrl, policy }, connection, build, state, sha) => {
+  const client = createGitHubClient({
+    baseUrl: connection.baseUrl,
+    token: connection.token,
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  const input: GitHubStatusInput = {
+    state: githubState[state],
+    context: statusName(build.subproject),
+    targetUrl: buildPageUrl(publicUrl, build.id),
+    description: describe(state, build),
+  };
+  await withProviderRetry(() => client.setCommitStatus(connection.projectPath, sha, input), policy);
+  return 'posted' as const;
+};
 
 /** The activities' type, for `proxyActivities<CommitStatusActivities>()` in workflows. */
 export type CommitStatusActivities = ReturnType<typeof createCommitStatusActivities>;
