@@ -1,104 +1,28 @@
-import { ZodError } from 'zod';
-import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from '../deps';
-import { authenticatedServices } from './authenticate';
-import { cancelClosedChange } from './cancel-closed-change';
-import type { DeliveryIntent, ParsedDelivery } from './delivery-event';
-import { deliveryIdentity, redeliveryIdentity } from './delivery-key';
-import { findServicesForProject, type WebhookService } from './find-services';
-import { parseGithubDelivery } from './github-payload';
-import { parseGitlabDelivery } from './gitlab-payload';
-import {
-  bodyBytes,
-  decodePayload,
-  deliveryIdOf,
-  eventOf,
-  MAX_WEBHOOK_BYTES,
-  type IncomingDelivery,
-} from './read-delivery';
+import { redeliveryIdentity } from './delivery-key';
+import { evaluateDelivery, type Evaluation } from './evaluate-delivery';
+import type { WebhookService } from './find-services';
+import { deliveryIdOf, eventOf, type IncomingDelivery } from './read-delivery';
 import { recordDelivery, updateDeliveryOutcome } from './record-delivery';
+import { createRejectionRecorder, type RejectionRecorder } from './rejections';
+import { startPendingBuilds } from './start-service-builds';
 import type { WebhookResult } from './webhooks.schemas';
-import { createRejectionRecorder, type Rejection, type RejectionReason } from './rejections';
-import {
-  recordServiceBuilds,
-  startPendingBuilds,
-  type BuildTarget,
-  type PendingStart,
-  type ServiceOutcome,
-} from './start-service-builds';
 
 /** The HTTP answer to a delivery, plus the delivery record ids written for it. */
 export interface IntakeResult {
-  status: 400 | 401 | 413 | 200 | 503;
+  status: Evaluation['status'];
   body: WebhookResult;
   recordIds: string[];
 }
 
-interface Evaluation {
-  status: IntakeResult['status'];
-  body: WebhookResult;
-  services: { serviceId?: string; buildId?: string }[];
-  /** Set when a service's secret vouched for the delivery: only then is it kept in that service's history. */
-  deliveryId?: string;
-  /** Why an unauthenticated delivery was refused, for the bounded rejection record. */
-  rejection?: Rejection;
-  /** Recorded builds whose workflows start while the delivery is being recorded. */
-  pending?: PendingStart[];
-}
-
-/** The one answer for an unknown repository and a wrong secret, so a caller learns nothing about either. */
-export const UNAUTHENTICATED_MESSAGE =
-  'No Kiln service accepts this delivery: the repository is not registered or the secret token / signature is ' +
-  'wrong. Copy the Secret token (or signing token) from the service’s webhook settings in Kiln.';
-const STALE_MESSAGE = 'Signature timestamp is more than 5 minutes away from Kiln’s clock; check the clocks and resend.';
-
-const refuse = (
-  status: Evaluation['status'],
-  message: string,
-  reason: RejectionReason,
-  rejection: Partial<Rejection> = {},
-): Evaluation => ({
-  status,
-  body: { message },
-  services: [],
-  rejection: { reason, organizationIds: [], ...rejection },
-});
-
 /** Verifies, records and acts on webhook deliveries; a 200 means every build it reports is durably started. */
 export function createWebhookIntake(deps: AppDeps) {
-  const now = () => deps.clock?.() ?? new Date();
-  const rejections = createRejectionRecorder(deps.db, now, deps.logger);
-
-  // The delivery record is written while the workflows start (both must finish before the answer); when a start
-  // fails the record is corrected to the 503 the provider receives. Unauthenticated deliveries go to the
-  // bounded rejection record instead, never into a service's history.
-  async function finish(delivery: IncomingDelivery, started: number, evaluation: Evaluation, redeliveryOf?: string) {
-    if (evaluation.rejection && redeliveryOf === undefined) {
-      await rejections.record(delivery, evaluation.rejection);
-      return { status: evaluation.status, body: evaluation.body, recordIds: [] };
-    }
-    const record = recordDelivery(deps.db, {
-      delivery,
-      event: eventOf(delivery),
-      deliveryId: evaluation.deliveryId ?? deliveryIdOf(delivery),
-      statusCode: evaluation.status,
-      response: evaluation.body,
-      services: evaluation.services,
-      keepPayload: evaluation.deliveryId !== undefined,
-      redeliveryOf,
-      durationMs: Math.round(performance.now() - started),
-    });
-    const [recordIds, failure] = await Promise.all([record, startPendingBuilds(deps, evaluation.pending ?? [])]);
-    if (!failure) return { status: evaluation.status, body: evaluation.body, recordIds };
-    const body = { message: failure, builds: evaluation.body.builds };
-    await updateDeliveryOutcome(deps.db, recordIds, { statusCode: 503, response: body });
-    return { status: 503 as const, body, recordIds };
-  }
+  const rejections = createRejectionRecorder(deps.db, () => deps.clock?.() ?? new Date(), deps.logger);
 
   /** A delivery from GitLab/GitHub: authenticated with the secret of the service(s) it names. */
   async function receive(delivery: IncomingDelivery): Promise<IntakeResult> {
     const started = performance.now();
-    return finish(delivery, started, await evaluate(delivery));
+    return finish(deps, rejections, { delivery, started, evaluation: await evaluateDelivery(deps, delivery) });
   }
 
   /** An admin's redelivery of a stored delivery to one service: already authenticated, same delivery id. */
@@ -109,95 +33,48 @@ export function createWebhookIntake(deps: AppDeps) {
   ) {
     const started = performance.now();
     const target = { service, ...redeliveryIdentity(delivery, original.deliveryId) };
-    return finish(delivery, started, await evaluate(delivery, target), original.id);
-  }
-
-  async function evaluate(delivery: IncomingDelivery, trusted?: BuildTarget): Promise<Evaluation> {
-    if (bodyBytes(delivery) > MAX_WEBHOOK_BYTES) return refuse(413, 'Payload is larger than 25 MB.', 'too_large');
-    const event = eventOf(delivery);
-    const header = delivery.provider === 'github' ? 'X-GitHub-Event' : 'X-Gitlab-Event';
-    if (!event)
-      return refuse(400, `Missing ${header} header: is this a ${delivery.provider} webhook?`, 'missing_event');
-    let parsed: ParsedDelivery;
-    try {
-      const body = decodePayload(delivery);
-      parsed = delivery.provider === 'github' ? parseGithubDelivery(event, body) : parseGitlabDelivery(event, body);
-    } catch (error) {
-      return refuse(400, badBodyMessage(error), 'malformed');
-    }
-    const targets = trusted ? [trusted] : await verifiedTargets(delivery, parsed);
-    if (!Array.isArray(targets)) return targets;
-    if (parsed.intent.kind === 'ping' || parsed.intent.kind === 'not_processed') {
-      return {
-        ...acknowledge(parsed.intent),
-        services: targets.map((t) => ({ serviceId: t.service.id })),
-        deliveryId: targets[0]!.deliveryId,
-      };
-    }
-    if (parsed.intent.kind === 'close') {
-      const closed = await cancelClosedChange(deps, parsed.intent, targets);
-      return { ...closed, deliveryId: targets[0]!.deliveryId };
-    }
-    const intent = parsed.intent as BuildOrSkip;
-    const { outcomes, pending } = await recordServiceBuilds(deps, delivery, intent, targets, parsed.project?.id);
-    return { ...summarize(outcomes), deliveryId: targets[0]!.deliveryId, pending };
-  }
-
-  // The services whose secret the delivery proves, or the refusal. Pings and events Kiln ignores get the same
-  // 200 whether or not anything matched (they start nothing), so they cannot probe for registered repositories.
-  async function verifiedTargets(
-    delivery: IncomingDelivery,
-    parsed: ParsedDelivery,
-  ): Promise<BuildTarget[] | Evaluation> {
-    const quiet = parsed.intent.kind === 'ping' || parsed.intent.kind === 'not_processed';
-    const candidates = parsed.project ? await findServicesForProject(deps.db, delivery.provider, parsed.project) : [];
-    const repository = parsed.project?.path ?? parsed.project?.id;
-    const organizationIds = candidates.map((s) => s.organizationId);
-    const auth =
-      candidates.length > 0
-        ? authenticatedServices(delivery, candidates, deps.cipher, now())
-        : { services: [], stale: false };
-    if (auth.services.length > 0) {
-      return auth.services.map(({ service, via }) => ({ service, ...deliveryIdentity(delivery, via) }));
-    }
-    const reason: RejectionReason =
-      candidates.length === 0 ? 'unknown_repository' : auth.stale ? 'stale_signature' : 'invalid_secret';
-    const rejection = { reason, organizationIds, repository };
-    if (quiet) return { ...acknowledge(parsed.intent), services: [], rejection };
-    // Only a caller holding a correctly signed (but old) delivery learns that it is stale.
-    return { ...refuse(401, auth.stale ? STALE_MESSAGE : UNAUTHENTICATED_MESSAGE, reason), rejection };
+    const evaluation = await evaluateDelivery(deps, delivery, target);
+    return finish(deps, rejections, { delivery, started, evaluation, redeliveryOf: original.id });
   }
 
   return { receive, redeliver };
 }
 
-type BuildOrSkip = Extract<DeliveryIntent, { kind: 'build' | 'skip' }>;
-
-function acknowledge(intent: DeliveryIntent): Pick<Evaluation, 'status' | 'body'> {
-  return { status: 200, body: { message: intent.kind === 'ping' ? 'pong' : 'Event type is not processed' } };
+interface Evaluated {
+  delivery: IncomingDelivery;
+  /** `performance.now()` when the delivery arrived. */
+  started: number;
+  evaluation: Evaluation;
+  /** The stored delivery this one redelivers. */
+  redeliveryOf?: string;
 }
 
-function summarize(outcomes: ServiceOutcome[]): Evaluation {
-  const services = outcomes.map((o) => ({ serviceId: o.serviceId, buildId: o.build?.buildId }));
-  const builds = outcomes.flatMap((o) =>
-    o.build ? [{ serviceId: o.serviceId, service: o.serviceName, ...o.build }] : [],
-  );
-  const skipped = outcomes.flatMap((o) =>
-    o.skip ? [{ serviceId: o.serviceId, service: o.serviceName, ...o.skip }] : [],
-  );
-  const message =
-    builds.length > 0
-      ? `Build started for ${builds.map((b) => b.service).join(', ')}`
-      : skipped.map((s) => s.message).join(' ');
-  const reason = builds.length === 0 && skipped.length === 1 ? { reason: skipped[0]!.reason } : {};
-  return { status: 200, body: { message, ...reason, builds, skipped }, services };
-}
-
-function badBodyMessage(error: unknown): string {
-  if (error instanceof ZodError) {
-    const fields = error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-    return `Payload is missing or has invalid fields: ${fields}.`;
+// The delivery record is written while the workflows start (both must finish before the answer); when a start
+// fails the record is corrected to the 503 the provider receives. Unauthenticated deliveries go to the
+// bounded rejection record instead, never into a service's history.
+async function finish(
+  deps: AppDeps,
+  rejections: RejectionRecorder,
+  { delivery, started, evaluation, redeliveryOf }: Evaluated,
+): Promise<IntakeResult> {
+  if (evaluation.rejection && redeliveryOf === undefined) {
+    await rejections.record(delivery, evaluation.rejection);
+    return { status: evaluation.status, body: evaluation.body, recordIds: [] };
   }
-  if (error instanceof HTTPException) return error.message;
-  return `Body is not valid JSON (${(error as Error).message}).`;
+  const record = recordDelivery(deps.db, {
+    delivery,
+    event: eventOf(delivery),
+    deliveryId: evaluation.deliveryId ?? deliveryIdOf(delivery),
+    statusCode: evaluation.status,
+    response: evaluation.body,
+    services: evaluation.services,
+    keepPayload: evaluation.deliveryId !== undefined,
+    redeliveryOf,
+    durationMs: Math.round(performance.now() - started),
+  });
+  const [recordIds, failure] = await Promise.all([record, startPendingBuilds(deps, evaluation.pending ?? [])]);
+  if (!failure) return { status: evaluation.status, body: evaluation.body, recordIds };
+  const body = { message: failure, builds: evaluation.body.builds };
+  await updateDeliveryOutcome(deps.db, recordIds, { statusCode: 503, response: body });
+  return { status: 503 as const, body, recordIds };
 }

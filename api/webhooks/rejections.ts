@@ -38,26 +38,7 @@ export function createRejectionRecorder(
   now: () => Date,
   logger?: { warn: (o: object, m: string) => void },
 ) {
-  let windowStart = 0;
-  let writes = 0;
-  let notRecorded = 0;
-
-  function admit(rows: number): { allowed: boolean; dropped: number } {
-    const minute = Math.floor(now().getTime() / 60_000);
-    let dropped = 0;
-    if (minute !== windowStart) {
-      windowStart = minute;
-      writes = 0;
-      dropped = notRecorded;
-      notRecorded = 0;
-    }
-    if (writes + rows > REJECTION_WRITES_PER_MINUTE) {
-      notRecorded += rows;
-      return { allowed: false, dropped };
-    }
-    writes += rows + (dropped > 0 ? 1 : 0);
-    return { allowed: true, dropped };
-  }
+  const admit = createWriteBudget(now);
 
   /** Records one rejected delivery (one row per organization it named), unless over the rate limit. Never throws. */
   async function record(delivery: IncomingDelivery, rejection: Rejection): Promise<void> {
@@ -74,13 +55,8 @@ export function createRejectionRecorder(
         }))
       : [];
     if (dropped > 0) {
-      rows.push({
-        ...base,
-        organizationId: null,
-        repository: null,
-        reason: 'rate_limited',
-        headers: { 'not-recorded': String(dropped) },
-      });
+      const headers = { 'not-recorded': String(dropped) };
+      rows.push({ ...base, organizationId: null, repository: null, reason: 'rate_limited', headers });
     }
     if (rows.length === 0) return;
     try {
@@ -94,6 +70,33 @@ export function createRejectionRecorder(
   return { record };
 }
 
+/**
+ * The per-minute write budget: `admit(rows)` says whether that many rows may be written now, and how many
+ * rejections the previous minute could not record (once, at the first admission of a new minute).
+ */
+function createWriteBudget(now: () => Date) {
+  let windowStart = 0;
+  let writes = 0;
+  let notRecorded = 0;
+  return (rows: number): { allowed: boolean; dropped: number } => {
+    const minute = Math.floor(now().getTime() / 60_000);
+    let dropped = 0;
+    if (minute !== windowStart) {
+      windowStart = minute;
+      writes = 0;
+      dropped = notRecorded;
+      notRecorded = 0;
+    }
+    if (writes + rows > REJECTION_WRITES_PER_MINUTE) {
+      notRecorded += rows;
+      return { allowed: false, dropped };
+    }
+    writes += rows + (dropped > 0 ? 1 : 0);
+    return { allowed: true, dropped };
+  };
+}
+
+/** The recorder's type, for injection. */
 export type RejectionRecorder = ReturnType<typeof createRejectionRecorder>;
 
 async function prune(db: Database): Promise<void> {
