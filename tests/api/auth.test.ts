@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type TestApi } from '../support/api-client';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -9,7 +9,8 @@ afterAll(async () => api?.close());
 
 describe('authentication', () => {
   it('serves health, the OpenAPI document and the docs page without a token', async () => {
-    expect((await api.request('GET', '/health', { token: null })).status).toBe(200);
+    await expectStatus(api.client(null).health.$get(), 200);
+    // The OpenAPI document and the docs page are not typed routes: read raw.
     const spec = await api.request('GET', '/openapi.json', { token: null });
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toBe('3.1.0');
@@ -33,24 +34,22 @@ describe('authentication', () => {
   });
 
   it('rejects missing and unknown tokens with a JSON 401', async () => {
-    const missing = await api.request('GET', '/me', { token: null });
-    expect(missing.status).toBe(401);
-    expect(missing.body).toMatchObject({ error: 'Unauthorized' });
-    const wrong = await api.request('GET', '/me', { token: 'kiln_not-a-token' });
-    expect(wrong.status).toBe(401);
+    const missing = await expectStatus(api.client(null).me.$get(), 401);
+    expect(missing).toMatchObject({ error: 'Unauthorized' });
+    await expectStatus(api.client('kiln_not-a-token').me.$get(), 401);
   });
 
   it('identifies the bootstrap admin', async () => {
-    const me = await api.request('GET', '/me');
-    expect(me.body).toMatchObject({ name: 'admin', role: 'instance_admin', notices: [] });
+    const me = await expectStatus(api.client().me.$get(), 200);
+    expect(me).toMatchObject({ name: 'admin', role: 'instance_admin', notices: [] });
   });
 
   it('tells every signed-in user when local builds run without isolation', async () => {
     const chroot = await createTestApi({ config: { localIsolation: 'chroot' } });
     try {
       const org = await createOrgWithMember(chroot, 'trusting');
-      const me = await chroot.request('GET', '/me', { token: org.token });
-      expect(me.body.notices).toEqual([
+      const me = await expectStatus(chroot.client(org.token).me.$get(), 200);
+      expect(me.notices).toEqual([
         expect.stringMatching(
           /^Builds run without isolation \(KILN_LOCAL_ISOLATION=chroot\).*Build trusted code only\.$/,
         ),
@@ -61,32 +60,31 @@ describe('authentication', () => {
   });
 
   it('answers unknown routes and invalid bodies with JSON 4xx', async () => {
+    // A route that does not exist has no typed call: raw.
     expect((await api.request('GET', '/nope')).body).toMatchObject({ error: 'NotFound' });
-    const bad = await api.request('POST', '/organizations', { body: { name: '' } });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error).toBe('ValidationFailed');
-    expect(bad.body.issues[0].path).toBe('name');
+    const bad = await expectStatus(api.client().organizations.$post({ json: { name: '' } }), 400);
+    expect(bad.error).toBe('ValidationFailed');
+    expect(bad.issues?.[0]?.path).toBe('name');
   });
 
   it('lets members see only their own organization and not manage users', async () => {
     const a = await createOrgWithMember(api, 'org-a');
     const b = await createOrgWithMember(api, 'org-b');
-    const orgs = await api.request('GET', '/organizations', { token: a.token });
-    expect(orgs.body.items.map((o: { name: string }) => o.name)).toEqual(['org-a']);
-    expect((await api.request('GET', `/organizations/${b.organizationId}`, { token: a.token })).status).toBe(404);
-    expect((await api.request('GET', `/users/${b.userId}`, { token: a.token })).status).toBe(404);
-    const create = await api.request('POST', '/users', { token: a.token, body: { name: 'x' } });
-    expect(create.status).toBe(403);
-    const dup = await api.request('POST', '/organizations', { body: { name: 'org-a' } });
-    expect(dup.status).toBe(409);
+    const member = api.client(a.token);
+    const orgs = await expectStatus(member.organizations.$get(), 200);
+    expect(orgs.items.map((o) => o.name)).toEqual(['org-a']);
+    await expectStatus(member.organizations[':id'].$get({ param: { id: b.organizationId } }), 404);
+    await expectStatus(member.users[':id'].$get({ param: { id: b.userId } }), 404);
+    await expectStatus(member.users.$post({ json: { name: 'x' } }), 403);
+    await expectStatus(api.client().organizations.$post({ json: { name: 'org-a' } }), 409);
   });
 
   it('revokes a token', async () => {
     const a = await createOrgWithMember(api, 'org-c');
-    const token = await api.request('POST', `/users/${a.userId}/tokens`, { token: a.token, body: { name: 'ci' } });
-    expect(token.status).toBe(201);
-    expect((await api.request('GET', '/me', { token: token.body.token })).status).toBe(200);
-    await api.request('DELETE', `/users/${a.userId}/tokens/${token.body.id}`, { token: a.token });
-    expect((await api.request('GET', '/me', { token: token.body.token })).status).toBe(401);
+    const tokens = api.client(a.token).users[':id'].tokens;
+    const token = await expectStatus(tokens.$post({ param: { id: a.userId }, json: { name: 'ci' } }), 201);
+    await expectStatus(api.client(token.token).me.$get(), 200);
+    await tokens[':tokenId'].$delete({ param: { id: a.userId, tokenId: token.id } });
+    await expectStatus(api.client(token.token).me.$get(), 401);
   });
 });
