@@ -1,5 +1,3 @@
-import { loadProviderConnection, plainGitMessage } from '../../clients/git-providers/connection';
-import { createGitLabClient, type GitLabClient } from '../../clients/git-providers/gitlab';
 import { parseJobTrace } from '../../clients/git-providers/job-trace';
 import {
   canCancel,
@@ -7,105 +5,103 @@ import {
   groupJobsByStage,
   jobView,
   pipelineView,
+  type GitLabPipeline,
 } from '../../clients/git-providers/pipeline-view';
-import type { AppDeps, AuthUser } from '../deps';
+import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
-import { loadVisibleService, type ServiceRow } from '../services/load-service';
 import type { AppRouteHandler } from '../openapi';
+import { loadVisibleService } from '../services/load-service';
+import { linkedProject, pipelineTarget, type LinkedProject } from './pipeline-target';
 import type * as routes from './pipelines.routes';
 import { viaProvider } from './provider-failure';
 
-type Linked = { linked: true; client: GitLabClient; project: string; projectPath: string };
-type NotLinked = { linked: false; reason: 'not-gitlab' | 'no-token' | 'plain-git'; message: string };
-
 /** Handlers for `/services/{id}/pipelines` and job logs. */
-export function createPipelineHandlers({ db, cipher }: AppDeps) {
-  const resolve = async (service: ServiceRow): Promise<Linked | NotLinked> => {
-    if (service.gitProvider !== 'gitlab') {
-      return {
-        linked: false,
-        reason: 'not-gitlab',
-        message: `Service ${service.name} is not linked to a GitLab project (its repository is on GitHub). Pipelines come from GitLab CI/CD: set the service's repository URL to a GitLab project in its settings to see them here.`,
-      };
-    }
-    const result = await loadProviderConnection(db, cipher, service);
-    if (!result.ok) return { linked: false, reason: 'no-token', message: result.message };
-    if (!result.connection.providerApi) {
-      return { linked: false, reason: 'plain-git', message: plainGitMessage(result.connection.baseUrl, 'pipelines') };
-    }
-    const { baseUrl, token, project, projectPath } = result.connection;
-    return { linked: true, client: createGitLabClient({ baseUrl, token, timeoutMs: 20_000 }), project, projectPath };
-  };
-  // Every route but the list needs the link; without it they answer 409 with the same how-to message.
-  const linkedService = async (user: AuthUser, id: string): Promise<Linked> => {
-    const target = await resolve(await loadVisibleService(db, user, id));
-    if (!target.linked) throw apiError(409, target.message);
-    return target;
-  };
+export function createPipelineHandlers(deps: AppDeps) {
+  return { ...pipelineReadHandlers(deps), ...pipelineActionHandlers(deps) };
+}
 
+/** The pipeline list (or why there is none), one pipeline with its stages, and a job's log. */
+function pipelineReadHandlers(deps: AppDeps) {
   const listPipelines: AppRouteHandler<typeof routes.listPipelines> = async (c) => {
-    const target = await resolve(await loadVisibleService(db, c.get('user'), c.req.valid('param').id));
+    const target = await pipelineTarget(
+      deps,
+      await loadVisibleService(deps.db, c.get('user'), c.req.valid('param').id),
+    );
     if (!target.linked) return c.json(target, 200);
     const { page, perPage, ref } = c.req.valid('query');
     const result = await viaProvider(() => target.client.listPipelines(target.project, { page, perPage, ref }));
+    const items = result.items.map(pipelineView);
     return c.json(
-      {
-        linked: true as const,
-        projectPath: target.projectPath,
-        items: result.items.map(pipelineView),
-        pagination: result.pagination,
-      },
+      { linked: true as const, projectPath: target.projectPath, items, pagination: result.pagination },
       200,
     );
   };
-  const runPipeline: AppRouteHandler<typeof routes.runPipeline> = async (c) => {
-    const target = await linkedService(c.get('user'), c.req.valid('param').id);
-    const { ref, variables } = c.req.valid('json');
-    const pipeline = await viaProvider(() => target.client.createPipeline(target.project, ref, variables));
-    return c.json(pipelineView(pipeline), 201);
-  };
   const getPipeline: AppRouteHandler<typeof routes.getPipeline> = async (c) => {
     const { id, pipelineId } = c.req.valid('param');
-    const target = await linkedService(c.get('user'), id);
+    const { client, project } = await linkedProject(deps, c.get('user'), id);
     const [pipeline, jobs] = await viaProvider(() =>
-      Promise.all([
-        target.client.getPipeline(target.project, pipelineId),
-        target.client.listPipelineJobs(target.project, pipelineId),
-      ]),
+      Promise.all([client.getPipeline(project, pipelineId), client.listPipelineJobs(project, pipelineId)]),
     );
     return c.json({ pipeline: pipelineView(pipeline), stages: groupJobsByStage(jobs) }, 200);
   };
-  const cancelPipeline: AppRouteHandler<typeof routes.cancelPipeline> = async (c) => {
-    const { id, pipelineId } = c.req.valid('param');
-    const target = await linkedService(c.get('user'), id);
-    const current = await viaProvider(() => target.client.getPipeline(target.project, pipelineId));
-    if (!canCancel(current.status)) {
-      throw apiError(
-        409,
-        `Pipeline ${pipelineId} is ${pipelineView(current).status.toLowerCase()}; only running or pending pipelines can be cancelled.`,
-      );
-    }
-    return c.json(pipelineView(await viaProvider(() => target.client.cancelPipeline(target.project, pipelineId))), 200);
-  };
-  const retryPipeline: AppRouteHandler<typeof routes.retryPipeline> = async (c) => {
-    const { id, pipelineId } = c.req.valid('param');
-    const target = await linkedService(c.get('user'), id);
-    const current = await viaProvider(() => target.client.getPipeline(target.project, pipelineId));
-    if (!canRetry(current.status)) {
-      throw apiError(
-        409,
-        `Pipeline ${pipelineId} is ${pipelineView(current).status.toLowerCase()}; only failed or canceled pipelines can be retried.`,
-      );
-    }
-    return c.json(pipelineView(await viaProvider(() => target.client.retryPipeline(target.project, pipelineId))), 200);
-  };
   const getJobLog: AppRouteHandler<typeof routes.getJobLog> = async (c) => {
     const { id, jobId } = c.req.valid('param');
-    const target = await linkedService(c.get('user'), id);
+    const { client, project } = await linkedProject(deps, c.get('user'), id);
     const [job, trace] = await viaProvider(() =>
-      Promise.all([target.client.getJob(target.project, jobId), target.client.getJobTrace(target.project, jobId)]),
+      Promise.all([client.getJob(project, jobId), client.getJobTrace(project, jobId)]),
     );
     return c.json({ job: jobView(job), ...parseJobTrace(trace, c.req.valid('query').maxLines) }, 200);
   };
-  return { listPipelines, runPipeline, getPipeline, cancelPipeline, retryPipeline, getJobLog };
+  return { listPipelines, getPipeline, getJobLog };
+}
+
+/** Starting, cancelling and retrying pipelines. */
+function pipelineActionHandlers(deps: AppDeps) {
+  const runPipeline: AppRouteHandler<typeof routes.runPipeline> = async (c) => {
+    const { client, project } = await linkedProject(deps, c.get('user'), c.req.valid('param').id);
+    const { ref, variables } = c.req.valid('json');
+    return c.json(pipelineView(await viaProvider(() => client.createPipeline(project, ref, variables))), 201);
+  };
+  const cancelPipeline: AppRouteHandler<typeof routes.cancelPipeline> = async (c) => {
+    const { id, pipelineId } = c.req.valid('param');
+    const target = await linkedProject(deps, c.get('user'), id);
+    const changed = await changePipeline(target, pipelineId, cancelling);
+    return c.json(pipelineView(changed), 200);
+  };
+  const retryPipeline: AppRouteHandler<typeof routes.retryPipeline> = async (c) => {
+    const { id, pipelineId } = c.req.valid('param');
+    const target = await linkedProject(deps, c.get('user'), id);
+    const changed = await changePipeline(target, pipelineId, retrying);
+    return c.json(pipelineView(changed), 200);
+  };
+  return { runPipeline, cancelPipeline, retryPipeline };
+}
+
+/** A change to a pipeline: in which states it applies, what to say otherwise, and the call that makes it. */
+interface PipelineChange {
+  allowed: (status: GitLabPipeline['status']) => boolean;
+  /** The end of the 409 message: which pipelines the change applies to. */
+  only: string;
+  apply: (target: LinkedProject, pipelineId: number) => Promise<GitLabPipeline>;
+}
+
+const cancelling: PipelineChange = {
+  allowed: canCancel,
+  only: 'only running or pending pipelines can be cancelled',
+  apply: ({ client, project }, id) => client.cancelPipeline(project, id),
+};
+
+const retrying: PipelineChange = {
+  allowed: canRetry,
+  only: 'only failed or canceled pipelines can be retried',
+  apply: ({ client, project }, id) => client.retryPipeline(project, id),
+};
+
+/** Reads the pipeline, refuses with 409 when the change does not fit its state, then makes the change. */
+async function changePipeline(target: LinkedProject, pipelineId: number, change: PipelineChange) {
+  const current = await viaProvider(() => target.client.getPipeline(target.project, pipelineId));
+  if (!change.allowed(current.status)) {
+    throw apiError(409, `Pipeline ${pipelineId} is ${pipelineView(current).status.toLowerCase()}; ${change.only}.`);
+  }
+  return viaProvider(() => change.apply(target, pipelineId));
 }
