@@ -4,7 +4,8 @@ import type { Database } from '../db/client';
 import { apiTokens, users } from '../db/schema';
 import { hashApiToken } from '../db/tokens';
 import { noteOrganization } from './audit';
-import type { AppEnv, AuthUser, UserRole } from './deps';
+import { roleIncludes, type UserRole } from '../domain/roles';
+import type { AppEnv, AuthUser } from './deps';
 import { apiError } from './errors';
 
 /** Resolves `Authorization: Bearer <token>` to the caller; everything behind it requires a valid token. */
@@ -41,7 +42,6 @@ export function bearerAuth(db: Database): MiddlewareHandler<AppEnv> {
   };
 }
 
-const rank: Record<UserRole, number> = { member: 0, org_admin: 1, instance_admin: 2 };
 const plural: Record<UserRole, string> = {
   member: 'members',
   org_admin: 'organization admins',
@@ -50,7 +50,7 @@ const plural: Record<UserRole, string> = {
 
 /** True when the caller holds `role` or a higher one. */
 export function hasRole(user: AuthUser, role: UserRole): boolean {
-  return rank[user.role] >= rank[role];
+  return roleIncludes(user.role, role);
 }
 
 /** Throws 403 unless the caller holds at least `role`; `action` completes "Only organization admins can …". */
@@ -60,7 +60,7 @@ export function requireRole(user: AuthUser, role: UserRole, action: string): voi
 
 /** Throws 403 when the caller would give someone a role above their own (creating, promoting). */
 export function requireAssignableRole(user: AuthUser, role: UserRole): void {
-  if (rank[role] > rank[user.role])
+  if (!roleIncludes(user.role, role))
     throw apiError(403, `You cannot give the role ${role}: it is above your own (${user.role}).`);
 }
 
@@ -77,7 +77,7 @@ export function requireManageable(
 ): void {
   if (options.self && target.id === user.id) return;
   requireRole(user, 'org_admin', action);
-  if (rank[target.role] > rank[user.role])
+  if (!roleIncludes(user.role, target.role))
     throw apiError(
       403,
       `This user is ${target.role}, above your role (${user.role}); only ${plural[target.role]} can manage them.`,

@@ -2,10 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
-import type { userRoles } from '../domain/roles';
+import type { UserRole } from '../domain/roles';
 
-/** Instance admin, organization admin or member. */
-export type UserRole = (typeof userRoles)[number];
+/** Instance admin, organization admin or member: the one definition is domain/roles.ts. */
+export type { UserRole };
 
 /** What the API needs from the outside world; built once by server/start.ts (or a test). */
 export interface AppDeps {
