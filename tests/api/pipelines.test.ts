@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithMember, createTestApi, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type KilnClient, type TestApi } from '../support/api-client';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab';
 
@@ -44,25 +44,36 @@ beforeAll(async () => {
   ids.failedJob = gitlab.projects.get(7)!.jobs.find((j) => j.name === 'unit')!.id;
 
   member = await createOrgWithMember(api, 'platform');
-  const providers = await api.request('POST', '/git-providers', {
-    body: { organizationId: member.organizationId, kind: 'gitlab', baseUrl: gitlab.baseUrl, token: 'glpat-api' },
-  });
-  expect(providers.status).toBe(201);
-  const service = await api.request('POST', '/services', {
-    token: member.token,
-    body: { name: 'app', gitProvider: 'gitlab', repoUrl: `${gitlab.baseUrl}/group/app.git`, projectId: '7' },
-  });
-  expect(service.status).toBe(201);
-  serviceId = service.body.id;
+  const connection = { organizationId: member.organizationId, kind: 'gitlab' as const, baseUrl: gitlab.baseUrl };
+  await expectStatus(api.client()['git-providers'].$post({ json: { ...connection, token: 'glpat-api' } }), 201);
+  const json = {
+    name: 'app',
+    gitProvider: 'gitlab' as const,
+    repoUrl: `${gitlab.baseUrl}/group/app.git`,
+    projectId: '7',
+  };
+  serviceId = (await expectStatus(api.client(member.token).services.$post({ json }), 201)).id;
 });
 afterAll(async () => Promise.all([api.close(), gitlab.stop(), github.stop()]));
 
+const pipelines = (token = member.token): KilnClient['services'][':id']['pipelines'] =>
+  api.client(token).services[':id'].pipelines;
+const list = (query: { perPage?: number; page?: number } = {}, token = member.token, id = serviceId) =>
+  pipelines(token).$get({ param: { id }, query });
+const pipeline = () => pipelines()[':pipelineId'];
+const param = (pipelineId: number) => ({ id: serviceId, pipelineId: String(pipelineId) });
+
+/** The pipeline list of a linked project; fails the test for an unlinked one. */
+function linked<T extends { linked: boolean }>(page: T): Extract<T, { linked: true }> {
+  if (!page.linked) expect.fail(`expected a linked project, got ${JSON.stringify(page)}`);
+  return page as Extract<T, { linked: true }>;
+}
+
 describe('Pipelines API', () => {
   it('lists pipelines newest first, paginated, with short sha, status label and the GitLab link', async () => {
-    const res = await api.request('GET', `/services/${serviceId}/pipelines?perPage=10&page=1`, { token: member.token });
-    expect(res.status).toBe(200);
-    expect(res.body.pagination).toEqual({ page: 1, perPage: 10, total: 25, totalPages: 3, nextPage: 2 });
-    expect(res.body.items[0]).toMatchObject({
+    const res = linked(await expectStatus(list({ perPage: 10, page: 1 }), 200));
+    expect(res.pagination).toEqual({ page: 1, perPage: 10, total: 25, totalPages: 3, nextPage: 2 });
+    expect(res.items[0]).toMatchObject({
       id: ids.failed,
       status: 'Failed',
       ref: 'release',
@@ -70,158 +81,115 @@ describe('Pipelines API', () => {
       canRetry: true,
       canCancel: false,
     });
-    expect(res.body.items[0].webUrl).toBe(`${gitlab.baseUrl}/group/app/-/pipelines/${ids.failed}`);
-    const page3 = await api.request('GET', `/services/${serviceId}/pipelines?perPage=10&page=3`, {
-      token: member.token,
-    });
-    expect(page3.body.items).toHaveLength(5);
+    expect(res.items[0]!.webUrl).toBe(`${gitlab.baseUrl}/group/app/-/pipelines/${ids.failed}`);
+    const page3 = linked(await expectStatus(list({ perPage: 10, page: 3 }), 200));
+    expect(page3.items).toHaveLength(5);
   });
 
   it('shows a pipeline with its jobs grouped by stage', async () => {
-    const res = await api.request('GET', `/services/${serviceId}/pipelines/${ids.failed}`, { token: member.token });
-    expect(res.status).toBe(200);
-    expect(
-      res.body.stages.map((s: { name: string; status: string; jobs: { name: string }[] }) => [
-        s.name,
-        s.status,
-        s.jobs.map((j) => j.name),
-      ]),
-    ).toEqual([
+    const res = await expectStatus(pipeline().$get({ param: param(ids.failed!) }), 200);
+    expect(res.stages.map((s) => [s.name, s.status, s.jobs.map((j) => j.name)])).toEqual([
       ['build', 'Success', ['compile']],
       ['test', 'Failed', ['unit', 'lint']],
     ]);
   });
 
   it('runs a pipeline on a branch, and explains an unknown ref', async () => {
-    const run = await api.request('POST', `/services/${serviceId}/pipelines`, {
-      token: member.token,
-      body: { ref: 'release' },
-    });
-    expect(run.status).toBe(201);
-    expect(run.body).toMatchObject({ ref: 'release', status: 'Pending' });
-    const bad = await api.request('POST', `/services/${serviceId}/pipelines`, {
-      token: member.token,
-      body: { ref: 'nope' },
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.message).toContain('Reference not found');
-    const invalid = await api.request('POST', `/services/${serviceId}/pipelines`, {
-      token: member.token,
-      body: { ref: 'a b' },
-    });
-    expect(invalid.status).toBe(400);
+    const runOn = (ref: string) => pipelines().$post({ param: { id: serviceId }, json: { ref } });
+    const run = await expectStatus(runOn('release'), 201);
+    expect(run).toMatchObject({ ref: 'release', status: 'Pending' });
+    const bad = await expectStatus(runOn('nope'), 400);
+    expect(bad.message).toContain('Reference not found');
+    await expectStatus(runOn('a b'), 400);
   });
 
   it('cancels only running or pending pipelines and retries only failed or canceled ones', async () => {
-    const retryRunning = await api.request('POST', `/services/${serviceId}/pipelines/${ids.running}/retry`, {
-      token: member.token,
-    });
-    expect(retryRunning.status).toBe(409);
-    expect(retryRunning.body.message).toBe(
+    const retryRunning = await expectStatus(pipeline().retry.$post({ param: param(ids.running!) }), 409);
+    expect(retryRunning.message).toBe(
       `Pipeline ${ids.running} is running; only failed or canceled pipelines can be retried.`,
     );
-    const cancel = await api.request('POST', `/services/${serviceId}/pipelines/${ids.running}/cancel`, {
-      token: member.token,
-    });
-    expect(cancel.body).toMatchObject({ status: 'Canceled', canRetry: true });
-    const cancelAgain = await api.request('POST', `/services/${serviceId}/pipelines/${ids.running}/cancel`, {
-      token: member.token,
-    });
-    expect(cancelAgain.status).toBe(409);
-    expect(cancelAgain.body.message).toContain('only running or pending pipelines can be cancelled');
-    const retry = await api.request('POST', `/services/${serviceId}/pipelines/${ids.failed}/retry`, {
-      token: member.token,
-    });
-    expect(retry.status).toBe(200);
-    expect(retry.body.status).toBe('Pending');
+    const cancel = await pipeline().cancel.$post({ param: param(ids.running!) });
+    expect(await cancel.json()).toMatchObject({ status: 'Canceled', canRetry: true });
+    const cancelAgain = await expectStatus(pipeline().cancel.$post({ param: param(ids.running!) }), 409);
+    expect(cancelAgain.message).toContain('only running or pending pipelines can be cancelled');
+    const retry = await expectStatus(pipeline().retry.$post({ param: param(ids.failed!) }), 200);
+    expect(retry.status).toBe('Pending');
   });
 
   it('returns a job log with numbered lines, ANSI kept and red error lines marked stderr', async () => {
-    const res = await api.request('GET', `/services/${serviceId}/jobs/${ids.failedJob}/log`, { token: member.token });
-    expect(res.status).toBe(200);
-    expect(res.body.job).toMatchObject({ name: 'unit', stage: 'test' });
-    expect(res.body.lines).toEqual([
+    const jobs = api.client(member.token).services[':id'].jobs;
+    const param = { id: serviceId, jobId: String(ids.failedJob) };
+    const res = await expectStatus(jobs[':jobId'].log.$get({ param, query: {} }), 200);
+    expect(res.job).toMatchObject({ name: 'unit', stage: 'test' });
+    expect(res.lines).toEqual([
       { n: 1, text: '$ npm test', stream: 'stdout', section: null },
       { n: 2, text: `${ESC}[31;1mERROR: Job failed: exit code 1${ESC}[0;m`, stream: 'stderr', section: null },
     ]);
-    expect(res.body.streamDetection).toBe('heuristic');
+    expect(res.streamDetection).toBe('heuristic');
   });
 
   it('answers 502 with a how-to message when GitLab rejects the token, and 503 when it rate limits', async () => {
     gitlab.tokens.get('glpat-api')!.active = false;
-    const rejected = await api.request('GET', `/services/${serviceId}/pipelines`, { token: member.token });
+    const rejected = await list();
     gitlab.tokens.get('glpat-api')!.active = true;
-    expect(rejected.status).toBe(502);
-    expect(rejected.body.message).toContain(
+    expect((await expectStatus(rejected, 502)).message).toContain(
       'GitLab rejected the token (401) while listing pipelines: register a token with the api scope',
     );
     gitlab.rateLimit(/pipelines$/, 30);
-    const limited = await api.request('GET', `/services/${serviceId}/pipelines`, { token: member.token });
-    expect(limited.status).toBe(503);
-    expect(limited.body.message).toContain('retry after 30 s');
+    const limited = await expectStatus(list(), 503);
+    expect(limited.message).toContain('retry after 30 s');
   });
 
   it('tells a service without a GitLab project how to connect one, and hides other organizations’ services', async () => {
-    const gh = await api.request('POST', '/services', {
-      token: member.token,
-      body: { name: 'shop', gitProvider: 'github', repoUrl: 'https://github.com/acme/shop.git' },
-    });
-    const list = await api.request('GET', `/services/${gh.body.id}/pipelines`, { token: member.token });
-    expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ linked: false, reason: 'not-gitlab' });
-    expect(list.body.message).toContain('set the service');
-    const run = await api.request('POST', `/services/${gh.body.id}/pipelines`, {
-      token: member.token,
-      body: { ref: 'main' },
-    });
-    expect(run.status).toBe(409);
+    const json = { name: 'shop', gitProvider: 'github' as const, repoUrl: 'https://github.com/acme/shop.git' };
+    const gh = await api.client(member.token).services.$post({ json });
+    const ghId = ((await gh.json()) as { id: string }).id;
+    const unlinked = await expectStatus(list({}, member.token, ghId), 200);
+    expect(unlinked).toMatchObject({ linked: false, reason: 'not-gitlab' });
+    if (unlinked.linked) expect.fail('a GitHub service has no linked GitLab project');
+    expect(unlinked.message).toContain('set the service');
+    await expectStatus(pipelines().$post({ param: { id: ghId }, json: { ref: 'main' } }), 409);
     const other = await createOrgWithMember(api, 'other-team');
-    const hidden = await api.request('GET', `/services/${serviceId}/pipelines`, { token: other.token });
-    expect(hidden.status).toBe(404);
+    await expectStatus(list({}, other.token), 404);
   });
 });
 
 describe('Provider checks and one-click webhooks API', () => {
+  const checks = (token?: string) => api.client(token)['provider-checks'];
+
   it('checks a token before registration and explains a missing scope', async () => {
     gitlab.addToken('glpat-read', ['read_api']);
-    const ok = await api.request('POST', '/provider-checks', {
-      body: { kind: 'gitlab', baseUrl: gitlab.baseUrl, token: 'glpat-api' },
-    });
-    expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ kind: 'gitlab', scopes: ['api'] });
-    const weak = await api.request('POST', '/provider-checks', {
-      body: { kind: 'gitlab', baseUrl: gitlab.baseUrl, token: 'glpat-read' },
-    });
-    expect(weak.status).toBe(422);
-    expect(weak.body.message).toContain('Kiln needs api');
-    const asMember = await api.request('POST', '/provider-checks', {
-      token: member.token,
-      body: { kind: 'gitlab', token: 'x' },
-    });
-    expect(asMember.status).toBe(403);
+    const check = (token: string) => checks().$post({ json: { kind: 'gitlab', baseUrl: gitlab.baseUrl, token } });
+    const ok = await expectStatus(check('glpat-api'), 200);
+    expect(ok).toMatchObject({ kind: 'gitlab', scopes: ['api'] });
+    const weak = await expectStatus(check('glpat-read'), 422);
+    expect(weak.message).toContain('Kiln needs api');
+    await expectStatus(checks(member.token).$post({ json: { kind: 'gitlab', token: 'x' } }), 403);
   });
 
   it('re-checks a registered token without ever returning it', async () => {
-    const providers = await api.request('GET', `/git-providers?organizationId=${member.organizationId}`);
-    const stored = await api.request('POST', `/provider-checks/${providers.body.items[0].id}`);
-    expect(stored.status).toBe(200);
-    expect(stored.body).toMatchObject({ kind: 'gitlab', scopes: ['api'] });
-    expect(JSON.stringify(stored.body)).not.toContain('glpat-api');
+    const query = { organizationId: member.organizationId };
+    const providers = await expectStatus(api.client()['git-providers'].$get({ query }), 200);
+    const stored = await expectStatus(checks()[':id'].$post({ param: { id: providers.items[0]!.id } }), 200);
+    expect(stored).toMatchObject({ kind: 'gitlab', scopes: ['api'] });
+    expect(JSON.stringify(stored)).not.toContain('glpat-api');
   });
 
   it('registers the webhook in the GitLab project once; a second click changes nothing', async () => {
-    const first = await api.request('POST', `/services/${serviceId}/webhook/register`, { body: {} });
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ outcome: 'created', url: 'https://kiln.example.com/api/v1/webhook/gitlab' });
-    const second = await api.request('POST', `/services/${serviceId}/webhook/register`, { body: {} });
-    expect(second.body).toMatchObject({ outcome: 'unchanged', hookId: first.body.hookId });
-    const info = await api.request('GET', `/services/${serviceId}/webhook`);
+    const webhook = api.client().services[':id'].webhook;
+    const register = () => webhook.register.$post({ param: { id: serviceId }, json: {} });
+    const first = await expectStatus(register(), 200);
+    expect(first).toMatchObject({ outcome: 'created', url: 'https://kiln.example.com/api/v1/webhook/gitlab' });
+    const second = await expectStatus(register(), 200);
+    expect(second).toMatchObject({ outcome: 'unchanged', hookId: first.hookId });
+    const info = await expectStatus(webhook.$get({ param: { id: serviceId } }), 200);
     expect(gitlab.projects.get(7)!.hooks).toEqual([
-      expect.objectContaining({ url: info.body.urls[0].url, token: info.body.secretToken }),
+      expect.objectContaining({ url: info.urls[0]!.url, token: info.secretToken }),
     ]);
   });
 
   it('documents the routes in the OpenAPI document', async () => {
+    // The OpenAPI document is not a typed route: read raw.
     const doc = await api.request('GET', '/openapi.json', { token: null });
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths).filter((p) => /pipelines|jobs|provider-checks|webhook\/register/.test(p));
