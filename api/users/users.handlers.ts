@@ -27,28 +27,14 @@ const tokenView = (t: Token) => ({
 });
 
 /** Handlers for `/me` and `/users`; who may do what is decided by the rules in api/auth.ts. */
-export function createUserHandlers({ db, config }: AppDeps) {
-  const load = async (id: string, caller: AuthUser) => {
-    const [user] = await db.select().from(users).where(eq(users.id, id));
-    return withinReach(caller, user, `User ${id}`);
-  };
-  // A user's tokens: their own, or those of a user an organization admin may manage.
-  const loadTokenOwner = async (id: string, caller: AuthUser) => {
-    const user = await load(id, caller);
-    requireManageable(caller, user, "manage other users' tokens", { self: true });
-    return user;
-  };
-  const issueToken = async (userId: string, name: string) => {
-    const token = generateApiToken();
-    const [row] = await db
-      .insert(apiTokens)
-      .values({ userId, name, tokenHash: hashApiToken(token) })
-      .returning();
-    return { ...tokenView(row!), token };
-  };
+export function createUserHandlers(deps: AppDeps) {
+  return { ...userReadHandlers(deps), ...userChangeHandlers(deps), ...userTokenHandlers(deps) };
+}
 
+/** The caller's own record (with the instance's notices), the user list and one user. */
+function userReadHandlers({ db, config }: AppDeps) {
   const me: AppRouteHandler<typeof routes.me> = async (c) =>
-    c.json({ ...view(await load(c.get('user').id, c.get('user'))), notices: instanceNotices(config) }, 200);
+    c.json({ ...view(await loadUser(db, c.get('user').id, c.get('user'))), notices: instanceNotices(config) }, 200);
   const listUsers: AppRouteHandler<typeof routes.listUsers> = async (c) => {
     const caller = c.get('user');
     requireRole(caller, 'org_admin', 'list users');
@@ -56,6 +42,17 @@ export function createUserHandlers({ db, config }: AppDeps) {
     const rows = await db.select().from(users).where(where).orderBy(users.name);
     return c.json({ items: rows.map(view) }, 200);
   };
+  const getUser: AppRouteHandler<typeof routes.getUser> = async (c) => {
+    const caller = c.get('user');
+    const user = await loadUser(db, c.req.valid('param').id, caller);
+    if (user.id !== caller.id) requireRole(caller, 'org_admin', 'see other users');
+    return c.json(view(user), 200);
+  };
+  return { me, listUsers, getUser };
+}
+
+/** Creating (with a first token), changing and deleting users, never leaving Kiln without an instance admin. */
+function userChangeHandlers({ db }: AppDeps) {
   const createUser: AppRouteHandler<typeof routes.createUser> = async (c) => {
     const caller = c.get('user');
     requireRole(caller, 'org_admin', 'create users');
@@ -68,18 +65,12 @@ export function createUserHandlers({ db, config }: AppDeps) {
       .insert(users)
       .values({ ...input, organizationId })
       .returning();
-    const { token } = await issueToken(user!.id, 'initial');
+    const { token } = await issueToken(db, user!.id, 'initial');
     return c.json({ ...view(user!), token }, 201);
-  };
-  const getUser: AppRouteHandler<typeof routes.getUser> = async (c) => {
-    const caller = c.get('user');
-    const user = await load(c.req.valid('param').id, caller);
-    if (user.id !== caller.id) requireRole(caller, 'org_admin', 'see other users');
-    return c.json(view(user), 200);
   };
   const updateUser: AppRouteHandler<typeof routes.updateUser> = async (c) => {
     const caller = c.get('user');
-    const user = await load(c.req.valid('param').id, caller);
+    const user = await loadUser(db, c.req.valid('param').id, caller);
     requireManageable(caller, user, 'change users');
     const changes = c.req.valid('json');
     if (changes.role) requireAssignableRole(caller, changes.role);
@@ -90,24 +81,29 @@ export function createUserHandlers({ db, config }: AppDeps) {
   };
   const deleteUser: AppRouteHandler<typeof routes.deleteUser> = async (c) => {
     const caller = c.get('user');
-    const user = await load(c.req.valid('param').id, caller);
+    const user = await loadUser(db, c.req.valid('param').id, caller);
     requireManageable(caller, user, 'delete users');
     if (user.id === caller.id) throw apiError(409, 'You cannot delete yourself.');
     await keepingAnInstanceAdmin(db, user, true, (tx) => tx.delete(users).where(eq(users.id, user.id)));
     return c.body(null, 204);
   };
+  return { createUser, updateUser, deleteUser };
+}
+
+/** A user's API tokens: listing, minting and revoking them. */
+function userTokenHandlers({ db }: AppDeps) {
   const listTokens: AppRouteHandler<typeof routes.listTokens> = async (c) => {
-    const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
+    const user = await loadTokenOwner(db, c.req.valid('param').id, c.get('user'));
     const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(apiTokens.createdAt);
     return c.json({ items: rows.map(tokenView) }, 200);
   };
   const createToken: AppRouteHandler<typeof routes.createToken> = async (c) => {
-    const user = await loadTokenOwner(c.req.valid('param').id, c.get('user'));
-    return c.json(await issueToken(user.id, c.req.valid('json').name), 201);
+    const user = await loadTokenOwner(db, c.req.valid('param').id, c.get('user'));
+    return c.json(await issueToken(db, user.id, c.req.valid('json').name), 201);
   };
   const deleteToken: AppRouteHandler<typeof routes.deleteToken> = async (c) => {
     const { id, tokenId } = c.req.valid('param');
-    const user = await loadTokenOwner(id, c.get('user'));
+    const user = await loadTokenOwner(db, id, c.get('user'));
     const deleted = await db
       .delete(apiTokens)
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, user.id)))
@@ -115,7 +111,28 @@ export function createUserHandlers({ db, config }: AppDeps) {
     found(deleted[0], `Token ${tokenId}`);
     return c.body(null, 204);
   };
-  return { me, listUsers, createUser, getUser, updateUser, deleteUser, listTokens, createToken, deleteToken };
+  return { listTokens, createToken, deleteToken };
+}
+
+async function loadUser(db: Database, id: string, caller: AuthUser): Promise<User> {
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return withinReach(caller, user, `User ${id}`);
+}
+
+// A user's tokens: their own, or those of a user an organization admin may manage.
+async function loadTokenOwner(db: Database, id: string, caller: AuthUser): Promise<User> {
+  const user = await loadUser(db, id, caller);
+  requireManageable(caller, user, "manage other users' tokens", { self: true });
+  return user;
+}
+
+async function issueToken(db: Database, userId: string, name: string) {
+  const token = generateApiToken();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: hashApiToken(token) })
+    .returning();
+  return { ...tokenView(row!), token };
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
