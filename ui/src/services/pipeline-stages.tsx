@@ -37,6 +37,34 @@ function deployView(service: Service, deployment: DeploymentStatus | undefined):
   }
 }
 
+/** The Build stage from the latest build (its progress while building), or whether Auto CI is on without one. */
+function buildView(service: Service, build: Build | undefined): { status: string; tone: Tone } {
+  if (!build) return { status: service.autoCiEnabled ? 'Auto CI on' : 'No builds', tone: 'idle' };
+  const tone: Tone =
+    build.status === 'Succeeded'
+      ? 'ok'
+      : build.status === 'Failed'
+        ? 'fail'
+        : build.status === 'Cancelled'
+          ? 'idle'
+          : 'active';
+  return { status: build.status === 'Building' ? `Building ${build.progress}%` : build.status, tone };
+}
+
+/** The Operate stage: ready replicas of a rolled-out Deployment, else the newest image a build pushed. */
+function operateView(
+  image: string | undefined,
+  deployment: DeploymentStatus | undefined,
+): { status: string; tone: Tone } {
+  if (deployment?.state === 'Available' || deployment?.state === 'Progressing')
+    return {
+      status: `${deployment.availableReplicas}/${deployment.replicas} ready`,
+      tone: deployment.availableReplicas > 0 ? 'ok' : 'warn',
+    };
+  const tag = image?.split(':').at(-1)?.slice(0, 12);
+  return { status: image ? `Image ${tag ?? ''}` : 'No image yet', tone: image ? 'ok' : 'idle' };
+}
+
 /** Works out each stage's status from the service, its latest build and (with a cluster) its Deployment. */
 export function stageViews(
   service: Service,
@@ -44,19 +72,7 @@ export function stageViews(
   builds: LatestBuilds,
   deployment?: DeploymentStatus,
 ): StageView[] {
-  const build = builds.latest;
   const noToken = missing.some((m) => m.toLowerCase().includes('git'));
-  const buildTone: Tone = !build
-    ? 'idle'
-    : build.status === 'Succeeded'
-      ? 'ok'
-      : build.status === 'Failed'
-        ? 'fail'
-        : build.status === 'Cancelled'
-          ? 'idle'
-          : 'active';
-  const image = builds.lastImage;
-  const tag = image?.split(':').at(-1)?.slice(0, 12);
   return [
     {
       stage: 'source',
@@ -65,31 +81,9 @@ export function stageViews(
       tone: noToken ? 'warn' : 'ok',
       icon: <SourceIcon />,
     },
-    {
-      stage: 'build',
-      label: 'Build',
-      status: build
-        ? build.status === 'Building'
-          ? `Building ${build.progress}%`
-          : build.status
-        : service.autoCiEnabled
-          ? 'Auto CI on'
-          : 'No builds',
-      tone: buildTone,
-      icon: <BuildIcon />,
-    },
+    { stage: 'build', label: 'Build', ...buildView(service, builds.latest), icon: <BuildIcon /> },
     { stage: 'deploy', label: 'Deploy', ...deployView(service, deployment), icon: <DeployIcon /> },
-    {
-      stage: 'operate',
-      label: 'Operate',
-      ...(deployment?.state === 'Available' || deployment?.state === 'Progressing'
-        ? {
-            status: `${deployment.availableReplicas}/${deployment.replicas} ready`,
-            tone: deployment.availableReplicas > 0 ? ('ok' as const) : ('warn' as const),
-          }
-        : { status: image ? `Image ${tag ?? ''}` : 'No image yet', tone: image ? ('ok' as const) : ('idle' as const) }),
-      icon: <OperateIcon />,
-    },
+    { stage: 'operate', label: 'Operate', ...operateView(builds.lastImage, deployment), icon: <OperateIcon /> },
   ];
 }
 

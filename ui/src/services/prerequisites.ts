@@ -1,11 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { kiln } from '../api/endpoints';
 import type { GitProvider, Service } from '../api/types';
-
-/** The organization's Git connections, which decide whether a service has a Git token. */
-export function useGitProviders() {
-  return useQuery({ queryKey: ['git-providers'], queryFn: kiln.listGitProviders, staleTime: 30_000, retry: false });
-}
 
 /**
  * What a service still lacks before Auto CI can be enabled, by the product page's checklist: a Git token for

@@ -6,7 +6,8 @@ import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
 import type { Stage } from './pipeline-stages';
 import { useLatestBuilds } from '../builds/queries';
-import { missingForAutoCi, useGitProviders } from './prerequisites';
+import { useGitProviders } from '../settings/queries';
+import { missingForAutoCi } from './prerequisites';
 
 /** One service: name, repository, Auto CI button and the four-stage pipeline. */
 export function ServiceCard({ service, onAutoCi }: { service: Service; onAutoCi: (service: Service) => void }) {

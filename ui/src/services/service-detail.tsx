@@ -1,25 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { kiln } from '../api/endpoints';
+import type { GitProvider, Service } from '../api/types';
 import { AutoCiModal } from '../auto-ci/auto-ci-modal';
-import { BuildsPanel } from '../builds/builds-panel';
+import { useLatestBuilds } from '../builds/queries';
 import { QueryState } from '../components/query-state';
-import { DeliveriesPanel } from '../deliveries/deliveries-panel';
-import { PipelinesPanel } from '../pipelines/pipelines-panel';
 import { href, navigate } from '../router';
+import { useGitProviders } from '../settings/queries';
 import { AutoCiButton } from './auto-ci-button';
 import { PipelineStages } from './pipeline-stages';
-import type { Stage } from './pipeline-stages';
-import { useLatestBuilds } from '../builds/queries';
-import { missingForAutoCi, useGitProviders } from './prerequisites';
-import { ServiceForm } from './service-form';
-
-const tabs = [
-  { id: 'builds', label: 'Builds' },
-  { id: 'pipelines', label: 'Pipelines' },
-  { id: 'deliveries', label: 'Recent deliveries' },
-  { id: 'settings', label: 'Settings' },
-] as const;
+import type { LatestBuilds, Stage } from './pipeline-stages';
+import { missingForAutoCi } from './prerequisites';
+import { ServiceTabPanel, ServiceTabs } from './service-tabs';
 
 /** One service: pipeline, Auto CI, and tabs for builds, webhook deliveries and settings. */
 export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab: string; sub: string | undefined }) {
@@ -29,63 +21,57 @@ export function ServiceDetail({ serviceId, tab, sub }: { serviceId: string; tab:
     refetchInterval: 5_000,
   });
   const [autoCiOpen, setAutoCiOpen] = useState(false);
+  // Asked for alongside the service, not after it arrives.
   const providers = useGitProviders();
   const latestBuild = useLatestBuilds(serviceId);
   return (
     <QueryState query={service} what="the service">
-      {(svc) => {
-        const missing = missingForAutoCi(svc, providers.data?.items);
-        const open = (stage: Stage) => {
-          if (stage === 'build' && (missing.length === 0 || svc.autoCiEnabled)) setAutoCiOpen(true);
-          else navigate('services', svc.id, stage === 'operate' ? 'builds' : 'settings');
-        };
-        return (
-          <>
-            <nav className="breadcrumbs" aria-label="Breadcrumb">
-              <a href={href('services')}>Services</a> / <span aria-current="page">{svc.name}</span>
-            </nav>
-            <div className="page-header">
-              <div>
-                <h1>{svc.name}</h1>
-                <p className="muted repo">{svc.repoUrl}</p>
-              </div>
-              <AutoCiButton
-                serviceName={svc.name}
-                missing={missing}
-                enabled={svc.autoCiEnabled}
-                onOpen={() => setAutoCiOpen(true)}
-              />
-            </div>
-            <PipelineStages service={svc} missing={missing} latestBuild={latestBuild} onOpen={open} />
-            <nav className="tabs" aria-label="Service sections">
-              {tabs.map((t) => (
-                <a
-                  key={t.id}
-                  href={href('services', svc.id, t.id)}
-                  aria-current={tab === t.id ? 'page' : undefined}
-                  className={tab === t.id ? 'tab active' : 'tab'}
-                >
-                  {t.label}
-                </a>
-              ))}
-            </nav>
-            <section className="tab-panel" aria-label={tabs.find((t) => t.id === tab)?.label ?? 'Builds'}>
-              {tab === 'pipelines' ? (
-                <PipelinesPanel serviceId={svc.id} defaultBranch={svc.defaultBranch} />
-              ) : tab === 'deliveries' ? (
-                <DeliveriesPanel serviceId={svc.id} />
-              ) : tab === 'settings' ? (
-                <div className="card narrow">
-                  <ServiceForm service={svc} onSaved={() => navigate('services', svc.id, 'builds')} />
-                </div>
-              ) : (
-                <BuildsPanel service={svc} openBuildId={sub} />
-              )}
-            </section>
-            {autoCiOpen && <AutoCiModal service={svc} onClose={() => setAutoCiOpen(false)} />}
-          </>
-        );
-      }}
+      {(svc) => (
+        <>
+          <ServiceOverview
+            service={svc}
+            providers={providers.data?.items}
+            latestBuild={latestBuild}
+            onOpenAutoCi={() => setAutoCiOpen(true)}
+          />
+          <ServiceTabs serviceId={svc.id} current={tab} />
+          <ServiceTabPanel service={svc} tab={tab} sub={sub} />
+          {autoCiOpen && <AutoCiModal service={svc} onClose={() => setAutoCiOpen(false)} />}
+        </>
+      )}
     </QueryState>
+  );
+}
+
+/**
+ * Breadcrumbs, name, repository and the Auto CI button, then the pipeline stages; a stage opens where it is managed
+ * (Build: Auto CI, once it can be enabled or is on; otherwise the service settings or its builds).
+ */
+function ServiceOverview(props: {
+  service: Service;
+  providers: GitProvider[] | undefined;
+  latestBuild: LatestBuilds;
+  onOpenAutoCi: () => void;
+}) {
+  const { service: svc, onOpenAutoCi } = props;
+  const missing = missingForAutoCi(svc, props.providers);
+  const open = (stage: Stage) => {
+    if (stage === 'build' && (missing.length === 0 || svc.autoCiEnabled)) onOpenAutoCi();
+    else navigate('services', svc.id, stage === 'operate' ? 'builds' : 'settings');
+  };
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <a href={href('services')}>Services</a> / <span aria-current="page">{svc.name}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>{svc.name}</h1>
+          <p className="muted repo">{svc.repoUrl}</p>
+        </div>
+        <AutoCiButton serviceName={svc.name} missing={missing} enabled={svc.autoCiEnabled} onOpen={onOpenAutoCi} />
+      </div>
+      <PipelineStages service={svc} missing={missing} latestBuild={props.latestBuild} onOpen={open} />
+    </>
   );
 }

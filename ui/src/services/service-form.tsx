@@ -1,34 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { kiln } from '../api/endpoints';
-import type { Input, Service } from '../api/types';
+import type { Service } from '../api/types';
 import { Modal } from '../components/modal';
 import { useToast } from '../components/toast';
-import { href } from '../router';
-
-/** The fields the form edits, as `POST /services` takes them (every one filled in; null means none). */
-type ServiceFields = Required<
-  Pick<
-    Input['createService'],
-    'name' | 'gitProvider' | 'repoUrl' | 'defaultBranch' | 'registryId' | 'clusterId' | 'deployNamespace'
-  >
->;
-type SetField = <K extends keyof ServiceFields>(key: K, value: ServiceFields[K]) => void;
-
-const empty: ServiceFields = {
-  name: '',
-  gitProvider: 'gitlab',
-  repoUrl: '',
-  defaultBranch: 'main',
-  registryId: null,
-  clusterId: null,
-  deployNamespace: null,
-};
-
-function fieldsOf(service: Service): ServiceFields {
-  const { name, gitProvider, repoUrl, defaultBranch, registryId, clusterId, deployNamespace } = service;
-  return { name, gitProvider, repoUrl, defaultBranch, registryId, clusterId, deployNamespace };
-}
+import { emptyServiceFields, fieldsOf } from './service-fields';
+import type { ServiceFields, SetField } from './service-fields';
+import { TargetFields } from './target-fields';
 
 /** Create (no `service`) or edit a service: repository, registry, cluster and deploy namespace. */
 export function ServiceForm({
@@ -40,7 +18,7 @@ export function ServiceForm({
   onSaved: (s: Service) => void;
   onCancel?: () => void;
 }) {
-  const [form, setForm] = useState<ServiceFields>(service ? fieldsOf(service) : empty);
+  const [form, setForm] = useState<ServiceFields>(service ? fieldsOf(service) : emptyServiceFields);
   const save = useSaveService(service, onSaved);
   const set: SetField = (key, value) => setForm((f) => ({ ...f, [key]: value }));
   return (
@@ -124,66 +102,6 @@ function RepositoryFields({ form, set }: { form: ServiceFields; set: SetField })
         required
         value={form.defaultBranch}
         onChange={(e) => set('defaultBranch', e.target.value)}
-      />
-    </>
-  );
-}
-
-/** Where images go and where they deploy: registry, cluster and namespace. */
-function TargetFields({ form, set }: { form: ServiceFields; set: SetField }) {
-  const registries = useQuery({ queryKey: ['registries'], queryFn: kiln.listRegistries, retry: false });
-  const clusters = useQuery({ queryKey: ['clusters'], queryFn: kiln.listClusters, retry: false });
-  return (
-    <>
-      <label htmlFor="svc-registry">Registry</label>
-      <select
-        id="svc-registry"
-        value={form.registryId ?? ''}
-        onChange={(e) => set('registryId', e.target.value || null)}
-        aria-describedby="svc-registry-help"
-      >
-        <option value="">None</option>
-        {registries.data?.items.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.name} ({r.url}/{r.project})
-          </option>
-        ))}
-      </select>
-      <p id="svc-registry-help" className="help">
-        {registries.isError ? (
-          `Registries could not be loaded: ${registries.error.message}`
-        ) : registries.data?.items.length === 0 ? (
-          <>
-            No registry yet — <a href={href('settings', 'registries')}>add one</a> (organization admins). Auto CI needs
-            one.
-          </>
-        ) : (
-          'Where built images are pushed. Auto CI needs one.'
-        )}
-      </p>
-      <label htmlFor="svc-cluster">Kubernetes cluster</label>
-      <select
-        id="svc-cluster"
-        value={form.clusterId ?? ''}
-        onChange={(e) => set('clusterId', e.target.value || null)}
-        aria-describedby="svc-cluster-help"
-      >
-        <option value="">None</option>
-        {clusters.data?.items.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-      <p id="svc-cluster-help" className="help">
-        Needed for auto-deploy.
-      </p>
-      <label htmlFor="svc-namespace">Deploy namespace</label>
-      <input
-        id="svc-namespace"
-        placeholder={form.name || 'service name'}
-        value={form.deployNamespace ?? ''}
-        onChange={(e) => set('deployNamespace', e.target.value || null)}
       />
     </>
   );

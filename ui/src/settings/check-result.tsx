@@ -29,8 +29,3 @@ export function CheckResult<T>({
     </p>
   );
 }
-
-/** A table cell-like empty state with one link to where the missing thing is added. */
-export function EmptyState({ text }: { text: string }) {
-  return <p className="empty">{text}</p>;
-}

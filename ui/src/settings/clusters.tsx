@@ -1,21 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { kiln, settingsApi } from '../api/endpoints';
+import { settingsApi } from '../api/endpoints';
 import type { Cluster, ClusterCheck } from '../api/types';
 import { useToast } from '../components/toast';
 import { useIsAdmin, useIsInstanceAdmin } from '../session';
 import { CheckResult } from './check-result';
+import { useClusters } from './queries';
 import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-list';
 
 const describe = (check: ClusterCheck) => `${check.message}${check.version ? ` (Kubernetes ${check.version})` : ''}`;
 
 /** Runtime environments services deploy to; a check tells whether Kiln can work there. */
 export function ClustersSettings() {
-  const clusters = useQuery({ queryKey: ['clusters'], queryFn: kiln.listClusters, retry: false });
   const admin = useIsAdmin();
   return (
     <SettingsList
-      query={clusters}
+      query={useClusters()}
       what="Clusters"
       note={<p className="muted">Only needed to deploy: builds push images without a cluster.</p>}
       empty="No cluster yet."

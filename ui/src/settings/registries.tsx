@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { kiln, settingsApi } from '../api/endpoints';
+import { settingsApi } from '../api/endpoints';
 import type { Input, Registry, RegistryCheck } from '../api/types';
 import { useToast } from '../components/toast';
 import { useIsAdmin } from '../session';
 import { CheckResult } from './check-result';
+import { useRegistries } from './queries';
 import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-list';
 
 /** The add form's fields: every one a user types (the API gives `insecure` and, for Docker Hub, `url` defaults). */
@@ -25,11 +26,6 @@ const empty: RegistryForm = {
   password: '',
   insecure: false,
 };
-
-/** The organization's registries query, shared with the service form. */
-export function useRegistries() {
-  return useQuery({ queryKey: ['registries'], queryFn: kiln.listRegistries, retry: false });
-}
 
 /** Registries images are pushed to: add one, test its login against `/v2/`, remove an unused one. */
 export function RegistriesSettings() {
@@ -120,13 +116,13 @@ function AddRegistry() {
   );
 }
 
-function RegistryFields({
-  form,
-  set,
-}: {
+interface RegistryFieldsProps {
   form: RegistryForm;
   set: <K extends keyof RegistryForm>(key: K, value: RegistryForm[K]) => void;
-}) {
+}
+
+/** What the registry is and where: kind, name, address and project (Docker Hub: namespace). */
+function RegistryFields({ form, set }: RegistryFieldsProps) {
   const kind = kinds.find((k) => k.id === form.kind)!;
   return (
     <>
@@ -160,6 +156,15 @@ function RegistryFields({
         value={form.project}
         onChange={(e) => set('project', e.target.value)}
       />
+      <RegistryLoginFields form={form} set={set} />
+    </>
+  );
+}
+
+/** How Kiln logs in: username, password or token, and whether the registry speaks plain HTTP. */
+function RegistryLoginFields({ form, set }: RegistryFieldsProps) {
+  return (
+    <>
       <label htmlFor="reg-username">Username</label>
       <input id="reg-username" required value={form.username} onChange={(e) => set('username', e.target.value)} />
       <label htmlFor="reg-password">Password or token</label>

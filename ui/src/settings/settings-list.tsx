@@ -11,6 +11,8 @@ export function SettingsList<T extends { id: string }>(props: {
   query: UseQueryResult<{ items: T[] }>;
   /** Plural noun for the loading and error messages and the list's name, e.g. "Registries". */
   what: string;
+  /** The noun in the loading and error messages when it is not `what` in lower case, e.g. "your API tokens". */
+  whatInMessages?: string;
   empty: ReactNode;
   note?: ReactNode;
   add?: ReactNode;
@@ -19,7 +21,7 @@ export function SettingsList<T extends { id: string }>(props: {
   return (
     <div className="settings-section">
       {props.note}
-      <QueryState query={props.query} what={props.what.toLowerCase()}>
+      <QueryState query={props.query} what={props.whatInMessages ?? props.what.toLowerCase()}>
         {(page) =>
           page.items.length === 0 ? (
             <p className="empty">{props.empty}</p>
@@ -57,6 +59,8 @@ export function RemoveButton(props: {
   confirm: string;
   done: string;
   remove: () => Promise<unknown>;
+  /** The button's text when removing is called something else, e.g. "Revoke". */
+  label?: string;
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -70,7 +74,7 @@ export function RemoveButton(props: {
   });
   return (
     <button type="button" className="secondary" onClick={() => window.confirm(props.confirm) && remove.mutate()}>
-      Remove
+      {props.label ?? 'Remove'}
     </button>
   );
 }
@@ -87,7 +91,8 @@ export function AddForm(props: {
   title: string;
   save: Save;
   submit: string;
-  pending: string;
+  /** The submit button's text while saving; without it the text stays `submit`. */
+  pending?: string;
   test?: ReactNode;
   children: ReactNode;
 }) {
@@ -111,7 +116,7 @@ export function AddForm(props: {
       <div className="form-actions">
         {props.test}
         <button type="submit" disabled={save.isPending}>
-          {save.isPending ? props.pending : props.submit}
+          {save.isPending ? (props.pending ?? props.submit) : props.submit}
         </button>
       </div>
     </form>

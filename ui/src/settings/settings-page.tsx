@@ -3,7 +3,8 @@ import { useIsAdmin } from '../session';
 import { ClustersSettings } from './clusters';
 import { GitConnections } from './git-connections';
 import { RegistriesSettings } from './registries';
-import { TokensSettings, UsersSettings } from './users';
+import { TokensSettings } from './api-tokens';
+import { UsersSettings } from './users';
 
 const tabs = [
   { id: 'git', label: 'Git connections' },
