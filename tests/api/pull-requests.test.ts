@@ -10,7 +10,15 @@ import { createCommitStatusActivities } from '../../activities/commit-status';
 import { createDeployActivities } from '../../activities/deploy-build';
 import { loadBuildForWorkflow } from '../../db/builds';
 import { builds, clusters, services } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
+import type { InferRequestType } from 'hono/client';
+import {
+  createOrgWithMember,
+  createTestApi,
+  expectStatus,
+  type JsonBody,
+  type KilnClient,
+  type TestApi,
+} from '../support/api-client';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { startKilnWorker } from '../support/kiln-worker';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -40,8 +48,9 @@ const pullRequest = (options: PullRequestOptions = {}, secret?: string) =>
 const buildRow = async (id: string) => (await api.db.select().from(builds).where(eq(builds.id, id)))[0]!;
 const buildCount = async () =>
   (await api.db.select({ n: count() }).from(builds).where(eq(builds.serviceId, web.id)))[0]!.n;
-const autoCi = (body: object, token = org.adminToken) =>
-  api.request('PUT', `/services/${web.id}/auto-ci`, { token, body });
+type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
+const autoCi = (json: AutoCiInput, token = org.adminToken) =>
+  api.client(token).services[':id']['auto-ci'].$put({ param: { id: web.id }, json });
 const sha = (seed: string) => seed.repeat(40).slice(0, 40);
 
 /** The reason of the cancel signal a build's workflow received, or undefined when none came. */
@@ -63,34 +72,23 @@ beforeAll(async () => {
   github.addRepo(repo);
   api = await createTestApi({ temporal: temporal.client });
   org = await createOrgWithMember(api, 'acme');
-  await api.request('POST', '/git-providers', {
-    body: {
-      organizationId: org.organizationId,
-      kind: 'github',
-      baseUrl: github.baseUrl,
-      token: 'ghp_repo',
-      verify: false,
-    },
-  });
-  const registry = await api.request('POST', '/registries', {
-    token: org.adminToken,
-    body: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'acme', username: 'u', password: 'p' },
-  });
-  const svc = await api.request('POST', '/services', {
-    token: org.token,
-    body: {
-      name: 'web',
-      gitProvider: 'github',
-      repoUrl: `${github.baseUrl}/${repo}.git`,
-      projectPath: repo,
-      registryId: registry.body.id,
-    },
-  });
-  expect(svc.status, JSON.stringify(svc.body)).toBe(201);
-  web = { id: svc.body.id, secret: '' };
-  expect((await autoCi({ enabled: true, branchFilter: ['main'], supersedeRunning: true })).status).toBe(200);
-  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken });
-  web.secret = info.body.secretToken;
+  const connection = { kind: 'github' as const, baseUrl: github.baseUrl, token: 'ghp_repo', verify: false };
+  await api.client()['git-providers'].$post({ json: { organizationId: org.organizationId, ...connection } });
+  const registry = await expectStatus(
+    api.client(org.adminToken).registries.$post({
+      json: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'acme', username: 'u', password: 'p' },
+    }),
+    201,
+  );
+  const service = { name: 'web', gitProvider: 'github' as const, repoUrl: `${github.baseUrl}/${repo}.git` };
+  const svc = await expectStatus(
+    api.client(org.token).services.$post({ json: { ...service, projectPath: repo, registryId: registry.id } }),
+    201,
+  );
+  web = { id: svc.id, secret: '' };
+  await expectStatus(autoCi({ enabled: true, branchFilter: ['main'], supersedeRunning: true }), 200);
+  const webhook = api.client(org.adminToken).services[':id'].webhook.$get({ param: { id: svc.id } });
+  web.secret = (await expectStatus(webhook, 200)).secretToken;
 }, 60_000);
 afterAll(async () => {
   await api?.close();
@@ -117,10 +115,9 @@ describe('pull_request actions', () => {
         commitAuthor: 'octocat',
       });
     }
-    const { body: page } = await api.request('GET', `/builds?serviceId=${web.id}&event=pull_request`, {
-      token: org.token,
-    });
-    expect(page.items.map((b: JsonBody) => b.pullRequestNumber)).toEqual([7, 7, 7, 7]);
+    const query = { serviceId: web.id, event: 'pull_request' as const };
+    const page = await expectStatus(api.client(org.token).builds.$get({ query }), 200);
+    expect(page.items.map((b) => b.pullRequestNumber)).toEqual([7, 7, 7, 7]);
   });
 
   it('other actions answer 200 with the reason and build nothing', async () => {
@@ -177,14 +174,13 @@ describe('Auto CI rules for pull requests', () => {
     const draft = await pullRequest({ number: 13, draft: true });
     expect(draft.body).toMatchObject({ reason: 'draft_pull_request', builds: [] });
     expect(draft.body.message).toContain('Build draft pull requests');
-    const enabled = await autoCi({ buildDraftPullRequests: true }, org.token);
-    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
-    expect((await api.request('GET', `/services/${web.id}/auto-ci`, { token: org.token })).body).toMatchObject({
-      buildDraftPullRequests: true,
-    });
+    await expectStatus(autoCi({ buildDraftPullRequests: true }, org.token), 200);
+    const settings = api.client(org.token).services[':id']['auto-ci'].$get({ param: { id: web.id } });
+    expect(await expectStatus(settings, 200)).toMatchObject({ buildDraftPullRequests: true });
     const built = await pullRequest({ number: 13, draft: true, sha: sha('d') });
     expect(built.body.builds).toHaveLength(1);
-    expect((await autoCi({ buildDraftPullRequests: false }, org.token)).body.buildDraftPullRequests).toBe(false);
+    const off = await expectStatus(autoCi({ buildDraftPullRequests: false }, org.token), 200);
+    expect(off.buildDraftPullRequests).toBe(false);
     const ready = await pullRequest({ number: 13, action: 'ready_for_review', draft: false, sha: sha('e') });
     expect(ready.body.builds).toHaveLength(1);
   });
@@ -200,8 +196,8 @@ describe('Auto CI rules for pull requests', () => {
     expect(deletedFork.body.reason).toBe('fork_pull_request');
     expect(await buildCount()).toBe(before);
 
-    expect((await autoCi({ buildForkMergeRequests: true }, org.token)).status).toBe(403);
-    expect((await autoCi({ buildForkMergeRequests: true })).body.buildForkMergeRequests).toBe(true);
+    await expectStatus(autoCi({ buildForkMergeRequests: true }, org.token), 403);
+    expect((await expectStatus(autoCi({ buildForkMergeRequests: true }), 200)).buildForkMergeRequests).toBe(true);
     const built = await pullRequest({ number: 14, fork: forkRepo, headRef: 'main', sha: sha('f') });
     expect(await buildRow(built.body.builds[0].buildId)).toMatchObject({
       pullRequestNumber: 14,
@@ -235,8 +231,7 @@ describe('pull request builds are untrusted', () => {
       })
       .returning();
     await api.db.update(services).set({ clusterId: cluster!.id }).where(eq(services.id, web.id));
-    const saved = await autoCi({ autoDeploy: true, secretBuildArgs: { NPM_TOKEN: 'npm_secret_value' } });
-    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await expectStatus(autoCi({ autoDeploy: true, secretBuildArgs: { NPM_TOKEN: 'npm_secret_value' } }), 200);
   });
   afterAll(async () => {
     await autoCi({ autoDeploy: false, secretBuildArgs: { NPM_TOKEN: null } });
@@ -305,9 +300,8 @@ describe('pull request builds are untrusted', () => {
     }
     const worker = await startKilnWorker(temporal, api);
     try {
-      const rollback = await api.request('POST', `/services/${web.id}/rollback`, { token: org.token });
-      expect(rollback.status, JSON.stringify(rollback.body)).toBe(409);
-      expect(rollback.body.message).toContain('No earlier successful build');
+      const rollback = api.client(org.token).services[':id'].rollback.$post({ param: { id: web.id } });
+      expect((await expectStatus(rollback, 409)).message).toContain('No earlier successful build');
       const outcome = await temporal.client.workflow.getHandle(rollbackWorkflowId(web.id)).describe();
       expect(outcome.status.name).toBe('FAILED');
     } finally {
@@ -388,10 +382,9 @@ describe('superseding and closing', () => {
   });
 
   it('the delivery record keeps the close and what it cancelled', async () => {
-    const { body } = await api.request('GET', `/services/${web.id}/webhook/deliveries?pageSize=100`, {
-      token: org.token,
-    });
-    const items: JsonBody[] = body.items;
+    const deliveries = api.client(org.token).services[':id'].webhook.deliveries;
+    const page = await expectStatus(deliveries.$get({ param: { id: web.id }, query: { pageSize: 100 } }), 200);
+    const items: JsonBody[] = page.items;
     const close = items.find((d) => d.response?.reason === 'pull_request_closed' && d.response.cancelled.length === 2);
     expect(close, JSON.stringify(items.slice(0, 3))).toBeTruthy();
   });
