@@ -76,4 +76,35 @@ describe('Sign-in', () => {
     expect(screen.getByLabelText('API token')).toBeInTheDocument();
     expect(localStorage.getItem('kiln.apiToken')).toBeNull();
   });
+
+  it('names who is signed in, signs out on request, and names the admin token file on the sign-in page', async () => {
+    const user = userEvent.setup();
+    localStorage.setItem('kiln.apiToken', 'good-token');
+    api.on('GET', '/me', () => adminMe);
+    api.on('GET', '/services', () => ({ items: [] }));
+    api.on('GET', '/git-providers', () => ({ items: [] }));
+    api.on('GET', '/sign-in', () => ({ adminTokenFile: '/var/lib/kiln/admin-token' }));
+    renderApp();
+    const header = await screen.findByRole('banner');
+    expect(header).toHaveTextContent('admin (instance_admin)');
+    expect(screen.getByRole('navigation', { name: 'Main' })).toHaveTextContent('ServicesSettingsAPI');
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByLabelText('API token')).toBeInTheDocument();
+    expect(localStorage.getItem('kiln.apiToken')).toBeNull();
+    expect(await screen.findByText('/var/lib/kiln/admin-token')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('signs out with an explanation when the server stops accepting the token mid-session', async () => {
+    localStorage.setItem('kiln.apiToken', 'good-token');
+    api.on('GET', '/me', () => adminMe);
+    api.on('GET', '/git-providers', () => ({ items: [] }));
+    api.on('GET', '/services', () => ({ status: 401, body: { error: 'Unauthorized', message: 'Token revoked.' } }));
+    renderApp();
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Kiln no longer accepts your token (revoked or expired); sign in again.',
+    );
+    expect(screen.getByLabelText('API token')).toBeInTheDocument();
+    expect(localStorage.getItem('kiln.apiToken')).toBeNull();
+  });
 });
