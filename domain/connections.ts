@@ -4,6 +4,12 @@
 export const gitProviderKinds = ['gitlab', 'github'] as const;
 export type GitProviderKind = (typeof gitProviderKinds)[number];
 
+/** The address a Git connection of this kind has when none is given: the public gitlab.com or github.com. */
+export const defaultProviderBaseUrl: Record<GitProviderKind, string> = {
+  gitlab: 'https://gitlab.com',
+  github: 'https://github.com',
+};
+
 /** Registries Kiln pushes to: Harbor (projects created through its API), Docker Hub, any OCI registry. */
 export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
 export type RegistryKind = (typeof registryKinds)[number];

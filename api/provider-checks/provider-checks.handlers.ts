@@ -1,37 +1,34 @@
-import { eq } from 'drizzle-orm';
 import { loadProviderConnection, plainGitMessage } from '../../clients/git-providers/connection';
 import { webhookUrl } from '../../clients/git-providers/links';
 import { registerWebhook } from '../../clients/git-providers/webhook-registration';
-import { gitProviders } from '../../db/schema';
 import { requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
 import type { AppRouteHandler } from '../openapi';
-import { visibleTo, withinReach } from '../scope';
+import { loadVisibleConnection } from '../git-providers/load-connection';
 import { loadVisibleService } from '../services/load-service';
 import { viaProvider } from '../pipelines/provider-failure';
 import { verifyProviderToken } from './verify-token';
 import { checkGitRepository } from './git-check';
 import type * as routes from './provider-checks.routes';
+import { defaultProviderBaseUrl } from '../../domain/connections';
 import { connectionOrigin, originOf } from '../../domain/credentials';
 
-const defaultBaseUrl = { gitlab: 'https://gitlab.com', github: 'https://github.com' } as const;
-
 /** Handlers of the token checks, the clone test and one-click webhook registration. */
-export function createProviderCheckHandlers({ db, cipher, config }: AppDeps) {
+export function createProviderCheckHandlers(deps: AppDeps) {
+  return { ...tokenCheckHandlers(deps), ...gitServerCheckHandlers(deps), ...webhookRegistrationHandlers(deps) };
+}
+
+/** Asking GitLab or GitHub about a token: one being entered, or the one a connection stores. */
+function tokenCheckHandlers({ db, cipher }: AppDeps) {
   const checkNewToken: AppRouteHandler<typeof routes.checkNewToken> = async (c) => {
     requireRole(c.get('user'), 'org_admin', 'check Git provider tokens');
     const { kind, baseUrl, token } = c.req.valid('json');
-    return c.json(await verifyProviderToken({ kind, baseUrl: baseUrl ?? defaultBaseUrl[kind], token }), 200);
+    return c.json(await verifyProviderToken({ kind, baseUrl: baseUrl ?? defaultProviderBaseUrl[kind], token }), 200);
   };
   const checkStoredToken: AppRouteHandler<typeof routes.checkStoredToken> = async (c) => {
     const user = c.get('user');
-    const { id } = c.req.valid('param');
-    const [row] = await db
-      .select()
-      .from(gitProviders)
-      .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, id)));
-    const provider = withinReach(user, row, `Git provider ${id}`);
+    const provider = await loadVisibleConnection(db, user, c.req.valid('param').id);
     requireRole(user, 'org_admin', 'check Git provider tokens');
     if (provider.tokenEnc === '') {
       throw apiError(
@@ -48,6 +45,11 @@ export function createProviderCheckHandlers({ db, cipher, config }: AppDeps) {
     const token = cipher.decrypt(provider.tokenEnc);
     return c.json(await verifyProviderToken({ kind: provider.kind, baseUrl: provider.baseUrl, token }), 200);
   };
+  return { checkNewToken, checkStoredToken };
+}
+
+/** `git ls-remote` of one repository with a token being entered or a connection's stored one. */
+function gitServerCheckHandlers({ db, cipher }: AppDeps) {
   const checkGitServer: AppRouteHandler<typeof routes.checkGitServer> = async (c) => {
     const user = c.get('user');
     requireRole(user, 'org_admin', 'test Git connections');
@@ -55,16 +57,17 @@ export function createProviderCheckHandlers({ db, cipher, config }: AppDeps) {
     const origin = baseUrl ? originOf(baseUrl) : null;
     let stored: { token: string | null; origin: string | null } = { token: token ?? null, origin };
     if (connectionId) {
-      const [row] = await db
-        .select()
-        .from(gitProviders)
-        .where(visibleTo(user, gitProviders.organizationId, eq(gitProviders.id, connectionId)));
-      const provider = withinReach(user, row, `Git provider ${connectionId}`);
+      const provider = await loadVisibleConnection(db, user, connectionId);
       const kept = provider.tokenEnc === '' ? null : cipher.decrypt(provider.tokenEnc);
       stored = { token: token ?? kept, origin: connectionOrigin(provider) };
     }
     return c.json(await checkGitRepository({ repositoryUrl, ...stored }), 200);
   };
+  return { checkGitServer };
+}
+
+/** Registering (or repairing) the service's Kiln webhook in its Git project. */
+function webhookRegistrationHandlers({ db, cipher, config }: AppDeps) {
   const registerServiceWebhook: AppRouteHandler<typeof routes.registerServiceWebhook> = async (c) => {
     const user = c.get('user');
     const service = await loadVisibleService(db, user, c.req.valid('param').id);
@@ -82,5 +85,5 @@ export function createProviderCheckHandlers({ db, cipher, config }: AppDeps) {
     );
     return c.json(registration, 200);
   };
-  return { checkNewToken, checkStoredToken, checkGitServer, registerServiceWebhook };
+  return { registerServiceWebhook };
 }
