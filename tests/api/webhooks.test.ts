@@ -6,7 +6,15 @@ import { createApp } from '../../api/app';
 import { deliveryIdentity } from '../../api/webhooks/delivery-key';
 import { buildLogLines, builds, webhookDeliveries, webhookRejections } from '../../db/schema';
 import { webhookBuildWorkflowId } from '../../workflows/names';
-import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
+import type { InferRequestType } from 'hono/client';
+import {
+  createOrgWithMember,
+  createTestApi,
+  expectStatus,
+  type JsonBody,
+  type KilnClient,
+  type TestApi,
+} from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import {
   githubHeaders,
@@ -42,46 +50,45 @@ const github = (event: string, payload: unknown, secret: string | null = githubS
 };
 const buildsOf = (serviceId: string) => api.db.select().from(builds).where(eq(builds.serviceId, serviceId));
 
-async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string, autoCi: object) {
-  const registry = await api.request('POST', '/registries', {
-    token: org.adminToken,
-    body: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'team', username: 'u', password: 'p' },
-  });
-  const svc = await api.request('POST', '/services', {
-    token: org.token,
-    body: {
-      name,
-      gitProvider: provider,
-      repoUrl,
-      registryId: registry.body.id,
-      projectId: provider === 'gitlab' ? gl.id : undefined,
-    },
-  });
-  const saved = await api.request('PUT', `/services/${svc.body.id}/auto-ci`, {
-    token: org.token,
-    body: { enabled: true, ...autoCi },
-  });
-  expect(saved.status).toBe(200);
-  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken });
-  return {
-    id: svc.body.id as string,
-    secret: info.body.secretToken as string,
-    signingToken: info.body.signingToken as string,
+type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
+const saveAutoCi = (id: string, json: AutoCiInput) =>
+  api.client(org.token).services[':id']['auto-ci'].$put({ param: { id }, json });
+
+async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string, autoCi: AutoCiInput) {
+  const admin = api.client(org.adminToken);
+  const registry = await expectStatus(
+    admin.registries.$post({
+      json: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'team', username: 'u', password: 'p' },
+    }),
+    201,
+  );
+  const json = {
+    name,
+    gitProvider: provider,
+    repoUrl,
+    registryId: registry.id,
+    projectId: provider === 'gitlab' ? String(gl.id) : undefined,
   };
+  const { id } = await expectStatus(api.client(org.token).services.$post({ json }), 201);
+  await expectStatus(saveAutoCi(id, { enabled: true, ...autoCi }), 200);
+  const info = await expectStatus(admin.services[':id'].webhook.$get({ param: { id } }), 200);
+  return { id, secret: info.secretToken, signingToken: info.signingToken };
 }
 
 beforeAll(async () => {
   temporal = await startTestTemporal();
   api = await createTestApi({ temporal: temporal.client });
   org = await createOrgWithMember(api, 'acme');
-  for (const kind of ['gitlab', 'github']) {
-    await api.request('POST', '/git-providers', {
-      body: { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false },
-    });
+  for (const kind of ['gitlab', 'github'] as const) {
+    const json = { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false };
+    await api.client()['git-providers'].$post({ json });
   }
-  gitlabService = await createService('api', 'gitlab', 'https://gitlab.example.com/team/api.git', {
+  const gitlabApi = await createService('api', 'gitlab', 'https://gitlab.example.com/team/api.git', {
     branchFilter: ['main'],
   });
+  // GitLab services also get a signing token for GitLab's signed (Standard Webhooks) deliveries.
+  if (!gitlabApi.signingToken) expect.fail('the GitLab service has no webhook signing token');
+  gitlabService = { ...gitlabApi, signingToken: gitlabApi.signingToken };
   githubService = await createService('web', 'github', 'https://github.com/octo/web.git', {
     branchFilter: ['main', 'release/*'],
   });
@@ -336,10 +343,10 @@ describe('GitHub webhooks', () => {
   });
 
   it('does not build when Auto CI is disabled', async () => {
-    await api.request('PUT', `/services/${githubService.id}/auto-ci`, { token: org.token, body: { enabled: false } });
+    await saveAutoCi(githubService.id, { enabled: false });
     const res = await github('push', githubPush(gh, { message: 'while disabled' }));
     expect(res.body.reason).toBe('auto_ci_disabled');
-    await api.request('PUT', `/services/${githubService.id}/auto-ci`, { token: org.token, body: { enabled: true } });
+    await saveAutoCi(githubService.id, { enabled: true });
   });
 });
 
@@ -415,35 +422,29 @@ describe('deliveries', () => {
   it('lists a service’s deliveries and lets an admin redeliver one without a second build', async () => {
     const delivery = randomUUID();
     const first = await github('push', githubPush(gh, { message: 'redeliver me' }), githubService.secret, delivery);
-    const list = await api.request('GET', `/services/${githubService.id}/webhook/deliveries?pageSize=5`, {
-      token: org.token,
-    });
-    expect(list.status).toBe(200);
-    const record = list.body.items.find((d: { deliveryId: string }) => d.deliveryId === delivery);
+    const deliveries = (token?: string) => api.client(token).services[':id'].webhook.deliveries;
+    const param = { id: githubService.id };
+    const list = await expectStatus(deliveries(org.token).$get({ param, query: { pageSize: 5 } }), 200);
+    const record = list.items.find((d) => d.deliveryId === delivery)!;
     expect(record).toMatchObject({
       statusCode: 200,
       event: 'push',
       canRedeliver: true,
       buildId: first.body.builds[0].buildId,
     });
-    const detail = await api.request('GET', `/services/${githubService.id}/webhook/deliveries/${record.id}`, {
-      token: org.token,
-    });
-    expect(detail.body.headers['x-github-delivery']).toBe(delivery);
-    expect(detail.body.headers).not.toHaveProperty('x-hub-signature-256');
-    const url = `/services/${githubService.id}/webhook/deliveries/${record.id}/redeliver`;
-    expect((await api.request('POST', url, { token: org.token })).status).toBe(403);
-    const again = await api.request('POST', url);
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({
+    const one = { param: { ...param, deliveryId: record.id } };
+    const detail = await expectStatus(deliveries(org.token)[':deliveryId'].$get(one), 200);
+    expect(detail.headers['x-github-delivery']).toBe(delivery);
+    expect(detail.headers).not.toHaveProperty('x-hub-signature-256');
+    await expectStatus(deliveries(org.token)[':deliveryId'].redeliver.$post(one), 403);
+    const again = await expectStatus(deliveries()[':deliveryId'].redeliver.$post(one), 200);
+    expect(again).toMatchObject({
       redeliveryOf: record.id,
       buildId: first.body.builds[0].buildId,
       statusCode: 200,
     });
     expect(await api.db.select().from(builds).where(eq(builds.deliveryId, delivery))).toHaveLength(1);
     const other = await createOrgWithMember(api, 'rival');
-    expect(
-      (await api.request('GET', `/services/${githubService.id}/webhook/deliveries`, { token: other.token })).status,
-    ).toBe(404);
+    await expectStatus(deliveries(other.token).$get({ param, query: {} }), 404);
   });
 });
