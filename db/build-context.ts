@@ -3,10 +3,17 @@ import type { Database } from './client';
 import type { SecretCipher } from './crypto';
 import { loadGitCredential } from './git-credentials';
 import { openSecretBuildArgs, receivesSecretBuildArgs, secretBuildArgRedactions } from './secret-build-args';
-import { autoCiSettings, builds, clusters, registries, services, type SubprojectSetting, type BuildRow } from './schema';
+import {
+  autoCiSettings,
+  builds,
+  clusters,
+  registries,
+  services,
+  type SubprojectSetting,
+  type BuildRow,
+} from './schema';
 import { deployNamespaceOf } from '../domain/deploy-namespace';
 import { registryHost } from '../domain/registry-host';
-
 
 /** Everything a build workflow needs, with secrets decrypted. Never log or return this object as a whole. */
 export interface BuildForWorkflow {
@@ -74,6 +81,11 @@ export interface BuildForWorkflow {
   secrets: string[];
 }
 
+type ServiceRecord = typeof services.$inferSelect;
+type SettingsRecord = typeof autoCiSettings.$inferSelect;
+type RegistryRecord = typeof registries.$inferSelect;
+type ClusterRecord = typeof clusters.$inferSelect;
+
 /** Loads a build with its service, Git token, registry credentials, cluster and Auto CI settings. */
 export async function loadBuildForWorkflow(
   db: Database,
@@ -100,11 +112,9 @@ export async function loadBuildForWorkflow(
     : null;
   // '' is a password cleared by a URL change: the build refuses to push rather than send an old one anywhere.
   const password = registry && registry.passwordEnc !== '' ? cipher.decrypt(registry.passwordEnc) : undefined;
-  const kubeconfig = cluster?.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
   // Every secret value is redacted, also in builds that do not receive them (a Dockerfile may print an old copy).
   const storedSecretArgs = openSecretBuildArgs(cipher, settings?.secretBuildArgsEnc);
   const trusted = receivesSecretBuildArgs(build);
-  const secretBuildArgs = trusted ? storedSecretArgs : {};
   const secrets = [
     git?.token,
     password,
@@ -113,54 +123,74 @@ export async function loadBuildForWorkflow(
   ];
   return {
     build,
-    service: {
-      id: service.id,
-      name: service.name,
-      organizationId: service.organizationId,
-      gitProvider: service.gitProvider,
-      repoUrl: service.repoUrl,
-      projectPath: service.projectPath,
-      projectId: service.projectId,
-      defaultBranch: service.defaultBranch,
-      deployNamespace: deployNamespaceOf(service),
-      deployPort: service.deployPort,
-    },
+    service: serviceOf(service),
     git,
     gitNotice: credential.found ? null : credential.message,
-    registry: registry
-      ? {
-          id: registry.id,
-          name: registry.name,
-          kind: registry.kind,
-          host: registryHost(registry.url),
-          project: registry.project,
-          username: registry.username,
-          password: password ?? '',
-          insecure: registry.insecure,
-        }
-      : null,
-    cluster: cluster
-      ? { id: cluster.id, name: cluster.name, mode: cluster.mode, kubeconfig, context: cluster.context }
-      : null,
-    autoCi: {
-      enabled: settings?.enabled ?? false,
-      buildProfile: settings?.buildProfile ?? 'auto',
-      dockerfilePath: settings?.dockerfilePath ?? 'Dockerfile',
-      buildArgs: settings?.buildArgs ?? {},
-      secretBuildArgs,
-      withheldSecretBuildArgs: Object.keys(storedSecretArgs).filter((name) => !(name in secretBuildArgs)),
-      autoDeploy: settings?.autoDeploy ?? false,
-      imageName: settings?.imageName ?? service.name,
-      imagePrefix: settings?.imagePrefix ?? '',
-      subprojects: settings?.subprojects ?? [],
-      buildChangedOnly: settings?.buildChangedOnly ?? true,
-      supersedeRunning: settings?.supersedeRunning ?? true,
-      submodules: settings?.submodules ?? false,
-      wizardDockerfile: settings?.generatedDockerfile
-        ? { dockerfile: settings.generatedDockerfile, dockerignore: settings.generatedDockerignore ?? '' }
-        : null,
-    },
+    registry: registry ? registryOf(registry, password) : null,
+    cluster: cluster ? clusterOf(cipher, cluster) : null,
+    autoCi: autoCiOf(settings, service, storedSecretArgs, trusted),
     trusted,
     secrets: secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4),
+  };
+}
+
+function serviceOf(service: ServiceRecord): BuildForWorkflow['service'] {
+  return {
+    id: service.id,
+    name: service.name,
+    organizationId: service.organizationId,
+    gitProvider: service.gitProvider,
+    repoUrl: service.repoUrl,
+    projectPath: service.projectPath,
+    projectId: service.projectId,
+    defaultBranch: service.defaultBranch,
+    deployNamespace: deployNamespaceOf(service),
+    deployPort: service.deployPort,
+  };
+}
+
+function registryOf(registry: RegistryRecord, password: string | undefined): BuildForWorkflow['registry'] {
+  return {
+    id: registry.id,
+    name: registry.name,
+    kind: registry.kind,
+    host: registryHost(registry.url),
+    project: registry.project,
+    username: registry.username,
+    password: password ?? '',
+    insecure: registry.insecure,
+  };
+}
+
+function clusterOf(cipher: SecretCipher, cluster: ClusterRecord): BuildForWorkflow['cluster'] {
+  const kubeconfig = cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
+  return { id: cluster.id, name: cluster.name, mode: cluster.mode, kubeconfig, context: cluster.context };
+}
+
+/** The service's Auto CI settings with their defaults; secret build args only for a build that may receive them. */
+function autoCiOf(
+  settings: SettingsRecord | null,
+  service: ServiceRecord,
+  storedSecretArgs: Record<string, string>,
+  trusted: boolean,
+): BuildForWorkflow['autoCi'] {
+  const secretBuildArgs = trusted ? storedSecretArgs : {};
+  return {
+    enabled: settings?.enabled ?? false,
+    buildProfile: settings?.buildProfile ?? 'auto',
+    dockerfilePath: settings?.dockerfilePath ?? 'Dockerfile',
+    buildArgs: settings?.buildArgs ?? {},
+    secretBuildArgs,
+    withheldSecretBuildArgs: Object.keys(storedSecretArgs).filter((name) => !(name in secretBuildArgs)),
+    autoDeploy: settings?.autoDeploy ?? false,
+    imageName: settings?.imageName ?? service.name,
+    imagePrefix: settings?.imagePrefix ?? '',
+    subprojects: settings?.subprojects ?? [],
+    buildChangedOnly: settings?.buildChangedOnly ?? true,
+    supersedeRunning: settings?.supersedeRunning ?? true,
+    submodules: settings?.submodules ?? false,
+    wizardDockerfile: settings?.generatedDockerfile
+      ? { dockerfile: settings.generatedDockerfile, dockerignore: settings.generatedDockerignore ?? '' }
+      : null,
   };
 }
