@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
 import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
 import { builds, clusters, services, webhookRejections } from '../../db/schema';
-import { createOrgWithMember, createTestApi, type JsonBody, type TestApi } from '../support/api-client';
+import type { InferRequestType } from 'hono/client';
+import {
+  createOrgWithMember,
+  createTestApi,
+  expectStatus,
+  type JsonBody,
+  type KilnClient,
+  type TestApi,
+} from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import {
   githubHeaders,
@@ -43,27 +51,29 @@ const github = (payload: unknown, secret = githubService.secret, delivery?: stri
 const buildCount = async (serviceId: string) =>
   (await api.db.select({ n: count() }).from(builds).where(eq(builds.serviceId, serviceId)))[0]!.n;
 const buildRow = async (id: string) => (await api.db.select().from(builds).where(eq(builds.id, id)))[0]!;
-const autoCi = (serviceId: string, body: object, token = org.adminToken) =>
-  api.request('PUT', `/services/${serviceId}/auto-ci`, { token, body });
+type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
+const autoCi = (id: string, json: AutoCiInput, token = org.adminToken) =>
+  api.client(token).services[':id']['auto-ci'].$put({ param: { id }, json });
 
 async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string) {
-  const registry = await api.request('POST', '/registries', {
-    token: org.adminToken,
-    body: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'shop', username: 'u', password: 'p' },
-  });
-  const svc = await api.request('POST', '/services', {
-    token: org.token,
-    body: {
-      name,
-      gitProvider: provider,
-      repoUrl,
-      registryId: registry.body.id,
-      projectId: provider === 'gitlab' ? gl.id : undefined,
-    },
-  });
-  expect((await autoCi(svc.body.id, { enabled: true, branchFilter: ['main'] })).status).toBe(200);
-  const info = await api.request('GET', `/services/${svc.body.id}/webhook`, { token: org.adminToken });
-  return { id: svc.body.id as string, secret: info.body.secretToken as string, signingToken: info.body.signingToken };
+  const admin = api.client(org.adminToken);
+  const registry = await expectStatus(
+    admin.registries.$post({
+      json: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'shop', username: 'u', password: 'p' },
+    }),
+    201,
+  );
+  const json = {
+    name,
+    gitProvider: provider,
+    repoUrl,
+    registryId: registry.id,
+    projectId: provider === 'gitlab' ? String(gl.id) : undefined,
+  };
+  const { id } = await expectStatus(api.client(org.token).services.$post({ json }), 201);
+  await expectStatus(autoCi(id, { enabled: true, branchFilter: ['main'] }), 200);
+  const info = await expectStatus(admin.services[':id'].webhook.$get({ param: { id } }), 200);
+  return { id, secret: info.secretToken, signingToken: info.signingToken };
 }
 
 beforeAll(async () => {
@@ -71,12 +81,14 @@ beforeAll(async () => {
   api = await createTestApi({ temporal: temporal.client, clock: () => clock });
   org = await createOrgWithMember(api, 'shop');
   rival = await createOrgWithMember(api, 'rival');
-  for (const kind of ['gitlab', 'github']) {
-    await api.request('POST', '/git-providers', {
-      body: { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false },
-    });
+  for (const kind of ['gitlab', 'github'] as const) {
+    const json = { organizationId: org.organizationId, kind, token: `${kind}-token`, verify: false };
+    await api.client()['git-providers'].$post({ json });
   }
-  gitlabService = await createService('cart', 'gitlab', 'https://gitlab.example.com/shop/cart.git');
+  const cart = await createService('cart', 'gitlab', 'https://gitlab.example.com/shop/cart.git');
+  // GitLab services also get a signing token for GitLab's signed (Standard Webhooks) deliveries.
+  if (!cart.signingToken) expect.fail('the GitLab service has no webhook signing token');
+  gitlabService = { ...cart, signingToken: cart.signingToken };
   githubService = await createService('web', 'github', 'https://github.com/shop/web.git');
 });
 afterAll(async () => {
@@ -99,9 +111,9 @@ describe('merge requests from forks', () => {
     expect((await gitlab('Merge Request Hook', unknownSource)).body.reason).toBe('fork_merge_request');
     expect(await buildCount(gitlabService.id)).toBe(before);
 
-    expect((await autoCi(gitlabService.id, { buildForkMergeRequests: true }, org.token)).status).toBe(403);
-    const enabled = await autoCi(gitlabService.id, { buildForkMergeRequests: true });
-    expect(enabled.body.buildForkMergeRequests).toBe(true);
+    await expectStatus(autoCi(gitlabService.id, { buildForkMergeRequests: true }, org.token), 403);
+    const enabled = await expectStatus(autoCi(gitlabService.id, { buildForkMergeRequests: true }), 200);
+    expect(enabled.buildForkMergeRequests).toBe(true);
     const built = await gitlab('Merge Request Hook', gitlabMergeRequest(gl, { action: 'open', fork, iid: 42 }));
     expect(built.body.builds).toHaveLength(1);
     expect(await buildRow(built.body.builds[0].buildId)).toMatchObject({ mergeRequestIid: 42, event: 'merge_request' });
@@ -129,7 +141,7 @@ describe('merge request builds', () => {
       })
       .returning();
     await api.db.update(services).set({ clusterId: cluster!.id }).where(eq(services.id, gitlabService.id));
-    expect((await autoCi(gitlabService.id, { autoDeploy: true })).status).toBe(200);
+    await expectStatus(autoCi(gitlabService.id, { autoDeploy: true }), 200);
 
     const sha = 'c'.repeat(40);
     const mr = await gitlab(
@@ -159,8 +171,8 @@ describe('merge request builds', () => {
       new MockActivityEnvironment().run(records.beginBuild, { buildId }) as Promise<BuildPlan>;
     expect((await plan(mrBuild.id)).autoDeploy).toBe(false);
     expect((await plan(push.body.builds[0].buildId)).autoDeploy).toBe(true);
-    const view = await api.request('GET', `/builds/${mrBuild.id}`, { token: org.token });
-    expect(view.body.mergeRequestIid).toBe(7);
+    const view = await expectStatus(api.client(org.token).builds[':id'].$get({ param: { id: mrBuild.id } }), 200);
+    expect(view.mergeRequestIid).toBe(7);
     await autoCi(gitlabService.id, { autoDeploy: false });
   });
 });
@@ -231,26 +243,26 @@ describe('unauthenticated deliveries', () => {
       const answers = await Promise.all(Array.from({ length: 100 }, () => post('gitlab', headers, body)));
       expect(answers.map((answer) => answer.status)).toEqual(Array(100).fill(401));
     }
-    const history = await api.request('GET', `/services/${gitlabService.id}/webhook/deliveries?pageSize=100`, {
-      token: org.token,
-    });
-    expect(history.body.items.filter((d: JsonBody) => d.statusCode === 401)).toEqual([]);
+    const deliveries = api.client(org.token).services[':id'].webhook.deliveries;
+    const param = { id: gitlabService.id };
+    const history = await expectStatus(deliveries.$get({ param, query: { pageSize: 100 } }), 200);
+    expect(history.items.filter((d) => d.statusCode === 401)).toEqual([]);
     const [stored] = await api.db.select({ n: count() }).from(webhookRejections);
     expect(stored!.n).toBeLessThanOrEqual(MAX_STORED_REJECTIONS);
     expect(stored!.n).toBeGreaterThan(MAX_STORED_REJECTIONS - REJECTION_WRITES_PER_MINUTE);
 
-    const seen = await api.request('GET', '/webhook-rejections?pageSize=5', { token: org.adminToken });
-    expect(seen.status).toBe(200);
-    const row = seen.body.items[0];
+    const rejections = (token?: string) => api.client(token)['webhook-rejections'];
+    const seen = await expectStatus(rejections(org.adminToken).$get({ query: { pageSize: 5 } }), 200);
+    const row = seen.items[0]!;
     expect(row).toMatchObject({ reason: 'invalid_secret', repository: gl.path, organizationId: org.organizationId });
     expect(row.headers['user-agent']).toHaveLength(200);
     const kept = ['content-length', 'delivery-id', 'user-agent', 'x-gitlab-event'];
     expect(Object.keys(row.headers).every((name) => kept.includes(name))).toBe(true);
     expect(row.headers['x-gitlab-event']).toBe('Push Hook');
-    expect(JSON.stringify(seen.body)).not.toMatch(/guess|yyyy/);
-    expect((await api.request('GET', '/webhook-rejections', { token: org.token })).status).toBe(403);
-    const other = await api.request('GET', '/webhook-rejections', { token: rival.adminToken });
-    expect(other.body.items.filter((r: JsonBody) => r.organizationId === org.organizationId)).toEqual([]);
+    expect(JSON.stringify(seen)).not.toMatch(/guess|yyyy/);
+    await expectStatus(rejections(org.token).$get({ query: {} }), 403);
+    const other = await expectStatus(rejections(rival.adminToken).$get({ query: {} }), 200);
+    expect(other.items.filter((r) => r.organizationId === org.organizationId)).toEqual([]);
   }, 180_000);
 
   it('are rate-limited: over the limit they are only counted, and the count is recorded in the next minute', async () => {
@@ -266,8 +278,8 @@ describe('unauthenticated deliveries', () => {
     await post('gitlab', headers, body);
     const counted = await api.db.select().from(webhookRejections).where(eq(webhookRejections.reason, 'rate_limited'));
     expect(counted.map((r) => r.headers['not-recorded'])).toContain(String(over));
-    const instance = await api.request('GET', '/webhook-rejections?pageSize=100');
-    expect(instance.body.items.some((r: JsonBody) => r.reason === 'rate_limited')).toBe(true);
+    const instance = await expectStatus(api.client()['webhook-rejections'].$get({ query: { pageSize: 100 } }), 200);
+    expect(instance.items.some((r) => r.reason === 'rate_limited')).toBe(true);
   });
 });
 
@@ -305,9 +317,9 @@ describe('refs and shas', () => {
 
   it('the API trigger refuses the same refs and shas with 400', async () => {
     const before = await buildCount(gitlabService.id);
-    for (const body of [{ branch: 'a..b' }, { branch: 'x.lock' }, { branch: '-x' }, { sha: 'ABC' }]) {
-      const res = await api.request('POST', `/services/${gitlabService.id}/builds`, { token: org.token, body });
-      expect(res.status).toBe(400);
+    const trigger = api.client(org.token).services[':id'].builds;
+    for (const json of [{ branch: 'a..b' }, { branch: 'x.lock' }, { branch: '-x' }, { sha: 'ABC' }]) {
+      await expectStatus(trigger.$post({ param: { id: gitlabService.id }, json }), 400);
     }
     expect(await buildCount(gitlabService.id)).toBe(before);
   });
