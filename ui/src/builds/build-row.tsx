@@ -38,21 +38,7 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
         >
           <ChevronIcon />
         </button>
-        <div style={{ minWidth: 0 }}>
-          <div className="build-title" title={build.commitMessage ?? build.id}>
-            {title}
-          </div>
-          <div className="build-meta">
-            {triggerText(build)} · {timeAgo(build.createdAt, now)}
-            {build.sha && (
-              <>
-                {' '}
-                · <code>{build.sha.slice(0, 8)}</code>
-              </>
-            )}
-            {subBuilds.length > 0 && <> · {subBuilds.length} sub-projects</>}
-          </div>
-        </div>
+        <BuildHeadline build={build} title={title} subprojects={subBuilds.length} now={now} />
         <StatusBadge status={build.status} />
         <div className="build-branch build-meta">
           <span className="visually-hidden">Branch </span>
@@ -73,6 +59,37 @@ export function BuildRow({ build, subBuilds, expanded, now, onToggle, onCancel, 
         />
       )}
     </li>
+  );
+}
+
+/** The build's title (its commit's subject) and what started it, when, at which commit, with how many sub-projects. */
+function BuildHeadline({
+  build,
+  title,
+  subprojects,
+  now,
+}: {
+  build: Build;
+  title: string;
+  subprojects: number;
+  now: number;
+}) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <div className="build-title" title={build.commitMessage ?? build.id}>
+        {title}
+      </div>
+      <div className="build-meta">
+        {triggerText(build)} · {timeAgo(build.createdAt, now)}
+        {build.sha && (
+          <>
+            {' '}
+            · <code>{build.sha.slice(0, 8)}</code>
+          </>
+        )}
+        {subprojects > 0 && <> · {subprojects} sub-projects</>}
+      </div>
+    </div>
   );
 }
 

@@ -46,23 +46,36 @@ export function BuildsPanel({ service, openBuildId }: { service: Service; openBu
           </>
         )}
       </QueryState>
-      {triggering && (
-        <TriggerBuildDialog
-          defaultBranch={service.defaultBranch || 'main'}
-          busy={actions.trigger.isPending}
-          error={actions.trigger.error?.message ?? null}
-          onClose={() => setTriggering(false)}
-          onSubmit={(branch) =>
-            actions.trigger.mutate(branch, {
-              onSuccess: (build) => {
-                setTriggering(false);
-                navigate('services', service.id, 'builds', build.id);
-              },
-            })
-          }
-        />
-      )}
+      {triggering && <TriggerBuild service={service} trigger={actions.trigger} onClose={() => setTriggering(false)} />}
     </>
+  );
+}
+
+/** The Trigger Build dialog: a started build closes it and opens that build's log. */
+function TriggerBuild({
+  service,
+  trigger,
+  onClose,
+}: {
+  service: Service;
+  trigger: ReturnType<typeof useBuildActions>['trigger'];
+  onClose: () => void;
+}) {
+  return (
+    <TriggerBuildDialog
+      defaultBranch={service.defaultBranch || 'main'}
+      busy={trigger.isPending}
+      error={trigger.error?.message ?? null}
+      onClose={onClose}
+      onSubmit={(branch) =>
+        trigger.mutate(branch, {
+          onSuccess: (build) => {
+            onClose();
+            navigate('services', service.id, 'builds', build.id);
+          },
+        })
+      }
+    />
   );
 }
 
