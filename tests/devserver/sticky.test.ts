@@ -140,12 +140,10 @@ describe('devserver: sticky task queues', () => {
     first.worker.shutdown();
     await first.done;
     await h.startWorker(taskQueue);
-    const signalled = Date.now();
     await handle.signal(approveSignal, 'cy');
     expect(await handle.result()).toBe('approved by cy');
     // Scheduled for the old sticky queue (as the real server records it), the task went to the normal queue at once:
-    // no schedule-to-start timeout, well before the 10 s one, and the new worker's own sticky queue took over.
-    expect(Date.now() - signalled).toBeLessThan(8000);
+    // no schedule-to-start timeout (10 s here), and the new worker's own sticky queue took over.
     const events = await historyOf(workflowId);
     expect(events.some((e) => e.workflowTaskTimedOutEventAttributes)).toBe(false);
     const [, afterShutdown, afterTimer] = scheduledQueues(events);
