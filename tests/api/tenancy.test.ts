@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
 import { rollbackWorkflowId } from '../../workflows/names';
-import { createOrgWithMember, createTestApi, createUserIn, type TestApi } from '../support/api-client';
+import { createOrgWithMember, createTestApi, createUserIn, expectStatus, type TestApi } from '../support/api-client';
 import { startKilnWorker, type TestKilnWorker } from '../support/kiln-worker';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
@@ -39,25 +39,30 @@ beforeAll(async () => {
   worker = await startKilnWorker(temporal, api);
   a = await createOrgWithMember(api, 'alpha');
   b = await createOrgWithMember(api, 'beta');
-  const as = (path: string, body: unknown) => created(api.request('POST', path, { token: a.adminToken, body }));
-  ids.gitProvider = await as('/git-providers', { kind: 'gitlab', token: 'glpat-alpha-secret', verify: false });
-  ids.registry = await as('/registries', {
+  const admin = api.client(a.adminToken);
+  const connection = { kind: 'gitlab' as const, token: 'glpat-alpha-secret', verify: false };
+  ids.gitProvider = (await expectStatus(admin['git-providers'].$post({ json: connection }), 201)).id;
+  const registry = {
     name: 'harbor',
-    kind: 'harbor',
+    kind: 'harbor' as const,
     url: 'harbor.alpha.example.com',
     project: 'alpha',
     username: 'robot$alpha',
     password: 'alpha-registry-password',
-  });
-  ids.cluster = await as('/clusters', { name: 'prod', mode: 'kubeconfig', kubeconfig });
-  ids.service = await as('/services', {
+  };
+  ids.registry = (await expectStatus(admin.registries.$post({ json: registry }), 201)).id;
+  const cluster = { name: 'prod', mode: 'kubeconfig' as const, kubeconfig };
+  ids.cluster = (await expectStatus(admin.clusters.$post({ json: cluster }), 201)).id;
+  const service = {
     name: 'api',
-    gitProvider: 'gitlab',
+    gitProvider: 'gitlab' as const,
     repoUrl: 'https://gitlab.com/alpha/api.git',
     registryId: ids.registry,
     clusterId: ids.cluster,
-  });
-  ids.token = await as(`/users/${a.adminId}/tokens`, { name: 'ci' });
+  };
+  ids.service = (await expectStatus(admin.services.$post({ json: service }), 201)).id;
+  const tokens = admin.users[':id'].tokens;
+  ids.token = (await expectStatus(tokens.$post({ param: { id: a.adminId }, json: { name: 'ci' } }), 201)).id;
   const [build] = await api.db
     .insert(schema.builds)
     .values({
@@ -94,12 +99,6 @@ afterAll(async () => {
   await api?.close();
   await temporal?.stop();
 });
-
-async function created(response: Promise<{ status: number; body: { id: string } }>): Promise<string> {
-  const res = await response;
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.id;
-}
 
 /** Every row of every table an attacker could try to change (token use times aside: they change on each call). */
 async function snapshot() {
@@ -263,34 +262,53 @@ describe("another organization's admin and member", () => {
   }
 
   it("leaves A's own member able to roll back (a workflow runs and finds nothing earlier to deploy)", async () => {
-    const own = await api.request('POST', `${svc()}/rollback`, { token: a.token });
-    expect(own.status, JSON.stringify(own.body)).toBe(409);
-    expect(own.body.message).toBe('No earlier successful build with a different image exists to roll back to.');
+    const own = api.client(a.token).services[':id'].rollback.$post({ param: { id: ids.service } });
+    expect((await expectStatus(own, 409)).message).toBe(
+      'No earlier successful build with a different image exists to roll back to.',
+    );
     const run = await temporal.client.workflow.getHandle(rollbackWorkflowId(ids.service)).describe();
     expect(run.status.name).toBe('FAILED');
   });
 
   it('sees none of organization A in its lists', async () => {
     for (const token of [b.adminToken, b.token]) {
-      for (const path of ['/organizations', '/git-providers', '/registries', '/clusters', '/services', '/builds']) {
-        const res = await api.request('GET', path, { token });
+      const client = api.client(token);
+      const lists: Array<[string, Promise<Response>]> = [
+        ['/organizations', client.organizations.$get()],
+        ['/git-providers', client['git-providers'].$get({ query: {} })],
+        ['/registries', client.registries.$get({ query: {} })],
+        ['/clusters', client.clusters.$get({ query: {} })],
+        ['/services', client.services.$get({ query: {} })],
+        ['/builds', client.builds.$get({ query: {} })],
+      ];
+      for (const [path, response] of lists) {
+        const res = await response;
         expect(res.status, path).toBe(200);
-        expect(JSON.stringify(res.body), path).not.toContain(a.organizationId);
+        expect(await res.text(), path).not.toContain(a.organizationId);
       }
     }
-    const users = await api.request('GET', '/users', { token: b.adminToken });
-    expect(users.body.items.map((u: { name: string }) => u.name).sort()).toEqual(['beta-admin', 'beta-dev']);
+    const users = await expectStatus(api.client(b.adminToken).users.$get({ query: {} }), 200);
+    expect(users.items.map((u) => u.name).sort()).toEqual(['beta-admin', 'beta-dev']);
   });
 });
 
 describe('roles inside one organization', () => {
   it('lets a member work on services and builds but not on connections, registries, clusters or secrets', async () => {
-    const m = { token: a.token };
-    for (const path of ['/git-providers', '/registries', '/clusters', `${svc()}/auto-ci`, `${svc()}/builds`]) {
-      expect((await api.request('GET', path, m)).status, path).toBe(200);
-    }
-    expect((await api.request('GET', `${svc()}/webhook/deliveries/${ids.delivery}`, m)).status).toBe(200);
-    expect((await api.request('GET', `/builds/${ids.build}/logs`, m)).body.lines[0].text).toBe('alpha build output');
+    const member = api.client(a.token);
+    const param = { id: ids.service };
+    const reads: Array<[string, Promise<Response>]> = [
+      ['/git-providers', member['git-providers'].$get({ query: {} })],
+      ['/registries', member.registries.$get({ query: {} })],
+      ['/clusters', member.clusters.$get({ query: {} })],
+      [`${svc()}/auto-ci`, member.services[':id']['auto-ci'].$get({ param })],
+      [`${svc()}/builds`, member.services[':id'].builds.$get({ param, query: {} })],
+    ];
+    for (const [path, response] of reads) expect((await response).status, path).toBe(200);
+    const delivery = { param: { ...param, deliveryId: ids.delivery } };
+    await expectStatus(member.services[':id'].webhook.deliveries[':deliveryId'].$get(delivery), 200);
+    const logs = await expectStatus(member.builds[':id'].logs.$get({ param: { id: ids.build }, query: {} }), 200);
+    expect(logs.lines[0]!.text).toBe('alpha build output');
+    // The refusals are a route table, sent raw so each failure names its route.
     const before = await snapshot();
     const refused: [string, string, unknown?][] = [
       ['POST', '/git-providers', { kind: 'github', token: 'ghp_x', verify: false }],
@@ -326,7 +344,7 @@ describe('roles inside one organization', () => {
       ['GET', '/audit-events'],
     ];
     for (const [method, path, body] of refused) {
-      const res = await api.request(method, path, { ...m, body });
+      const res = await api.request(method, path, { token: a.token, body });
       expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 403 });
       expect(res.body.message).toMatch(/Only (organization|instance) admins can/);
     }
@@ -334,111 +352,99 @@ describe('roles inside one organization', () => {
   });
 
   it('lets an organization admin manage their organization, but not register an in-cluster environment', async () => {
-    const admin = { token: a.adminToken };
-    expect((await api.request('GET', `${svc()}/webhook`, admin)).body.secretToken).toMatch(/^[0-9a-f]{48}$/);
-    const minted = await api.request('POST', `/users/${a.userId}/tokens`, { ...admin, body: { name: 'for-dev' } });
-    expect(minted.status).toBe(201);
-    expect((await api.request('GET', '/me', { token: minted.body.token })).body.id).toBe(a.userId);
-    const inCluster = await api.request('POST', '/clusters', { ...admin, body: { name: 'here', mode: 'in-cluster' } });
-    expect(inCluster.status).toBe(403);
-    expect(inCluster.body.message).toMatch(/instance admins.*service account/);
+    const admin = api.client(a.adminToken);
+    const webhook = await expectStatus(admin.services[':id'].webhook.$get({ param: { id: ids.service } }), 200);
+    expect(webhook.secretToken).toMatch(/^[0-9a-f]{48}$/);
+    const tokens = admin.users[':id'].tokens;
+    const minted = await expectStatus(tokens.$post({ param: { id: a.userId }, json: { name: 'for-dev' } }), 201);
+    expect((await expectStatus(api.client(minted.token).me.$get(), 200)).id).toBe(a.userId);
+    const inCluster = await expectStatus(admin.clusters.$post({ json: { name: 'here', mode: 'in-cluster' } }), 403);
+    expect(inCluster.message).toMatch(/instance admins.*service account/);
   });
 });
 
 describe('privilege escalation', () => {
   it('refuses roles and tokens above the caller, and keeps the last instance admin', async () => {
-    const roleOf = async (id: string) => (await api.request('GET', `/users/${id}`)).body.role;
+    const instance = api.client();
+    const roleOf = async (id: string) => (await expectStatus(instance.users[':id'].$get({ param: { id } }), 200)).role;
+    const users = (token: string) => api.client(token).users;
     // A member cannot create users, promote themself, or mint tokens for anyone but themself.
-    expect(
-      (await api.request('POST', '/users', { token: a.token, body: { name: 'x', role: 'org_admin' } })).status,
-    ).toBe(403);
-    const selfPromote = await api.request('PATCH', `/users/${a.userId}`, {
-      token: a.token,
-      body: { role: 'org_admin' },
-    });
-    expect(selfPromote.status).toBe(403);
+    const member = users(a.token);
+    await expectStatus(member.$post({ json: { name: 'x', role: 'org_admin' } }), 403);
+    await expectStatus(member[':id'].$patch({ param: { id: a.userId }, json: { role: 'org_admin' } }), 403);
     expect(await roleOf(a.userId)).toBe('member');
-    expect(
-      (await api.request('POST', `/users/${a.userId}/tokens`, { token: a.token, body: { name: 'own' } })).status,
-    ).toBe(201);
+    await expectStatus(member[':id'].tokens.$post({ param: { id: a.userId }, json: { name: 'own' } }), 201);
 
     // An organization admin cannot hand out or take instance admin.
-    const asAdmin = { token: a.adminToken };
-    const create = await api.request('POST', '/users', { ...asAdmin, body: { name: 'boss', role: 'instance_admin' } });
-    expect(create.status).toBe(403);
-    expect(create.body.message).toMatch(/above your own/);
+    const asAdmin = users(a.adminToken);
+    const create = await expectStatus(asAdmin.$post({ json: { name: 'boss', role: 'instance_admin' } }), 403);
+    expect(create.message).toMatch(/above your own/);
     for (const id of [a.userId, a.adminId]) {
-      const res = await api.request('PATCH', `/users/${id}`, { ...asAdmin, body: { role: 'instance_admin' } });
-      expect(res.status).toBe(403);
+      await expectStatus(asAdmin[':id'].$patch({ param: { id }, json: { role: 'instance_admin' } }), 403);
     }
     expect(await roleOf(a.adminId)).toBe('org_admin');
     expect(await roleOf(a.userId)).toBe('member');
-    const peer = await api.request('POST', '/users', { ...asAdmin, body: { name: 'alpha-ops', role: 'org_admin' } });
-    expect(peer.status).toBe(201);
-    expect(peer.body.organizationId).toBe(a.organizationId);
+    const peer = await expectStatus(asAdmin.$post({ json: { name: 'alpha-ops', role: 'org_admin' } }), 201);
+    expect(peer.organizationId).toBe(a.organizationId);
 
     // An instance admin living in organization A is out of reach of A's organization admin.
     const chief = await createUserIn(api, a.organizationId, 'alpha-chief', 'instance_admin');
     const before = await snapshot();
-    expect((await api.request('PATCH', `/users/${chief.id}`, { ...asAdmin, body: { role: 'member' } })).status).toBe(
-      403,
-    );
-    expect((await api.request('DELETE', `/users/${chief.id}`, asAdmin)).status).toBe(403);
-    expect((await api.request('GET', `/users/${chief.id}/tokens`, asAdmin)).status).toBe(403);
-    const stolen = await api.request('POST', `/users/${chief.id}/tokens`, { ...asAdmin, body: { name: 'stolen' } });
-    expect(stolen.status).toBe(403);
-    expect(stolen.body).not.toHaveProperty('token');
+    const param = { id: chief.id };
+    await expectStatus(asAdmin[':id'].$patch({ param, json: { role: 'member' } }), 403);
+    await expectStatus(asAdmin[':id'].$delete({ param }), 403);
+    await expectStatus(asAdmin[':id'].tokens.$get({ param }), 403);
+    const stolen = await expectStatus(asAdmin[':id'].tokens.$post({ param, json: { name: 'stolen' } }), 403);
+    expect(stolen).not.toHaveProperty('token');
     expect(await snapshot()).toEqual(before);
 
     // The bootstrap instance admin may remove the other one, but not demote the last instance admin (themself).
-    expect((await api.request('DELETE', `/users/${chief.id}`)).status).toBe(204);
-    const me = (await api.request('GET', '/me')).body;
-    const demote = await api.request('PATCH', `/users/${me.id}`, { body: { role: 'org_admin' } });
-    expect(demote.status).toBe(409);
-    expect(demote.body.message).toMatch(/last instance admin/);
+    await expectStatus(instance.users[':id'].$delete({ param }), 204);
+    const me = await expectStatus(instance.me.$get(), 200);
+    const demote = await expectStatus(
+      instance.users[':id'].$patch({ param: { id: me.id }, json: { role: 'org_admin' } }),
+      409,
+    );
+    expect(demote.message).toMatch(/last instance admin/);
     expect(await roleOf(me.id)).toBe('instance_admin');
   });
 });
 
 describe('audit log', () => {
   it("records an instance admin's actions in another organization, visible to that organization's admin", async () => {
-    const own = await api.request('GET', '/services');
-    expect(own.status).toBe(200);
-    const read = await api.request('GET', `${svc()}/webhook`);
-    expect(read.status).toBe(200);
-    const refused = await api.request('DELETE', `/registries/${ids.registry}`);
-    expect(refused.status).toBe(409);
-    const mintedFor = await api.request('POST', `/users/${b.userId}/tokens`, { body: { name: 'support' } });
-    expect(mintedFor.status).toBe(201);
+    const instance = api.client();
+    await expectStatus(instance.services.$get({ query: {} }), 200);
+    await expectStatus(instance.services[':id'].webhook.$get({ param: { id: ids.service } }), 200);
+    await expectStatus(instance.registries[':id'].$delete({ param: { id: ids.registry } }), 409);
+    await expectStatus(instance.users[':id'].tokens.$post({ param: { id: b.userId }, json: { name: 'support' } }), 201);
 
-    const alpha = await api.request('GET', '/audit-events', { token: a.adminToken });
-    expect(alpha.status).toBe(200);
+    const auditOf = (token?: string, query: { organizationId?: string } = {}) =>
+      expectStatus(api.client(token)['audit-events'].$get({ query }), 200);
+    const alpha = await auditOf(a.adminToken);
     const view = (items: { method: string; path: string; statusCode: number; actorName: string }[]) =>
       items.map(({ method, path, statusCode, actorName }) => ({ method, path, statusCode, actorName }));
-    expect(view(alpha.body.items)).toEqual(
+    expect(view(alpha.items)).toEqual(
       expect.arrayContaining([
         { method: 'GET', path: `/api/v1${svc()}/webhook`, statusCode: 200, actorName: 'admin' },
         { method: 'DELETE', path: `/api/v1/registries/${ids.registry}`, statusCode: 409, actorName: 'admin' },
       ]),
     );
-    expect(alpha.body.items.every((e: { organizationId: string }) => e.organizationId === a.organizationId)).toBe(true);
-    const beta = await api.request('GET', '/audit-events', { token: b.adminToken });
-    expect(view(beta.body.items)).toContainEqual({
+    expect(alpha.items.every((e) => e.organizationId === a.organizationId)).toBe(true);
+    const beta = await auditOf(b.adminToken);
+    expect(view(beta.items)).toContainEqual({
       method: 'POST',
       path: `/api/v1/users/${b.userId}/tokens`,
       statusCode: 201,
       actorName: 'admin',
     });
-    expect(beta.body.items.every((e: { organizationId: string }) => e.organizationId === b.organizationId)).toBe(true);
-    expect(JSON.stringify(beta.body)).not.toContain(ids.service);
-    const filtered = await api.request('GET', `/audit-events?organizationId=${b.organizationId}`);
-    expect(filtered.body.items.map((e: { id: string }) => e.id)).toEqual(
-      beta.body.items.map((e: { id: string }) => e.id),
-    );
+    expect(beta.items.every((e) => e.organizationId === b.organizationId)).toBe(true);
+    expect(JSON.stringify(beta)).not.toContain(ids.service);
+    const filtered = await auditOf(undefined, { organizationId: b.organizationId });
+    expect(filtered.items.map((e) => e.id)).toEqual(beta.items.map((e) => e.id));
     // Actions in the instance admin's own organization are not cross-organization and are not recorded.
-    const all = await api.request('GET', '/audit-events');
-    const home = (await api.request('GET', '/me')).body.organizationId;
-    expect(all.body.items.some((e: { organizationId: string }) => e.organizationId === home)).toBe(false);
+    const all = await auditOf();
+    const home = (await expectStatus(instance.me.$get(), 200)).organizationId;
+    expect(all.items.some((e) => e.organizationId === home)).toBe(false);
   });
 });
 
