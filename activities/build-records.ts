@@ -1,17 +1,23 @@
-import { and, eq, inArray, isNull, lt, ne, notInArray, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { ensureChildBuild, listChildBuilds, loadBuildForWorkflow, updateBuildProgress } from '../db/builds';
 import type { BuildForWorkflow } from '../db/builds';
 import type { Database } from '../db/client';
 import type { SecretCipher } from '../db/crypto';
 import { builds, type BuildRow } from '../db/schema';
 import type { SubprojectSetting } from '../db/schema';
-import { sizedBuildProfiles, type BuildResources, type SizedBuildProfile, chooseBuildProfile } from '../domain/build-profile';
-import { describeChange, isUntrustedChange, untrustedChangeEvents } from '../domain/merge-request';
+import {
+  sizedBuildProfiles,
+  type BuildResources,
+  type SizedBuildProfile,
+  chooseBuildProfile,
+} from '../domain/build-profile';
+import { describeChange, isUntrustedChange } from '../domain/merge-request';
+import { olderRunningBuilds } from '../db/superseded-builds';
 import { writeSystemLines } from '../build-log/build-log';
 import { closingLine, commitLine, describeProject, describeTimeout, isText } from '../domain/build-log-lines';
 import { selectSubprojectsForChanges } from '../detect';
 import type { DetectionResult } from '../detect';
-import { type BuildStatus, type BuildStep, activeBuildStatuses } from '../domain/build-status';
+import type { BuildStatus, BuildStep } from '../domain/build-status';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
 export interface BuildRecordDeps {
@@ -67,9 +73,13 @@ function dockerfileHint(detection: DetectionResult, subprojectPath: string | und
 
 /** Activities that keep a build's database record (status, progress, step, log headlines) in step with its workflow. */
 export function createBuildRecordActivities(deps: BuildRecordDeps) {
+  return { ...buildLifecycleActivities(deps), ...buildProfileActivities(deps), ...subprojectBuildActivities(deps) };
+}
+
+/** The build's start (with its plan), each step reached, and its outcome. */
+function buildLifecycleActivities(deps: BuildRecordDeps) {
   const { db, cipher } = deps;
   const now = deps.now ?? (() => new Date());
-
   return {
     /** Marks the build as started, writes the commit line, and returns its plan. */
     async beginBuild({ buildId }: { buildId: string }): Promise<BuildPlan> {
@@ -99,6 +109,34 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       await updateBuildProgress(db, input.buildId, { status: input.status, step: input.step, percent: input.percent });
     },
 
+    /** Writes the outcome: status, error, finish time and duration, and the closing log line. */
+    async finishBuild(input: {
+      buildId: string;
+      status: BuildStatus;
+      error?: { type: string; message: string };
+    }): Promise<void> {
+      const [build] = await db.select().from(builds).where(eq(builds.id, input.buildId));
+      if (!build) return;
+      const finishedAt = now();
+      const succeeded = input.status === 'Succeeded';
+      const tookMs = finishedAt.getTime() - (build.startedAt ?? build.createdAt).getTime();
+      // The closing line goes first: whoever sees the final status (UI, API, log stream) finds the whole log.
+      await writeSystemLines(db, input.buildId, 'finish', [closingLine(input.status, tookMs, input.error?.message)]);
+      await updateBuildProgress(db, input.buildId, {
+        status: input.status,
+        error: input.error?.message ?? null,
+        errorType: input.error?.type ?? null,
+        finishedAt,
+        ...(succeeded ? { percent: 100, step: 'Done' } : {}),
+      });
+    },
+  };
+}
+
+/** The Profile step. */
+function buildProfileActivities(deps: BuildRecordDeps) {
+  const { db, cipher } = deps;
+  return {
     /** The Profile step: Dockerfile, build context and resources for this build. */
     async chooseBuildSettings(input: { buildId: string; detection: DetectionResult }): Promise<ImageBuildSettings> {
       const { build, autoCi } = await load(db, cipher, input.buildId);
@@ -124,7 +162,13 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
       ]);
       return { contextPath, dockerfilePath, resources, dockerfileHint: dockerfileHint(detection, sub?.path) };
     },
+  };
+}
 
+/** A monorepo parent's sub-project builds. */
+function subprojectBuildActivities(deps: BuildRecordDeps) {
+  const { db, cipher } = deps;
+  return {
     /** Creates (once) the child builds of a monorepo parent: the selected sub-projects its changes touch. */
     async createSubprojectBuilds(input: { parentBuildId: string; detection: DetectionResult }): Promise<ChildBuild[]> {
       const { build, autoCi } = await load(db, cipher, input.parentBuildId);
@@ -141,28 +185,6 @@ export function createBuildRecordActivities(deps: BuildRecordDeps) {
           : `Building ${children.length} sub-project${children.length === 1 ? '' : 's'}: ${names.join(', ')} (${parallel} at a time)`,
       ]);
       return children.map((child, index) => ({ buildId: child.id, name: names[index]! }));
-    },
-
-    /** Writes the outcome: status, error, finish time and duration, and the closing log line. */
-    async finishBuild(input: {
-      buildId: string;
-      status: BuildStatus;
-      error?: { type: string; message: string };
-    }): Promise<void> {
-      const [build] = await db.select().from(builds).where(eq(builds.id, input.buildId));
-      if (!build) return;
-      const finishedAt = now();
-      const succeeded = input.status === 'Succeeded';
-      const tookMs = finishedAt.getTime() - (build.startedAt ?? build.createdAt).getTime();
-      // The closing line goes first: whoever sees the final status (UI, API, log stream) finds the whole log.
-      await writeSystemLines(db, input.buildId, 'finish', [closingLine(input.status, tookMs, input.error?.message)]);
-      await updateBuildProgress(db, input.buildId, {
-        status: input.status,
-        error: input.error?.message ?? null,
-        errorType: input.error?.type ?? null,
-        finishedAt,
-        ...(succeeded ? { percent: 100, step: 'Done' } : {}),
-      });
     },
   };
 }
@@ -181,39 +203,6 @@ async function load(db: Database, cipher: SecretCipher, buildId: string): Promis
 // branch builds: a fork's merge request from its own `main` must not cancel the real `main` builds.
 function supersedeScope(build: BuildRow): string {
   return describeChange(build) ?? build.branch ?? build.ref;
-}
-
-// Which builds count as the same change as `build`; undefined when nothing supersedes (a child, a tag, a manual sha).
-function sameChangeAs(build: BuildRow): SQL | undefined {
-  if (build.parentBuildId) return undefined;
-  if (build.mergeRequestIid != null) return eq(builds.mergeRequestIid, build.mergeRequestIid);
-  if (build.pullRequestNumber != null) return eq(builds.pullRequestNumber, build.pullRequestNumber);
-  if (!build.branch || isUntrustedChange(build)) return undefined;
-  return and(
-    eq(builds.branch, build.branch),
-    isNull(builds.mergeRequestIid),
-    isNull(builds.pullRequestNumber),
-    notInArray(builds.event, [...untrustedChangeEvents]),
-  );
-}
-
-async function olderRunningBuilds(db: Database, build: BuildRow): Promise<string[]> {
-  const sameChange = sameChangeAs(build);
-  if (!sameChange) return [];
-  const rows = await db
-    .select({ workflowId: builds.workflowId })
-    .from(builds)
-    .where(
-      and(
-        eq(builds.serviceId, build.serviceId),
-        sameChange,
-        isNull(builds.parentBuildId),
-        inArray(builds.status, [...activeBuildStatuses]),
-        lt(builds.createdAt, build.createdAt),
-        ne(builds.id, build.id),
-      ),
-    );
-  return rows.map((row) => row.workflowId);
 }
 
 function subprojectsToBuild(selected: SubprojectSetting[], changed: string[] | null, detection: DetectionResult) {
