@@ -66,63 +66,11 @@ export function createCloneActivities(deps: CloneDeps) {
      * Fetches exactly `sha` (depth 1) into a fresh workspace; credentials go to the repository's origin only, never argv.
      * Cancelled by the activity's cancellation, or by `options.signal` when called outside an activity.
      */
-    async cloneRepository(input: CloneInput, options: { signal?: AbortSignal } = {}): Promise<CloneResult> {
-      const started = Date.now();
-      const dir = workspaceDir(deps.workspaceRoot, input.buildId);
-      validateSha(input.sha);
-      validateGitRef(input.ref);
-      const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
-      const log = deps.openLog?.(input.buildId);
-      if (input.notice) log?.write('system', input.notice);
-      const git = await openGitSession(remote, { ...deps, signal: options.signal, log });
-      let commit: CloneResult['commit'];
-      try {
-        await rm(dir, { recursive: true, force: true });
-        await mkdir(dir, { recursive: true });
-        await git.run(['init', '--quiet'], dir);
-        const fetch = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-recurse-submodules'];
-        await git.run([...fetch, '--', remote.url, input.sha], dir);
-        if (input.requireOnRef) await requireCommitOnRef(git, remote.url, dir, input.sha, input.ref);
-        await git.run(['checkout', '--quiet', '--detach', input.sha, '--'], dir);
-        if (input.submodules) await git.run(['submodule', 'update', '--init', '--recursive', '--depth', '1'], dir);
-        commit = await readCommit(remote, dir, { ...deps, signal: options.signal });
-      } catch (error) {
-        await rm(dir, { recursive: true, force: true });
-        throw error;
-      } finally {
-        await git.dispose();
-        await log?.flush();
-      }
-      return { dir, sha: input.sha, ref: input.ref, commit, durationMs: Date.now() - started };
-    },
-
+    cloneRepository: (input: CloneInput, options: { signal?: AbortSignal } = {}): Promise<CloneResult> =>
+      cloneRepository(deps, input, options.signal),
     /** The commit a branch or tag points to now (annotated tags peeled), via `git ls-remote`; for manual builds. */
-    async resolveCommit(input: ResolveCommitInput, options: { signal?: AbortSignal } = {}): Promise<string> {
-      validateGitRef(input.ref);
-      const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
-      const candidates = input.ref.startsWith('refs/')
-        ? [`${input.ref}^{}`, input.ref]
-        : [`refs/heads/${input.ref}`, `refs/tags/${input.ref}^{}`, `refs/tags/${input.ref}`];
-      const scratch = await mkdtemp(path.join(tmpdir(), 'kiln-ls-remote-'));
-      const git = await openGitSession(remote, { ...deps, signal: options.signal });
-      try {
-        const patterns = candidates.map((ref) => ref.replace(/^refs\/(heads|tags)\//, ''));
-        const { stdoutLines } = await git.run(['ls-remote', '--', remote.url, ...new Set(patterns)], scratch);
-        const refs = new Map(stdoutLines.map((line) => line.split('\t')).map(([sha, ref]) => [ref ?? '', sha ?? '']));
-        const sha = candidates.map((ref) => refs.get(ref)).find((found) => found != null);
-        if (sha == null) {
-          throw buildFailure(
-            BuildErrorType.GitCloneFailed,
-            `Git clone failed: the repository has no branch or tag "${input.ref}". Check the branch in Auto CI settings.`,
-          );
-        }
-        return validateSha(sha);
-      } finally {
-        await git.dispose();
-        await rm(scratch, { recursive: true, force: true });
-      }
-    },
-
+    resolveCommit: (input: ResolveCommitInput, options: { signal?: AbortSignal } = {}): Promise<string> =>
+      resolveCommit(deps, input, options.signal),
     /** Deletes a build's workspace; safe to call when it does not exist. */
     async removeWorkspace(buildId: string): Promise<void> {
       await rm(workspaceDir(deps.workspaceRoot, buildId), { recursive: true, force: true });
@@ -130,6 +78,68 @@ export function createCloneActivities(deps: CloneDeps) {
   };
 }
 
+async function cloneRepository(deps: CloneDeps, input: CloneInput, signal?: AbortSignal): Promise<CloneResult> {
+  const started = Date.now();
+  const dir = workspaceDir(deps.workspaceRoot, input.buildId);
+  validateSha(input.sha);
+  validateGitRef(input.ref);
+  const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
+  const log = deps.openLog?.(input.buildId);
+  if (input.notice) log?.write('system', input.notice);
+  const git = await openGitSession(remote, { ...deps, signal, log });
+  let commit: CloneResult['commit'];
+  try {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await fetchAndCheckout(git, remote.url, dir, input);
+    commit = await readCommit(remote, dir, { ...deps, signal });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await git.dispose();
+    await log?.flush();
+  }
+  return { dir, sha: input.sha, ref: input.ref, commit, durationMs: Date.now() - started };
+}
+
+/** Into the empty `dir`: exactly the sha (checked to be on its ref when asked), detached, with submodules if on. */
+async function fetchAndCheckout(git: GitSession, url: string, dir: string, input: CloneInput): Promise<void> {
+  await git.run(['init', '--quiet'], dir);
+  const fetch = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-recurse-submodules'];
+  await git.run([...fetch, '--', url, input.sha], dir);
+  if (input.requireOnRef) await requireCommitOnRef(git, url, dir, input.sha, input.ref);
+  await git.run(['checkout', '--quiet', '--detach', input.sha, '--'], dir);
+  if (input.submodules) await git.run(['submodule', 'update', '--init', '--recursive', '--depth', '1'], dir);
+}
+
+async function resolveCommit(deps: CloneDeps, input: ResolveCommitInput, signal?: AbortSignal): Promise<string> {
+  validateGitRef(input.ref);
+  const remote = parseRemote(input.repositoryUrl, input.token, deps, input.provider);
+  const candidates = input.ref.startsWith('refs/')
+    ? [`${input.ref}^{}`, input.ref]
+    : [`refs/heads/${input.ref}`, `refs/tags/${input.ref}^{}`, `refs/tags/${input.ref}`];
+  const scratch = await mkdtemp(path.join(tmpdir(), 'kiln-ls-remote-'));
+  const git = await openGitSession(remote, { ...deps, signal });
+  try {
+    const patterns = candidates.map((ref) => ref.replace(/^refs\/(heads|tags)\//, ''));
+    const { stdoutLines } = await git.run(['ls-remote', '--', remote.url, ...new Set(patterns)], scratch);
+    const refs = new Map(stdoutLines.map((line) => line.split('\t')).map(([sha, ref]) => [ref ?? '', sha ?? '']));
+    const sha = candidates.map((ref) => refs.get(ref)).find((found) => found != null);
+    if (sha == null) {
+      throw buildFailure(
+        BuildErrorType.GitCloneFailed,
+        `Git clone failed: the repository has no branch or tag "${input.ref}". Check the branch in Auto CI settings.`,
+      );
+    }
+    return validateSha(sha);
+  } finally {
+    await git.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The clone activities' type. */
 export type CloneActivities = ReturnType<typeof createCloneActivities>;
 
 // Subject and author only, each capped: the repository decides this text, and it ends up in titles and lists. A
