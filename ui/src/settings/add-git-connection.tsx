@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { defaultProviderBaseUrl } from '../../../domain/connections';
 import { settingsApi } from '../api/endpoints';
 import type { GitProviderKind } from '../api/types';
 import { useToast } from '../components/toast';
@@ -8,7 +9,8 @@ import { gitSummary, tokenSummary } from './git-check-text';
 import { AddForm } from './settings-list';
 
 type Flavour = 'gitlab' | 'github' | 'plain';
-const defaults: Record<Flavour, string> = { gitlab: 'https://gitlab.com', github: 'https://github.com', plain: '' };
+// A plain git server has no public default: its address is always typed.
+const defaults: Record<Flavour, string> = { ...defaultProviderBaseUrl, plain: '' };
 const tokenHelp: Record<Flavour, string> = {
   gitlab: 'A GitLab personal or project access token with the api scope.',
   github: 'A GitHub token with repo (classic), or Contents read and Commit statuses write (fine-grained).',
