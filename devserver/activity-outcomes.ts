@@ -36,7 +36,7 @@ export function retryDecision(
   now = Date.now(),
 ): { delayMs: number } | { state: number } {
   const app = failure?.applicationFailureInfo;
-  if (app?.nonRetryable) return { state: RetryState.NON_RETRYABLE_FAILURE };
+  if (app?.nonRetryable || failure?.serverFailureInfo?.nonRetryable) return { state: RetryState.NON_RETRYABLE_FAILURE };
   const type =
     app?.type ??
     (failure?.timeoutFailureInfo

@@ -1,11 +1,10 @@
-// Closing runs: the close event, the parent's child event, the parent-close policy, terminate, timeouts and
-// continue-as-new.
-import { randomUUID } from 'node:crypto';
+// Closing runs: the close event, the parent's child event, the parent-close policy, terminate and timeouts
+// (continue-as-new is in continue-as-new.ts).
 import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
 import type { Ctx } from './context';
 import { alreadyCompleted } from './errors';
 import { addEvent, append, flushBuffer, materializeTransient, runGroup } from './history';
-import { toMs, type AttrsOf, type Command, type EventName, type Failure } from './proto';
+import type { AttrsOf, EventName, Failure } from './proto';
 import { dispatchQueries } from './queries';
 import { requestCancelRun } from './run-requests';
 import { createRun, type StartParams } from './runs';
@@ -146,6 +145,33 @@ function applyParentClosePolicies(ctx: Ctx, run: WorkflowRun): void {
   run.children.clear();
 }
 
+/**
+ * Fails the started workflow task and terminates the run, as the real server does for a command whose payload is
+ * over the size limits: WorkflowTaskFailed with the cause, what was buffered, then WorkflowExecutionTerminated.
+ */
+export function failTaskAndTerminate(
+  ctx: Ctx,
+  run: WorkflowRun,
+  problem: { cause: number; message: string },
+  identity: string,
+): void {
+  materializeTransient(ctx, run);
+  append(run, 'WorkflowTaskFailed', {
+    scheduledEventId: run.wft.scheduledEventId,
+    startedEventId: run.wft.startedEventId,
+    cause: problem.cause,
+    identity,
+    failure: { message: problem.message, serverFailureInfo: { nonRetryable: false } },
+  });
+  run.wft = { ...run.wft, state: 'none' };
+  flushBuffer(run);
+  closeRun(ctx, run, 'WorkflowExecutionTerminated', {
+    reason: problem.message,
+    details: null,
+    identity: 'history-service',
+  });
+}
+
 /** Terminates a running run (TerminateWorkflowExecution, TERMINATE_EXISTING, parent-close TERMINATE). */
 export function terminateRun(
   ctx: Ctx,
@@ -180,57 +206,4 @@ export function startRun(ctx: Ctx, params: StartParams): WorkflowRun {
   const run = createRun(ctx, params);
   armRunTimeout(ctx, run);
   return run;
-}
-
-/** Closes `run` with WorkflowExecutionContinuedAsNew and starts the next run of the same chain. */
-export function continueAsNew(
-  ctx: Ctx,
-  run: WorkflowRun,
-  cmd: NonNullable<Command['continueAsNewWorkflowExecutionCommandAttributes']>,
-  completedEventId: number,
-): void {
-  const started = run.history[0]?.workflowExecutionStartedEventAttributes;
-  const newRunParams: StartParams = {
-    namespace: run.namespace,
-    workflowId: run.workflowId,
-    workflowType: cmd.workflowType?.name || run.workflowType,
-    taskQueue: cmd.taskQueue?.name || run.taskQueue,
-    input: cmd.input ?? null,
-    executionTimeoutMs: toMs(started?.workflowExecutionTimeout),
-    runTimeoutMs: toMs(cmd.workflowRunTimeout) || toMs(started?.workflowRunTimeout),
-    taskTimeoutMs: toMs(cmd.workflowTaskTimeout) || run.workflowTaskTimeoutMs,
-    requestId: randomUUID(),
-    retryPolicy: cmd.retryPolicy ?? null,
-    memo: cmd.memo?.fields ?? run.memo,
-    searchAttributes: cmd.searchAttributes?.indexedFields ?? run.searchAttributes,
-    header: cmd.header ?? null,
-    parent: run.parent,
-    firstRunId: run.firstRunId,
-    continuedRunId: run.runId,
-    continuedFailure: cmd.failure ?? null,
-    lastCompletionResult: cmd.lastCompletionResult ?? null,
-    initiator: cmd.initiator ?? 1,
-    executionDeadline: run.executionDeadline,
-    priority: started?.priority ?? null,
-    rootExecution: started?.rootWorkflowExecution ?? null,
-  };
-  const newRunId = randomUUID();
-  run.newExecutionRunId = newRunId;
-  closeRun(ctx, run, 'WorkflowExecutionContinuedAsNew', {
-    newExecutionRunId: newRunId,
-    workflowType: { name: newRunParams.workflowType },
-    taskQueue: { name: newRunParams.taskQueue, kind: 1 },
-    input: cmd.input ?? null,
-    workflowRunTimeout: cmd.workflowRunTimeout ?? null,
-    workflowTaskTimeout: cmd.workflowTaskTimeout ?? null,
-    workflowTaskCompletedEventId: completedEventId,
-    backoffStartInterval: cmd.backoffStartInterval ?? null,
-    initiator: cmd.initiator ?? 1,
-    failure: cmd.failure ?? null,
-    lastCompletionResult: cmd.lastCompletionResult ?? null,
-    header: cmd.header ?? null,
-    memo: cmd.memo ?? null,
-    searchAttributes: cmd.searchAttributes ?? null,
-  });
-  startRun(ctx, { ...newRunParams, runId: newRunId });
 }

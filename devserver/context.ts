@@ -1,4 +1,5 @@
 // The services every devserver module receives: state, timers, task queues, change notification and logging.
+import type { PayloadLimits } from './payload-limits';
 import type { Scheduler } from './scheduler';
 import type { ServerState, WorkflowRun } from './state';
 import type { TaskQueues } from './task-queues';
@@ -46,6 +47,8 @@ export interface Ctx {
   activityQueues: TaskQueues<ActivityQueueItem>;
   log: DevServerLogger;
   historyLimits: HistoryLimits;
+  /** Blob and memo size limits (the real server's limit.blobSize / limit.memoSize). */
+  payloadLimits: PayloadLimits;
   /** Called after any mutation of a run: wakes history long-polls and schedules persistence. */
   changed(run: WorkflowRun): void;
   /** Schedules a persistence write for changes that belong to no run (namespaces). */

@@ -1,4 +1,5 @@
-// Devserver process configuration: CLI flags (--port, --ip, --db-filename, --api-key) over environment variables.
+// Devserver process configuration: CLI flags (--port, --ip, --db-filename, --api-key, --dynamic-config-value) over
+// environment variables.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { logLevel, parseEnvOrExit } from '../config/env-base';
@@ -10,6 +11,8 @@ const schema = z.object({
   /** Required from every client as `authorization: Bearer <key>` when set. */
   apiKey: z.string().min(16, 'use at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
   logLevel,
+  /** `--dynamic-config-value KEY=VALUE` (repeatable), as `temporal server start-dev` takes them. */
+  dynamicConfig: z.array(z.string()).default([]),
 });
 
 /** The devserver's validated configuration. */
@@ -20,7 +23,7 @@ export function loadDevServerEnv(
   argv: string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): DevServerEnv {
-  let flags: Record<string, string | undefined>;
+  let flags: Record<string, string | undefined> & { 'dynamic-config-value'?: string[] };
   try {
     flags = parseArgs({
       args: argv,
@@ -30,12 +33,13 @@ export function loadDevServerEnv(
         'db-filename': { type: 'string' },
         'api-key': { type: 'string' },
         'log-level': { type: 'string' },
+        'dynamic-config-value': { type: 'string', multiple: true },
       },
       strict: true,
-    }).values as Record<string, string | undefined>;
+    }).values as typeof flags;
   } catch (err) {
     process.stderr.write(
-      `${(err as Error).message}\nUsage: npm run devserver -- [--port 7233] [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>]\n`,
+      `${(err as Error).message}\nUsage: npm run devserver -- [--port 7233] [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>] [--dynamic-config-value limit.blobSize.error=2097152 …]\n`,
     );
     process.exit(2);
   }
@@ -47,6 +51,7 @@ export function loadDevServerEnv(
       dbFilename: flags['db-filename'] ?? env.KILN_DEVSERVER_DB_FILENAME,
       apiKey: flags['api-key'] ?? (env.KILN_DEVSERVER_API_KEY || undefined),
       logLevel: flags['log-level'] ?? env.LOG_LEVEL,
+      dynamicConfig: flags['dynamic-config-value'],
     },
     'devserver',
     2,

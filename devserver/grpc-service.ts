@@ -13,6 +13,7 @@ import type { Ctx } from './context';
 import { GrpcError } from './errors';
 import { namespaceProblem, type NamespaceFields } from './namespace-check';
 import { protoRoot } from './proto';
+import { requestSizeProblem } from './request-size-limits';
 import { rpcTable, type Handler } from './rpc-table';
 import type { CallInfo } from './worker-handlers';
 
@@ -61,10 +62,11 @@ function unary(ctx: Ctx, method: MethodInfo, handler: Handler | undefined, admit
       callback({ code: refused.code, details: refused.message });
       return;
     }
-    // As the real frontend's interceptors do: before any handler, and for methods without one too.
+    // As the real frontend does: namespace first (also for methods without a handler), then payload sizes.
     const badNamespace = namespaceProblem(ctx, method.service, name, method.fields, call.request as object);
-    if (badNamespace) {
-      callback({ code: badNamespace.code, details: badNamespace.message, metadata: statusDetails(badNamespace) });
+    const refusedEarly = badNamespace ?? requestSizeProblem(ctx, name, call.request as object);
+    if (refusedEarly) {
+      callback({ code: refusedEarly.code, details: refusedEarly.message, metadata: statusDetails(refusedEarly) });
       return;
     }
     if (!handler) {

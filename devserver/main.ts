@@ -1,5 +1,7 @@
-// CLI: `npm run devserver -- --port 7233 [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>]`.
+// CLI: `npm run devserver -- --port 7233 [--ip 127.0.0.1] [--db-filename ./devserver.db] [--api-key <key>]
+// [--dynamic-config-value KEY=VALUE …]`.
 import { pino } from 'pino';
+import { dynamicConfigOptions } from './dynamic-config';
 import { loadDevServerEnv } from './env';
 import { startDevServer } from './server';
 
@@ -11,7 +13,9 @@ const logger = pino({ level: env.logLevel, name: 'devserver' }, pino.destination
 
 try {
   const { ip, port, dbFilename, apiKey } = env;
-  const server = await startDevServer({ ip, port, dbFilename, apiKey, logger });
+  const { options, ignored } = dynamicConfigOptions(env.dynamicConfig);
+  if (ignored.length > 0) logger.warn({ ignored }, 'these dynamic config values have no effect on the Kiln devserver');
+  const server = await startDevServer({ ip, port, dbFilename, apiKey, logger, ...options });
   if (!apiKey) {
     logger.warn(
       { address: server.address },

@@ -13,7 +13,8 @@ export const DEFAULT_RETENTION_DAYS = 7;
 /** The version string the devserver reports (a Temporal-compatible server line, so SDK checks pass). */
 export const SERVER_VERSION = '1.27.0-kiln-devserver';
 
-function describe(ns: NamespaceRecord): object {
+function describe(ctx: Ctx, ns: NamespaceRecord): object {
+  const limits = ctx.payloadLimits;
   return {
     // Only what the devserver does is advertised (eager start, updates): worker heartbeats/commands would make
     // core call RPCs this server lacks.
@@ -23,6 +24,13 @@ function describe(ns: NamespaceRecord): object {
       id: ns.id,
       description: '',
       capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
+      // The worker enforces these on its completions (sdk-core). Completions are never paginated here, so there is
+      // no limit on a recombined completion (0).
+      limits: {
+        blobSizeLimitError: limits.blobSizeError,
+        memoSizeLimitError: limits.memoSizeError,
+        workflowTaskCompletionSizeLimitError: 0,
+      },
     },
     config: { workflowExecutionRetentionTtl: duration(ns.retentionDays * 86_400_000) },
     isGlobalNamespace: false,
@@ -59,12 +67,12 @@ export function registerNamespace(ctx: Ctx, req: temporal.api.workflowservice.v1
 
 /** DescribeNamespace by name or id. */
 export function describeNamespace(ctx: Ctx, req: temporal.api.workflowservice.v1.IDescribeNamespaceRequest): object {
-  return describe(find(ctx, req.namespace, req.id));
+  return describe(ctx, find(ctx, req.namespace, req.id));
 }
 
 /** ListNamespaces (one page: a devserver has few). */
 export function listNamespaces(ctx: Ctx): object {
-  return { namespaces: [...ctx.state.namespaces.values()].map(describe) };
+  return { namespaces: [...ctx.state.namespaces.values()].map((ns) => describe(ctx, ns)) };
 }
 
 /** GetSystemInfo: the capabilities the SDK checks before using a feature. */

@@ -1,7 +1,6 @@
 // Every RPC the devserver answers, by gRPC service and method name; any method not listed answers UNIMPLEMENTED.
 import type { temporal } from '@temporalio/proto';
 import { pauseActivity, resetActivity, unpauseActivity, updateActivityOptions } from './activity-control';
-import { cancelActivity, completeActivity, failActivity, heartbeat } from './activity-tasks';
 import {
   queryWorkflow,
   requestCancelWorkflow,
@@ -15,6 +14,13 @@ import { clusterInfo, describeNamespace, listNamespaces, registerNamespace, syst
 import { addSearchAttributes, listSearchAttributes, removeSearchAttributes } from './operator-service';
 import { countWorkflows, describeWorkflow, getHistory, listWorkflows } from './read-handlers';
 import { resetStickyTaskQueue, resetWorkflow } from './reset';
+import {
+  answerCanceled,
+  answerCompleted,
+  answerFailed,
+  answerHeartbeat,
+  failureWithinLimits,
+} from './request-size-limits';
 import { pollWorkflowExecutionUpdate, updateWorkflowExecution } from './update-handlers';
 import { executeMultiOperation } from './update-with-start';
 import {
@@ -82,38 +88,29 @@ function workflowServiceRpcs(ctx: Ctx): Record<string, Handler> {
     PollWorkflowTaskQueue: (req: Req<'PollWorkflowTaskQueueRequest'>, call) => pollWorkflowTask(ctx, req, call),
     PollActivityTaskQueue: (req: Req<'PollActivityTaskQueueRequest'>, call) => pollActivityTask(ctx, req, call),
     RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => completeWorkflowTask(ctx, req),
-    RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (failWorkflowTask(ctx, req), {}),
+    RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => (
+      failWorkflowTask(ctx, { ...req, failure: failureWithinLimits(ctx, req.failure, 'RespondWorkflowTaskFailed') }),
+      {}
+    ),
     RespondQueryTaskCompleted: (req: Req<'RespondQueryTaskCompletedRequest'>) => respondQuery(ctx, req),
     ShutdownWorker: (req: Req<'ShutdownWorkerRequest'>) => shutdownWorker(ctx, req),
-    // Activity task answers, by task token or by workflow id + activity id
-    RespondActivityTaskCompleted: (req: Req<'RespondActivityTaskCompletedRequest'>) => (
-      completeActivity(ctx, req.taskToken, req.result, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskFailed: (req: Req<'RespondActivityTaskFailedRequest'>) => (
-      failActivity(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskCanceled: (req: Req<'RespondActivityTaskCanceledRequest'>) => (
-      cancelActivity(ctx, req.taskToken, req.details, req.identity ?? ''),
-      {}
-    ),
+    // Activity task answers, by task token or by workflow id + activity id (payload size limits in request-size-limits.ts)
+    RespondActivityTaskCompleted: (req: Req<'RespondActivityTaskCompletedRequest'>) =>
+      answerCompleted(ctx, req.taskToken, req.result, req.identity ?? ''),
+    RespondActivityTaskFailed: (req: Req<'RespondActivityTaskFailedRequest'>) =>
+      answerFailed(ctx, req.taskToken, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+    RespondActivityTaskCanceled: (req: Req<'RespondActivityTaskCanceledRequest'>) =>
+      answerCanceled(ctx, req.taskToken, req.details, req.identity ?? ''),
     RecordActivityTaskHeartbeat: (req: Req<'RecordActivityTaskHeartbeatRequest'>) =>
-      heartbeat(ctx, req.taskToken, req.details),
-    RespondActivityTaskCompletedById: (req: Req<'RespondActivityTaskCompletedByIdRequest'>) => (
-      completeActivity(ctx, activityTokenById(ctx, req), req.result, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskFailedById: (req: Req<'RespondActivityTaskFailedByIdRequest'>) => (
-      failActivity(ctx, activityTokenById(ctx, req), req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
-      {}
-    ),
-    RespondActivityTaskCanceledById: (req: Req<'RespondActivityTaskCanceledByIdRequest'>) => (
-      cancelActivity(ctx, activityTokenById(ctx, req), req.details, req.identity ?? ''),
-      {}
-    ),
+      answerHeartbeat(ctx, req.taskToken, req.details, req.identity ?? ''),
+    RespondActivityTaskCompletedById: (req: Req<'RespondActivityTaskCompletedByIdRequest'>) =>
+      answerCompleted(ctx, activityTokenById(ctx, req), req.result, req.identity ?? ''),
+    RespondActivityTaskFailedById: (req: Req<'RespondActivityTaskFailedByIdRequest'>) =>
+      answerFailed(ctx, activityTokenById(ctx, req), req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+    RespondActivityTaskCanceledById: (req: Req<'RespondActivityTaskCanceledByIdRequest'>) =>
+      answerCanceled(ctx, activityTokenById(ctx, req), req.details, req.identity ?? ''),
     RecordActivityTaskHeartbeatById: (req: Req<'RecordActivityTaskHeartbeatByIdRequest'>) =>
-      heartbeat(ctx, activityTokenById(ctx, req), req.details),
+      answerHeartbeat(ctx, activityTokenById(ctx, req), req.details, req.identity ?? ''),
     // Operator controls over pending activities
     PauseActivity: (req: Req<'PauseActivityRequest'>) => pauseActivity(ctx, req),
     UnpauseActivity: (req: Req<'UnpauseActivityRequest'>) => unpauseActivity(ctx, req),

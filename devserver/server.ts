@@ -10,6 +10,7 @@ import {
 } from './context';
 import { devServerServices } from './grpc-service';
 import { ensureNamespace } from './namespaces';
+import { DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from './payload-limits';
 import { openPersistence, type Persistence } from './persistence';
 import { rearmAll } from './rearm';
 import { startRetention } from './retention';
@@ -29,6 +30,8 @@ export interface DevServerOptions {
   apiKey?: string;
   /** Overrides of when continue-as-new is suggested (tests lower them to reach them in seconds). */
   historyLimits?: Partial<HistoryLimits>;
+  /** Overrides of the blob and memo size limits (`--dynamic-config-value limit.blobSize.error=…` on the CLI). */
+  payloadLimits?: Partial<PayloadLimits>;
 }
 
 /** A running devserver. */
@@ -46,7 +49,7 @@ function createContext(
   state: ServerState,
   log: DevServerLogger,
   persistence: Persistence | null,
-  historyLimits: HistoryLimits,
+  limits: Pick<Ctx, 'historyLimits' | 'payloadLimits'>,
 ) {
   const watchers = new Map<string, Set<() => void>>();
   const scheduler = new Scheduler((err) => log.error({ err }, 'devserver timer callback failed'));
@@ -54,7 +57,7 @@ function createContext(
     state,
     scheduler,
     log,
-    historyLimits,
+    ...limits,
     workflowQueues: new TaskQueues((item, key) => workflowItemLive(ctx, item, key)),
     activityQueues: new TaskQueues<ActivityQueueItem>((item) => {
       const run = state.runs.get(item.runId);
@@ -108,8 +111,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const persistence = options.dbFilename ? await openPersistence(options.dbFilename, log) : null;
   const state: ServerState = persistence?.state ?? { namespaces: new Map(), runs: new Map(), latest: new Map() };
   const { ctx, scheduler } = createContext(state, log, persistence, {
-    ...DEFAULT_HISTORY_LIMITS,
-    ...options.historyLimits,
+    historyLimits: { ...DEFAULT_HISTORY_LIMITS, ...options.historyLimits },
+    payloadLimits: { ...DEFAULT_PAYLOAD_LIMITS, ...options.payloadLimits },
   });
   ensureNamespace(ctx, 'default');
   if (persistence) rearmAll(ctx);

@@ -4,8 +4,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import { recordBuildIds } from './build-ids';
-import { closedIntoNewRun } from './closing';
+import { closedIntoNewRun, failTaskAndTerminate } from './closing';
 import { TaskFailedCause } from './codes';
+import { commandSizeProblem } from './command-size-limits';
 import { applyCommands, CLOSING_COMMANDS, commandProblem, startEagerActivities, type Completion } from './commands';
 import type { Ctx } from './context';
 import { GrpcError } from './errors';
@@ -65,11 +66,16 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): object {
   const commands = (req.commands ?? []) as Command[];
   const messages = req.messages ?? [];
   const identity = req.identity ?? '';
-  const problem = completionProblem(run, commands, messages) ?? searchAttributeProblem(ctx, run.namespace, commands);
+  const problem =
+    completionProblem(run, commands, messages) ??
+    searchAttributeProblem(ctx, run.namespace, commands) ??
+    commandSizeProblem(ctx, run, commands, messages);
   if (problem) {
     // Checked before anything is written, so a refused task leaves no half-applied commands behind.
     failDeliveredUpdates(run);
-    failTask(ctx, run, problem.cause, identity, { message: problem.message }, run.wft.attempt + 1);
+    // A payload over the size limits terminates the run too (a later, transient attempt is only retried).
+    if ('terminates' in problem && !run.wft.transient) failTaskAndTerminate(ctx, run, problem, identity);
+    else failTask(ctx, run, problem.cause, identity, { message: problem.message }, run.wft.attempt + 1);
     throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, problem.message);
   }
   if (run.buffered.length > 0 && commands.some((c) => CLOSING_COMMANDS.includes(c.commandType ?? 0))) {
