@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Database } from '../../db/client';
 import { onBuildLogAppended, readBuildLogLines, type BuildLogLine } from '../../db/build-logs';
-import { builds } from '../../db/schema';
+import { builds, type BuildRow } from '../../db/schema';
 import { isFinishedBuildStatus } from '../../domain/build-status';
 import type { AppDeps, AuthUser } from '../deps';
 import type { AppRouteHandler } from '../openapi';
@@ -69,42 +69,26 @@ async function followBuild(
 ) {
   const pollMs = timing.pollMs ?? 500;
   const keepAliveMs = timing.keepAliveMs ?? 15_000;
-  const send = async (lines: BuildLogLine[]) => {
-    for (const line of lines) {
-      await sse.writeSSE({ id: String(line.seq), event: 'log', data: JSON.stringify(lineView(line)) });
-      after = line.seq;
-    }
-  };
-  let after = startAfter;
-  let lastStatus = '';
+  const cursor = logCursor(db, sse, buildId, startAfter);
   const waker = createWaker();
   const unsubscribe = onBuildLogAppended(buildId, waker.wake);
   sse.onAbort(waker.wake);
   let idleSince = Date.now();
+  let lastStatus = '';
   try {
     while (!sse.aborted) {
-      const lines = await readBuildLogLines(db, buildId, { afterSeq: after, limit: PAGE });
-      await send(lines);
-      if (lines.length === PAGE) continue;
+      const sent = await cursor.sendNext(PAGE);
+      if (sent === PAGE) continue;
       const [row] = await db.select().from(builds).where(eq(builds.id, buildId));
       if (!row) return;
-      const status = JSON.stringify({
-        status: row.status,
-        progress: row.progress,
-        step: row.currentStep,
-        error: row.error,
-      });
-      if (status !== lastStatus) {
-        await sse.writeSSE({ event: 'status', data: status });
-        lastStatus = status;
-      }
+      lastStatus = await sendStatusIfChanged(sse, row, lastStatus);
       if (isFinishedBuildStatus(row.status)) {
-        // Lines flushed just before the final status are already in `lines`; read once more for stragglers.
-        await send(await readBuildLogLines(db, buildId, { afterSeq: after, limit: 10_000 }));
+        // Lines flushed just before the final status are already sent; read once more for stragglers.
+        await cursor.sendNext(10_000);
         await sse.writeSSE({ event: 'end', data: JSON.stringify({ status: row.status }) });
         return;
       }
-      if (lines.length > 0) idleSince = Date.now();
+      if (sent > 0) idleSince = Date.now();
       else if (Date.now() - idleSince > keepAliveMs) {
         await sse.write(': keep-alive\n\n');
         idleSince = Date.now();
@@ -114,6 +98,34 @@ async function followBuild(
   } finally {
     unsubscribe();
   }
+}
+
+/** Sends the build's log lines in order, each as a `log` event whose id is its sequence number. */
+function logCursor(db: Database, sse: SSEStreamingApi, buildId: string, startAfter: number) {
+  let after = startAfter;
+  return {
+    /** Sends up to `limit` lines after the last one sent; returns how many it sent. */
+    async sendNext(limit: number): Promise<number> {
+      const lines = await readBuildLogLines(db, buildId, { afterSeq: after, limit });
+      for (const line of lines) {
+        await sse.writeSSE({ id: String(line.seq), event: 'log', data: JSON.stringify(lineView(line)) });
+        after = line.seq;
+      }
+      return lines.length;
+    },
+  };
+}
+
+/** Sends a `status` event when status, progress, step or error changed since `last`; returns the one now sent. */
+async function sendStatusIfChanged(sse: SSEStreamingApi, row: BuildRow, last: string): Promise<string> {
+  const status = JSON.stringify({
+    status: row.status,
+    progress: row.progress,
+    step: row.currentStep,
+    error: row.error,
+  });
+  if (status !== last) await sse.writeSSE({ event: 'status', data: status });
+  return status;
 }
 
 /** A pause that `wake` ends early (a new log line, or the reader went away). */
