@@ -3,8 +3,9 @@
 import { ParentClose, RetryState, Status, TaskFailedCause } from './codes';
 import type { Ctx } from './context';
 import { alreadyCompleted } from './errors';
-import { addEvent, append, flushBuffer, materializeTransient, runGroup } from './history';
-import type { AttrsOf, EventName, Failure } from './proto';
+import { append, flushBuffer, materializeTransient, runGroup } from './history';
+import { notifyParent } from './parent-notice';
+import type { AttrsOf, Failure } from './proto';
 import { dispatchQueries } from './queries';
 import { requestCancelRun } from './run-requests';
 import { createRun, type StartParams } from './runs';
@@ -41,6 +42,9 @@ function forceCloseTask(ctx: Ctx, run: WorkflowRun): void {
   flushBuffer(run);
 }
 
+/** The identity of the real server's workflow resetter, which terminates the current run of a reset. */
+export const RESETTER = 'history-resetter';
+
 /** Writes the close event, stops every deadline of the run, tells the parent and applies parent-close policies. */
 export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: N, attrs: AttrsOf<N>): void {
   const retry = planRetry(run, name, attrs as Record<string, unknown>);
@@ -53,9 +57,12 @@ export function closeRun<N extends CloseName>(ctx: Ctx, run: WorkflowRun, name: 
   run.timers.clear();
   abortUpdatesOnClose(run, name === 'WorkflowExecutionContinuedAsNew' || retry !== null);
   ctx.scheduler.cancelGroup(runGroup(run));
-  if (name !== 'WorkflowExecutionContinuedAsNew' && !retry)
+  // A run terminated by a reset tells its parent nothing; its children carry on with the reset run.
+  const byReset = name === 'WorkflowExecutionTerminated' && (attrs as { identity?: string }).identity === RESETTER;
+  if (name !== 'WorkflowExecutionContinuedAsNew' && !retry && !byReset)
     notifyParent(ctx, run, name, attrs as Record<string, unknown>);
-  applyParentClosePolicies(ctx, run);
+  if (byReset && run.resetRunId) run.children.clear();
+  else applyParentClosePolicies(ctx, run);
   ctx.changed(run);
   dispatchQueries(ctx, run);
   if (retry) startRun(ctx, retry);
@@ -94,39 +101,6 @@ function planRetry(run: WorkflowRun, name: CloseName, attrs: Record<string, unkn
   attrs.retryState = RetryState.IN_PROGRESS;
   attrs.newExecutionRunId = params.runId;
   return params;
-}
-
-const CHILD_EVENT: Record<Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>, EventName> = {
-  WorkflowExecutionCompleted: 'ChildWorkflowExecutionCompleted',
-  WorkflowExecutionFailed: 'ChildWorkflowExecutionFailed',
-  WorkflowExecutionCanceled: 'ChildWorkflowExecutionCanceled',
-  WorkflowExecutionTerminated: 'ChildWorkflowExecutionTerminated',
-  WorkflowExecutionTimedOut: 'ChildWorkflowExecutionTimedOut',
-};
-
-function notifyParent(
-  ctx: Ctx,
-  run: WorkflowRun,
-  name: Exclude<CloseName, 'WorkflowExecutionContinuedAsNew'>,
-  attrs: Record<string, unknown>,
-): void {
-  const ref = run.parent;
-  const parent = ref ? ctx.state.runs.get(ref.runId) : undefined;
-  if (!ref || !parent || isClosed(parent)) return;
-  parent.children.delete(ref.initiatedEventId);
-  const childAttrs: Record<string, unknown> = {
-    namespace: run.namespace,
-    workflowExecution: { workflowId: run.workflowId, runId: run.runId },
-    workflowType: { name: run.workflowType },
-    initiatedEventId: ref.initiatedEventId,
-  };
-  if ('result' in attrs) childAttrs.result = attrs.result;
-  if ('failure' in attrs) childAttrs.failure = attrs.failure;
-  if ('details' in attrs && name === 'WorkflowExecutionCanceled') childAttrs.details = attrs.details;
-  if ('retryState' in attrs) childAttrs.retryState = attrs.retryState;
-  addEvent(ctx, parent, CHILD_EVENT[name], childAttrs as AttrsOf<EventName>, {
-    startedFrom: `child:${ref.initiatedEventId}`,
-  });
 }
 
 function applyParentClosePolicies(ctx: Ctx, run: WorkflowRun): void {

@@ -137,6 +137,7 @@ export function describeWorkflow(
       userMetadata: run.history[0]?.userMetadata ?? null,
     },
     workflowExecutionInfo: executionInfo(run),
+    workflowExtendedInfo: { resetRunId: run.resetRunId ?? '', cancelRequested: run.cancelRequested },
     pendingActivities: [...run.activities.values()].map((act) => pendingActivity(run, act)),
     pendingChildren: [...run.children.values()].map((c) => ({
       workflowId: c.workflowId,

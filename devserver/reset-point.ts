@@ -2,6 +2,13 @@
 // search attributes and memo, as the real server rebuilds its mutable state from the copied events.
 import { decodePayload, type HistoryEvent, type Payload } from './proto';
 
+/** A child pending at a reset point. */
+export interface PendingChild {
+  initiated: HistoryEvent;
+  startedEventId: number;
+  runId: string;
+}
+
 /** The state the history up to a reset point leaves behind. */
 export interface ResetPoint {
   /** The workflow task scheduled or started at the point (null when none is). */
@@ -10,7 +17,8 @@ export interface ResetPoint {
   activities: { event: HistoryEvent; cancelRequestedEventId: number }[];
   /** TimerStarted events that neither fired nor were cancelled. */
   timers: HistoryEvent[];
-  pendingChildren: number;
+  /** Children initiated and not resolved: their StartChildWorkflowExecutionInitiated and, once started, the run. */
+  children: PendingChild[];
   cancelRequested: boolean;
   searchAttributes: Record<string, Payload>;
   memo: Record<string, Payload>;
@@ -65,7 +73,7 @@ export function resetPointOf(events: HistoryEvent[]): ResetPoint {
     workflowTask: null,
     activities: [],
     timers: [],
-    pendingChildren: 0,
+    children: [],
     cancelRequested: false,
     searchAttributes: { ...(started?.searchAttributes?.indexedFields ?? {}) },
     memo: { ...(started?.memo?.fields ?? {}) },
@@ -73,7 +81,7 @@ export function resetPointOf(events: HistoryEvent[]): ResetPoint {
   };
   const activities = new Map<number, { event: HistoryEvent; cancelRequestedEventId: number }>();
   const timers = new Map<string, HistoryEvent>();
-  const children = new Set<number>();
+  const children = new Map<number, PendingChild>();
   for (const e of events) {
     const id = Number(e.eventId);
     trackWorkflowTask(point, e);
@@ -85,7 +93,11 @@ export function resetPointOf(events: HistoryEvent[]): ResetPoint {
     if (e.timerStartedEventAttributes) timers.set(e.timerStartedEventAttributes.timerId ?? '', e);
     const timerEnd = e.timerFiredEventAttributes ?? e.timerCanceledEventAttributes;
     if (timerEnd) timers.delete(timerEnd.timerId ?? '');
-    if (e.startChildWorkflowExecutionInitiatedEventAttributes) children.add(id);
+    if (e.startChildWorkflowExecutionInitiatedEventAttributes)
+      children.set(id, { initiated: e, startedEventId: 0, runId: '' });
+    const childStarted = e.childWorkflowExecutionStartedEventAttributes;
+    const child = childStarted ? children.get(Number(childStarted.initiatedEventId)) : undefined;
+    if (child) Object.assign(child, { startedEventId: id, runId: childStarted?.workflowExecution?.runId ?? '' });
     for (const field of CHILD_OUTCOMES) if (e[field]) children.delete(Number(e[field].initiatedEventId));
     if (e.workflowExecutionCancelRequestedEventAttributes) point.cancelRequested = true;
     merge(point.searchAttributes, e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields);
@@ -95,6 +107,6 @@ export function resetPointOf(events: HistoryEvent[]): ResetPoint {
     ...point,
     activities: [...activities.values()],
     timers: [...timers.values()],
-    pendingChildren: children.size,
+    children: [...children.values()],
   };
 }

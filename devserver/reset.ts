@@ -1,13 +1,14 @@
 // ResetWorkflowExecution and ResetStickyTaskQueue. A reset starts a new run whose history is the base run's up to
-// the chosen workflow task, then that task failed with RESET_WORKFLOW; the current run is terminated and the
-// signals it received after the reset point are written again, as the real server's workflow resetter does.
+// the chosen workflow task, then that task failed with RESET_WORKFLOW; the current run is terminated, and the
+// signals and child events after the reset point are written again (reset-reapply.ts), as the real server's
+// workflow resetter does.
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { enqueueAttempt } from './activity-outcomes';
 import { newActivityState } from './activity-tasks';
 import { recordBuildIds } from './build-ids';
 import { requireNamespace } from './client-handlers';
-import { armRunTimeout, terminateRun } from './closing';
+import { armRunTimeout, RESETTER, terminateRun } from './closing';
 import { ResetReapplyExcludeType, ResetReapplyType, Status, TaskFailedCause } from './codes';
 import { armTimer } from './commands';
 import type { Ctx } from './context';
@@ -15,6 +16,7 @@ import { alreadyCompleted, invalidArgument } from './errors';
 import { append, scheduleWorkflowTask } from './history';
 import { num, toMs, type HistoryEvent } from './proto';
 import { resetPointOf, type ResetPoint } from './reset-point';
+import { eventsToReapply, reapplyEvents, restoreChildren } from './reset-reapply';
 import { resolveRun } from './runs';
 import { isClosed, workflowKey, type WorkflowRun } from './state';
 import { clearStickyQueue } from './sticky-queues';
@@ -48,22 +50,11 @@ function checkPoint(point: ResetPoint, finishId: number): void {
       `Can only reset workflow to event ID in range [WorkflowTaskScheduled +1, WorkflowTaskStarted + 1]: ${finishId}`,
     );
   }
-  if (point.pendingChildren > 0) throw invalidArgument('WorkflowResetter encountered pending child workflows.');
 }
 
 function reappliesSignals(req: ResetRequest): boolean {
   if (req.resetReapplyType === ResetReapplyType.NONE) return false;
   return !(req.resetReapplyExcludeTypes ?? []).includes(ResetReapplyExcludeType.SIGNAL);
-}
-
-/** Signals the base run received after the reset point, then those of the runs it continued as. */
-function signalsAfter(ctx: Ctx, base: WorkflowRun, finishId: number): HistoryEvent[] {
-  const signals = base.history.slice(finishId - 1).filter((e) => e.workflowExecutionSignaledEventAttributes);
-  for (let next = ctx.state.runs.get(base.newExecutionRunId); next; next = ctx.state.runs.get(next.newExecutionRunId)) {
-    signals.push(...next.history.filter((e) => e.workflowExecutionSignaledEventAttributes));
-    if (!next.newExecutionRunId) break;
-  }
-  return signals;
 }
 
 /** ResetWorkflowExecution: returns the new run's id (the same for a repeated request id). */
@@ -81,19 +72,15 @@ export function resetWorkflow(ctx: Ctx, req: ResetRequest): object {
   const point = resetPointOf(kept);
   checkPoint(point, finishId);
   const reason = req.reason ?? '';
-  if (current && !isClosed(current)) terminateRun(ctx, current, { reason, identity: 'history-resetter' });
-  const signals = reappliesSignals(req) ? signalsAfter(ctx, base, finishId) : [];
-  const run = createResetRun(ctx, base, kept, point, requestId);
+  // Linked first, so the base run's children (kept by the new run) report there and are not closed with it.
+  const runId = randomUUID();
+  base.resetRunId = runId;
+  ctx.changed(base);
+  if (current && !isClosed(current)) terminateRun(ctx, current, { reason, identity: RESETTER });
+  const reapplied = eventsToReapply(ctx, base, finishId, reappliesSignals(req));
+  const run = createResetRun(ctx, base, kept, point, { runId, requestId });
   failResetTask(run, point, base.runId, reason);
-  for (const e of signals) {
-    const s = e.workflowExecutionSignaledEventAttributes!;
-    append(run, 'WorkflowExecutionSignaled', {
-      signalName: s.signalName ?? '',
-      input: s.input ?? null,
-      identity: s.identity ?? '',
-      header: s.header ?? null,
-    });
-  }
+  reapplyEvents(run, reapplied);
   restorePending(ctx, run, point);
   scheduleWorkflowTask(ctx, run, 1);
   armRunTimeout(ctx, run);
@@ -107,16 +94,16 @@ function createResetRun(
   base: WorkflowRun,
   kept: HistoryEvent[],
   point: ResetPoint,
-  requestId: string,
+  ids: { runId: string; requestId: string },
 ): WorkflowRun {
   const now = Date.now();
   const runTimeoutMs = toMs(kept[0]?.workflowExecutionStartedEventAttributes?.workflowRunTimeout);
   const runDeadline = runTimeoutMs > 0 ? now + runTimeoutMs : 0;
   const run: WorkflowRun = {
     ...base,
-    runId: randomUUID(),
+    runId: ids.runId,
     status: Status.RUNNING,
-    requestIds: [requestId],
+    requestIds: [ids.requestId],
     startTime: now,
     executionTime: now,
     closeTime: 0,
@@ -137,7 +124,9 @@ function createResetRun(
     firstTaskAt: 0,
     newExecutionRunId: '',
     updates: new Map(),
+    resetRunId: undefined,
   };
+  restoreChildren(run, point.children);
   for (const e of kept) {
     const done = e.workflowTaskCompletedEventAttributes;
     if (done) recordBuildIds(run, { workerVersionStamp: done.workerVersion, binaryChecksum: done.binaryChecksum });

@@ -188,6 +188,8 @@ export interface WorkflowRun {
   newExecutionRunId: string;
   /** Updates in flight, and accepted ones (whose outcome history holds), by update id. */
   updates: Map<string, UpdateRecord>;
+  /** Set once the run was reset: the run the reset started, which its children still running report to. */
+  resetRunId?: string;
 }
 
 /** A namespace as stored (one JSON row each with --db-filename). */

@@ -1,5 +1,6 @@
 // Workflows for the operator, reset and activity pause suites: search attributes seen from inside a workflow,
-// a signal-driven counter to reset, and an activity that reports how it was cancelled.
+// a signal-driven counter to reset, a parent with a child to reset, and an activity that reports how it was
+// cancelled.
 import type { ActivityCancellationDetails, SearchAttributes, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   condition,
@@ -8,6 +9,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -67,4 +69,21 @@ export async function pausableActivityWorkflow(
 ): Promise<ActivityCancellationDetails | string | undefined> {
   const { pausable } = proxyActivities<OperatorActivities>({ ...pausableOptions, taskQueue: scenario.activityQueue });
   return await pausable(scenario);
+}
+
+/** Waits for `finish`, then answers who it is. */
+export async function resetChildWorkflow(): Promise<string> {
+  let finished = false;
+  setHandler(finishSignal, () => void (finished = true));
+  await condition(() => finished);
+  return `child ${workflowInfo().workflowId} done`;
+}
+
+/** Starts `childId`, waits for `finish`, then returns the child's result. */
+export async function resetParentWorkflow(childId: string): Promise<string> {
+  let finished = false;
+  setHandler(finishSignal, () => void (finished = true));
+  const child = await startChild(resetChildWorkflow, { workflowId: childId });
+  await condition(() => finished);
+  return await child.result();
 }
