@@ -1,7 +1,7 @@
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
-import { services } from '../db/schema';
+import { services, type builds, type clusters, type gitProviders, type registries } from '../db/schema';
 import { noteOrganization } from './audit';
 import { canSee } from './auth';
 import { apiError } from './errors';
@@ -45,4 +45,22 @@ export async function refuseWhileUsed(db: Database, column: PgColumn, id: string
   if (users.length === 0) return;
   const names = users.map((u) => u.name).join(', ');
   throw apiError(409, `This ${what} is used by service(s) ${names}; point them elsewhere before deleting it.`);
+}
+
+/** Tables of objects that belong to one organization and are looked up by id. */
+type OwnedTable = typeof builds | typeof clusters | typeof gitProviders | typeof registries | typeof services;
+
+/** The row with this id when the caller may reach it, else 404 naming `what` (e.g. "Registry <id> not found."). */
+export async function loadVisible<T extends OwnedTable>(
+  db: Database,
+  table: T,
+  user: AuthUser,
+  id: string,
+  what: string,
+): Promise<T['$inferSelect']> {
+  const [row] = await db
+    .select()
+    .from(table as OwnedTable)
+    .where(visibleTo(user, table.organizationId, eq(table.id, id)));
+  return withinReach(user, row as T['$inferSelect'] | undefined, `${what} ${id}`);
 }

@@ -6,7 +6,7 @@ import { builds, type BuildRow } from '../../db/schema';
 import { isFinishedBuildStatus } from '../../domain/build-status';
 import type { AppDeps, AuthUser } from '../deps';
 import type { AppRouteHandler } from '../openapi';
-import { visibleTo, withinReach } from '../scope';
+import { loadVisible } from '../scope';
 import type * as routes from './logs.routes';
 
 /** How often the live log looks for new lines (a local append wakes it sooner), and when it sends a keep-alive. */
@@ -25,13 +25,7 @@ const lineView = (line: BuildLogLine) => ({
 
 /** Handlers of a build's log: paged lines and the live SSE stream. */
 export function createBuildLogHandlers({ db }: AppDeps, timing: LogStreamTiming = {}) {
-  const loadBuild = async (user: AuthUser, id: string) => {
-    const [row] = await db
-      .select()
-      .from(builds)
-      .where(visibleTo(user, builds.organizationId, eq(builds.id, id)));
-    return withinReach(user, row, `Build ${id}`);
-  };
+  const loadBuild = (user: AuthUser, id: string) => loadVisible(db, builds, user, id, 'Build');
 
   const getBuildLogs: AppRouteHandler<typeof routes.getBuildLogs> = async (c) => {
     const build = await loadBuild(c.get('user'), c.req.valid('param').id);

@@ -1,10 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
 import { builds } from '../../db/schema';
 import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
 import type { AppRouteHandler } from '../openapi';
-import { visibleTo, withinReach } from '../scope';
+import { loadVisible } from '../scope';
 import { describeHistory } from './workflow-history';
 import type * as routes from './workflow-history.routes';
 
@@ -13,11 +12,7 @@ export function createWorkflowHistoryHandlers({ db, temporal }: AppDeps) {
   const getWorkflowHistory: AppRouteHandler<typeof routes.getWorkflowHistory> = async (c) => {
     const user = c.get('user');
     const { id } = c.req.valid('param');
-    const [row] = await db
-      .select()
-      .from(builds)
-      .where(visibleTo(user, builds.organizationId, eq(builds.id, id)));
-    const build = withinReach(user, row, `Build ${id}`);
+    const build = await loadVisible(db, builds, user, id, 'Build');
     try {
       const { events } = await temporal.workflow.getHandle(build.workflowId).fetchHistory();
       return c.json({ workflowId: build.workflowId, events: describeHistory(events ?? []) }, 200);

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { SecretCipher } from '../../db/crypto';
 import { clusters, services } from '../../db/schema';
 import { organizationForCreate, requireClusterRole, requireRole } from '../auth';
-import type { AppDeps, AuthUser } from '../deps';
+import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
-import { listScope, refuseWhileUsed, visibleTo, withinReach } from '../scope';
+import { listScope, loadVisible, refuseWhileUsed } from '../scope';
 import type { AppRouteHandler } from '../openapi';
 import type * as routes from './clusters.routes';
 import { inspectKubeconfig } from './kubeconfig';
@@ -30,19 +30,24 @@ function checkKubeconfig(kubeconfig: string, context?: string | null) {
 }
 
 /** Handlers for `/clusters`. */
-export function createClusterHandlers({ db, cipher }: AppDeps) {
-  const load = async (id: string, user: AuthUser) => {
-    const [row] = await db
-      .select()
-      .from(clusters)
-      .where(visibleTo(user, clusters.organizationId, eq(clusters.id, id)));
-    return withinReach(user, row, `Cluster ${id}`);
-  };
+export function createClusterHandlers(deps: AppDeps) {
+  return { ...clusterReadHandlers(deps), ...clusterChangeHandlers(deps) };
+}
+
+/** The organization's clusters and one of them (the server address, never the kubeconfig). */
+function clusterReadHandlers({ db, cipher }: AppDeps) {
   const listClusters: AppRouteHandler<typeof routes.listClusters> = async (c) => {
     const where = listScope(c.get('user'), clusters.organizationId, c.req.valid('query').organizationId);
     const rows = await db.select().from(clusters).where(where).orderBy(clusters.name);
     return c.json({ items: rows.map((row) => view(row, cipher)) }, 200);
   };
+  const getCluster: AppRouteHandler<typeof routes.getCluster> = async (c) =>
+    c.json(view(await loadVisible(db, clusters, c.get('user'), c.req.valid('param').id, 'Cluster'), cipher), 200);
+  return { listClusters, getCluster };
+}
+
+/** Registering, changing and removing clusters; a kubeconfig is checked before it is stored. */
+function clusterChangeHandlers({ db, cipher }: AppDeps) {
   const createCluster: AppRouteHandler<typeof routes.createCluster> = async (c) => {
     const { organizationId, kubeconfig, ...input } = c.req.valid('json');
     requireClusterRole(c.get('user'), input.mode, 'register');
@@ -57,10 +62,8 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
       .returning();
     return c.json(view(row!, cipher), 201);
   };
-  const getCluster: AppRouteHandler<typeof routes.getCluster> = async (c) =>
-    c.json(view(await load(c.req.valid('param').id, c.get('user')), cipher), 200);
   const updateCluster: AppRouteHandler<typeof routes.updateCluster> = async (c) => {
-    const current = await load(c.req.valid('param').id, c.get('user'));
+    const current = await loadVisible(db, clusters, c.get('user'), c.req.valid('param').id, 'Cluster');
     requireClusterRole(c.get('user'), current.mode, 'change');
     const { kubeconfig, ...changes } = c.req.valid('json');
     if (kubeconfig && current.mode === 'in-cluster')
@@ -76,11 +79,11 @@ export function createClusterHandlers({ db, cipher }: AppDeps) {
     return c.json(view(row!, cipher), 200);
   };
   const deleteCluster: AppRouteHandler<typeof routes.deleteCluster> = async (c) => {
-    const current = await load(c.req.valid('param').id, c.get('user'));
+    const current = await loadVisible(db, clusters, c.get('user'), c.req.valid('param').id, 'Cluster');
     requireRole(c.get('user'), 'org_admin', 'delete clusters');
     await refuseWhileUsed(db, services.clusterId, current.id, 'cluster');
     await db.delete(clusters).where(eq(clusters.id, current.id));
     return c.body(null, 204);
   };
-  return { listClusters, createCluster, getCluster, updateCluster, deleteCluster };
+  return { createCluster, updateCluster, deleteCluster };
 }

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { checkRegistry } from '../../clients/registry-check';
 import { registries } from '../../db/schema';
 import { registryHost } from '../../domain/registry-host';
@@ -6,7 +5,7 @@ import { requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { apiError } from '../errors';
 import type { AppRouteHandler } from '../openapi';
-import { visibleTo, withinReach } from '../scope';
+import { loadVisible } from '../scope';
 import type * as routes from './registry-checks.routes';
 
 async function answer(auth: Parameters<typeof checkRegistry>[0]) {
@@ -29,11 +28,7 @@ export function createRegistryCheckHandlers({ db, cipher }: AppDeps) {
   const checkStoredRegistry: AppRouteHandler<typeof routes.checkStoredRegistry> = async (c) => {
     const user = c.get('user');
     const { id } = c.req.valid('param');
-    const [row] = await db
-      .select()
-      .from(registries)
-      .where(visibleTo(user, registries.organizationId, eq(registries.id, id)));
-    const registry = withinReach(user, row, `Registry ${id}`);
+    const registry = await loadVisible(db, registries, user, id, 'Registry');
     requireRole(user, 'org_admin', 'test registries');
     if (registry.passwordEnc === '') {
       throw apiError(409, `Registry ${registry.name} has no password since its URL changed; enter it again.`);

@@ -3,18 +3,14 @@ import type { Database } from '../../db/client';
 import { clusters, registries, services } from '../../db/schema';
 import type { AuthUser } from '../deps';
 import { apiError } from '../errors';
-import { visibleTo, withinReach } from '../scope';
+import { loadVisible } from '../scope';
 import { deployNamespaceOf } from '../../domain/deploy-namespace';
 
 export type ServiceRow = typeof services.$inferSelect;
 
 /** A service the caller may see, or 404 (other organizations' services look absent). */
-export async function loadVisibleService(db: Database, user: AuthUser, id: string): Promise<ServiceRow> {
-  const [row] = await db
-    .select()
-    .from(services)
-    .where(visibleTo(user, services.organizationId, eq(services.id, id)));
-  return withinReach(user, row, `Service ${id}`);
+export function loadVisibleService(db: Database, user: AuthUser, id: string): Promise<ServiceRow> {
+  return loadVisible(db, services, user, id, 'Service');
 }
 
 /** Checks that a referenced registry/cluster exists in the service's organization. */
