@@ -26,11 +26,14 @@ export interface OperatorHarness {
   close(): Promise<void>;
 }
 
-/** Starts Temporal and one worker for operator-workflows.ts. */
-export async function startOperatorHarness(): Promise<OperatorHarness> {
-  const temporal = await startTestTemporal();
-  const taskQueue = `operator-${randomUUID()}`;
-  const probe: OperatorProbe = { running: new Map() };
+/** Starts Temporal (or uses `given`, which close leaves running) and one worker for operator-workflows.ts. */
+export async function startOperatorHarness(
+  given?: TestTemporal,
+  options: { taskQueue?: string; probe?: OperatorProbe } = {},
+): Promise<OperatorHarness> {
+  const temporal = given ?? (await startTestTemporal());
+  const taskQueue = options.taskQueue ?? `operator-${randomUUID()}`;
+  const probe: OperatorProbe = options.probe ?? { running: new Map() };
   bundlePromise ??= bundleWorkflowCode({
     workflowsPath: path.join(here, 'operator-workflows.ts'),
     logger: quietLogger,
@@ -66,7 +69,7 @@ export async function startOperatorHarness(): Promise<OperatorHarness> {
     async close() {
       for (const { worker } of running) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running.map((w) => w.done));
-      await temporal.stop();
+      if (!given) await temporal.stop();
     },
   };
 }
