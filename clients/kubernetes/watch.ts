@@ -36,70 +36,71 @@ function isIdleTimeout(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'TimeoutError';
 }
 
+/** Where a follow stands: stopped or not, the open watch, and the last resourceVersion seen (undefined: list). */
+interface WatchState {
+  stopped: boolean;
+  current?: AbortController;
+  resourceVersion?: string;
+}
+
 /**
  * Follows one object: list (gives state + resourceVersion), then watch from that version, re-watching from the
  * last seen version whenever the stream ends and listing again when the server says the version expired (410).
  * Returns `stop()`.
  */
 export function watchNamed<T extends HasVersion>(kc: KubeConfig, options: WatchNamedOptions<T>): () => void {
-  const watcher = new Watch(kc);
-  let stopped = false;
-  let current: AbortController | undefined;
-  let resourceVersion: string | undefined;
-  const fieldSelector = `metadata.name=${options.name}`;
-
-  const relist = async () => {
-    const listed = await options.list();
-    resourceVersion = listed.metadata?.resourceVersion;
-    options.onObject(listed.items[0]);
-  };
-
-  const loop = async () => {
-    let failures = 0;
-    while (!stopped) {
-      try {
-        if (resourceVersion === undefined) await relist();
-        const ended = await new Promise<unknown>((resolve) => {
-          void watcher
-            .watch(
-              options.path,
-              {
-                fieldSelector,
-                resourceVersion,
-                allowWatchBookmarks: true,
-                timeoutSeconds: options.timeoutSeconds ?? defaultWatchSeconds,
-              },
-              (type, object: T & { code?: number }) => {
-                if (type === 'ERROR') {
-                  if (object.code === 410) resourceVersion = undefined;
-                  return;
-                }
-                resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
-                if (type === 'BOOKMARK') return;
-                options.onObject(type === 'DELETED' ? undefined : object);
-              },
-              resolve,
-            )
-            .then((controller) => {
-              current = controller;
-              if (stopped) controller.abort();
-            });
-        });
-        if (ended && !stopped && !isIdleTimeout(ended)) throw ended;
-        failures = 0;
-      } catch (error) {
-        const code = kubeStatus(error)?.code;
-        if (stopped) return;
-        if (code === 401 || code === 403 || code === 404 || ++failures > 5) return options.onError(error);
-        await new Promise((resolve) => setTimeout(resolve, rewatchDelayMs * failures));
-      }
-    }
-  };
-  void loop();
+  const state: WatchState = { stopped: false };
+  void follow(new Watch(kc), options, state);
   return () => {
-    stopped = true;
-    current?.abort();
+    state.stopped = true;
+    state.current?.abort();
   };
+}
+
+async function follow<T extends HasVersion>(watcher: Watch, options: WatchNamedOptions<T>, state: WatchState) {
+  let failures = 0;
+  while (!state.stopped) {
+    try {
+      if (state.resourceVersion === undefined) {
+        const listed = await options.list();
+        state.resourceVersion = listed.metadata?.resourceVersion;
+        options.onObject(listed.items[0]);
+      }
+      const ended = await watchOnce(watcher, options, state);
+      if (ended && !state.stopped && !isIdleTimeout(ended)) throw ended;
+      failures = 0;
+    } catch (error) {
+      const code = kubeStatus(error)?.code;
+      if (state.stopped) return;
+      if (code === 401 || code === 403 || code === 404 || ++failures > 5) return options.onError(error);
+      await new Promise((resolve) => setTimeout(resolve, rewatchDelayMs * failures));
+    }
+  }
+}
+
+/** One watch from the last seen version; resolves with what ended it (nothing when the server closed it). */
+function watchOnce<T extends HasVersion>(watcher: Watch, options: WatchNamedOptions<T>, state: WatchState) {
+  const query = {
+    fieldSelector: `metadata.name=${options.name}`,
+    resourceVersion: state.resourceVersion,
+    allowWatchBookmarks: true,
+    timeoutSeconds: options.timeoutSeconds ?? defaultWatchSeconds,
+  };
+  const onEvent = (type: string, object: T & { code?: number }) => {
+    if (type === 'ERROR') {
+      if (object.code === 410) state.resourceVersion = undefined;
+      return;
+    }
+    state.resourceVersion = object.metadata?.resourceVersion ?? state.resourceVersion;
+    if (type === 'BOOKMARK') return;
+    options.onObject(type === 'DELETED' ? undefined : object);
+  };
+  return new Promise<unknown>((resolve) => {
+    void watcher.watch(options.path, query, onEvent, resolve).then((controller) => {
+      state.current = controller;
+      if (state.stopped) controller.abort();
+    });
+  });
 }
 
 /**
