@@ -43,9 +43,15 @@ export function ruby({ facts, image }: TemplateInput): Draft {
     .add('USER rails')
     .add(`EXPOSE ${port}`);
   out.reasons.push('User: rails (uid 1000), created for the app.');
-  if (facts.procfileWeb) {
+  rubyStart(out, facts.procfileWeb, rails, port);
+  return out;
+}
+
+/** The Procfile's web process, else `rails server` or `rackup`, listening on all interfaces. */
+function rubyStart(out: Draft, procfileWeb: string | null, rails: boolean, port: number): void {
+  if (procfileWeb) {
     out.reasons.push('Start: the web process of the Procfile.');
-    out.text.cmd(startCommand(facts.procfileWeb));
+    out.text.cmd(startCommand(procfileWeb));
   } else if (rails) {
     out.reasons.push('Start: rails server on all interfaces.');
     out.text.cmd(['bundle', 'exec', 'rails', 'server', '-b', '0.0.0.0', '-p', String(port)]);
@@ -53,7 +59,6 @@ export function ruby({ facts, image }: TemplateInput): Draft {
     out.reasons.push('Start: rackup (config.ru) on all interfaces.');
     out.text.cmd(['bundle', 'exec', 'rackup', '-o', '0.0.0.0', '-p', String(port)]);
   }
-  return out;
 }
 
 /** PHP (Laravel, Symfony, plain): Composer without dev dependencies, Apache on 8080 as www-data. */
