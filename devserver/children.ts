@@ -12,21 +12,15 @@ import { isClosed, workflowKey, type WorkflowRun } from './state';
 
 type Attrs<K extends keyof Command> = NonNullable<Command[K]>;
 
-/** StartChildWorkflowExecution: Initiated now, then Started or StartChildWorkflowExecutionFailed. */
-export function startChild(
-  ctx: Ctx,
-  run: WorkflowRun,
-  a: Attrs<'startChildWorkflowExecutionCommandAttributes'>,
-  completedEventId: number,
-  userMetadata: Command['userMetadata'] = null,
-): void {
-  const namespace = a.namespace || run.namespace;
-  const taskQueue = a.taskQueue?.name || run.taskQueue;
+type ChildAttrs = Attrs<'startChildWorkflowExecutionCommandAttributes'>;
+
+/** Writes StartChildWorkflowExecutionInitiated; returns its event id. */
+function writeInitiated(run: WorkflowRun, a: ChildAttrs, namespace: string, completedEventId: number): number {
   const initiated = append(run, 'StartChildWorkflowExecutionInitiated', {
     namespace,
     workflowId: a.workflowId ?? '',
     workflowType: a.workflowType ?? null,
-    taskQueue: { name: taskQueue, kind: 1 },
+    taskQueue: { name: a.taskQueue?.name || run.taskQueue, kind: 1 },
     input: a.input ?? null,
     workflowExecutionTimeout: a.workflowExecutionTimeout ?? null,
     workflowRunTimeout: a.workflowRunTimeout ?? null,
@@ -42,7 +36,53 @@ export function startChild(
     searchAttributes: a.searchAttributes ?? null,
     priority: a.priority ?? null,
   });
-  const initiatedEventId = Number(initiated.eventId);
+  return Number(initiated.eventId);
+}
+
+/** Starts the child's first run, its parent this run. */
+function startChildRun(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: ChildAttrs,
+  ids: { namespace: string; initiatedEventId: number },
+  userMetadata: Command['userMetadata'],
+): WorkflowRun {
+  return startRun(ctx, {
+    namespace: ids.namespace,
+    workflowId: a.workflowId ?? '',
+    workflowType: a.workflowType?.name ?? '',
+    taskQueue: a.taskQueue?.name || run.taskQueue,
+    input: a.input ?? null,
+    executionTimeoutMs: toMs(a.workflowExecutionTimeout),
+    runTimeoutMs: toMs(a.workflowRunTimeout),
+    taskTimeoutMs: toMs(a.workflowTaskTimeout),
+    requestId: randomUUID(),
+    retryPolicy: a.retryPolicy ?? null,
+    memo: a.memo?.fields ?? null,
+    searchAttributes: a.searchAttributes?.indexedFields ?? null,
+    header: a.header ?? null,
+    parent: {
+      namespace: run.namespace,
+      workflowId: run.workflowId,
+      runId: run.runId,
+      initiatedEventId: ids.initiatedEventId,
+    },
+    userMetadata,
+    priority: a.priority ?? null,
+    rootExecution: rootExecutionOf(run),
+  });
+}
+
+/** StartChildWorkflowExecution: Initiated now, then Started or StartChildWorkflowExecutionFailed. */
+export function startChild(
+  ctx: Ctx,
+  run: WorkflowRun,
+  a: ChildAttrs,
+  completedEventId: number,
+  userMetadata: Command['userMetadata'] = null,
+): void {
+  const namespace = a.namespace || run.namespace;
+  const initiatedEventId = writeInitiated(run, a, namespace, completedEventId);
   const workflowId = a.workflowId ?? '';
   const decision = decideStart(ctx, {
     namespace,
@@ -63,25 +103,7 @@ export function startChild(
     });
     return;
   }
-  const child = startRun(ctx, {
-    namespace,
-    workflowId,
-    workflowType: a.workflowType?.name ?? '',
-    taskQueue,
-    input: a.input ?? null,
-    executionTimeoutMs: toMs(a.workflowExecutionTimeout),
-    runTimeoutMs: toMs(a.workflowRunTimeout),
-    taskTimeoutMs: toMs(a.workflowTaskTimeout),
-    requestId: randomUUID(),
-    retryPolicy: a.retryPolicy ?? null,
-    memo: a.memo?.fields ?? null,
-    searchAttributes: a.searchAttributes?.indexedFields ?? null,
-    header: a.header ?? null,
-    parent: { namespace: run.namespace, workflowId: run.workflowId, runId: run.runId, initiatedEventId },
-    userMetadata,
-    priority: a.priority ?? null,
-    rootExecution: rootExecutionOf(run),
-  });
+  const child = startChildRun(ctx, run, a, { namespace, initiatedEventId }, userMetadata);
   run.children.set(initiatedEventId, {
     initiatedEventId,
     namespace,
@@ -91,17 +113,12 @@ export function startChild(
     parentClosePolicy: a.parentClosePolicy || ParentClose.TERMINATE,
     started: true,
   });
+  const started = { namespace, initiatedEventId, workflowExecution: { workflowId, runId: child.runId } };
   addEvent(
     ctx,
     run,
     'ChildWorkflowExecutionStarted',
-    {
-      namespace,
-      initiatedEventId,
-      workflowExecution: { workflowId, runId: child.runId },
-      workflowType: a.workflowType ?? null,
-      header: a.header ?? null,
-    },
+    { ...started, workflowType: a.workflowType ?? null, header: a.header ?? null },
     { recordAs: `child:${initiatedEventId}` },
   );
 }

@@ -6,9 +6,10 @@ import { RetryState } from './codes';
 import { closeRun } from './closing';
 import { continueAsNew } from './continue-as-new';
 import type { Ctx } from './context';
-import { addEvent, append, runGroup } from './history';
+import { append } from './history';
 import { decodePayload, toMs, type Command, type Payload } from './proto';
 import { isClosed, type ActivityState, type WorkflowRun } from './state';
+import { cancelTimer, startTimer } from './timers';
 
 const C = {
   SCHEDULE_ACTIVITY: 1,
@@ -91,54 +92,6 @@ export function commandProblem(run: WorkflowRun, commands: Command[]): { cause: 
   return null;
 }
 
-/** Starts a user timer (TimerStarted) and arms its firing. */
-function startTimer(
-  ctx: Ctx,
-  run: WorkflowRun,
-  a: NonNullable<Command['startTimerCommandAttributes']>,
-  completedEventId: number,
-): void {
-  const timerId = a.timerId ?? '';
-  const event = append(run, 'TimerStarted', {
-    timerId,
-    startToFireTimeout: a.startToFireTimeout ?? null,
-    workflowTaskCompletedEventId: completedEventId,
-  });
-  const timer = { timerId, startedEventId: Number(event.eventId), fireAt: Date.now() + toMs(a.startToFireTimeout) };
-  run.timers.set(timerId, timer);
-  armTimer(ctx, run, timer);
-}
-
-/** Arms a user timer's TimerFired (also used after a restart). */
-export function armTimer(
-  ctx: Ctx,
-  run: WorkflowRun,
-  timer: { timerId: string; startedEventId: number; fireAt: number },
-): void {
-  ctx.scheduler.at(runGroup(run), `timer:${timer.timerId}`, timer.fireAt, () => {
-    if (run.timers.get(timer.timerId) !== timer) return;
-    run.timers.delete(timer.timerId);
-    addEvent(
-      ctx,
-      run,
-      'TimerFired',
-      { timerId: timer.timerId, startedEventId: timer.startedEventId },
-      { timerId: timer.timerId },
-    );
-  });
-}
-
-function cancelTimer(ctx: Ctx, run: WorkflowRun, timerId: string, completedEventId: number, identity: string): void {
-  const timer = run.timers.get(timerId);
-  const buffered = run.buffered.find((b) => b.timerId === timerId);
-  const startedEventId = timer?.startedEventId ?? Number(buffered?.attrs.startedEventId ?? 0);
-  run.timers.delete(timerId);
-  ctx.scheduler.cancel(runGroup(run), `timer:${timerId}`);
-  // A timer that fired while this task ran is cancelled as if it never fired: drop the buffered TimerFired.
-  run.buffered = run.buffered.filter((b) => b.timerId !== timerId);
-  append(run, 'TimerCanceled', { timerId, startedEventId, workflowTaskCompletedEventId: completedEventId, identity });
-}
-
 /** Merges upserted search attributes; an empty list or null value removes the key. */
 function mergeFields(target: Record<string, Payload>, fields: Record<string, Payload> | null | undefined): void {
   for (const [key, payload] of Object.entries(fields ?? {})) {
@@ -148,98 +101,97 @@ function mergeFields(target: Record<string, Payload>, fields: Record<string, Pay
   }
 }
 
+/** Applies one command of a completion; returns true when it wrote an event that needs another workflow task. */
+type Applier = (ctx: Ctx, run: WorkflowRun, cmd: Command, completion: Completion) => boolean | void;
+
+function scheduleActivityCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completion: Completion): void {
+  const attrs = cmd.scheduleActivityTaskCommandAttributes!;
+  // An eagerly executed activity skips the task queue: it goes back to this worker (startEagerActivities).
+  const eager = attrs.requestEagerExecution === true;
+  const act = scheduleActivity(ctx, run, attrs, completion.completedEventId, !eager);
+  if (eager) completion.eagerActivities.push(act);
+}
+
+function recordMarker(_ctx: Ctx, run: WorkflowRun, cmd: Command, { completedEventId }: Completion): void {
+  const a = cmd.recordMarkerCommandAttributes!;
+  append(run, 'MarkerRecorded', {
+    markerName: a.markerName ?? '',
+    details: a.details ?? {},
+    header: a.header ?? null,
+    failure: a.failure ?? null,
+    workflowTaskCompletedEventId: completedEventId,
+  });
+}
+
+function upsertSearchAttributes(_ctx: Ctx, run: WorkflowRun, cmd: Command, { completedEventId }: Completion): void {
+  const sa = cmd.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? null;
+  append(run, 'UpsertWorkflowSearchAttributes', {
+    searchAttributes: sa,
+    workflowTaskCompletedEventId: completedEventId,
+  });
+  mergeFields(run.searchAttributes, sa?.indexedFields);
+}
+
+function modifyProperties(_ctx: Ctx, run: WorkflowRun, cmd: Command, { completedEventId }: Completion): void {
+  const memo = cmd.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? null;
+  append(run, 'WorkflowPropertiesModified', { upsertedMemo: memo, workflowTaskCompletedEventId: completedEventId });
+  mergeFields(run.memo, memo?.fields);
+}
+
+// The applier of each supported command type.
+const APPLIERS: Record<number, Applier> = {
+  [C.SCHEDULE_ACTIVITY]: scheduleActivityCommand,
+  [C.PROTOCOL_MESSAGE]: (_ctx, _run, cmd, completion) =>
+    completion.answer(cmd.protocolMessageCommandAttributes?.messageId ?? ''),
+  [C.REQUEST_CANCEL_ACTIVITY]: (ctx, run, cmd, { completedEventId }) =>
+    requestCancelActivity(
+      ctx,
+      run,
+      Number(cmd.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0),
+      completedEventId,
+    ),
+  [C.START_TIMER]: (ctx, run, cmd, { completedEventId }) =>
+    startTimer(ctx, run, cmd.startTimerCommandAttributes!, completedEventId),
+  [C.CANCEL_TIMER]: (ctx, run, cmd, { completedEventId, identity }) =>
+    cancelTimer(ctx, run, cmd.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity),
+  [C.COMPLETE]: (ctx, run, cmd, { completedEventId }) =>
+    closeRun(ctx, run, 'WorkflowExecutionCompleted', {
+      result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null,
+      workflowTaskCompletedEventId: completedEventId,
+    }),
+  [C.FAIL]: (ctx, run, cmd, { completedEventId }) =>
+    closeRun(ctx, run, 'WorkflowExecutionFailed', {
+      failure: cmd.failWorkflowExecutionCommandAttributes?.failure ?? null,
+      retryState: RetryState.RETRY_POLICY_NOT_SET,
+      workflowTaskCompletedEventId: completedEventId,
+    }),
+  [C.CANCEL_WORKFLOW]: (ctx, run, cmd, { completedEventId }) =>
+    closeRun(ctx, run, 'WorkflowExecutionCanceled', {
+      details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null,
+      workflowTaskCompletedEventId: completedEventId,
+    }),
+  [C.CONTINUE_AS_NEW]: (ctx, run, cmd, { completedEventId }) =>
+    continueAsNew(ctx, run, cmd.continueAsNewWorkflowExecutionCommandAttributes!, completedEventId),
+  [C.RECORD_MARKER]: recordMarker,
+  [C.UPSERT_SEARCH_ATTRIBUTES]: upsertSearchAttributes,
+  [C.MODIFY_PROPERTIES]: modifyProperties,
+  [C.START_CHILD]: (ctx, run, cmd, { completedEventId }) =>
+    startChild(ctx, run, cmd.startChildWorkflowExecutionCommandAttributes!, completedEventId, cmd.userMetadata),
+  [C.SIGNAL_EXTERNAL]: (ctx, run, cmd, { completedEventId }) =>
+    signalExternal(ctx, run, cmd.signalExternalWorkflowExecutionCommandAttributes!, completedEventId),
+  [C.REQUEST_CANCEL_EXTERNAL]: (ctx, run, cmd, { completedEventId }) =>
+    cancelExternal(ctx, run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, completedEventId),
+};
+
 /** Applies one command; returns true when it wrote an event that needs another workflow task. */
 function applyCommand(ctx: Ctx, run: WorkflowRun, cmd: Command, completion: Completion): boolean {
-  const { completedEventId, identity } = completion;
-  switch (cmd.commandType) {
-    case C.SCHEDULE_ACTIVITY: {
-      const attrs = cmd.scheduleActivityTaskCommandAttributes!;
-      // An eagerly executed activity skips the task queue: it goes back to this worker (startEagerActivities).
-      const eager = attrs.requestEagerExecution === true;
-      const act = scheduleActivity(ctx, run, attrs, completedEventId, !eager);
-      if (eager) completion.eagerActivities.push(act);
-      return false;
-    }
-    case C.PROTOCOL_MESSAGE:
-      completion.answer(cmd.protocolMessageCommandAttributes?.messageId ?? '');
-      return false;
-    case C.REQUEST_CANCEL_ACTIVITY:
-      return requestCancelActivity(
-        ctx,
-        run,
-        Number(cmd.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0),
-        completedEventId,
-      );
-    case C.START_TIMER:
-      startTimer(ctx, run, cmd.startTimerCommandAttributes!, completedEventId);
-      return false;
-    case C.CANCEL_TIMER:
-      cancelTimer(ctx, run, cmd.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity);
-      return false;
-    case C.COMPLETE:
-      closeRun(ctx, run, 'WorkflowExecutionCompleted', {
-        result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null,
-        workflowTaskCompletedEventId: completedEventId,
-      });
-      return false;
-    case C.FAIL:
-      closeRun(ctx, run, 'WorkflowExecutionFailed', {
-        failure: cmd.failWorkflowExecutionCommandAttributes?.failure ?? null,
-        retryState: RetryState.RETRY_POLICY_NOT_SET,
-        workflowTaskCompletedEventId: completedEventId,
-      });
-      return false;
-    case C.CANCEL_WORKFLOW:
-      closeRun(ctx, run, 'WorkflowExecutionCanceled', {
-        details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null,
-        workflowTaskCompletedEventId: completedEventId,
-      });
-      return false;
-    case C.CONTINUE_AS_NEW:
-      continueAsNew(ctx, run, cmd.continueAsNewWorkflowExecutionCommandAttributes!, completedEventId);
-      return false;
-    case C.RECORD_MARKER: {
-      const a = cmd.recordMarkerCommandAttributes!;
-      append(run, 'MarkerRecorded', {
-        markerName: a.markerName ?? '',
-        details: a.details ?? {},
-        header: a.header ?? null,
-        failure: a.failure ?? null,
-        workflowTaskCompletedEventId: completedEventId,
-      });
-      return false;
-    }
-    case C.UPSERT_SEARCH_ATTRIBUTES: {
-      const sa = cmd.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? null;
-      append(run, 'UpsertWorkflowSearchAttributes', {
-        searchAttributes: sa,
-        workflowTaskCompletedEventId: completedEventId,
-      });
-      mergeFields(run.searchAttributes, sa?.indexedFields);
-      return false;
-    }
-    case C.MODIFY_PROPERTIES: {
-      const memo = cmd.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? null;
-      append(run, 'WorkflowPropertiesModified', { upsertedMemo: memo, workflowTaskCompletedEventId: completedEventId });
-      mergeFields(run.memo, memo?.fields);
-      return false;
-    }
-    case C.START_CHILD:
-      startChild(ctx, run, cmd.startChildWorkflowExecutionCommandAttributes!, completedEventId, cmd.userMetadata);
-      return false;
-    case C.SIGNAL_EXTERNAL:
-      signalExternal(ctx, run, cmd.signalExternalWorkflowExecutionCommandAttributes!, completedEventId);
-      return false;
-    case C.REQUEST_CANCEL_EXTERNAL:
-      cancelExternal(ctx, run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, completedEventId);
-      return false;
-    default:
-      ctx.log.warn(
-        { commandType: cmd.commandType, workflowId: run.workflowId },
-        'devserver ignored an unsupported command',
-      );
-      return false;
-  }
+  const apply = APPLIERS[cmd.commandType ?? 0];
+  if (apply) return apply(ctx, run, cmd, completion) === true;
+  ctx.log.warn(
+    { commandType: cmd.commandType, workflowId: run.workflowId },
+    'devserver ignored an unsupported command',
+  );
+  return false;
 }
 
 /** Applies the commands in order; stops after a command that closed the run. Returns whether a new task is needed. */

@@ -1,7 +1,7 @@
 // After loading a snapshot: put scheduled tasks back on their (in-memory) queues and re-arm every deadline.
 import { armActivity } from './activity-outcomes';
 import { armRunTimeout } from './closing';
-import { armTimer } from './commands';
+import { armTimer } from './timers';
 import { queueKey, type Ctx } from './context';
 import { armFirstTask } from './runs';
 import { armSpeculativeScheduleToStart } from './speculative';

@@ -10,7 +10,7 @@ import { recordBuildIds } from './build-ids';
 import { requireNamespace } from './client-handlers';
 import { armRunTimeout, RESETTER, terminateRun } from './closing';
 import { ResetReapplyExcludeType, ResetReapplyType, Status, TaskFailedCause } from './codes';
-import { armTimer } from './commands';
+import { armTimer } from './timers';
 import type { Ctx } from './context';
 import { alreadyCompleted, invalidArgument } from './errors';
 import { append, scheduleWorkflowTask } from './history';

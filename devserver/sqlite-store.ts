@@ -99,21 +99,8 @@ function readers(db: DatabaseSync) {
   };
 }
 
-/** Opens (or creates) the database at `file`; the writer thread recovers the WAL before anything is read. */
-export async function openSqliteStore(file: string): Promise<SqliteStore> {
-  const sqlite = await loadSqlite();
-  const worker = await startWriter(file);
-  const db = new sqlite.DatabaseSync(file);
-  // Readers are not blocked in WAL mode, except briefly while the writer resets the WAL; wait rather than fail.
-  db.exec('PRAGMA busy_timeout = 1000');
-  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-  if (version !== FORMAT_VERSION) {
-    db.close();
-    await worker.terminate();
-    throw new Error(`devserver database ${file} has format ${version}, this devserver reads ${FORMAT_VERSION}`);
-  }
-  const q = readers(db);
-  const history = (runId: string) => q.events.all(runId).map((row) => decodeEvent(row.data as Uint8Array));
+/** The writer thread's request channel: each posted message resolves once the writer answers it. */
+function writerChannel(worker: Worker) {
   const pending = new Map<number, { resolve: (swept: number) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let broken: Error | null = null;
@@ -136,6 +123,31 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
       const events = (msg as Partial<WriteBatch>).events;
       worker.postMessage({ ...msg, id }, events ? [events.buffer as ArrayBuffer] : []);
     });
+  return { post, broken: () => broken !== null };
+}
+
+/** The reading connection, once the file is known to have this devserver's format. */
+async function openReader(sqlite: typeof NodeSqlite, file: string, worker: Worker): Promise<DatabaseSync> {
+  const db = new sqlite.DatabaseSync(file);
+  // Readers are not blocked in WAL mode, except briefly while the writer resets the WAL; wait rather than fail.
+  db.exec('PRAGMA busy_timeout = 1000');
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (version !== FORMAT_VERSION) {
+    db.close();
+    await worker.terminate();
+    throw new Error(`devserver database ${file} has format ${version}, this devserver reads ${FORMAT_VERSION}`);
+  }
+  return db;
+}
+
+/** Opens (or creates) the database at `file`; the writer thread recovers the WAL before anything is read. */
+export async function openSqliteStore(file: string): Promise<SqliteStore> {
+  const sqlite = await loadSqlite();
+  const worker = await startWriter(file);
+  const db = await openReader(sqlite, file, worker);
+  const q = readers(db);
+  const history = (runId: string) => q.events.all(runId).map((row) => decodeEvent(row.data as Uint8Array));
+  const writer = writerChannel(worker);
   return {
     namespaces: () => q.namespaces.all().map((row) => JSON.parse(row.data as string) as Namespace),
     liveRuns: () => q.live.all().map((row) => decodeRunState(row.state as string, history(row.run_id as string))),
@@ -145,10 +157,10 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
     },
     latestRunId: (key) => q.latest.get(key)?.run_id as string | undefined,
     closedRuns: (namespace) => q.closed.all(namespace).map((row) => decodeRunState(row.state as string, [])),
-    write: (batch) => post(batch),
+    write: (batch) => writer.post(batch),
     async close() {
       db.close();
-      if (!broken) await post({ close: true });
+      if (!writer.broken()) await writer.post({ close: true });
       await worker.terminate();
     },
   };
