@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ProcessStream } from '../domain/log-stream';
 
@@ -49,54 +49,65 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
-    let stoppedBy: StopReason | null = null;
+    const stopper = processStopper(child, options);
     const stderrTail: string[] = [];
-    const timers: NodeJS.Timeout[] = [];
-    let idleTimer: NodeJS.Timeout | undefined;
-
-    const stop = (reason: StopReason) => {
-      if (stoppedBy != null || child.exitCode != null) return;
-      stoppedBy = reason;
-      killGroup(child.pid, 'SIGTERM');
-      timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000).unref());
-    };
-    const armIdle = () => {
-      if (options.idleTimeoutMs == null) return;
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => stop('idle'), options.idleTimeoutMs);
-    };
-    const onAbort = () => stop('aborted');
-
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = createInterface({ input: child[stream], crlfDelay: Infinity });
       lines.on('line', (line) => {
-        armIdle();
+        stopper.sawOutput();
         if (stream === 'stderr') pushTail(stderrTail, line);
         options.onLine?.(stream, line);
       });
     }
-    if (options.timeoutMs != null) timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
-    armIdle();
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-
+    stopper.arm();
     child.on('error', (error) => {
-      cleanup();
+      stopper.cleanup();
       reject(error);
     });
     // 'close' fires after both pipes drained, so every line has been delivered before we resolve.
     child.on('close', (exitCode) => {
-      cleanup();
-      resolve({ exitCode, stoppedBy, stderrTail, durationMs: Date.now() - started });
+      stopper.cleanup();
+      resolve({ exitCode, stoppedBy: stopper.stoppedBy(), stderrTail, durationMs: Date.now() - started });
     });
-    function cleanup() {
+  });
+}
+
+/** Stops the child's whole group on cancel, on the total timeout or after `idleTimeoutMs` without output. */
+function processStopper(child: ChildProcess, options: RunProcessOptions) {
+  let stoppedBy: StopReason | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  let idleTimer: NodeJS.Timeout | undefined;
+  const stop = (reason: StopReason) => {
+    if (stoppedBy != null || child.exitCode != null) return;
+    stoppedBy = reason;
+    killGroup(child.pid, 'SIGTERM');
+    timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000).unref());
+  };
+  const armIdle = () => {
+    if (options.idleTimeoutMs == null) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => stop('idle'), options.idleTimeoutMs);
+  };
+  const onAbort = () => stop('aborted');
+  return {
+    /** Starts the total and idle timers and listens for the cancel. */
+    arm() {
+      if (options.timeoutMs != null) timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
+      armIdle();
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    },
+    /** An output line restarts the idle timer. */
+    sawOutput: armIdle,
+    stoppedBy: () => stoppedBy,
+    cleanup() {
       timers.forEach(clearTimeout);
       clearTimeout(idleTimer);
       options.signal?.removeEventListener('abort', onAbort);
       // Anything the leader left behind in its group goes too.
       if (stoppedBy != null) killGroup(child.pid, 'SIGKILL');
-    }
-  });
+    },
+  };
 }
 
 /**
@@ -168,4 +179,3 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
   return { ...env, ...extra };
 }
-
