@@ -1,5 +1,4 @@
 // The services every devserver module receives: state, timers, task queues, change notification and logging.
-import type { PayloadLimits } from './payload-limits';
 import type { Scheduler } from './scheduler';
 import type { ServerState, WorkflowRun } from './state';
 import type { TaskQueues } from './task-queues';
@@ -37,6 +36,26 @@ export interface HistoryLimits {
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = {
   suggestContinueAsNewCount: 4 * 1024,
   suggestContinueAsNewBytes: 4 * 1024 * 1024,
+};
+
+/** Blob and memo size limits in bytes, as the real server's dynamic config of the same names (payload-limits.ts). */
+export interface PayloadLimits {
+  /** `limit.blobSize.error`: one payload field of an event. */
+  blobSizeError: number;
+  /** `limit.blobSize.warn`. */
+  blobSizeWarn: number;
+  /** `limit.memoSize.error`: a run's whole memo. */
+  memoSizeError: number;
+  /** `limit.memoSize.warn`. */
+  memoSizeWarn: number;
+}
+
+/** The real server's defaults: 2 MiB blobs (warn at 512 KiB), 2 MiB memos (warn at 2 KiB). */
+export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = {
+  blobSizeError: 2 * 1024 * 1024,
+  blobSizeWarn: 512 * 1024,
+  memoSizeError: 2 * 1024 * 1024,
+  memoSizeWarn: 2 * 1024,
 };
 
 /** Everything a handler needs; created once per server. */

@@ -1,8 +1,7 @@
 // `--dynamic-config-value KEY=VALUE`, as `temporal server start-dev` takes it: the real server's settings the
 // devserver has (size limits, when continue-as-new is suggested) become startDevServer options; other keys are
 // reported back so the caller can say they have no effect here.
-import type { HistoryLimits } from './context';
-import type { PayloadLimits } from './payload-limits';
+import type { HistoryLimits, PayloadLimits } from './context';
 
 /** The startDevServer options that dynamic config values set. */
 export interface DynamicConfigOptions {

@@ -3,26 +3,6 @@
 import type { Ctx } from './context';
 import { api, type Failure, type Payload, type Payloads } from './proto';
 
-/** The size limits, in bytes (the real server's dynamic config of the same names). */
-export interface PayloadLimits {
-  /** `limit.blobSize.error`: one payload field of an event. */
-  blobSizeError: number;
-  /** `limit.blobSize.warn`. */
-  blobSizeWarn: number;
-  /** `limit.memoSize.error`: a run's whole memo. */
-  memoSizeError: number;
-  /** `limit.memoSize.warn`. */
-  memoSizeWarn: number;
-}
-
-/** The real server's defaults: 2 MiB blobs (warn at 512 KiB), 2 MiB memos (warn at 2 KiB). */
-export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = {
-  blobSizeError: 2 * 1024 * 1024,
-  blobSizeWarn: 512 * 1024,
-  memoSizeError: 2 * 1024 * 1024,
-  memoSizeWarn: 2 * 1024,
-};
-
 const { Payloads: PayloadsMsg, Memo: MemoMsg } = api.common.v1;
 const { Failure: FailureMsg } = api.failure.v1;
 

@@ -3,14 +3,15 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { apiKeyCheck } from './api-key';
 import {
   DEFAULT_HISTORY_LIMITS,
+  DEFAULT_PAYLOAD_LIMITS,
   type ActivityQueueItem,
   type Ctx,
   type DevServerLogger,
   type HistoryLimits,
+  type PayloadLimits,
 } from './context';
 import { devServerServices } from './grpc-service';
 import { ensureNamespace } from './namespaces';
-import { DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from './payload-limits';
 import { openPersistence, type Persistence } from './persistence';
 import { rearmAll } from './rearm';
 import { startRetention } from './retention';
