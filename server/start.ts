@@ -8,8 +8,9 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { protectDataDir } from '../worker/data-dir';
 import { temporalConnectionOptions, type TemporalTarget } from '../worker/temporal-connection';
+import type { ActivityDeps } from '../worker/activities';
 import { startKilnWorkers } from '../worker/worker';
-import { startEngine } from './engine';
+import { startEngine, type Engine } from './engine';
 import type { ServerEnv } from './env';
 import { hostPort } from './listen-address';
 import { createLogger, installTemporalLogging } from './logger';
@@ -30,10 +31,13 @@ export interface RunningKiln {
   stop(): Promise<void>;
 }
 
+/** What to close on shutdown, in reverse order of starting. */
+type ShutdownStack = Array<() => Promise<void>>;
+
 /** Starts every part of Kiln in this process and returns once the API answers. */
 export async function startKiln(env: ServerEnv, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningKiln> {
   installTemporalLogging(logger);
-  const stack: Array<() => Promise<void>> = [];
+  const stack: ShutdownStack = [];
   const stop = async () => {
     for (const close of stack.reverse()) await close().catch((err) => logger.error({ err }, 'shutdown step failed'));
   };
@@ -49,39 +53,16 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     const connection = await Connection.connect(temporalConnectionOptions(engine));
     stack.push(() => connection.close());
     const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-
-    const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(engine));
-    stack.push(() => nativeConnection.close());
-    const publicUrl = appConfigFrom(env).publicUrl;
-    const activityDeps = { db: database.db, cipher, temporal, logger, env, publicUrl };
-    const workers = await startKilnWorkers(nativeConnection, activityDeps);
-    const running = workers.run().catch((err) => logger.fatal({ err }, 'Kiln worker stopped unexpectedly'));
-    stack.push(async () => {
-      await workers.shutdown();
-      await running;
-    });
-
-    const reconciler = startBuildReconciler({
-      db: database.db,
-      temporal,
-      logger,
-      intervalSeconds: env.KILN_RECONCILE_INTERVAL_SECONDS,
-    });
-    stack.push(() => reconciler.stop());
+    const deps = { db: database.db, cipher, temporal, logger, env };
+    await startBackgroundWork(stack, engine, deps);
 
     const api = createApp({ db: database.db, temporal, cipher, logger, config: appConfigFrom(env) });
-    const http = new Hono().route('/', api).route('/', staticUi());
-    const server = await listen(http, env.HOST, env.PORT);
-    stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const bound = server.address() as AddressInfo;
-    logger.info({ address: bound.address, port: bound.port }, `Kiln API listening on ${hostPort(bound)}`);
-    const url = `http://${hostPort(bound, true)}`;
-    const temporalTarget = { address: engine.address, apiKey: engine.apiKey, tls: engine.tls };
+    const bound = await serveHttp(stack, new Hono().route('/', api).route('/', staticUi()), env, logger);
     return {
-      url,
+      url: `http://${hostPort(bound, true)}`,
       listen: hostPort(bound),
       temporalAddress: engine.address,
-      temporalTarget,
+      temporalTarget: { address: engine.address, apiKey: engine.apiKey, tls: engine.tls },
       adminToken: bootstrap.adminToken,
       stop,
     };
@@ -89,6 +70,39 @@ export async function startKiln(env: ServerEnv, logger: Logger = createLogger(en
     await stop();
     throw error;
   }
+}
+
+/** The workers (on their own native connection) and the build reconciler. */
+async function startBackgroundWork(
+  stack: ShutdownStack,
+  engine: Engine,
+  deps: Omit<ActivityDeps, 'publicUrl' | 'env'> & { env: ServerEnv },
+): Promise<void> {
+  const { env, logger } = deps;
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(engine));
+  stack.push(() => nativeConnection.close());
+  const workers = await startKilnWorkers(nativeConnection, { ...deps, publicUrl: appConfigFrom(env).publicUrl });
+  const running = workers.run().catch((err) => logger.fatal({ err }, 'Kiln worker stopped unexpectedly'));
+  stack.push(async () => {
+    await workers.shutdown();
+    await running;
+  });
+  const reconciler = startBuildReconciler({
+    db: deps.db,
+    temporal: deps.temporal,
+    logger,
+    intervalSeconds: env.KILN_RECONCILE_INTERVAL_SECONDS,
+  });
+  stack.push(() => reconciler.stop());
+}
+
+/** Serves the API and UI on HOST:PORT and logs the address really bound. */
+async function serveHttp(stack: ShutdownStack, http: Hono, env: ServerEnv, logger: Logger): Promise<AddressInfo> {
+  const server = await listen(http, env.HOST, env.PORT);
+  stack.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const bound = server.address() as AddressInfo;
+  logger.info({ address: bound.address, port: bound.port }, `Kiln API listening on ${hostPort(bound)}`);
+  return bound;
 }
 
 /** "Kiln is running at <url> — admin token in <path>", the plain line `npm start` prints. */
