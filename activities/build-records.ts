@@ -20,6 +20,7 @@ import type { DetectionResult } from '../detect';
 import type { BuildStatus, BuildStep } from '../domain/build-status';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** What the build record activities need: the database, the cipher and the operator's limits. */
 export interface BuildRecordDeps {
   db: Database;
   cipher: SecretCipher;

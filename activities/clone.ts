@@ -13,6 +13,7 @@ import { validateGitRef, validateSha } from '../git/git-ref';
 import type { LogSink } from '../build-log/log-sink';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** What the clone activities need: how to run git, where workspaces live, where git's output goes. */
 export interface CloneDeps extends GitRunnerOptions {
   /** Parent of every build's workspace (one folder per build id). */
   workspaceRoot: string;
@@ -20,6 +21,7 @@ export interface CloneDeps extends GitRunnerOptions {
   openLog?: (buildId: string) => LogSink;
 }
 
+/** One commit to clone for a build, and how to reach it. */
 export interface CloneInput {
   buildId: string;
   repositoryUrl: string;
@@ -41,6 +43,7 @@ export interface CloneInput {
   requireOnRef?: boolean;
 }
 
+/** The checkout a clone produced. */
 export interface CloneResult {
   /** Absolute path of the checkout. */
   dir: string;
@@ -51,6 +54,7 @@ export interface CloneResult {
   durationMs: number;
 }
 
+/** A branch or tag whose current commit a manual build asks for. */
 export interface ResolveCommitInput {
   repositoryUrl: string;
   /** Branch or tag, short (`main`, `v1.2.0`) or full (`refs/heads/main`). */

@@ -14,6 +14,7 @@ import { defaultRetryPolicy, type RetryPolicy, withProviderRetry } from '../clie
 /** Build states Kiln reports; GitLab has all five, GitHub maps running→pending and canceled→error. */
 export type CommitState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
 
+/** Which build to report, in which state. */
 export interface ReportCommitStatusInput {
   buildId: string;
   state: CommitState;
@@ -25,6 +26,7 @@ export interface StatusLogger {
   warn(details: object, message: string): void;
 }
 
+/** What reporting commit statuses needs: the database, the cipher, Kiln's public URL, a logger and the retry policy. */
 export interface CommitStatusDeps {
   db: Database;
   cipher: SecretCipher;

@@ -17,6 +17,7 @@ import { getManifestDigest } from '../clients/registry';
 import { parseImageReference } from '../domain/image-name';
 import { BuildErrorType, buildFailure } from '../domain/build-error';
 
+/** What the builder activity needs: the database, the cipher, a driver, the Temporal client and the idle limit. */
 export interface ImageBuildDeps {
   db: Database;
   cipher: SecretCipher;
@@ -27,6 +28,7 @@ export interface ImageBuildDeps {
   idleTimeoutMs: number;
 }
 
+/** One image to build: the Profile step's settings, the build and the worker's checkout. */
 export interface BuildImageInput extends ImageBuildSettings {
   buildId: string;
   checkoutDir: string;

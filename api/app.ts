@@ -29,6 +29,7 @@ import { providerChecksRouter } from './provider-checks/provider-checks.index';
 import { registryChecksRouter } from './registries/registry-checks.index';
 import { workflowHistoryRouter } from './builds/workflow-history.index';
 
+/** Where every API route lives. */
 export const API_PREFIX = '/api/v1';
 
 /** Builds the Kiln HTTP API. No clients are created here: everything comes from `deps`. */

@@ -10,6 +10,7 @@ export const errorSchema = z
   })
   .openapi('Error');
 
+/** The `{id}` path parameter: a UUID. */
 export const uuidParam = z.object({
   id: z
     .string()
@@ -71,6 +72,7 @@ export function createRouter() {
   });
 }
 
+/** Every authenticated route's security requirement: a bearer API token. */
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 /** A handler of `route` (`AppRouteHandler<typeof routes.x>`): valid params, query and body, and the caller. */

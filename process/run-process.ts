@@ -5,6 +5,7 @@ import type { ProcessStream } from '../domain/log-stream';
 /** Why a child process was stopped by us rather than exiting on its own. */
 export type StopReason = 'aborted' | 'timeout' | 'idle';
 
+/** A command to run, its environment, and when to stop it. */
 export interface RunProcessOptions {
   command: string;
   /** Passed as argv, never through a shell. */
@@ -23,6 +24,7 @@ export interface RunProcessOptions {
   killGraceMs?: number;
 }
 
+/** How a command ended. */
 export interface RunProcessResult {
   exitCode: number | null;
   /** Set when we stopped the process (cancel, total timeout or idle timeout). */

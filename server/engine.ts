@@ -10,6 +10,7 @@ export interface Engine extends TemporalTarget {
   stop(): Promise<void>;
 }
 
+/** Which engine to use: a real cluster by address, or the embedded devserver in the data folder. */
 export interface EngineOptions {
   /** A real Temporal cluster (`host:port`); when absent the embedded devserver is started. */
   temporalAddress?: string;

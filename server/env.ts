@@ -3,6 +3,7 @@ import { apiFields } from '../api/env';
 import { parseEnvOrExit } from '../config/env-base';
 import { workerEnvSchema } from '../worker/env';
 
+/** `npm start`'s environment: the worker's and the API's variables and the devserver port. */
 export const serverEnvSchema = workerEnvSchema.extend({
   ...apiFields,
   /** Pins the embedded devserver's port (0 = any free one); unset, it takes 7233 when free and any free port otherwise. */

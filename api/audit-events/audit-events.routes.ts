@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, commonErrors, itemsOf, jsonResponse } from '../openapi';
 import { auditEventSchema, auditEventsQuery } from './audit-events.schemas';
 
+/** `GET /audit-events`: instance admins' actions in other organizations. */
 export const listAuditEvents = createRoute({
   tags: ['Organizations'],
   security: bearerSecurity,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+/** One audit event as the API shows it. */
 export const auditEventSchema = z
   .object({
     id: z.string().uuid(),
@@ -13,6 +14,7 @@ export const auditEventSchema = z
   })
   .openapi('AuditEvent');
 
+/** Which audit events to list: one organization (instance admins), how many. */
 export const auditEventsQuery = z.object({
   organizationId: z.string().uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -20,6 +20,7 @@ export const listBuilds = createRoute({
   request: { query: buildListQuery },
   responses: { 200: jsonResponse(buildPage, 'A page of builds'), ...commonErrors },
 });
+/** `GET /services/{id}/builds`. */
 export const listServiceBuilds = createRoute({
   ...base,
   method: 'get',

@@ -4,6 +4,7 @@ import { commitSha, gitRefName } from '../git-ref.schemas';
 import { buildStatuses } from '../../domain/build-status';
 import { buildEvents, buildTriggers } from '../../domain/build-trigger';
 
+/** A build as the API shows it. */
 export const buildSchema = z
   .object({
     id: z.string().uuid(),
@@ -50,6 +51,7 @@ export const buildSchema = z
   })
   .openapi('Build');
 
+/** The build list's filters and paging. */
 export const buildListQuery = z.object({
   serviceId: z.string().uuid().optional(),
   status: z.enum(buildStatuses).optional(),
@@ -65,10 +67,12 @@ export const buildListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+/** One page of builds with the total. */
 export const buildPage = z
   .object({ items: z.array(buildSchema), total: z.number(), page: z.number(), pageSize: z.number() })
   .openapi('BuildPage');
 
+/** The optional body of a manual build: which branch or commit. */
 export const triggerInput = z
   .object({
     branch: gitRefName.optional().openapi({ description: "Defaults to the service's default branch (main)" }),
@@ -81,6 +85,7 @@ export const buildDetailSchema = buildSchema.extend({ children: z.array(buildSch
 
 /** Body of `POST /builds/{id}/cancel` (optional). */
 export const cancelInput = z.object({ reason: z.string().max(500).optional() });
+/** The answer to a cancel: the workflow was asked to stop. */
 export const cancellingSchema = z.object({ status: z.literal('cancelling') });
 
 type Row = typeof builds.$inferSelect;

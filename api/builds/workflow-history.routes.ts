@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, commonErrors, errorSchema, jsonResponse, uuidParam } from '../openapi';
 import { workflowHistorySchema } from './workflow-history.schemas';
 
+/** `GET /builds/{id}/workflow-history`. */
 export const getWorkflowHistory = createRoute({
   method: 'get',
   path: '/builds/{id}/workflow-history',

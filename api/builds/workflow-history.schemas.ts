@@ -11,4 +11,5 @@ export const workflowEventSchema = z
   })
   .openapi('WorkflowEvent');
 
+/** A build workflow's id and its events. */
 export const workflowHistorySchema = z.object({ workflowId: z.string(), events: z.array(workflowEventSchema) });

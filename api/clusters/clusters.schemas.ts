@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { clusterModes } from '../../domain/connections';
 
+/** A runtime environment as the API shows it (never the kubeconfig). */
 export const clusterSchema = z
   .object({
     id: z.string().uuid(),
@@ -14,6 +15,7 @@ export const clusterSchema = z
     updatedAt: z.string(),
   })
   .openapi('Cluster');
+/** The body that registers a cluster. */
 export const clusterInput = z
   .object({
     organizationId: z.string().uuid().optional(),
@@ -26,6 +28,7 @@ export const clusterInput = z
     message: 'a kubeconfig is required when mode is "kubeconfig"',
     path: ['kubeconfig'],
   });
+/** The body that changes a cluster. */
 export const clusterPatch = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   kubeconfig: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { gitProviderKinds } from '../../domain/connections';
 
+/** A Git connection as the API shows it (never the token). */
 export const gitProviderSchema = z
   .object({
     id: z.string().uuid(),
@@ -26,6 +27,7 @@ const tokenCheckSchema = z
   })
   .nullable()
   .openapi('ConnectionTokenCheck', { description: 'What the token check found; null when verify was false' });
+/** A Git connection with what checking its token found. */
 export const checkedProviderSchema = gitProviderSchema.extend({ check: tokenCheckSchema });
 const baseUrl = z
   .string()
@@ -45,6 +47,7 @@ const providerApiFlag = z.boolean().openapi({
     '`kind` then only says which webhook shape it sends, the token is stored unchecked (verify is ignored), and commit ' +
     'statuses, pipelines and webhook registration are skipped with a message saying so.',
 });
+/** The body that adds a Git connection. */
 export const gitProviderInput = z.object({
   organizationId: z.string().uuid().optional(),
   kind: z.enum(gitProviderKinds),
@@ -56,6 +59,7 @@ export const gitProviderInput = z.object({
   verify: verifyFlag,
   providerApi: providerApiFlag.default(true),
 });
+/** The body that changes a Git connection. */
 export const gitProviderPatch = z.object({
   baseUrl: baseUrl.optional(),
   token: z.string().trim().min(1).optional(),

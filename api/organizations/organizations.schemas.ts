@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+/** An organization as the API shows it. */
 export const organizationSchema = z
   .object({
     id: z.string().uuid(),
@@ -11,10 +12,12 @@ export const organizationSchema = z
     createdAt: z.string(),
   })
   .openapi('Organization');
+/** The body that creates an organization. */
 export const organizationInput = z.object({
   name: z.string().trim().min(1).max(100).openapi({ example: 'platform-team' }),
 });
 
+/** The body that changes an organization's name or base image mirror. */
 export const organizationUpdate = z
   .object({
     name: organizationInput.shape.name.optional(),

@@ -23,6 +23,7 @@ const providerErrors = {
   503: jsonResponse(errorSchema, 'GitLab rate limited Kiln; the message says when to retry'),
 } as const;
 
+/** `GET /services/{id}/pipelines`. */
 export const listPipelines = createRoute({
   ...base,
   method: 'get',
@@ -64,6 +65,7 @@ export const retryPipeline = createRoute({
   request: { params: pipelineParams },
   responses: { 200: jsonResponse(pipelineSchema, 'Retried'), ...commonErrors, ...providerErrors },
 });
+/** `GET /services/{id}/jobs/{jobId}/log`. */
 export const getJobLog = createRoute({
   ...base,
   method: 'get',

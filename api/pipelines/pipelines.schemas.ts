@@ -6,6 +6,7 @@ const status = z
   .enum(pipelineStatusLabels)
   .openapi({ description: 'Success, Failed, Running, Pending, Canceled (also Skipped, Manual)' });
 
+/** A GitLab pipeline as the Pipelines tab shows it. */
 export const pipelineSchema = z
   .object({
     id: z.number().int(),
@@ -24,6 +25,7 @@ export const pipelineSchema = z
   })
   .openapi('Pipeline');
 
+/** GitLab's offset pagination. */
 export const paginationSchema = z
   .object({
     page: z.number().int(),
@@ -34,6 +36,7 @@ export const paginationSchema = z
   })
   .openapi('Pagination');
 
+/** A page of pipelines, or why the service has none to show. */
 export const pipelineListSchema = z
   .discriminatedUnion('linked', [
     z.object({
@@ -67,6 +70,7 @@ const jobSchema = z
   })
   .openapi('PipelineJob');
 
+/** A pipeline with its stages and jobs. */
 export const pipelineDetailSchema = z
   .object({
     pipeline: pipelineSchema,
@@ -74,6 +78,7 @@ export const pipelineDetailSchema = z
   })
   .openapi('PipelineDetail');
 
+/** A job with its parsed log. */
 export const jobLogSchema = z
   .object({
     job: jobSchema,
@@ -108,6 +113,7 @@ export const jobLogSchema = z
 // Branch and tag names as git allows them: the one rule in domain/git-ref.ts.
 const gitRef = gitRefName;
 
+/** The body that starts a pipeline: a ref and variables. */
 export const runPipelineInput = z
   .object({
     ref: gitRef.openapi({ example: 'main' }),
@@ -118,12 +124,14 @@ export const runPipelineInput = z
   })
   .openapi('RunPipeline');
 
+/** The pipeline list's paging and ref filter. */
 export const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   perPage: z.coerce.number().int().min(1).max(100).default(20),
   ref: gitRef.optional(),
 });
 
+/** The service id and pipeline id path parameters. */
 export const pipelineParams = z.object({
   id: z
     .string()
@@ -136,6 +144,7 @@ export const pipelineParams = z.object({
     .openapi({ param: { name: 'pipelineId', in: 'path' } }),
 });
 
+/** The service id and job id path parameters. */
 export const jobParams = z.object({
   id: z
     .string()
@@ -148,4 +157,5 @@ export const jobParams = z.object({
     .openapi({ param: { name: 'jobId', in: 'path' } }),
 });
 
+/** How many lines of a job log to return. */
 export const logQuery = z.object({ maxLines: z.coerce.number().int().min(1).max(50_000).default(10_000) });

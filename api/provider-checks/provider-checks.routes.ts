@@ -37,6 +37,7 @@ export const checkNewToken = createRoute({
   request: jsonBody(tokenCheckInput),
   responses: { 200: jsonResponse(tokenCheckSchema, 'The token works'), ...commonErrors, ...checkErrors },
 });
+/** `POST /provider-checks/{id}`: checks a stored connection's token. */
 export const checkStoredToken = createRoute({
   ...base,
   method: 'post',

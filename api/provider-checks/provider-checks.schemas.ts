@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { gitProviderKinds } from '../../domain/connections';
 
+/** What a token check found: who the token is, its scopes, expiry and warnings. */
 export const tokenCheckSchema = z
   .object({
     kind: z.enum(gitProviderKinds),
@@ -11,11 +12,13 @@ export const tokenCheckSchema = z
     warnings: z.array(z.string()),
   })
   .openapi('TokenCheck');
+/** A token to check before it is stored. */
 export const tokenCheckInput = z.object({
   kind: z.enum(gitProviderKinds),
   baseUrl: z.string().url().optional().openapi({ description: 'Defaults to https://gitlab.com or https://github.com' }),
   token: z.string().trim().min(1),
 });
+/** What registering the Kiln webhook did. */
 export const registrationSchema = z
   .object({
     hookId: z.number().int(),
@@ -24,15 +27,18 @@ export const registrationSchema = z
     events: z.array(z.string()),
   })
   .openapi('WebhookRegistration');
+/** The body of webhook registration. */
 export const registrationInput = z.object({
   force: z
     .boolean()
     .default(false)
     .openapi({ description: 'Re-send settings and secret to an existing hook (after rotating the secret)' }),
 });
+/** What `git ls-remote` of one repository found. */
 export const gitCheckSchema = z
   .object({ repositoryUrl: z.string(), branches: z.array(z.string()), usedToken: z.boolean(), message: z.string() })
   .openapi('GitCheck');
+/** A repository to test, with a token or a stored connection's. */
 export const gitCheckInput = z.object({
   repositoryUrl: z
     .string()

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { registryKinds } from '../../domain/connections';
 
+/** A registry as the API shows it (never the password). */
 export const registrySchema = z
   .object({
     id: z.string().uuid(),
@@ -16,8 +17,10 @@ export const registrySchema = z
     updatedAt: z.string(),
   })
   .openapi('Registry');
-// host[:port] with an optional scheme, e.g. harbor.example.com or http://127.0.0.1:5000. No regex flags: the
-// OpenAPI pattern is the regex source, and a trailing `/i` there would match nothing.
+/**
+ * host[:port] with an optional scheme, e.g. harbor.example.com or http://127.0.0.1:5000. No regex flags: the
+ * OpenAPI pattern is the regex source, and a trailing `/i` there would match nothing.
+ */
 export const registryUrl = z
   .string()
   .trim()
@@ -30,6 +33,7 @@ const project = z
   .string()
   .trim()
   .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'lower-case letters, digits, . _ - and /');
+/** The body that registers a registry. */
 export const registryInput = z.object({
   organizationId: z.string().uuid().optional(),
   name: z.string().trim().min(1).max(100),
@@ -40,6 +44,7 @@ export const registryInput = z.object({
   password: z.string().min(1),
   insecure: z.boolean().default(false),
 });
+/** The body that changes a registry. */
 export const registryPatch = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   url: registryUrl.optional(),
@@ -64,6 +69,7 @@ export const registryCheckSchema = z
     message: z.string(),
   })
   .openapi('RegistryCheck');
+/** Registry credentials to test before they are stored. */
 export const registryCheckInput = z.object({
   kind: z.enum(registryKinds),
   url: registryUrl.optional().openapi({ description: 'Registry host; defaults to docker.io for Docker Hub' }),

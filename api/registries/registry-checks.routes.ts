@@ -14,6 +14,7 @@ export const checkNewRegistry = createRoute({
   request: jsonBody(registryCheckInput),
   responses: { 200: jsonResponse(registryCheckSchema, 'The registry answers'), ...commonErrors, ...checkErrors },
 });
+/** `POST /registries/{id}/check`. */
 export const checkStoredRegistry = createRoute({
   ...base,
   method: 'post',

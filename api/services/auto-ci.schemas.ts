@@ -52,10 +52,12 @@ const draftDescription =
   'Build GitHub draft pull requests too (off by default: a draft builds once it is marked ready for review). ' +
   "Off: answered with reason 'draft_pull_request'. Drafts from forks also need buildForkMergeRequests.";
 
+/** One monorepo sub-project to build: its name, folder and Dockerfile. */
 export const subprojectSchema = z
   .object({ name: dnsLabel, path: relativePath, dockerfilePath: relativePath })
   .openapi('AutoCiSubproject');
 
+/** The body that changes a service's Auto CI settings (every field optional). */
 export const autoCiInput = z
   .object({
     enabled: z.boolean(),
@@ -90,6 +92,7 @@ export const autoCiInput = z
   .partial()
   .openapi('AutoCiSettingsInput');
 
+/** A service's Auto CI settings as the API shows them. */
 export const autoCiSchema = z
   .object({
     serviceId: z.string().uuid(),
@@ -120,6 +123,7 @@ export const autoCiSchema = z
   })
   .openapi('AutoCiSettings');
 
+/** What saving the settings did to the service's image-pull Secret. */
 export const pullSecretSchema = z
   .object({
     state: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { gitProviderKinds } from '../../domain/connections';
 
-// Service names become image names and Kubernetes namespaces, so they follow DNS-1123 label rules.
+/** Service names become image names and Kubernetes namespaces, so they follow DNS-1123 label rules. */
 export const dnsLabel = z
   .string()
   .trim()
@@ -9,6 +9,7 @@ export const dnsLabel = z
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lower-case letters, digits and "-", starting and ending alphanumeric');
 
+/** A service as the API shows it. */
 export const serviceSchema = z
   .object({
     id: z.string().uuid(),
@@ -34,6 +35,7 @@ const projectId = z
   .transform(String)
   .openapi({ description: 'Numeric GitLab project / GitHub repository id', type: 'string' });
 
+/** The body that registers a service. */
 export const serviceInput = z.object({
   organizationId: z.string().uuid().optional(),
   name: dnsLabel,
@@ -52,6 +54,7 @@ export const serviceInput = z.object({
   deployPort: z.number().int().min(1).max(65535).nullable().optional(),
 });
 
+/** The body that changes a service. */
 export const servicePatch = serviceInput
   .omit({ organizationId: true, defaultBranch: true })
   .partial()

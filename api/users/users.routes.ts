@@ -75,6 +75,7 @@ export const deleteUser = createRoute({
   request: { params: uuidParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
+/** `GET /users/{id}/tokens`. */
 export const listTokens = createRoute({
   ...base,
   method: 'get',

@@ -6,6 +6,7 @@ import { verifyGithubSignature, verifyGitlabToken, verifyStandardWebhook } from 
 /** How a delivery proved it knows a service's secret: GitHub's body HMAC, GitLab's token, or a signed delivery. */
 export type AuthMethod = 'hmac' | 'token' | 'signature';
 
+/** Whether one service's secret vouches for a delivery, and how. */
 export type AuthResult = { result: 'valid'; via: AuthMethod } | { result: 'invalid' | 'stale' };
 
 /** A service whose secret the delivery proves, and how. */

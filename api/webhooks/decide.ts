@@ -3,6 +3,7 @@ import { wantsSkipCi } from './delivery-event';
 import { matchesBranchFilter } from './branch-filter';
 import type { WebhookService } from './find-services';
 
+/** What a delivery means for one service: a build, or a skip with its reason. */
 export type ServiceDecision =
   { kind: 'build'; candidate: BuildCandidate } | { kind: 'skip'; reason: SkipReason; message: string };
 

@@ -9,6 +9,7 @@ import {
 } from './deliveries.schemas';
 
 const base = { tags: ['Webhooks'], security: bearerSecurity };
+/** `GET /services/{id}/webhook/deliveries`. */
 export const listDeliveries = createRoute({
   ...base,
   method: 'get',

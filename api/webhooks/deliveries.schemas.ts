@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { uuidParam } from '../openapi';
 
+/** A recorded webhook delivery. */
 export const deliverySchema = z
   .object({
     id: z.string().uuid(),
@@ -20,10 +21,12 @@ export const deliverySchema = z
   })
   .openapi('WebhookDelivery');
 
+/** A delivery with its kept headers and payload. */
 export const deliveryDetailSchema = deliverySchema
   .extend({ headers: z.record(z.string(), z.string()), payload: z.string().nullable() })
   .openapi('WebhookDeliveryDetail');
 
+/** One page of deliveries with the total. */
 export const deliveryPageSchema = z.object({
   items: z.array(deliverySchema),
   total: z.number(),
@@ -31,6 +34,7 @@ export const deliveryPageSchema = z.object({
   pageSize: z.number(),
 });
 
+/** The service id and delivery id path parameters. */
 export const deliveryParams = uuidParam.extend({
   deliveryId: z
     .string()
@@ -38,6 +42,7 @@ export const deliveryParams = uuidParam.extend({
     .openapi({ param: { name: 'deliveryId', in: 'path' } }),
 });
 
+/** The delivery list's paging. */
 export const deliveriesQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

@@ -65,6 +65,7 @@ export interface ParsedDelivery {
   intent: DeliveryIntent;
 }
 
+/** The all-zero sha a provider sends for a created or deleted ref. */
 export const ZERO_SHA = /^0{40}$|^0{64}$/;
 
 /** Commit messages that opt out of CI, as GitLab and GitHub Actions understand them. */

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client';
 import { autoCiSettings, services } from '../../db/schema';
 import type { ProjectRef } from './delivery-event';
 
+/** A service a delivery may be for, with its Auto CI settings. */
 export type WebhookService = typeof services.$inferSelect & { settings: typeof autoCiSettings.$inferSelect | null };
 
 /** Services registered for a provider project, matched by numeric id or by path (case-insensitive). */

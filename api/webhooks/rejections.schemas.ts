@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+/** A rejected delivery as the API shows it. */
 export const rejectionSchema = z
   .object({
     id: z.string().uuid(),
@@ -17,6 +18,7 @@ export const rejectionSchema = z
   })
   .openapi('WebhookRejection');
 
+/** One page of rejections with the total. */
 export const rejectionPageSchema = z.object({
   items: z.array(rejectionSchema),
   total: z.number(),
@@ -24,6 +26,7 @@ export const rejectionPageSchema = z.object({
   pageSize: z.number(),
 });
 
+/** The rejection list's paging. */
 export const rejectionsQuery = z.object({
   organizationId: z.string().uuid().optional(),
   page: z.coerce.number().int().min(1).default(1),

@@ -21,6 +21,7 @@ export const REJECTION_WRITES_PER_MINUTE = 120;
 /** Longest header, event or repository value stored with a rejection. */
 export const MAX_REJECTION_VALUE = 200;
 
+/** Why a delivery was refused and whose admins may see it. */
 export interface Rejection {
   reason: RejectionReason;
   /** Organizations of the services the delivery named (their admins see it); empty: instance admins only. */

@@ -22,12 +22,14 @@ export function verifyGitlabToken(secret: string, header: string | undefined): b
   return header !== undefined && header.length > 0 && safeEqual(header, secret);
 }
 
+/** The Standard Webhooks headers: message id, timestamp and signatures. */
 export interface StandardWebhookHeaders {
   id?: string;
   timestamp?: string;
   signature?: string;
 }
 
+/** Whether a Standard Webhooks signature holds, and if not whether it was only too old. */
 export type StandardWebhookResult = 'valid' | 'invalid' | 'stale';
 
 /**

@@ -30,4 +30,5 @@ export const webhookResultSchema = z
   })
   .openapi('WebhookResult');
 
+/** The answer to a webhook delivery. */
 export type WebhookResult = z.infer<typeof webhookResultSchema>;

@@ -13,6 +13,7 @@ export interface RetryPolicy {
   budgetMs?: number;
 }
 
+/** Four attempts, waits up to 30 s each, nothing retried after 90 s. */
 export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 90_000 };
 
 /**

@@ -18,6 +18,7 @@ export interface RegisterWebhookInput {
   force?: boolean;
 }
 
+/** What registering the Kiln webhook did, and with which events. */
 export interface RegisterWebhookResult {
   hookId: number;
   /** `unchanged` when a matching hook already existed: a second click changes nothing. */

@@ -11,6 +11,7 @@ interface HasVersion {
   metadata?: { resourceVersion?: string; name?: string };
 }
 
+/** Which object to follow, how to list it, and where its states and failures go. */
 export interface WatchNamedOptions<T> {
   /** Collection path, e.g. `/api/v1/namespaces/kiln-builds/pods`. */
   path: string;
