@@ -2,6 +2,7 @@
 // build id) pair, at the first task a worker with that pair completed, resettable when no child start, external
 // cancel or external signal was pending there; the newest 20 are kept (`history.historyMaxAutoResetPoints`).
 import type { HistoryEvent } from './proto';
+import { CHILD_OUTCOMES } from './reset-point';
 import type { WorkflowRun } from './state';
 
 const MAX_AUTO_RESET_POINTS = 20;
@@ -13,12 +14,7 @@ const INITIATED = [
   'signalExternalWorkflowExecutionInitiatedEventAttributes',
 ] as const;
 const RESOLVED = [
-  'startChildWorkflowExecutionFailedEventAttributes',
-  'childWorkflowExecutionCompletedEventAttributes',
-  'childWorkflowExecutionFailedEventAttributes',
-  'childWorkflowExecutionCanceledEventAttributes',
-  'childWorkflowExecutionTimedOutEventAttributes',
-  'childWorkflowExecutionTerminatedEventAttributes',
+  ...CHILD_OUTCOMES,
   'externalWorkflowExecutionCancelRequestedEventAttributes',
   'requestCancelExternalWorkflowExecutionFailedEventAttributes',
   'externalWorkflowExecutionSignaledEventAttributes',

@@ -31,7 +31,8 @@ const ACTIVITY_OUTCOMES = [
   'activityTaskTimedOutEventAttributes',
   'activityTaskCanceledEventAttributes',
 ] as const;
-const CHILD_OUTCOMES = [
+/** The events that end a child workflow its parent started (or failed to start). */
+export const CHILD_OUTCOMES = [
   'startChildWorkflowExecutionFailedEventAttributes',
   'childWorkflowExecutionCompletedEventAttributes',
   'childWorkflowExecutionFailedEventAttributes',
