@@ -4,9 +4,12 @@ import type { Metadata } from '@grpc/grpc-js';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GrpcError } from './errors';
 
-/** A fresh random key, URL-safe (it travels in a header and may be typed into a shell). */
+/**
+ * A fresh random key, URL-safe (it travels in a header and may be typed into a shell). The `kiln_` prefix keeps it
+ * from starting with a dash, which a command line would read as an option, and lets secret scanners recognise it.
+ */
 export function generateApiKey(): string {
-  return randomBytes(32).toString('base64url');
+  return `kiln_${randomBytes(32).toString('base64url')}`;
 }
 
 /**

@@ -142,8 +142,15 @@ function startCli(args: string[], env: Record<string, string> = {}) {
 
 describe('npm run devserver', () => {
   it('requires the --api-key or KILN_DEVSERVER_API_KEY it was given', async () => {
-    const key = generateApiKey();
-    for (const cli of [startCli(['--api-key', key]), startCli([], { KILN_DEVSERVER_API_KEY: key })]) {
+    const generated = generateApiKey();
+    // A key of the user's own that starts with a dash is given as --api-key=<key>.
+    const dashed = `-${generated}`;
+    const runs: [ReturnType<typeof startCli>, string][] = [
+      [startCli(['--api-key', generated]), generated],
+      [startCli([], { KILN_DEVSERVER_API_KEY: generated }), generated],
+      [startCli([`--api-key=${dashed}`]), dashed],
+    ];
+    for (const [cli, key] of runs) {
       try {
         const address = await cli.address;
         const bare = await Connection.lazy({ address });
