@@ -1,14 +1,14 @@
-// Activities: ScheduleActivityTask / RequestCancelActivityTask commands, dispatch to pollers, heartbeats, results.
+// Activities: ScheduleActivityTask / RequestCancelActivityTask commands and dispatch to pollers; the worker's
+// replies are in activity-replies.ts.
 import { randomUUID } from 'node:crypto';
 import { effectiveOptions, normalizeTimeouts, retryPolicyOf } from './activity-options';
-import { armActivity, enqueueAttempt, failAttempt, finishActivity } from './activity-outcomes';
+import { armActivity, enqueueAttempt } from './activity-outcomes';
 import { QueueKind } from './codes';
 import type { Ctx } from './context';
-import { taskNotFound } from './errors';
 import { append } from './history';
-import { duration, timestamp, toMs, type Command, type Failure, type Payloads } from './proto';
-import { isClosed, type ActivityState, type WorkflowRun } from './state';
-import { decodeToken, encodeToken } from './tokens';
+import { duration, timestamp, toMs, type Command } from './proto';
+import { type ActivityState, type WorkflowRun } from './state';
+import { encodeToken } from './tokens';
 
 type ScheduleAttrs = NonNullable<Command['scheduleActivityTaskCommandAttributes']>;
 
@@ -159,79 +159,4 @@ export function dispatchActivity(ctx: Ctx, run: WorkflowRun, act: ActivityState,
     retryPolicy: retryPolicyOf(options),
     priority: sched.priority,
   };
-}
-
-/** Finds the running attempt a task token names, or NOT_FOUND. */
-function attemptOf(ctx: Ctx, token: Uint8Array | null | undefined): { run: WorkflowRun; act: ActivityState } {
-  const t = decodeToken(token);
-  const run = t?.kind === 'activity' ? ctx.state.runs.get(t.runId) : undefined;
-  const act = run?.activities.get(t!.id);
-  if (
-    !run ||
-    !act ||
-    isClosed(run) ||
-    act.state !== 'started' ||
-    act.attempt !== t!.attempt ||
-    act.nonce !== t!.nonce
-  ) {
-    throw taskNotFound('activity task');
-  }
-  return { run, act };
-}
-
-/** RecordActivityTaskHeartbeat: keeps details, pushes the heartbeat deadline, reports cancel, pause and reset. */
-export function heartbeat(
-  ctx: Ctx,
-  token: Uint8Array | null | undefined,
-  details: Payloads | null | undefined,
-): { cancelRequested: boolean; activityPaused: boolean; activityReset: boolean } {
-  const { run, act } = attemptOf(ctx, token);
-  act.heartbeatDetails = details ?? act.heartbeatDetails;
-  act.lastHeartbeat = Date.now();
-  const hb = effectiveOptions(run, act).heartbeatMs;
-  if (hb > 0) {
-    act.heartbeatDeadline = act.lastHeartbeat + hb;
-    armActivity(ctx, run, act);
-  }
-  ctx.changed(run);
-  return { cancelRequested: act.cancelRequested, activityPaused: !!act.paused, activityReset: !!act.resetRequested };
-}
-
-/** RespondActivityTaskCompleted. */
-export function completeActivity(
-  ctx: Ctx,
-  token: Uint8Array | null | undefined,
-  result: Payloads | null | undefined,
-  identity: string,
-): void {
-  const { run, act } = attemptOf(ctx, token);
-  finishActivity(ctx, run, act, 'ActivityTaskCompleted', { result: result ?? null, identity });
-}
-
-/** RespondActivityTaskFailed: retried per the retry policy, or the final ActivityTaskFailed. */
-export function failActivity(
-  ctx: Ctx,
-  token: Uint8Array | null | undefined,
-  failure: Failure | null | undefined,
-  details: Payloads | null | undefined,
-  identity: string,
-): void {
-  const { run, act } = attemptOf(ctx, token);
-  if (details) act.heartbeatDetails = details;
-  failAttempt(ctx, run, act, failure ?? { message: 'activity failed' }, identity);
-}
-
-/** RespondActivityTaskCanceled. */
-export function cancelActivity(
-  ctx: Ctx,
-  token: Uint8Array | null | undefined,
-  details: Payloads | null | undefined,
-  identity: string,
-): void {
-  const { run, act } = attemptOf(ctx, token);
-  finishActivity(ctx, run, act, 'ActivityTaskCanceled', {
-    details: details ?? null,
-    latestCancelRequestedEventId: act.cancelRequestedEventId,
-    identity,
-  });
 }

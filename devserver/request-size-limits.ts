@@ -1,7 +1,7 @@
 // The size checks the real frontend runs on requests before they reach a workflow: a start, signal or query whose
 // payload is over the limits is refused (INVALID_ARGUMENT); an activity's oversized answer fails the activity with a
 // non-retryable server failure instead; an oversized failure is replaced by one that says so.
-import { cancelActivity, completeActivity, failActivity, heartbeat } from './activity-tasks';
+import { cancelActivity, completeActivity, failActivity, heartbeat } from './activity-replies';
 import type { Ctx } from './context';
 import { invalidArgument, type GrpcError } from './errors';
 import { exceedsLimit, failureSize, memoSize, payloadsSize, serverFailure, truncatedFailure } from './payload-limits';

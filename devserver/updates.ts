@@ -1,16 +1,14 @@
 // Workflow updates, run as the real server's update registry runs them (service/history/workflow/update): admitted
-// by UpdateWorkflowExecution, sent to the worker in a workflow task's messages, then accepted (written as
-// WorkflowExecutionUpdateAccepted), completed (WorkflowExecutionUpdateCompleted) or rejected (nothing in history) by
-// the worker's answer messages, and aborted when the run closes before that.
+// by UpdateWorkflowExecution, sent to the worker in a workflow task's messages, answered by the worker
+// (update-answers.ts), and aborted when the run closes before that.
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import Long from 'long';
 import type { Ctx } from './context';
 import { GrpcError } from './errors';
-import { append } from './history';
 import { api, enums } from './proto';
 import { scheduleSpeculativeTask } from './speculative';
-import { isClosed, type UpdateRecord, type UpdateRequest, type UpdateStage, type WorkflowRun } from './state';
+import { isClosed, type UpdateRecord, type UpdateRequest, type WorkflowRun } from './state';
 
 type Message = temporal.api.protocol.v1.IMessage;
 type Outcome = temporal.api.update.v1.IOutcome;
@@ -28,7 +26,8 @@ export const UpdateLifecycle = {
 /** The real server's defaults: `history.maxInFlightUpdates` and `history.maxTotalUpdates`. */
 const MAX_IN_FLIGHT_UPDATES = 10;
 const MAX_TOTAL_UPDATES = 2000;
-const TYPE_URL_PREFIX = 'type.googleapis.com/temporal.api.update.v1.';
+/** The type URL prefix of update protocol message bodies. */
+export const TYPE_URL_PREFIX = 'type.googleapis.com/temporal.api.update.v1.';
 
 /** Where a waiting caller's update stands: its stage (and outcome once completed), an error, or "send it again". */
 export type UpdateStatus = { stage: number; outcome?: Outcome } | { error: GrpcError } | { retry: true };
@@ -37,15 +36,12 @@ export type UpdateStatus = { stage: number; outcome?: Outcome } | { error: GrpcE
 // like the real server, nothing keeps a rejection once those callers have their answer.
 const settled = new WeakMap<UpdateRecord, UpdateStatus>();
 
-const serverFailure = (message: string, type: string): Failure => ({
+/** A non-retryable failure the server, not the workflow, gives an update. */
+export const serverFailure = (message: string, type: string): Failure => ({
   message,
   source: 'Server',
   applicationFailureInfo: { type, nonRetryable: true },
 });
-const UNPROCESSED_FAILURE = serverFailure(
-  "Workflow Update is rejected because it wasn't processed by worker. Probably, Workflow Update is not supported by the worker.",
-  'UnprocessedUpdate',
-);
 const ACCEPTED_THEN_CLOSED_FAILURE = serverFailure(
   'Workflow Update failed because the Workflow completed before the Update completed.',
   'AcceptedUpdateCompletedWorkflow',
@@ -131,123 +127,14 @@ export function updateRequestMessages(run: WorkflowRun, startedEventId: number):
   });
 }
 
-/** A worker's answer to an update, decoded from a message body. */
-type Answer =
-  | { kind: 'acceptance'; body: temporal.api.update.v1.IAcceptance }
-  | { kind: 'rejection'; body: temporal.api.update.v1.IRejection }
-  | { kind: 'response'; body: temporal.api.update.v1.IResponse };
-
-function decodeAnswer(msg: Message): Answer | string {
-  const typeUrl = msg.body?.type_url ?? '';
-  const value = msg.body?.value ?? new Uint8Array();
-  switch (typeUrl) {
-    case `${TYPE_URL_PREFIX}Acceptance`:
-      return { kind: 'acceptance', body: api.update.v1.Acceptance.decode(value) };
-    case `${TYPE_URL_PREFIX}Rejection`:
-      return { kind: 'rejection', body: api.update.v1.Rejection.decode(value) };
-    case `${TYPE_URL_PREFIX}Response`:
-      return { kind: 'response', body: api.update.v1.Response.decode(value) };
-    default:
-      return `Message type ${typeUrl || '(none)'} not supported`;
-  }
-}
-
-/** True when the message is a rejection (a speculative task that only rejects can be discarded). */
-export function isRejection(msg: Message): boolean {
-  return msg.body?.type_url === `${TYPE_URL_PREFIX}Rejection`;
-}
-
-/** The request an acceptance or rejection carries back (SDKs since 2024 send it), to bring back a lost update. */
-function answeredRequest(answer: Answer): UpdateRequest | null {
-  if (answer.kind === 'acceptance') return answer.body.acceptedRequest ?? null;
-  if (answer.kind === 'rejection') return answer.body.rejectedRequest ?? null;
-  return null;
-}
-
-/**
- * Why the real server would refuse these answers (failing the task with BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE),
- * checked in the order they apply before anything is written; null when they are valid.
- */
-export function updateAnswersProblem(run: WorkflowRun, ordered: Message[]): string | null {
-  const stages = new Map<string, UpdateStage>();
-  for (const msg of ordered) {
-    const answer = decodeAnswer(msg);
-    if (typeof answer === 'string') return answer;
-    const id = msg.protocolInstanceId ?? '';
-    const stage = stages.get(id) ?? run.updates.get(id)?.stage ?? (answeredRequest(answer) ? 'admitted' : undefined);
-    if (!stage) {
-      return `update ${id} wasn't found on the server. This is most likely a transient error which will be resolved automatically by retries`;
-    }
-    const allowed: UpdateStage[] = answer.kind === 'response' ? ['accepted'] : ['admitted', 'sent'];
-    if (!allowed.includes(stage))
-      return `invalid state transition attempted for Update ${id}: received ${answer.kind} message while in state ${stage}`;
-    stages.set(id, answer.kind === 'acceptance' ? 'accepted' : 'completed');
-  }
-  return null;
-}
-
-function settle(run: WorkflowRun, record: UpdateRecord, status: UpdateStatus): void {
+/** Takes an update out of the registry, leaving `status` for the callers still waiting on it. */
+export function settle(run: WorkflowRun, record: UpdateRecord, status: UpdateStatus): void {
   run.updates.delete(record.updateId);
   settled.set(record, status);
 }
 
-function accept(run: WorkflowRun, record: UpdateRecord, body: temporal.api.update.v1.IAcceptance): void {
-  const event = append(run, 'WorkflowExecutionUpdateAccepted', {
-    protocolInstanceId: record.updateId,
-    acceptedRequestMessageId: requestMessageId(record.updateId),
-    acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId ?? 0,
-    acceptedRequest: record.request,
-  });
-  record.stage = 'accepted';
-  record.acceptedEventId = Number(event.eventId);
-  record.request = null;
-}
-
-function complete(run: WorkflowRun, record: UpdateRecord, body: temporal.api.update.v1.IResponse): void {
-  const event = append(run, 'WorkflowExecutionUpdateCompleted', {
-    acceptedEventId: record.acceptedEventId,
-    meta: body.meta ?? null,
-    outcome: body.outcome ?? null,
-  });
-  record.stage = 'completed';
-  record.completedEventId = Number(event.eventId);
-}
-
-/** Applies one answer (validated by updateAnswersProblem) at its place among the completion's events. */
-export function applyUpdateAnswer(run: WorkflowRun, msg: Message): void {
-  const answer = decodeAnswer(msg);
-  if (typeof answer === 'string') return;
-  const id = msg.protocolInstanceId ?? '';
-  let record = run.updates.get(id);
-  const request = answeredRequest(answer);
-  if (!record && request) {
-    record = {
-      updateId: id,
-      stage: 'admitted',
-      request,
-      admittedAt: Date.now(),
-      acceptedEventId: 0,
-      completedEventId: 0,
-    };
-    run.updates.set(id, record);
-  }
-  if (!record) return;
-  // Once the workflow closed in this task, only rejections can still be applied; the rest abort.
-  if (isClosed(run) && answer.kind !== 'rejection') return abortOne(run, record, false);
-  if (answer.kind === 'acceptance') accept(run, record, answer.body);
-  else if (answer.kind === 'response') complete(run, record, answer.body);
-  else settle(run, record, { stage: UpdateLifecycle.COMPLETED, outcome: { failure: answer.body.failure ?? null } });
-}
-
-/** Updates a worker received in this task but neither accepted nor rejected: the server rejects them (old SDKs). */
-export function rejectUnprocessedUpdates(run: WorkflowRun): void {
-  for (const record of [...run.updates.values()]) {
-    if (record.stage === 'sent')
-      settle(run, record, { stage: UpdateLifecycle.COMPLETED, outcome: { failure: UNPROCESSED_FAILURE } });
-  }
-}
-
-function abortOne(run: WorkflowRun, record: UpdateRecord, continuing: boolean): void {
+/** Aborts one unanswered update of a closing run: sent again into the next run when `continuing`, else failed. */
+export function abortOne(run: WorkflowRun, record: UpdateRecord, continuing: boolean): void {
   // Accepted updates stay: their outcome is AcceptedUpdateCompletedWorkflow from now on (updateStatus).
   if (record.stage !== 'admitted' && record.stage !== 'sent') return;
   // Not seen by the workflow yet: into a new run (continue-as-new, retry) the caller's request goes again, as the

@@ -17,16 +17,8 @@ import { searchAttributeProblem } from './search-attributes';
 import { discardsSpeculativeTask, scheduleSpeculativeTask } from './speculative';
 import { isClosed, type WorkflowRun } from './state';
 import { recordStickyAttributes } from './sticky-queues';
-import {
-  abortUpdates,
-  applyUpdateAnswer,
-  failDeliveredUpdates,
-  hasUndeliveredUpdates,
-  isRejection,
-  rejectUnprocessedUpdates,
-  updateAnswersProblem,
-  whileCompletingTask,
-} from './updates';
+import { applyUpdateAnswer, isRejection, rejectUnprocessedUpdates, updateAnswersProblem } from './update-answers';
+import { abortUpdates, failDeliveredUpdates, hasUndeliveredUpdates, whileCompletingTask } from './updates';
 import { failTask, startedTaskOf } from './workflow-tasks';
 
 type CompleteRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
