@@ -23,13 +23,21 @@ export const api = root.temporal.api;
 /** The reflection root (services, google.rpc.Status, Any). */
 export const protoRoot = root;
 
+/** One event of a workflow history. */
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+/** One encoded value (metadata plus bytes), as the SDK's data converter writes it. */
 export type Payload = temporal.api.common.v1.IPayload;
+/** A list of encoded values: arguments, results, details. */
 export type Payloads = temporal.api.common.v1.IPayloads;
+/** A failure as the SDK encodes it, with its cause chain. */
 export type Failure = temporal.api.failure.v1.IFailure;
+/** A protobuf Duration; seconds arrive as a Long from the wire and a number from our own code. */
 export type Duration = { seconds?: Long | number | null; nanos?: number | null };
+/** A protobuf Timestamp (the same shape as a Duration, counted from the epoch). */
 export type Timestamp = Duration;
+/** An activity's or workflow's retry policy as the caller gave it. */
 export type RetryPolicy = temporal.api.common.v1.IRetryPolicy;
+/** One command of a workflow task completion. */
 export type Command = temporal.api.command.v1.ICommand;
 
 /** The enum value sets the devserver uses, as protobufjs exposes them (name → number). */

@@ -41,6 +41,7 @@ type Req<N extends keyof WF> = RequestOf<WF[N]>;
 type Op = typeof temporal.api.operatorservice.v1;
 type OpReq<N extends keyof Op> = RequestOf<Op[N]>;
 
+/** One RPC's implementation: a decoded request in, a response message (or its promise) out. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types
 export type Handler = (req: any, call: CallInfo) => object | Promise<object>;
 /** Handlers by fully qualified service name, then method name. */

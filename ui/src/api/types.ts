@@ -12,15 +12,18 @@ type Pipelines = Services['pipelines'];
 
 /** The signed-in caller (`GET /me`), with the notices every screen shows. */
 export type Me = Ok<KilnApi['me']['$get']>;
+/** The caller's role: instance admin, organization admin or member. */
 export type Role = Me['role'];
 
 /** An organization's connection to GitLab, GitHub or a plain git server; the token itself is never sent. */
 export type GitProvider = Ok<KilnApi['git-providers'][':id']['$get']>;
+/** GitLab, GitHub or a plain git server. */
 export type GitProviderKind = GitProvider['kind'];
 /** A registry (never the password). */
 export type Registry = Ok<KilnApi['registries'][':id']['$get']>;
 /** A runtime environment, never the kubeconfig. */
 export type Cluster = Ok<KilnApi['clusters'][':id']['$get']>;
+/** A user of the instance, with their organization and role. */
 export type User = Ok<KilnApi['users'][':id']['$get']>;
 /** An API token's description; the secret is shown once, when it is made. */
 export type ApiToken = Ok<KilnApi['users'][':id']['tokens']['$get']>['items'][number];
@@ -38,7 +41,9 @@ export type ClusterCheck = Ok<KilnApi['clusters'][':id']['check']['$post']>;
 export type Service = Ok<Services['$get']>;
 /** Auto CI settings with the registry and what is still missing. */
 export type AutoCiSettings = Ok<Services['auto-ci']['$get']>;
+/** One monorepo sub-project's Auto CI setting. */
 export type SubprojectSetting = AutoCiSettings['subprojects'][number];
+/** The CPU and memory a service's builds get. */
 export type BuildProfile = AutoCiSettings['buildProfile'];
 /** Detect Services: language, framework, package manager, build type, TypeScript, Dockerfile, sub-projects. */
 export type DetectionResult = Ok<Services['detect']['$post']>;
@@ -55,6 +60,7 @@ export type DeliveryDetail = Ok<Services['webhook']['deliveries'][':deliveryId']
 export type Build = Ok<Services['builds']['$get']>['items'][number];
 /** A build with its sub-project builds (`GET /builds/{id}`). */
 export type BuildDetail = Ok<Builds['$get']>;
+/** Pending, Building, or how the build ended: Succeeded, Failed, Cancelled. */
 export type BuildStatus = Build['status'];
 /** One event of a build's workflow history. */
 export type WorkflowEvent = Ok<Builds['workflow-history']['$get']>['events'][number];
@@ -69,6 +75,7 @@ export type PipelineList = Ok<Pipelines['$get']>;
 export type Pipeline = Ok<Pipelines[':pipelineId']['$get']>['pipeline'];
 /** A pipeline with its jobs grouped by stage. */
 export type PipelineDetail = Ok<Pipelines[':pipelineId']['$get']>;
+/** One job of a GitLab pipeline stage. */
 export type PipelineJob = PipelineDetail['stages'][number]['jobs'][number];
 /** A GitLab job log: numbered lines with ANSI kept and heuristic stderr marks. */
 export type JobLog = Ok<Services['jobs'][':jobId']['log']['$get']>;
