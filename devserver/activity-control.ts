@@ -107,19 +107,22 @@ function applyDeadline(act: ActivityState, options: ActivityOptionsOverride): vo
   act.scheduleToCloseDeadline = options.scheduleToCloseMs > 0 ? act.scheduledTime + options.scheduleToCloseMs : 0;
 }
 
-/** ResetActivity: back to attempt 1; a running attempt hears `activity_reset`, a waiting one starts at once. */
+/**
+ * ResetActivity: back to attempt 1; a running attempt hears `activity_reset` (and stays paused if it was: only an
+ * activity that is not running is unpaused, unless `keepPaused`), a waiting one starts at once.
+ */
 export function resetActivity(ctx: Ctx, req: Req<'ResetActivityRequest'>): object {
   const run = openRun(ctx, req);
   for (const act of selected(run, req)) {
     act.attempt = 1;
     act.resetRequested = true;
+    if (req.resetHeartbeat) act.resetHeartbeats = true;
     if (req.restoreOriginalOptions) restoreOriginal(run, act);
-    if (act.paused && !req.keepPaused) act.paused = null;
-    if (act.state === 'started' || act.paused) {
-      act.resetHeartbeats = !!req.resetHeartbeat;
+    if (act.state === 'started' || (act.paused && req.keepPaused)) {
       armActivity(ctx, run, act);
       continue;
     }
+    act.paused = null;
     if (req.resetHeartbeat) act.heartbeatDetails = null;
     dispatchAgain(ctx, run, act, toMs(req.jitter));
   }

@@ -114,6 +114,21 @@ describe('devserver conformance: activity pause and reset', () => {
     expect(await handle.result()).toEqual(details({ paused: true, reset: true }));
   });
 
+  it('keeps a running activity paused through a reset, and unpauses one that is not running', async () => {
+    const { handle, key } = await running({ retry: true });
+    await service().pauseActivity({ ...target(handle), requestId: randomUUID() });
+    await service().resetActivity(target(handle));
+    // The attempt hears both on its next heartbeat and fails; the retry waits for an unpause.
+    await h.waitFor(async () => (await pending(handle))?.state === PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.probe.running.get(key)).toBe(1);
+    // Not running now, so a reset without keepPaused unpauses it and attempt 1 starts again.
+    await service().resetActivity(target(handle));
+    await h.waitFor(async () => (await pending(handle))?.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+    expect(await pending(handle)).toMatchObject({ paused: false, attempt: 1 });
+    await handle.terminate('done');
+  });
+
   it('does not start a paused activity that was waiting on its queue', async () => {
     const activityQueue = h.id('paused-queue');
     const { handle, key } = await running({ immediate: true, activityQueue });
