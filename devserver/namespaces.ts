@@ -50,6 +50,11 @@ export function ensureNamespace(ctx: Ctx, name: string): void {
   ctx.persist();
 }
 
+/** How long a namespace keeps closed runs, in milliseconds. */
+export function retentionMs(ctx: Ctx, namespace: string): number {
+  return (ctx.state.namespaces.get(namespace)?.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+}
+
 /** RegisterNamespace: a new namespace with its retention (at least one day). */
 export function registerNamespace(ctx: Ctx, req: temporal.api.workflowservice.v1.IRegisterNamespaceRequest): object {
   if (!req.namespace) throw invalidArgument('Namespace is not set on request: pass a namespace name.');

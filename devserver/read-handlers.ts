@@ -64,7 +64,7 @@ function estimateSize(event: HistoryEvent): number {
 }
 
 /** The WorkflowExecutionInfo of a run, as describe and list return it. */
-export function executionInfo(run: WorkflowRun): object {
+export function executionInfo(ctx: Ctx, run: WorkflowRun): object {
   const parent = run.parent;
   return {
     execution: { workflowId: run.workflowId, runId: run.runId },
@@ -86,7 +86,7 @@ export function executionInfo(run: WorkflowRun): object {
     priority: run.history[0]?.workflowExecutionStartedEventAttributes?.priority ?? null,
     // The same measure as the workflow task's history_size_bytes, over the whole history so far.
     historySizeBytes: historySizeBytes(run),
-    autoResetPoints: autoResetPoints(run),
+    autoResetPoints: autoResetPoints(ctx, run),
   };
 }
 
@@ -136,7 +136,7 @@ export function describeWorkflow(
       defaultWorkflowTaskTimeout: duration(run.workflowTaskTimeoutMs),
       userMetadata: run.history[0]?.userMetadata ?? null,
     },
-    workflowExecutionInfo: executionInfo(run),
+    workflowExecutionInfo: executionInfo(ctx, run),
     workflowExtendedInfo: { resetRunId: run.resetRunId ?? '', cancelRequested: run.cancelRequested },
     pendingActivities: [...run.activities.values()].map((act) => pendingActivity(run, act)),
     pendingChildren: [...run.children.values()].map((c) => ({
@@ -175,7 +175,7 @@ export function listWorkflows(ctx: Ctx, req: temporal.api.workflowservice.v1.ILi
   const end = offset + page.length;
   return {
     // Runs read from disk for filtering carry no history; the page's runs are read whole.
-    executions: page.map((r) => executionInfo(ctx.state.runs.get(r.runId) ?? r)),
+    executions: page.map((r) => executionInfo(ctx, ctx.state.runs.get(r.runId) ?? r)),
     nextPageToken: end < runs.length ? Buffer.from(String(end)) : Buffer.alloc(0),
   };
 }

@@ -1,5 +1,6 @@
 // Creating runs (WorkflowExecutionStarted + first workflow task) and finding them.
 import { randomUUID } from 'node:crypto';
+import { autoResetPoints } from './auto-reset-points';
 import type { Ctx } from './context';
 import { workflowNotFound } from './errors';
 import { append, scheduleWorkflowTask } from './history';
@@ -132,7 +133,10 @@ function newRunState(p: StartParams, runId: string, now: number, t: Timeouts): W
 export function createRun(ctx: Ctx, p: StartParams): WorkflowRun {
   const t = normalizeTimeouts(p);
   const run = newRunState(p, p.runId ?? randomUUID(), Date.now(), t);
-  const started = append(run, 'WorkflowExecutionStarted', startedAttributes(run, p, t));
+  const continued = p.continuedRunId ? ctx.state.runs.get(p.continuedRunId) : undefined;
+  // Continue-as-new, retry and cron carry the chain's reset points into the next run.
+  const prevAutoResetPoints = continued ? autoResetPoints(ctx, continued) : null;
+  const started = append(run, 'WorkflowExecutionStarted', { ...startedAttributes(run, p, t), prevAutoResetPoints });
   if (p.userMetadata) started.userMetadata = p.userMetadata;
   if (p.signal) {
     append(run, 'WorkflowExecutionSignaled', {

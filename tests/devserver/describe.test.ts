@@ -81,4 +81,23 @@ describe('devserver conformance: describe', () => {
     expect(Number(points[0]?.firstWorkflowTaskCompletedId)).toBe(Number(first.eventId));
     expect(Number(points[0]?.createTime?.seconds)).toBe(Number(first.eventTime?.seconds));
   });
+
+  it('carries the reset points into the runs continue-as-new starts, expiring with the retention', async () => {
+    const handle = await h.temporal.client.workflow.start('continueAsNewWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: h.id('reset-points-chain'),
+      args: [2],
+    });
+    await handle.result();
+    const last = await handle.describe();
+    const points = last.raw.workflowExecutionInfo?.autoResetPoints?.points ?? [];
+    // The same worker ran all three runs: the point stays the first run's, and no run adds its own.
+    expect(points.map((p) => p.runId)).toEqual([handle.firstExecutionRunId]);
+    const started = (await handle.fetchHistory()).events?.[0];
+    const retentionMs = 7 * 86_400_000; // the default namespace's
+    expect(Number(points[0]?.expireTime?.seconds)).toBe(
+      Math.floor((Number(started?.eventTime?.seconds) * 1000 + retentionMs) / 1000),
+    );
+    expect(started?.workflowExecutionStartedEventAttributes?.prevAutoResetPoints?.points).toHaveLength(1);
+  });
 });
