@@ -57,7 +57,7 @@ describe.skipIf(!!process.env.TEMPORAL_ADDRESS)('devserver: activity pause acros
     const dir = await mkdtemp(path.join(os.tmpdir(), 'kiln-devserver-pause-'));
     const dbFilename = path.join(dir, 'state.db');
     const taskQueue = `pause-restart-${randomUUID()}`;
-    const probe: OperatorProbe = { running: new Map() };
+    const probe: OperatorProbe = { running: new Map(), released: new Set() };
     const key = `pausable-${randomUUID()}`;
     const target = { namespace: 'default', execution: { workflowId: key }, id: '1' };
     let served = await serve(dbFilename, taskQueue, probe);

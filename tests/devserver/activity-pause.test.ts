@@ -108,16 +108,18 @@ describe('devserver conformance: activity pause and reset', () => {
   });
 
   it('reports both when an activity is reset and paused', async () => {
-    const { handle } = await running();
+    const { handle, key } = await running({ held: true });
     await service().resetActivity(target(handle));
     await service().pauseActivity({ ...target(handle), requestId: randomUUID() });
+    h.probe.released.add(key);
     expect(await handle.result()).toEqual(details({ paused: true, reset: true }));
   });
 
   it('keeps a running activity paused through a reset, and unpauses one that is not running', async () => {
-    const { handle, key } = await running({ retry: true });
+    const { handle, key } = await running({ retry: true, held: true });
     await service().pauseActivity({ ...target(handle), requestId: randomUUID() });
     await service().resetActivity(target(handle));
+    h.probe.released.add(key);
     // The attempt hears both on its next heartbeat and fails; the retry waits for an unpause.
     await h.waitFor(async () => (await pending(handle))?.state === PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED);
     await new Promise((r) => setTimeout(r, 500));

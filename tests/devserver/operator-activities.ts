@@ -12,11 +12,18 @@ export interface PauseScenario {
   immediate?: boolean;
   /** Run the activity on this task queue instead of the workflow's. */
   activityQueue?: string;
+  /**
+   * Send no heartbeat until the test releases the key (`released`), so the pause and reset requests the test makes
+   * before that reach the attempt in one heartbeat answer, however slow the machine.
+   */
+  held?: boolean;
 }
 
 /** What the activities observed, for the test to wait on. */
 export interface OperatorProbe {
   running: Map<string, number>;
+  /** Keys of held scenarios the test let go on heartbeating. */
+  released: Set<string>;
 }
 
 /** Builds the activities around a probe. */
@@ -34,6 +41,7 @@ export function createOperatorActivities(probe: OperatorProbe) {
       const { attempt } = Context.current().info;
       probe.running.set(scenario.key, attempt);
       if (attempt > 1 || scenario.immediate) return `attempt ${attempt}`;
+      while (scenario.held && !probe.released.has(scenario.key)) await new Promise((r) => setTimeout(r, 50));
       try {
         for (;;) {
           Context.current().heartbeat();

@@ -33,7 +33,7 @@ export async function startOperatorHarness(
 ): Promise<OperatorHarness> {
   const temporal = given ?? (await startTestTemporal());
   const taskQueue = options.taskQueue ?? `operator-${randomUUID()}`;
-  const probe: OperatorProbe = options.probe ?? { running: new Map() };
+  const probe: OperatorProbe = options.probe ?? { running: new Map(), released: new Set() };
   bundlePromise ??= bundleWorkflowCode({
     workflowsPath: path.join(here, 'operator-workflows.ts'),
     logger: quietLogger,

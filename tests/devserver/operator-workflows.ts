@@ -67,7 +67,12 @@ const pausableOptions = {
 export async function pausableActivityWorkflow(
   scenario: PauseScenario,
 ): Promise<ActivityCancellationDetails | string | undefined> {
-  const { pausable } = proxyActivities<OperatorActivities>({ ...pausableOptions, taskQueue: scenario.activityQueue });
+  const { pausable } = proxyActivities<OperatorActivities>({
+    ...pausableOptions,
+    // A held attempt sends its first heartbeat only when the test lets it.
+    ...(scenario.held ? { heartbeatTimeout: '30s' } : {}),
+    taskQueue: scenario.activityQueue,
+  });
   return await pausable(scenario);
 }
 
