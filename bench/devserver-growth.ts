@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { spawnDevServer, type DevServerProcess } from '../tests/devserver/crash-process';
+import { workerConnectionOptions } from '../worker/temporal-connection';
+import { benchWorkerCompression } from './devserver-compression';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = 100;
@@ -37,7 +39,8 @@ async function residentMb(pid: number): Promise<number> {
 }
 
 async function grow(server: DevServerProcess, bundle: Worker['options']['workflowBundle']): Promise<Sample[]> {
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  // The worker's connection as Kiln makes it (no gzip to a frontend on this machine).
+  const nativeConnection = await NativeConnection.connect(workerConnectionOptions({ address: server.address }));
   const taskQueue = `growth-${randomUUID()}`;
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -119,4 +122,5 @@ export async function benchDevserverGrowth(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  await benchWorkerCompression(bundle);
 }

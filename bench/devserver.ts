@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer } from '../devserver/server';
+import { workerConnectionOptions } from '../worker/temporal-connection';
 import { quietSdkRuntime } from './devserver-growth';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,7 +57,7 @@ export async function benchDevserver(): Promise<void> {
   quietSdkRuntime();
   const server = await startDevServer({ port: 0 });
   const connection = await Connection.connect({ address: server.address });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect(workerConnectionOptions({ address: server.address }));
   const client = new Client({ connection });
   const taskQueue = `bench-${randomUUID()}`;
   const silent = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { protectDataDir } from '../worker/data-dir';
-import { temporalConnectionOptions, type TemporalTarget } from '../worker/temporal-connection';
+import { temporalConnectionOptions, workerConnectionOptions, type TemporalTarget } from '../worker/temporal-connection';
 import type { ActivityDeps } from '../worker/activities';
 import { startKilnWorkers } from '../worker/worker';
 import { startEngine, type Engine } from './engine';
@@ -79,7 +79,7 @@ async function startBackgroundWork(
   deps: Omit<ActivityDeps, 'publicUrl' | 'env'> & { env: ServerEnv },
 ): Promise<void> {
   const { env, logger } = deps;
-  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(engine));
+  const nativeConnection = await NativeConnection.connect(workerConnectionOptions(engine));
   stack.push(() => nativeConnection.close());
   const workers = await startKilnWorkers(nativeConnection, { ...deps, publicUrl: appConfigFrom(env).publicUrl });
   const running = workers.run().catch((err) => logger.fatal({ err }, 'Kiln worker stopped unexpectedly'));

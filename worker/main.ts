@@ -5,7 +5,7 @@ import { createLogger, installTemporalLogging } from '../server/logger';
 import { openKilnDatabase } from '../server/setup';
 import { PRIVATE_UMASK, protectDataDir } from './data-dir';
 import { loadWorkerEnv } from './env';
-import { temporalConnectionOptions } from './temporal-connection';
+import { temporalConnectionOptions, workerConnectionOptions } from './temporal-connection';
 import { startKilnWorkers } from './worker';
 
 process.umask(PRIVATE_UMASK);
@@ -23,7 +23,7 @@ const { database, cipher } = await openKilnDatabase(env, logger);
 const target = { address: env.TEMPORAL_ADDRESS, apiKey: env.TEMPORAL_API_KEY, tls: env.TEMPORAL_TLS };
 const connection = await Connection.connect(temporalConnectionOptions(target));
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(target));
+const nativeConnection = await NativeConnection.connect(workerConnectionOptions(target));
 const publicUrl = env.KILN_PUBLIC_URL ?? 'http://localhost:8080';
 const deps = { db: database.db, cipher, temporal, logger, env, publicUrl };
 const workers = await startKilnWorkers(nativeConnection, deps);

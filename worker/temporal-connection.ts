@@ -19,3 +19,16 @@ export function temporalConnectionOptions(target: TemporalTarget): { address: st
     ...(target.tls !== undefined ? { tls: target.tls } : {}),
   };
 }
+
+/**
+ * Options for the worker's `NativeConnection.connect`: those above, and no gzip when the frontend is on this
+ * machine (the embedded engine), where compressing every task and completion only costs CPU on both sides.
+ * `npm run bench -- devserver` measures the difference.
+ */
+export function workerConnectionOptions(
+  target: TemporalTarget,
+): ReturnType<typeof temporalConnectionOptions> & { grpcCompression?: { codec: 'none' } } {
+  const host = target.address.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  const loopback = host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return { ...temporalConnectionOptions(target), ...(loopback ? { grpcCompression: { codec: 'none' } } : {}) };
+}
