@@ -14,6 +14,13 @@ export const defaultProviderBaseUrl: Record<GitProviderKind, string> = {
 export const registryKinds = ['harbor', 'dockerhub', 'oci'] as const;
 export type RegistryKind = (typeof registryKinds)[number];
 
+/** What screens call each registry kind. */
+export const registryKindLabels: Record<RegistryKind, string> = {
+  harbor: 'Harbor',
+  dockerhub: 'Docker Hub',
+  oci: 'OCI registry',
+};
+
 /** How Kiln reaches a cluster: a stored kubeconfig, or its own service account when it runs inside the cluster. */
 export const clusterModes = ['kubeconfig', 'in-cluster'] as const;
 export type ClusterMode = (typeof clusterModes)[number];

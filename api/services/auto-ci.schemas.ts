@@ -3,6 +3,7 @@ import { buildArgNamePattern } from '../../db/secret-build-args';
 import { normalizeBranchFilter } from '../webhooks/branch-filter';
 import { dnsLabel } from './services.schemas';
 import { buildProfiles } from '../../domain/build-profile';
+import { registryKinds } from '../../domain/connections';
 
 const relativePath = z
   .string()
@@ -114,7 +115,7 @@ export const autoCiSchema = z
     buildForkMergeRequests: z.boolean().openapi({ description: forkDescription }),
     buildDraftPullRequests: z.boolean().openapi({ description: draftDescription }),
     registry: z
-      .object({ id: z.string(), name: z.string(), kind: z.string(), url: z.string(), project: z.string() })
+      .object({ id: z.string(), name: z.string(), kind: z.enum(registryKinds), url: z.string(), project: z.string() })
       .nullable(),
     /** Image repositories builds push to (one per selected sub-project in a monorepo). */
     imageRepositories: z.array(z.string()),

@@ -1,3 +1,4 @@
+import { registryKindLabels } from '../../../domain/connections';
 import type { AutoCiSettings, Service } from '../api/types';
 import { href } from '../router';
 import { BuildSection } from './build-section';
@@ -63,9 +64,7 @@ function RegistrySection({ service, settings, form, set }: SettingsTabProps) {
           <dt>Registry URL</dt>
           <dd>{registry.url}</dd>
           <dt>Registry type</dt>
-          <dd>
-            {registry.kind === 'dockerhub' ? 'Docker Hub' : registry.kind === 'harbor' ? 'Harbor' : 'OCI registry'}
-          </dd>
+          <dd>{registryKindLabels[registry.kind]}</dd>
           <dt>Project/Namespace</dt>
           <dd>{registry.project}</dd>
           <dt>Images</dt>

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { registryKindLabels } from '../../../domain/connections';
 import { settingsApi } from '../api/endpoints';
 import type { Input, Registry, RegistryCheck } from '../api/types';
 import { useToast } from '../components/toast';
@@ -11,10 +12,11 @@ import { AddForm, RemoveButton, SettingsItem, SettingsList } from './settings-li
 /** The add form's fields: every one a user types (the API gives `insecure` and, for Docker Hub, `url` defaults). */
 type RegistryForm = Required<Omit<Input['createRegistry'], 'organizationId'>>;
 
+// The add form's choices, each with the example address and project its placeholders show.
 const kinds: { id: Registry['kind']; label: string; url: string; project: string }[] = [
-  { id: 'oci', label: 'Any OCI registry', url: 'registry.example.com', project: 'team' },
-  { id: 'harbor', label: 'Harbor', url: 'harbor.example.com', project: 'library' },
-  { id: 'dockerhub', label: 'Docker Hub', url: 'docker.io', project: 'your-namespace' },
+  { id: 'oci', label: registryKindLabels.oci, url: 'registry.example.com', project: 'team' },
+  { id: 'harbor', label: registryKindLabels.harbor, url: 'harbor.example.com', project: 'library' },
+  { id: 'dockerhub', label: registryKindLabels.dockerhub, url: 'docker.io', project: 'your-namespace' },
 ];
 const describe = (check: RegistryCheck) => check.message;
 const empty: RegistryForm = {
@@ -53,7 +55,7 @@ function RegistryRow({ registry, admin }: { registry: Registry; admin: boolean }
         {registry.url}/{registry.project}
       </code>
       <div className="muted">
-        {kinds.find((k) => k.id === registry.kind)?.label} · user {registry.username}
+        {registryKindLabels[registry.kind]} · user {registry.username}
         {registry.insecure ? ' · plain HTTP' : ''}
         {registry.hasPassword ? '' : ' · no password (its address changed): enter it again'}
       </div>
