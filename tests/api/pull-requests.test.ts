@@ -9,20 +9,19 @@ import { createBuildRecordActivities, type BuildPlan } from '../../activities/bu
 import { createCommitStatusActivities } from '../../activities/commit-status';
 import { createDeployActivities } from '../../activities/deploy-build';
 import { loadBuildForWorkflow } from '../../db/builds';
-import { builds, clusters, services } from '../../db/schema';
-import type { InferRequestType } from 'hono/client';
-import {
-  createOrgWithMember,
-  createTestApi,
-  expectStatus,
-  type JsonBody,
-  type KilnClient,
-  type TestApi,
-} from '../support/api-client';
+import { builds, services } from '../../db/schema';
+import { createOrgWithMember, createTestApi, expectStatus, type JsonBody, type TestApi } from '../support/api-client';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github';
 import { startKilnWorker } from '../support/kiln-worker';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { githubHeaders, githubPullRequest, githubPush, type PullRequestOptions } from '../support/webhook-payloads';
+import {
+  attachCluster,
+  createWebhookService,
+  postWebhook,
+  type AutoCiInput,
+  type WebhookService,
+} from '../support/webhook-services';
 import { imageReferences } from '../../domain/image-name';
 import { rollbackWorkflowId } from '../../workflows/names';
 
@@ -32,23 +31,17 @@ let github: FakeGitHub;
 let org: Awaited<ReturnType<typeof createOrgWithMember>>;
 const repo = 'acme/web';
 const forkRepo = { id: 666, fullName: 'mallory/web' };
-let web: { id: string; secret: string };
+let web: WebhookService;
 
 async function deliver(event: string, payload: unknown, secret = web.secret) {
   const body = JSON.stringify(payload);
-  const res = await api.app.request('/api/v1/webhook/github', {
-    method: 'POST',
-    headers: githubHeaders(event, body, secret),
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as JsonBody };
+  return postWebhook(api, 'github', githubHeaders(event, body, secret), body);
 }
 const pullRequest = (options: PullRequestOptions = {}, secret?: string) =>
   deliver('pull_request', githubPullRequest(repo, options), secret);
 const buildRow = async (id: string) => (await api.db.select().from(builds).where(eq(builds.id, id)))[0]!;
 const buildCount = async () =>
   (await api.db.select({ n: count() }).from(builds).where(eq(builds.serviceId, web.id)))[0]!.n;
-type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
 const autoCi = (json: AutoCiInput, token = org.adminToken) =>
   api.client(token).services[':id']['auto-ci'].$put({ param: { id: web.id }, json });
 const sha = (seed: string) => seed.repeat(40).slice(0, 40);
@@ -74,21 +67,8 @@ beforeAll(async () => {
   org = await createOrgWithMember(api, 'acme');
   const connection = { kind: 'github' as const, baseUrl: github.baseUrl, token: 'ghp_repo', verify: false };
   await api.client()['git-providers'].$post({ json: { organizationId: org.organizationId, ...connection } });
-  const registry = await expectStatus(
-    api.client(org.adminToken).registries.$post({
-      json: { name: 'reg', kind: 'oci', url: '127.0.0.1:5000', project: 'acme', username: 'u', password: 'p' },
-    }),
-    201,
-  );
   const service = { name: 'web', gitProvider: 'github' as const, repoUrl: `${github.baseUrl}/${repo}.git` };
-  const svc = await expectStatus(
-    api.client(org.token).services.$post({ json: { ...service, projectPath: repo, registryId: registry.id } }),
-    201,
-  );
-  web = { id: svc.id, secret: '' };
-  await expectStatus(autoCi({ enabled: true, branchFilter: ['main'], supersedeRunning: true }), 200);
-  const webhook = api.client(org.adminToken).services[':id'].webhook.$get({ param: { id: svc.id } });
-  web.secret = (await expectStatus(webhook, 200)).secretToken;
+  web = await createWebhookService(api, org, { ...service, projectPath: repo }, { supersedeRunning: true }, 'acme');
 }, 60_000);
 afterAll(async () => {
   await api?.close();
@@ -213,24 +193,7 @@ describe('Auto CI rules for pull requests', () => {
 describe('pull request builds are untrusted', () => {
   // A cluster, auto-deploy on and a secret build arg: everything a pull request build must not reach.
   beforeAll(async () => {
-    const kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
-      'users: [{name: u, user: {token: t0ken-value}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]',
-      'current-context: x',
-    ].join('\n');
-    const [cluster] = await api.db
-      .insert(clusters)
-      .values({
-        organizationId: org.organizationId,
-        name: 'prod',
-        mode: 'kubeconfig',
-        kubeconfigEnc: api.cipher.encrypt(kubeconfig),
-      })
-      .returning();
-    await api.db.update(services).set({ clusterId: cluster!.id }).where(eq(services.id, web.id));
+    await attachCluster(api, org, web.id, 'https://127.0.0.1:1');
     await expectStatus(autoCi({ autoDeploy: true, secretBuildArgs: { NPM_TOKEN: 'npm_secret_value' } }), 200);
   });
   afterAll(async () => {

@@ -6,17 +6,16 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
 import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
-import { builds, clusters, services, webhookRejections } from '../../db/schema';
-import type { InferRequestType } from 'hono/client';
+import { builds, webhookRejections } from '../../db/schema';
 import {
   createOrgWithMember,
   createTestApi,
   expectStatus,
   type JsonBody,
-  type KilnClient,
   type TestApi,
 } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { attachCluster, createWebhookService, postWebhook, type AutoCiInput } from '../support/webhook-services';
 import {
   githubHeaders,
   githubPush,
@@ -38,10 +37,8 @@ const gh = 'shop/web';
 let gitlabService: { id: string; secret: string; signingToken: string };
 let githubService: { id: string; secret: string };
 
-async function post(provider: 'gitlab' | 'github', headers: Record<string, string>, body: string) {
-  const res = await api.app.request(`/api/v1/webhook/${provider}`, { method: 'POST', headers, body });
-  return { status: res.status, body: (await res.json()) as JsonBody };
-}
+const post = (provider: 'gitlab' | 'github', headers: Record<string, string>, body: string) =>
+  postWebhook(api, provider, headers, body);
 const gitlab = (event: string, payload: unknown, token: string | null = gitlabService.secret) =>
   post('gitlab', gitlabHeaders(event, token), JSON.stringify(payload));
 const github = (payload: unknown, secret = githubService.secret, delivery?: string) => {
@@ -51,30 +48,17 @@ const github = (payload: unknown, secret = githubService.secret, delivery?: stri
 const buildCount = async (serviceId: string) =>
   (await api.db.select({ n: count() }).from(builds).where(eq(builds.serviceId, serviceId)))[0]!.n;
 const buildRow = async (id: string) => (await api.db.select().from(builds).where(eq(builds.id, id)))[0]!;
-type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
 const autoCi = (id: string, json: AutoCiInput, token = org.adminToken) =>
   api.client(token).services[':id']['auto-ci'].$put({ param: { id }, json });
 
-async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string) {
-  const admin = api.client(org.adminToken);
-  const registry = await expectStatus(
-    admin.registries.$post({
-      json: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'shop', username: 'u', password: 'p' },
-    }),
-    201,
+const createService = (name: string, gitProvider: 'gitlab' | 'github', repoUrl: string) =>
+  createWebhookService(
+    api,
+    org,
+    { name, gitProvider, repoUrl, projectId: gitProvider === 'gitlab' ? String(gl.id) : undefined },
+    {},
+    'shop',
   );
-  const json = {
-    name,
-    gitProvider: provider,
-    repoUrl,
-    registryId: registry.id,
-    projectId: provider === 'gitlab' ? String(gl.id) : undefined,
-  };
-  const { id } = await expectStatus(api.client(org.token).services.$post({ json }), 201);
-  await expectStatus(autoCi(id, { enabled: true, branchFilter: ['main'] }), 200);
-  const info = await expectStatus(admin.services[':id'].webhook.$get({ param: { id } }), 200);
-  return { id, secret: info.secretToken, signingToken: info.signingToken };
-}
 
 beforeAll(async () => {
   temporal = await startTestTemporal();
@@ -123,24 +107,7 @@ describe('merge requests from forks', () => {
 
 describe('merge request builds', () => {
   it('are tagged mr-<iid> and the sha, never a branch, and never auto-deployed even with auto-deploy on', async () => {
-    const kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]',
-      'users: [{name: u, user: {token: t0ken-value}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]',
-      'current-context: x',
-    ].join('\n');
-    const [cluster] = await api.db
-      .insert(clusters)
-      .values({
-        organizationId: org.organizationId,
-        name: 'prod',
-        mode: 'kubeconfig',
-        kubeconfigEnc: api.cipher.encrypt(kubeconfig),
-      })
-      .returning();
-    await api.db.update(services).set({ clusterId: cluster!.id }).where(eq(services.id, gitlabService.id));
+    await attachCluster(api, org, gitlabService.id, 'https://127.0.0.1:6443');
     await expectStatus(autoCi(gitlabService.id, { autoDeploy: true }), 200);
 
     const sha = 'c'.repeat(40);

@@ -6,16 +6,15 @@ import { createApp } from '../../api/app';
 import { deliveryIdentity } from '../../api/webhooks/delivery-key';
 import { buildLogLines, builds, webhookDeliveries, webhookRejections } from '../../db/schema';
 import { webhookBuildWorkflowId } from '../../workflows/names';
-import type { InferRequestType } from 'hono/client';
 import {
   createOrgWithMember,
   createTestApi,
   expectStatus,
   type JsonBody,
-  type KilnClient,
   type TestApi,
 } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { createWebhookService, postWebhook, type AutoCiInput } from '../support/webhook-services';
 import {
   githubHeaders,
   githubPing,
@@ -36,10 +35,8 @@ const gh = 'octo/web';
 let gitlabService: { id: string; secret: string; signingToken: string };
 let githubService: { id: string; secret: string };
 
-async function post(provider: 'gitlab' | 'github', headers: Record<string, string>, body: string) {
-  const res = await api.app.request(`/api/v1/webhook/${provider}`, { method: 'POST', headers, body });
-  return { status: res.status, body: (await res.json()) as JsonBody };
-}
+const post = (provider: 'gitlab' | 'github', headers: Record<string, string>, body: string) =>
+  postWebhook(api, provider, headers, body);
 const gitlab = (event: string, payload: unknown, token: string | null = gitlabService.secret, key?: string) => {
   const body = JSON.stringify(payload);
   return post('gitlab', gitlabHeaders(event, token, key), body);
@@ -50,30 +47,16 @@ const github = (event: string, payload: unknown, secret: string | null = githubS
 };
 const buildsOf = (serviceId: string) => api.db.select().from(builds).where(eq(builds.serviceId, serviceId));
 
-type AutoCiInput = InferRequestType<KilnClient['services'][':id']['auto-ci']['$put']>['json'];
 const saveAutoCi = (id: string, json: AutoCiInput) =>
   api.client(org.token).services[':id']['auto-ci'].$put({ param: { id }, json });
 
-async function createService(name: string, provider: 'gitlab' | 'github', repoUrl: string, autoCi: AutoCiInput) {
-  const admin = api.client(org.adminToken);
-  const registry = await expectStatus(
-    admin.registries.$post({
-      json: { name: `${name}-reg`, kind: 'oci', url: '127.0.0.1:5000', project: 'team', username: 'u', password: 'p' },
-    }),
-    201,
+const createService = (name: string, gitProvider: 'gitlab' | 'github', repoUrl: string, autoCi: AutoCiInput) =>
+  createWebhookService(
+    api,
+    org,
+    { name, gitProvider, repoUrl, projectId: gitProvider === 'gitlab' ? String(gl.id) : undefined },
+    autoCi,
   );
-  const json = {
-    name,
-    gitProvider: provider,
-    repoUrl,
-    registryId: registry.id,
-    projectId: provider === 'gitlab' ? String(gl.id) : undefined,
-  };
-  const { id } = await expectStatus(api.client(org.token).services.$post({ json }), 201);
-  await expectStatus(saveAutoCi(id, { enabled: true, ...autoCi }), 200);
-  const info = await expectStatus(admin.services[':id'].webhook.$get({ param: { id } }), 200);
-  return { id, secret: info.secretToken, signingToken: info.signingToken };
-}
 
 beforeAll(async () => {
   temporal = await startTestTemporal();
