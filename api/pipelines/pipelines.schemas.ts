@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { gitRefName } from '../git-ref.schemas';
 import { pipelineStatusLabels } from '../../clients/git-providers/pipeline-view';
+import { processStreams } from '../../domain/log-stream';
 
 const status = z
   .enum(pipelineStatusLabels)
@@ -86,7 +87,7 @@ export const jobLogSchema = z
       z.object({
         n: z.number().int(),
         text: z.string().openapi({ description: 'Raw text with ANSI colour sequences kept' }),
-        stream: z.enum(['stdout', 'stderr']),
+        stream: z.enum(processStreams),
         section: z.string().nullable(),
       }),
     ),
