@@ -51,7 +51,8 @@ export function currentTaskQueue(run: WorkflowRun): temporal.api.taskqueue.v1.IT
   return { name: sticky.name, kind: QueueKind.STICKY, normalName: run.taskQueue };
 }
 
-function stickyKey(run: WorkflowRun): string | null {
+/** The queue key of the run's sticky queue, or null when it has none. */
+export function stickyQueueKey(run: WorkflowRun): string | null {
   const sticky = stickyQueueOf(run);
   return sticky ? queueKey(run.namespace, sticky.name) : null;
 }
@@ -65,7 +66,7 @@ function normalKey(run: WorkflowRun): string {
  * queue ("sticky worker unavailable"), keeping the stickiness so the schedule-to-start timeout still applies.
  */
 export function workflowTaskQueueKey(ctx: Ctx, run: WorkflowRun): string {
-  const key = stickyKey(run);
+  const key = stickyQueueKey(run);
   return key && ctx.workflowQueues.polledWithin(key, STICKY_POLLER_WINDOW_MS) ? key : normalKey(run);
 }
 
@@ -74,7 +75,7 @@ export function workflowTaskQueueKey(ctx: Ctx, run: WorkflowRun): string {
  * query, a sticky queue without a worker ends the stickiness and the query goes to the normal queue.
  */
 export function queryQueueKey(ctx: Ctx, run: WorkflowRun): { key: string; sticky: StickyQueue | null } {
-  const key = stickyKey(run);
+  const key = stickyQueueKey(run);
   if (key && ctx.workflowQueues.polledWithin(key, STICKY_POLLER_WINDOW_MS)) return { key, sticky: stickyQueueOf(run)! };
   clearStickyQueue(run);
   return { key: normalKey(run), sticky: null };
@@ -85,7 +86,7 @@ export function queryQueueKey(ctx: Ctx, run: WorkflowRun): { key: string; sticky
  * sticky queue only while the run is sticky to it (the real server rejects it as an obsolete matching task).
  */
 export function queueServesRun(run: WorkflowRun, key: string): boolean {
-  return key === normalKey(run) || key === stickyKey(run);
+  return key === normalKey(run) || key === stickyQueueKey(run);
 }
 
 /**
@@ -93,14 +94,14 @@ export function queueServesRun(run: WorkflowRun, key: string): boolean {
  * anywhere but the sticky queue ends the stickiness. True when the worker gets only the new events.
  */
 export function startsOnStickyQueue(run: WorkflowRun, polledKey: string | null): boolean {
-  const key = stickyKey(run);
+  const key = stickyQueueKey(run);
   if (!key) return false;
   if (polledKey === key) return true;
   clearStickyQueue(run);
   return false;
 }
 
-/** True when a query task polled from `polledKey` goes to the run's sticky worker, which needs no history for it. */
-export function isStickyQuery(run: WorkflowRun, polledKey: string): boolean {
-  return polledKey === stickyKey(run);
+/** True when `key` is the run's sticky queue (a query task polled there needs no history: the worker has the run). */
+export function isStickyQueue(run: WorkflowRun, key: string): boolean {
+  return key === stickyQueueKey(run);
 }

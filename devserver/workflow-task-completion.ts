@@ -1,6 +1,7 @@
 // RespondWorkflowTaskCompleted: the completion's checks, then WorkflowTaskCompleted, the commands' events and update
 // answers, the buffered events, and the next task (on the sticky queue the worker names); or a speculative task that
 // only rejected updates, discarded.
+import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import { recordBuildIds } from './build-ids';
@@ -16,10 +17,10 @@ import { dispatchQueries } from './queries';
 import { searchAttributeProblem } from './search-attributes';
 import { discardsSpeculativeTask, scheduleSpeculativeTask } from './speculative';
 import { isClosed, type WorkflowRun } from './state';
-import { recordStickyAttributes } from './sticky-queues';
+import { recordStickyAttributes, stickyQueueKey } from './sticky-queues';
 import { applyUpdateAnswer, isRejection, rejectUnprocessedUpdates, updateAnswersProblem } from './update-answers';
 import { abortUpdates, failDeliveredUpdates, hasUndeliveredUpdates, whileCompletingTask } from './updates';
-import { failTask, startedTaskOf } from './workflow-tasks';
+import { failTask, startedTaskOf, startWorkflowTask } from './workflow-tasks';
 
 type CompleteRequest = temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
 type Message = temporal.api.protocol.v1.IMessage;
@@ -80,16 +81,30 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): object {
   if (discardsSpeculativeTask(run, req, isRejection)) return discardSpeculativeTask(ctx, run, messages);
   const completion: Completion = { completedEventId: 0, identity, answer: () => undefined, eagerActivities: [] };
   const needsTask = whileCompletingTask(run, () => applyCompletion(ctx, run, req, completion));
-  if (!isClosed(run)) {
-    run.wft = { ...run.wft, state: 'none', attempt: 1 };
-    const flushed = flushBuffer(run);
-    if (flushed > 0 || needsTask || req.forceCreateNewWorkflowTask) scheduleWorkflowTask(ctx, run, 1);
-    else if (hasUndeliveredUpdates(run)) scheduleSpeculativeTask(ctx, run);
-  }
+  const workflowTask = isClosed(run) ? undefined : scheduleNextTask(ctx, run, req, needsTask);
   const activityTasks = startEagerActivities(ctx, run, completion.eagerActivities, identity);
   ctx.changed(run);
   dispatchQueries(ctx, run);
-  return { activityTasks };
+  return { activityTasks, ...(workflowTask ? { workflowTask } : {}) };
+}
+
+/**
+ * The task after a completion: a new one when events arrived during the task, a command needs one or the worker
+ * forces one, else a speculative one for updates still waiting. A worker with a sticky queue that asks for it
+ * (`return_new_workflow_task`, as SDK core does) gets the new task started in the answer, with the history since
+ * its last task, instead of polling for it; returned here, when it does.
+ */
+function scheduleNextTask(ctx: Ctx, run: WorkflowRun, req: CompleteRequest, needsTask: boolean): object | undefined {
+  run.wft = { ...run.wft, state: 'none', attempt: 1 };
+  const flushed = flushBuffer(run);
+  if (flushed > 0 || needsTask || req.forceCreateNewWorkflowTask) {
+    // The worker that just completed a task is there to take it, however long ago it polled its sticky queue.
+    const stickyKey = req.returnNewWorkflowTask ? stickyQueueKey(run) : null;
+    scheduleWorkflowTask(ctx, run, 1, { queue: !stickyKey });
+    return stickyKey ? startWorkflowTask(ctx, run, req.identity ?? '', randomUUID(), stickyKey) : undefined;
+  }
+  if (hasUndeliveredUpdates(run)) scheduleSpeculativeTask(ctx, run);
+  return undefined;
 }
 
 /** Writes WorkflowTaskCompleted, the commands' events and the update answers; returns whether a task is needed. */

@@ -18,7 +18,7 @@ import {
 } from './history';
 import { timestamp, type HistoryEvent } from './proto';
 import { isClosed, type WorkflowRun } from './state';
-import { clearStickyQueue, isStickyQuery, queueServesRun, startsOnStickyQueue } from './sticky-queues';
+import { clearStickyQueue, isStickyQueue, queueServesRun, startsOnStickyQueue } from './sticky-queues';
 import { decodeToken, encodeToken } from './tokens';
 import { updateRequestMessages } from './updates';
 
@@ -62,7 +62,7 @@ export function dispatchWorkflowItem(ctx: Ctx, item: WorkflowQueueItem, identity
     const query = run.queries.find((q) => q.id === item.queryId)!;
     return {
       // The sticky worker has the run in its cache: a query task for it carries no history, as on the real server.
-      ...baseResponse(run, isStickyQuery(run, polledKey) ? [] : run.history),
+      ...baseResponse(run, isStickyQueue(run, polledKey) ? [] : run.history),
       taskToken: encodeToken({ kind: 'query', runId: run.runId, id: 0, attempt: 1, nonce: 0, queryId: query.id }),
       startedEventId: 0,
       attempt: 1,

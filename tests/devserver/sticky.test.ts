@@ -41,8 +41,10 @@ function rawWorker(connection: Connection, namespace: string, taskQueue = `raw-$
     if (!signal) return service.pollWorkflowTaskQueue(request);
     return connection.withAbortSignal(signal, () => service.pollWorkflowTaskQueue(request));
   };
-  const completeSticky = (taskToken: Uint8Array, scheduleToStartSeconds = 10) =>
+  type Completion = Parameters<typeof service.respondWorkflowTaskCompleted>[0];
+  const completeSticky = (taskToken: Uint8Array, scheduleToStartSeconds = 10, extra: Partial<Completion> = {}) =>
     service.respondWorkflowTaskCompleted({
+      ...extra,
       namespace,
       taskToken,
       identity: 'raw-sticky-test',
@@ -117,6 +119,48 @@ describe('devserver: sticky task queues', () => {
     });
     expect(await answer).toBe('cached');
     await h.temporal.client.workflow.getHandle(workflowId).terminate('done');
+  });
+
+  it('starts the next task in the completion answer when a sticky worker asks for it (return_new_workflow_task)', async () => {
+    const raw = rawWorker(h.temporal.connection, h.temporal.namespace);
+    const service = h.temporal.connection.workflowService;
+    const workflowId = h.id('sticky-returned');
+    const handle = await h.temporal.client.workflow.start('approvalWorkflow', { taskQueue: raw.taskQueue, workflowId });
+    const first = await raw.poll(false);
+    // Without a sticky queue the worker could not use a partial history: the forced task goes on the queue.
+    const ask = { forceCreateNewWorkflowTask: true, returnNewWorkflowTask: true };
+    const plain = await service.respondWorkflowTaskCompleted({
+      ...ask,
+      namespace: h.temporal.namespace,
+      taskToken: first.taskToken,
+      identity: 'raw-sticky-test',
+    });
+    expect(plain.workflowTask).toBeFalsy();
+    const second = await raw.poll(false);
+    expect(Number(second.startedEventId)).toBe(6);
+
+    const answered = await raw.completeSticky(second.taskToken!, 10, ask);
+    const returned = answered.workflowTask!;
+    expect(Number(returned.previousStartedEventId)).toBe(6);
+    expect(Number(returned.startedEventId)).toBe(9);
+    expect(ids(returned.history?.events)).toEqual([7, 8, 9]);
+    const started = (await historyOf(workflowId))[8]!;
+    expect(started.workflowTaskStartedEventAttributes?.identity).toBe('raw-sticky-test');
+    // The returned task is the run's started task: completing it closes the run.
+    await service.respondWorkflowTaskCompleted({
+      namespace: h.temporal.namespace,
+      taskToken: returned.taskToken,
+      identity: 'raw-sticky-test',
+      commands: [
+        {
+          commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+          completeWorkflowExecutionCommandAttributes: {
+            result: { payloads: [defaultPayloadConverter.toPayload('inline')] },
+          },
+        },
+      ],
+    });
+    expect(await handle.result()).toBe('inline');
   });
 
   it('keeps a real worker on its sticky queue, and its query answers come from there', async () => {
