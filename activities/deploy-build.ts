@@ -89,7 +89,7 @@ export function createDeployActivities({ db, cipher }: DeployDeps) {
 async function rollOut(loaded: BuildForWorkflow, digest: string, log: LogSink): Promise<RolloutResult> {
   const { build, service } = loaded;
   const { cluster, registry, image } = deployable(loaded);
-  const access = clusterAccess(cluster);
+  const access = clusterAccess(cluster, service.deployNamespace);
   const name = build.subproject ? `${service.name}-${build.subproject}` : service.name;
   const ctx = Context.current();
   const beat = setInterval(() => ctx.heartbeat(), 5000);

@@ -41,12 +41,13 @@ export function createRollbackActivities({ db, cipher }: RollbackDeps) {
       const candidates = (await deployableBuilds(db, serviceId)).filter((build) => build.images[0]);
       if (candidates.length === 0) throw refused(noEarlierBuild);
       // Read failures are thrown, not guessed around: a misread would roll back to the image already running.
+      const namespace = deployNamespaceOf(service);
       const running = await getDeploymentStatus({
-        kubeconfig: clusterAccess({
-          ...cluster,
-          kubeconfig: cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null,
-        }),
-        namespace: deployNamespaceOf(service),
+        kubeconfig: clusterAccess(
+          { ...cluster, kubeconfig: cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null },
+          namespace,
+        ),
+        namespace,
         serviceName: service.name,
       });
       const runningDigest = running.image?.split('@')[1];

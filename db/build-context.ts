@@ -54,6 +54,7 @@ export interface BuildForWorkflow {
     mode: 'kubeconfig' | 'in-cluster';
     kubeconfig: string | null;
     context: string | null;
+    namespaces: string[] | null;
   } | null;
   autoCi: {
     enabled: boolean;
@@ -164,7 +165,8 @@ function registryOf(registry: RegistryRecord, password: string | undefined): Bui
 
 function clusterOf(cipher: SecretCipher, cluster: ClusterRecord): BuildForWorkflow['cluster'] {
   const kubeconfig = cluster.kubeconfigEnc ? cipher.decrypt(cluster.kubeconfigEnc) : null;
-  return { id: cluster.id, name: cluster.name, mode: cluster.mode, kubeconfig, context: cluster.context };
+  const { id, name, mode, context, namespaces } = cluster;
+  return { id, name, mode, kubeconfig, context, namespaces };
 }
 
 /** The service's Auto CI settings with their defaults; secret build args only for a build that may receive them. */

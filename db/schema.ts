@@ -129,6 +129,8 @@ export const clusters = pgTable(
     mode: text('mode', { enum: clusterModes }).notNull(),
     kubeconfigEnc: text('kubeconfig_enc'),
     context: text('context'),
+    /** In-cluster mode: the namespaces (names, or prefixes ending in `*`) its services may deploy to; none when null. */
+    namespaces: jsonb('namespaces').$type<string[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -20,6 +20,7 @@ const view = (row: Row, cipher: SecretCipher) => ({
     ? (inspectKubeconfig(cipher.decrypt(row.kubeconfigEnc), row.context ?? undefined).server ?? null)
     : null,
   hasKubeconfig: row.kubeconfigEnc != null,
+  namespaces: row.namespaces,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -68,6 +69,8 @@ function clusterChangeHandlers({ db, cipher }: AppDeps) {
     const { kubeconfig, ...changes } = c.req.valid('json');
     if (kubeconfig && current.mode === 'in-cluster')
       throw apiError(400, 'An in-cluster environment has no kubeconfig.');
+    if (changes.namespaces && current.mode === 'kubeconfig')
+      throw apiError(400, 'Namespaces are set on in-cluster environments; a kubeconfig limits its own namespaces.');
     const context = changes.context === undefined ? current.context : changes.context;
     const nextConfig = kubeconfig ?? (current.kubeconfigEnc ? cipher.decrypt(current.kubeconfigEnc) : undefined);
     if (nextConfig) checkKubeconfig(nextConfig, context);

@@ -47,9 +47,10 @@ export async function syncPullSecret(db: Database, cipher: SecretCipher, service
     };
   }
   try {
+    const namespace = deployNamespaceOf(service);
     const result = await ensureImagePullSecret({
-      kubeconfig: clusterAccess(decryptedCluster(cluster, cipher)),
-      namespace: deployNamespaceOf(service),
+      kubeconfig: clusterAccess(decryptedCluster(cluster, cipher), namespace),
+      namespace,
       serviceName: service.name,
       createNamespace: true,
       registry: {

@@ -25,7 +25,7 @@ export function createKubernetesHandlers({ db, cipher, temporal }: AppDeps) {
     requireRole(c.get('user'), 'org_admin', 'check clusters');
     let access;
     try {
-      access = clusterAccess(decryptedCluster(target, cipher));
+      access = clusterAccess(decryptedCluster(target, cipher), null);
     } catch (error) {
       return c.json({ ok: false, message: (error as Error).message }, 200);
     }
@@ -40,7 +40,7 @@ export function createKubernetesHandlers({ db, cipher, temporal }: AppDeps) {
     const namespace = deployNamespaceOf(service);
     try {
       const result = await readDeployment({
-        kubeconfig: clusterAccess(decryptedCluster(cluster, cipher)),
+        kubeconfig: clusterAccess(decryptedCluster(cluster, cipher), namespace),
         namespace,
         serviceName: service.name,
       });

@@ -4,7 +4,7 @@ import { clusters, registries, services } from '../../db/schema';
 import type { AuthUser } from '../deps';
 import { apiError } from '../errors';
 import { loadVisible } from '../scope';
-import { deployNamespaceOf } from '../../domain/deploy-namespace';
+import { deployNamespaceOf, namespaceRefusal } from '../../domain/deploy-namespace';
 
 export type ServiceRow = typeof services.$inferSelect;
 
@@ -13,11 +13,14 @@ export function loadVisibleService(db: Database, user: AuthUser, id: string): Pr
   return loadVisible(db, services, user, id, 'Service');
 }
 
-/** Checks that a referenced registry/cluster exists in the service's organization. */
+/**
+ * Checks that a referenced registry/cluster exists in the service's organization, and that an in-cluster cluster
+ * allows the namespace the service would deploy to (`refs.name` and `refs.deployNamespace` as they will be).
+ */
 export async function checkReferences(
   db: Database,
   organizationId: string,
-  refs: { registryId?: string | null; clusterId?: string | null },
+  refs: { registryId?: string | null; clusterId?: string | null; name: string; deployNamespace?: string | null },
 ): Promise<void> {
   if (refs.registryId) {
     const [row] = await db
@@ -28,10 +31,15 @@ export async function checkReferences(
   }
   if (refs.clusterId) {
     const [row] = await db
-      .select({ id: clusters.id })
+      .select()
       .from(clusters)
       .where(and(eq(clusters.id, refs.clusterId), eq(clusters.organizationId, organizationId)));
     if (!row) throw apiError(400, `Cluster ${refs.clusterId} does not exist in this organization.`);
+    const refusal = namespaceRefusal(
+      row,
+      deployNamespaceOf({ name: refs.name, deployNamespace: refs.deployNamespace ?? null }),
+    );
+    if (refusal) throw apiError(400, refusal);
   }
 }
 

@@ -57,7 +57,7 @@ function serviceChangeHandlers({ db, cipher }: AppDeps) {
   const updateService: AppRouteHandler<typeof routes.updateService> = async (c) => {
     const current = await loadVisibleService(db, c.get('user'), c.req.valid('param').id);
     const { projectPath, ...changes } = c.req.valid('json');
-    await checkReferences(db, current.organizationId, changes);
+    await checkReferences(db, current.organizationId, { ...current, ...changes });
     const path = projectPath ?? (changes.repoUrl ? projectPathFromUrl(changes.repoUrl) : undefined);
     const [row] = await db
       .update(services)

@@ -96,13 +96,64 @@ describe('organization resources', () => {
     const [row] = await api.db.select().from(clusters).where(eq(clusters.id, ok.id));
     expect(row!.kubeconfigEnc).not.toContain('kube-secret-token');
     // In-cluster mode acts with Kiln's own service account: only an instance admin may register it.
-    const byOrgAdmin = await expectStatus(adminClusters.$post({ json: { name: 'here', mode: 'in-cluster' } }), 403);
+    const here = { name: 'here', mode: 'in-cluster' as const, namespaces: ['team-a', 'apps-*'] };
+    const byOrgAdmin = await expectStatus(adminClusters.$post({ json: here }), 403);
     expect(byOrgAdmin.message).toMatch(/instance admins/);
     const inCluster = await expectStatus(
-      api.client().clusters.$post({ json: { organizationId: a.organizationId, name: 'here', mode: 'in-cluster' } }),
+      api.client().clusters.$post({ json: { organizationId: a.organizationId, ...here } }),
       201,
     );
-    expect(inCluster).toMatchObject({ hasKubeconfig: false, server: null, organizationId: a.organizationId });
+    expect(inCluster).toMatchObject({
+      hasKubeconfig: false,
+      server: null,
+      organizationId: a.organizationId,
+      namespaces: ['team-a', 'apps-*'],
+    });
+  });
+
+  it('opens an in-cluster environment only to the namespaces an instance admin lists', async () => {
+    const instance = api.client().clusters;
+    const org = { organizationId: a.organizationId, mode: 'in-cluster' as const };
+    // Kiln's own service account reaches every namespace: the list is required, and "every namespace" is no pattern.
+    expect((await expectStatus(instance.$post({ json: { ...org, name: 'open' } }), 400)).message).toMatch(/namespaces/);
+    for (const bad of [['*'], ['Kube-System'], ['a*b'], []]) {
+      await expectStatus(instance.$post({ json: { ...org, name: 'open', namespaces: bad } }), 400);
+    }
+    const kubeconfigOne = { name: 'k', mode: 'kubeconfig' as const, kubeconfig, namespaces: ['x'] };
+    await expectStatus(api.client(a.adminToken).clusters.$post({ json: kubeconfigOne }), 400);
+    const shared = await expectStatus(
+      instance.$post({ json: { ...org, name: 'shared', namespaces: ['shop', 'shop-*'] } }),
+      201,
+    );
+
+    // A member's service may deploy there only inside the list, by its own name or its deployNamespace.
+    const reg = await registryFor(a.adminToken, 'ns-reg');
+    const mine = api.client(a.token).services;
+    const service = {
+      gitProvider: 'gitlab' as const,
+      repoUrl: 'https://gitlab.example.com/t/x.git',
+      registryId: reg.id,
+    };
+    const intoKiln = await expectStatus(
+      mine.$post({ json: { ...service, name: 'web', clusterId: shared.id, deployNamespace: 'kiln' } }),
+      400,
+    );
+    expect(intoKiln.message).toBe(
+      "Runtime environment shared deploys with Kiln's own service account and may deploy only to shop, shop-*, " +
+        'not to namespace kiln: choose another namespace, or ask an instance admin to allow it in Runtime Environments.',
+    );
+    await expectStatus(mine.$post({ json: { ...service, name: 'web', clusterId: shared.id } }), 400);
+    const byName = await expectStatus(mine.$post({ json: { ...service, name: 'shop', clusterId: shared.id } }), 201);
+    const param = { id: byName.id };
+    await expectStatus(mine[':id'].$patch({ param, json: { deployNamespace: 'kube-system' } }), 400);
+    await expectStatus(mine[':id'].$patch({ param, json: { deployNamespace: 'shop-staging' } }), 200);
+    const other = await expectStatus(mine.$post({ json: { ...service, name: 'other' } }), 201);
+    await expectStatus(mine[':id'].$patch({ param: { id: other.id }, json: { clusterId: shared.id } }), 400);
+
+    // Only an instance admin changes the list; narrowing it stops deploys that were allowed (checked again then).
+    const patch = { param: { id: shared.id }, json: { namespaces: ['shop'] } };
+    await expectStatus(api.client(a.adminToken).clusters[':id'].$patch(patch), 403);
+    expect((await expectStatus(instance[':id'].$patch(patch), 200)).namespaces).toEqual(['shop']);
   });
 });
 

@@ -324,7 +324,7 @@ describe('roles inside one organization', () => {
       ['PATCH', `/registries/${ids.registry}`, { url: 'evil.example.com' }],
       ['DELETE', `/registries/${ids.registry}`],
       ['POST', '/clusters', { name: 'c2', mode: 'kubeconfig', kubeconfig }],
-      ['POST', '/clusters', { name: 'c3', mode: 'in-cluster' }],
+      ['POST', '/clusters', { name: 'c3', mode: 'in-cluster', namespaces: ['c3'] }],
       ['PATCH', `/clusters/${ids.cluster}`, { kubeconfig }],
       ['DELETE', `/clusters/${ids.cluster}`],
       ['POST', `/clusters/${ids.cluster}/check`],
@@ -358,7 +358,10 @@ describe('roles inside one organization', () => {
     const tokens = admin.users[':id'].tokens;
     const minted = await expectStatus(tokens.$post({ param: { id: a.userId }, json: { name: 'for-dev' } }), 201);
     expect((await expectStatus(api.client(minted.token).me.$get(), 200)).id).toBe(a.userId);
-    const inCluster = await expectStatus(admin.clusters.$post({ json: { name: 'here', mode: 'in-cluster' } }), 403);
+    const inCluster = await expectStatus(
+      admin.clusters.$post({ json: { name: 'here', mode: 'in-cluster', namespaces: ['here'] } }),
+      403,
+    );
     expect(inCluster.message).toMatch(/instance admins.*service account/);
   });
 });

@@ -39,6 +39,7 @@ function ClusterRow({ cluster, admin }: { cluster: Cluster; admin: boolean }) {
     <>
       <strong>{cluster.name}</strong>{' '}
       <code className="wrap">{cluster.mode === 'in-cluster' ? 'in-cluster' : (cluster.server ?? '')}</code>
+      {cluster.namespaces && <div className="muted">namespaces {cluster.namespaces.join(', ')}</div>}
       {cluster.context && <div className="muted">context {cluster.context}</div>}
     </>
   );
@@ -62,6 +63,9 @@ function ClusterRow({ cluster, admin }: { cluster: Cluster; admin: boolean }) {
   );
 }
 
+/** The namespaces an in-cluster environment allows, as typed: comma- or space-separated. */
+const namespaceList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
 function AddCluster() {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -69,14 +73,20 @@ function AddCluster() {
   const [name, setName] = useState('');
   const [mode, setMode] = useState<Cluster['mode']>('kubeconfig');
   const [kubeconfig, setKubeconfig] = useState('');
+  const [namespaces, setNamespaces] = useState('');
   const save = useMutation({
     mutationFn: () =>
-      settingsApi.createCluster(mode === 'kubeconfig' ? { name: name.trim(), mode, kubeconfig } : { name, mode }),
+      settingsApi.createCluster(
+        mode === 'kubeconfig'
+          ? { name: name.trim(), mode, kubeconfig }
+          : { name, mode, namespaces: namespaceList(namespaces) },
+      ),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: ['clusters'] });
       toast(`Cluster ${created.name} added`);
       setName('');
       setKubeconfig('');
+      setNamespaces('');
     },
   });
   return (
@@ -92,22 +102,51 @@ function AddCluster() {
           </select>
         </>
       )}
-      {mode === 'kubeconfig' && (
-        <>
-          <label htmlFor="cluster-kubeconfig">Kubeconfig</label>
-          <textarea
-            id="cluster-kubeconfig"
-            required
-            rows={6}
-            value={kubeconfig}
-            onChange={(e) => setKubeconfig(e.target.value)}
-            aria-describedby="cluster-kubeconfig-help"
-          />
-          <p id="cluster-kubeconfig-help" className="help">
-            Inline data only (no exec plugins or file paths): <code>kubectl config view --raw --minify --flatten</code>
-          </p>
-        </>
+      {mode === 'kubeconfig' ? (
+        <KubeconfigField value={kubeconfig} onChange={setKubeconfig} />
+      ) : (
+        <NamespacesField value={namespaces} onChange={setNamespaces} />
       )}
     </AddForm>
+  );
+}
+
+function KubeconfigField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <>
+      <label htmlFor="cluster-kubeconfig">Kubeconfig</label>
+      <textarea
+        id="cluster-kubeconfig"
+        required
+        rows={6}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby="cluster-kubeconfig-help"
+      />
+      <p id="cluster-kubeconfig-help" className="help">
+        Inline data only (no exec plugins or file paths): <code>kubectl config view --raw --minify --flatten</code>
+      </p>
+    </>
+  );
+}
+
+/** In-cluster mode works with Kiln's own service account: only the namespaces listed here are open to services. */
+function NamespacesField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <>
+      <label htmlFor="cluster-namespaces">Namespaces services may deploy to</label>
+      <input
+        id="cluster-namespaces"
+        required
+        value={value}
+        placeholder="team-a, apps-*"
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby="cluster-namespaces-help"
+      />
+      <p id="cluster-namespaces-help" className="help">
+        Names, or prefixes ending in <code>*</code>. Kiln&rsquo;s service account can reach every namespace, so no other
+        is allowed (never Kiln&rsquo;s own unless listed).
+      </p>
+    </>
   );
 }
