@@ -23,7 +23,14 @@ function describe(ctx: Ctx, ns: NamespaceRecord): object {
       state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
       id: ns.id,
       description: '',
-      capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
+      // workerPollCompleteOnShutdown: ShutdownWorker answers the worker's open polls (worker-handlers.ts), so the
+      // SDK lets them end instead of cancelling them, which could lose a task handed to a poll being cancelled.
+      capabilities: {
+        eagerWorkflowStart: true,
+        syncUpdate: true,
+        asyncUpdate: true,
+        workerPollCompleteOnShutdown: true,
+      },
       // The worker enforces these on its completions (sdk-core). Completions are never paginated here, so there is
       // no limit on a recombined completion (0).
       limits: {

@@ -3,6 +3,8 @@
 
 /** A waiting poll request: `take` dispatches one task to it and answers the call. */
 export interface Poller<T> {
+  /** The polling worker's `worker_instance_key` ('' when it sent none). */
+  workerInstanceKey: string;
   /** False once the call was answered or cancelled. */
   alive(): boolean;
   take(item: T): void;
@@ -76,6 +78,22 @@ export class TaskQueues<T> {
     return queue.pollers.some((p) => p.alive()) || Date.now() - queue.lastPolled < windowMs;
   }
 
+  /** Answers with no task every waiting poll of the worker `workerInstanceKey` on the queues `keys` (ShutdownWorker). */
+  releaseWorker(keys: readonly string[], workerInstanceKey: string): void {
+    for (const key of keys) {
+      const queue = this.queues.get(key);
+      if (!queue) continue;
+      const [leaving, staying] = partition(queue.pollers, (p) => p.workerInstanceKey === workerInstanceKey);
+      queue.pollers = staying;
+      for (const poller of leaving) if (poller.alive()) poller.release();
+    }
+  }
+
+  /** The keys of every queue, for a worker that did not say which it polls. */
+  keys(): string[] {
+    return [...this.queues.keys()];
+  }
+
   /**
    * Forgets a queue (ShutdownWorker unloads the worker's sticky queue): its waiting pollers are answered with no
    * task, and its poller history and queued items are dropped, so the queue counts as unpolled from now on.
@@ -86,4 +104,8 @@ export class TaskQueues<T> {
     this.queues.delete(key);
     for (const poller of queue.pollers) if (poller.alive()) poller.release();
   }
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }

@@ -27,6 +27,7 @@ function longPoll<T>(
   queues: TaskQueues<T>,
   key: string,
   call: CallInfo,
+  workerInstanceKey: string,
   dispatch: (item: T) => object,
 ): Promise<object> {
   return new Promise((resolve, reject) => {
@@ -38,6 +39,7 @@ function longPoll<T>(
       fn();
     };
     const poller: Poller<T> = {
+      workerInstanceKey,
       alive: () => !done && !call.cancelled(),
       release: () => finish(() => resolve({})),
       take: (item) =>
@@ -63,16 +65,28 @@ export function pollWorkflowTask(
 ): Promise<object> {
   const namespace = requireNamespace(ctx, req.namespace);
   const key = queueKey(namespace, req.taskQueue?.name ?? '');
-  return longPoll(ctx.workflowQueues, key, call, (item) => dispatchWorkflowItem(ctx, item, req.identity ?? '', key));
+  const worker = req.workerInstanceKey ?? '';
+  return longPoll(ctx.workflowQueues, key, call, worker, (item) =>
+    dispatchWorkflowItem(ctx, item, req.identity ?? '', key),
+  );
 }
 
 /**
  * ShutdownWorker: as the real frontend does, unloads the worker's sticky queue, so the runs sticky to it get their
- * next tasks on the normal queue at once; its waiting sticky polls are answered empty.
+ * next tasks on the normal queue at once, and answers the worker's waiting polls empty (its sticky ones, and those
+ * it made with the same `worker_instance_key` on `task_queue`, or on any queue when it names none), as
+ * `worker_poll_complete_on_shutdown` promises: the worker then never cancels a poll a task may just have gone to.
  */
 export function shutdownWorker(ctx: Ctx, req: temporal.api.workflowservice.v1.IShutdownWorkerRequest): object {
   const namespace = requireNamespace(ctx, req.namespace);
   if (req.stickyTaskQueue) ctx.workflowQueues.unload(queueKey(namespace, req.stickyTaskQueue));
+  const worker = req.workerInstanceKey;
+  if (worker) {
+    for (const queues of [ctx.workflowQueues, ctx.activityQueues] as const) {
+      const keys = req.taskQueue ? [queueKey(namespace, req.taskQueue)] : queues.keys();
+      queues.releaseWorker(keys, worker);
+    }
+  }
   return {};
 }
 
@@ -84,7 +98,7 @@ export function pollActivityTask(
 ): Promise<object> {
   const namespace = requireNamespace(ctx, req.namespace);
   const key = queueKey(namespace, req.taskQueue?.name ?? '');
-  return longPoll(ctx.activityQueues, key, call, (item) => {
+  return longPoll(ctx.activityQueues, key, call, req.workerInstanceKey ?? '', (item) => {
     const run = ctx.state.runs.get(item.runId)!;
     return dispatchActivity(ctx, run, run.activities.get(item.scheduledEventId)!, req.identity ?? '');
   });

@@ -30,6 +30,33 @@ describe('devserver conformance: durability', () => {
     await h.replay(workflowId);
   });
 
+  it('answers a stopping worker’s open polls, so it shuts down at once without cancelling them', async () => {
+    const described = await h.temporal.connection.workflowService.describeNamespace({
+      namespace: h.temporal.namespace,
+    });
+    // With this capability the SDK waits for its polls to end instead of cancelling them (a task handed to a poll
+    // being cancelled would wait out its timeout), so ShutdownWorker must answer them.
+    expect(described.namespaceInfo?.capabilities?.workerPollCompleteOnShutdown).toBe(true);
+    const queue = h.id('shutdown-polls');
+    const { worker, done } = await h.startWorker(queue);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // its workflow and activity polls are waiting now
+    const started = Date.now();
+    worker.shutdown();
+    await done;
+    // An unanswered poll would hold the worker for its whole long-poll wait (up to 60 s).
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // A workflow on that queue is not lost to the stopped worker: the next one runs it.
+    const handle = await h.temporal.client.workflow.start('greetWorkflow', {
+      taskQueue: queue,
+      workflowId: queue,
+      args: ['Eve'],
+    });
+    const next = await h.startWorker(queue);
+    expect(await handle.result()).toBe('Hello, Eve!');
+    next.worker.shutdown();
+    await next.done;
+  });
+
   it.skipIf(!!process.env.TEMPORAL_ADDRESS)(
     'resumes timers and activities after a devserver restart on the same --db-filename',
     async () => {
