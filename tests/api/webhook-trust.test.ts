@@ -7,13 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildRecordActivities, type BuildPlan } from '../../activities/build-records';
 import { MAX_STORED_REJECTIONS, REJECTION_WRITES_PER_MINUTE } from '../../api/webhooks/rejections';
 import { builds, webhookRejections } from '../../db/schema';
-import {
-  createOrgWithMember,
-  createTestApi,
-  expectStatus,
-  type JsonBody,
-  type TestApi,
-} from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type JsonBody, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { attachCluster, createWebhookService, postWebhook, type AutoCiInput } from '../support/webhook-services';
 import {

@@ -6,13 +6,7 @@ import { createApp } from '../../api/app';
 import { deliveryIdentity } from '../../api/webhooks/delivery-key';
 import { buildLogLines, builds, webhookDeliveries, webhookRejections } from '../../db/schema';
 import { webhookBuildWorkflowId } from '../../workflows/names';
-import {
-  createOrgWithMember,
-  createTestApi,
-  expectStatus,
-  type JsonBody,
-  type TestApi,
-} from '../support/api-client';
+import { createOrgWithMember, createTestApi, expectStatus, type JsonBody, type TestApi } from '../support/api-client';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { createWebhookService, postWebhook, type AutoCiInput } from '../support/webhook-services';
 import {
