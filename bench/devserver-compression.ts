@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { spawnDevServer, type DevServerProcess } from '../tests/devserver/crash-process';
-import { workerConnectionOptions } from '../worker/temporal-connection';
+import { startBenchWorker } from './bench-worker';
 
 const CONCURRENCY = 100;
 const PER_RUN = 2000;
@@ -28,16 +28,7 @@ async function cpuMs(pid: number): Promise<number> {
 }
 
 async function measure(server: DevServerProcess, bundle: Worker['options']['workflowBundle'], codec: Codec) {
-  const options = workerConnectionOptions({ address: server.address });
-  const nativeConnection = await NativeConnection.connect({ ...options, grpcCompression: { codec } });
-  const taskQueue = `compression-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: { echo: async (value: string) => value },
-  });
-  const running = worker.run();
+  const { taskQueue, stop } = await startBenchWorker(server.address, bundle, { codec });
   const client = new Client({ connection: server.connection });
   let next = 0;
   const lane = async () => {
@@ -52,9 +43,7 @@ async function measure(server: DevServerProcess, bundle: Worker['options']['work
     const cpu = (await cpuMs(server.child.pid!)) - cpu0;
     return { perSecond: PER_RUN / seconds, cpuMsPerWorkflow: cpu / PER_RUN };
   } finally {
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
+    await stop();
   }
 }
 

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { spawnDevServer, type DevServerProcess } from '../tests/devserver/crash-process';
-import { workerConnectionOptions } from '../worker/temporal-connection';
+import { startBenchWorker } from './bench-worker';
 import { benchWorkerCompression } from './devserver-compression';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,16 +39,7 @@ async function residentMb(pid: number): Promise<number> {
 }
 
 async function grow(server: DevServerProcess, bundle: Worker['options']['workflowBundle']): Promise<Sample[]> {
-  // The worker's connection as Kiln makes it (no gzip to a frontend on this machine).
-  const nativeConnection = await NativeConnection.connect(workerConnectionOptions({ address: server.address }));
-  const taskQueue = `growth-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: { echo: async (value: string) => value },
-  });
-  const running = worker.run();
+  const { taskQueue, stop } = await startBenchWorker(server.address, bundle);
   const client = new Client({ connection: server.connection });
   const samples: Sample[] = [];
   let next = 0;
@@ -68,9 +59,7 @@ async function grow(server: DevServerProcess, bundle: Worker['options']['workflo
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
   } finally {
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
+    await stop();
   }
   return samples;
 }

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../devserver/server';
-import { workerConnectionOptions } from '../worker/temporal-connection';
+import { startBenchWorker } from './bench-worker';
 import { quietSdkRuntime } from './devserver-growth';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,21 +57,13 @@ export async function benchDevserver(): Promise<void> {
   quietSdkRuntime();
   const server = await startDevServer({ port: 0 });
   const connection = await Connection.connect({ address: server.address });
-  const nativeConnection = await NativeConnection.connect(workerConnectionOptions({ address: server.address }));
   const client = new Client({ connection });
-  const taskQueue = `bench-${randomUUID()}`;
   const silent = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: path.join(here, 'devserver-workflows.ts'),
     logger: silent,
   });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: { echo: async (value: string) => value },
-  });
-  const running = worker.run();
+  const { taskQueue, stop } = await startBenchWorker(server.address, workflowBundle);
   try {
     await runLevel(client, taskQueue, 10, 50); // warm-up: JIT, workflow isolate, connections
     const rows: Row[] = [];
@@ -85,9 +77,7 @@ export async function benchDevserver(): Promise<void> {
       );
     }
   } finally {
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
+    await stop();
     await connection.close();
     await server.stop();
   }
